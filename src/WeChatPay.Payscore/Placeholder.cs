@@ -1,0 +1,1 @@
+namespace WeChatPay.Payscore; internal static class Placeholder {}
