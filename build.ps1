@@ -1,0 +1,137 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates the WeChatPay.Payscore module.
+.DESCRIPTION
+    build  (default) builds out/WeChatPay.Payscore/<version>/ (importable once out/ is on PSModulePath)
+           and the WeChat Pay simulator in out/simulator/.
+    test   builds, then runs every test (xunit, then Pester against the built module) and ends with
+           one line "N passed, N failed"; the exit code is 1 when a test failed.
+    demo   builds, starts the simulator with throwaway keys, pipes samples/users.csv through
+           Invoke-WxPayscoreTerminate and shows the results.
+    clean  removes out/.
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 demo
+.EXAMPLE
+    dotnet tool restore; dotnet pwsh ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'demo', 'clean')]
+    [string] $Task = 'build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$ModuleName = 'WeChatPay.Payscore'
+$Version = (Import-PowerShellDataFile (Join-Path $Root "$ModuleName.psd1")).ModuleVersion
+$OutDir = Join-Path $Root 'out'
+$ModuleDir = Join-Path $OutDir "$ModuleName/$Version"
+$SimulatorDir = Join-Path $OutDir 'simulator'
+
+function Invoke-Dotnet {
+    & dotnet @args
+    if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
+}
+
+function Build-Module {
+    $publishDir = Join-Path $OutDir "publish/$ModuleName"
+    Remove-Item $publishDir -Recurse -Force -ErrorAction Ignore
+    Invoke-Dotnet publish (Join-Path $Root "src/$ModuleName") -c $Configuration "-p:Version=$Version" -o $publishDir --nologo -v quiet
+
+    Remove-Item $ModuleDir -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
+    # PowerShell provides System.Management.Automation; shipping a copy would break loading.
+    Get-ChildItem $publishDir -Filter *.dll |
+        Where-Object Name -ne 'System.Management.Automation.dll' |
+        Copy-Item -Destination $ModuleDir
+    Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
+    Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
+
+    Invoke-Dotnet build (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator') -c $Configuration -o $SimulatorDir --nologo -v quiet
+    Write-Host "Built $ModuleName $Version -> $ModuleDir"
+}
+
+function Invoke-XunitTests {
+    $resultsDir = Join-Path $OutDir 'test-results'
+    $trx = Join-Path $resultsDir 'xunit.trx'
+    Remove-Item $trx -ErrorAction Ignore
+    & dotnet test (Join-Path $Root 'tests/WeChatPay.Payscore.Tests') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
+    if (-not (Test-Path $trx)) {
+        Write-Host 'xunit produced no results (build failure?).' -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
+}
+
+function Invoke-PesterTests {
+    Invoke-Dotnet restore (Join-Path $Root 'tests/Pester/Pester.Restore.csproj') --nologo -v quiet
+    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'
+    $resultFile = Join-Path $OutDir 'test-results/pester.json'
+    New-Item -ItemType Directory -Path (Split-Path $resultFile) -Force | Out-Null
+    Remove-Item $resultFile -ErrorAction Ignore
+
+    # A child pwsh, so that the tests import the built module into a clean session.
+    $runner = Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1'
+    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleDir `
+        -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll') -ResultFile $resultFile | Out-Host
+    if (-not (Test-Path $resultFile)) {
+        Write-Host 'Pester produced no results.' -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1 }
+    }
+    Get-Content $resultFile -Raw | ConvertFrom-Json
+}
+
+function Invoke-Demo {
+    Import-Module (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
+    $sim = Start-WxSimulator -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll')
+    try {
+        Import-Module (Join-Path $ModuleDir "$ModuleName.psd1") -Force
+        # Two rows meet trouble on purpose: WeChat Pay rate-limits one and sends a signature probe for another.
+        Add-WxSimulatorFault -Simulator $sim -Kind RateLimited -OpenId 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' -Count 1
+        Add-WxSimulatorFault -Simulator $sim -Kind SignatureProbe -OpenId 'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1' -Count 1
+
+        $csv = Join-Path $Root 'samples/users.csv'
+        Write-Host "`nImport-Csv $csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false`n" -ForegroundColor Cyan
+        $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason '服务调整' -Confirm:$false `
+            -MerchantId $sim.Info.merchantId -MerchantSerialNumber $sim.Info.merchantSerialNumber `
+            -PrivateKeyPath $sim.Info.merchantPrivateKeyPath `
+            -WechatpayPublicKeyId $sim.Info.publicKeyId -WechatpayPublicKeyPath $sim.Info.publicKeyPath `
+            -BaseUri $sim.Info.baseUri -ErrorAction SilentlyContinue
+        $results | Format-Table | Out-Host
+
+        $state = Get-WxSimulatorState -Simulator $sim
+        $ok = @($results | Where-Object Success).Count
+        Write-Host ("{0} rows in, {1} results out, {2} succeeded; the simulator recorded {3} terminations." -f `
+            @(Import-Csv $csv).Count, @($results).Count, $ok, @($state.terminates).Count) -ForegroundColor Cyan
+    }
+    finally {
+        Stop-WxSimulator -Simulator $sim
+    }
+}
+
+switch ($Task) {
+    'clean' { Remove-Item $OutDir -Recurse -Force -ErrorAction Ignore }
+    'build' { Build-Module }
+    'demo' { Build-Module; Invoke-Demo }
+    'test' {
+        Build-Module
+        $xunit = Invoke-XunitTests
+        $pester = Invoke-PesterTests
+        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed)
+        $passed = $xunit.Passed + $pester.Passed
+        $failed = $xunit.Failed + $pester.Failed
+        Write-Host "$passed passed, $failed failed"
+        if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+    }
+}

@@ -1,0 +1,38 @@
+namespace WeChatPay.Payscore
+{
+    /// <summary>
+    /// The stable error ids of the module: the first part of every ErrorRecord's FullyQualifiedErrorId.
+    /// Scripts may match on them; they never change meaning.
+    /// </summary>
+    public static class ErrorIds
+    {
+        // Per-row errors (non-terminating).
+        public const string InvalidInput = "InvalidInput";
+        public const string WechatpayErrorResponse = "WechatpayErrorResponse";
+        public const string ResponseUnverified = "ResponseUnverified";
+        public const string SignatureProbe = "SignatureProbe";
+        public const string UnexpectedResponse = "UnexpectedResponse";
+        public const string NetworkError = "NetworkError";
+        public const string RequestTimeout = "RequestTimeout";
+
+        // Configuration errors (terminating, before the first request).
+        public const string MerchantIdMissing = "MerchantIdMissing";
+        public const string MerchantIdInvalid = "MerchantIdInvalid";
+        public const string MerchantSerialNumberMissing = "MerchantSerialNumberMissing";
+        public const string MerchantSerialNumberInvalid = "MerchantSerialNumberInvalid";
+        public const string PrivateKeyMissing = "PrivateKeyMissing";
+        public const string PrivateKeyNotFound = "PrivateKeyNotFound";
+        public const string PrivateKeyUnreadable = "PrivateKeyUnreadable";
+        public const string PrivateKeyEncrypted = "PrivateKeyEncrypted";
+        public const string PrivateKeyNotRsa = "PrivateKeyNotRsa";
+        public const string PrivateKeyIsNotPrivate = "PrivateKeyIsNotPrivate";
+        public const string WechatpayKeyMissing = "WechatpayKeyMissing";
+        public const string WechatpayPublicKeyIdMissing = "WechatpayPublicKeyIdMissing";
+        public const string WechatpayPublicKeyIdInvalid = "WechatpayPublicKeyIdInvalid";
+        public const string WechatpayPublicKeyPathMissing = "WechatpayPublicKeyPathMissing";
+        public const string WechatpayPublicKeyInvalid = "WechatpayPublicKeyInvalid";
+        public const string PlatformCertificateInvalid = "PlatformCertificateInvalid";
+        public const string BaseUriInvalid = "BaseUriInvalid";
+        public const string BaseUriInsecure = "BaseUriInsecure";
+    }
+}

@@ -1,1 +1,0 @@
-namespace WeChatPay.Payscore; internal static class Placeholder {}

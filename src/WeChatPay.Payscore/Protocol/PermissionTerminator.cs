@@ -1,0 +1,140 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// The path of one row: validated request -> signed send -> verified answer -> <see cref="TerminateResult"/>.
+    /// Knows nothing of PowerShell.
+    /// </summary>
+    internal sealed class PermissionTerminator
+    {
+        private readonly WechatpayClient _client;
+
+        public PermissionTerminator(WechatpayClient client)
+        {
+            _client = client;
+        }
+
+        public static TerminateResult InvalidInput(
+            long rowNumber,
+            TerminateRoute route,
+            string? openId,
+            string? serviceId,
+            string? appId,
+            IReadOnlyList<string> problems) =>
+            new TerminateResult
+            {
+                RowNumber = rowNumber,
+                Route = route,
+                OpenId = openId,
+                ServiceId = serviceId,
+                AppId = appId,
+                Code = ResultCodes.InvalidInput,
+                Message = "Not sent: " + string.Join("; ", problems) + ".",
+                CompletedAt = DateTimeOffset.UtcNow,
+            };
+
+        public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            WechatpayResponse response = await _client
+                .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken)
+                .ConfigureAwait(false);
+            var result = new TerminateResult
+            {
+                RowNumber = rowNumber,
+                Route = request.Route,
+                OpenId = request.OpenId,
+                ServiceId = request.ServiceId,
+                AppId = request.AppId,
+                StatusCode = response.StatusCode,
+                RequestId = response.RequestId,
+            };
+            Interpret(response, result, diagnostics);
+            result.Elapsed = stopwatch.Elapsed;
+            result.CompletedAt = DateTimeOffset.UtcNow;
+            return result;
+        }
+
+        /// <summary>Success means exactly one thing: a 204 whose signature verified.</summary>
+        internal static void Interpret(WechatpayResponse response, TerminateResult result, Diagnostics? diagnostics)
+        {
+            switch (response.Failure)
+            {
+                case TransportFailure.Network:
+                    Set(result, ResultCodes.NetworkError, response.FailureMessage!);
+                    return;
+                case TransportFailure.Timeout:
+                    Set(result, ResultCodes.Timeout, response.FailureMessage!);
+                    return;
+            }
+
+            int status = response.StatusCode;
+            VerificationResult verification = response.Verification;
+            if (status >= 200 && status < 300)
+            {
+                if (verification.Status == VerificationStatus.SignatureProbe)
+                {
+                    Set(result, ResultCodes.SignatureProbe, $"WeChat Pay answered {status} but the answer is a signature probe: the request reached WeChat Pay, its outcome is not verified. Check the authorization state before sending again.");
+                }
+                else if (!verification.IsVerified)
+                {
+                    Set(result, ResultCodes.ResponseUnverified, $"WeChat Pay answered {status} but the answer is not verified: {verification.Message} Do not treat the row as done.");
+                }
+                else if (status == 204)
+                {
+                    result.Success = true;
+                    Set(result, ResultCodes.Ok, "Authorization terminated.");
+                }
+                else
+                {
+                    Set(result, ResultCodes.UnexpectedResponse, $"WeChat Pay answered {status} where 204 was expected, with {ErrorBody.Describe(response.Body, response.ContentType)}.");
+                }
+
+                return;
+            }
+
+            if (status >= 300 && status < 400)
+            {
+                Set(result, ResultCodes.UnexpectedResponse, $"WeChat Pay answered {status} (redirect to '{response.Location ?? "nowhere"}'); redirects are not followed.");
+                return;
+            }
+
+            if (response.BodyTruncated)
+            {
+                Set(result, ResultCodes.UnexpectedResponse, $"HTTP {status} with a body over the size limit; it was cut off.");
+                return;
+            }
+
+            ErrorBody? error = ErrorBody.TryParse(response.Body);
+            if (error == null)
+            {
+                Set(result, ResultCodes.UnexpectedResponse, $"HTTP {status} with {ErrorBody.Describe(response.Body, response.ContentType)}.");
+                return;
+            }
+
+            string message = error.Message.Length > 0 ? error.Message : $"HTTP {status}";
+            if (!verification.IsVerified)
+            {
+                message += $" (this error answer is not verified: {verification.Message})";
+            }
+
+            Set(result, error.Code, message);
+            if (error.TruncatedSignMessage != null)
+            {
+                diagnostics?.Verbose.Add($"WeChat Pay could not verify the request signature; it built the message: {error.TruncatedSignMessage}");
+            }
+        }
+
+        private static void Set(TerminateResult result, string code, string message)
+        {
+            result.Code = code;
+            result.Message = message;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+using System;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    internal enum VerificationStatus
+    {
+        Verified,
+        MissingHeaders,
+        SignatureProbe,
+        UnknownSerial,
+        StaleTimestamp,
+        BadSignature,
+    }
+
+    internal readonly struct VerificationResult
+    {
+        public VerificationResult(VerificationStatus status, string message)
+        {
+            Status = status;
+            Message = message;
+        }
+
+        public VerificationStatus Status { get; }
+
+        public string Message { get; }
+
+        public bool IsVerified => Status == VerificationStatus.Verified;
+    }
+
+    /// <summary>
+    /// Verifies that an answer comes from WeChat Pay: SHA256withRSA over
+    /// <c>TIMESTAMP\nNONCE\nBODY\n</c> with the WeChat Pay key named by <c>Wechatpay-Serial</c>.
+    /// An answer that fails any check is unverified, whatever its status code says.
+    /// </summary>
+    internal sealed class ResponseVerifier
+    {
+        public const string SignatureProbePrefix = "WECHATPAY/SIGNTEST/";
+        public static readonly TimeSpan DefaultMaxSkew = TimeSpan.FromSeconds(300);
+
+        private readonly WechatpayKeyStore _keys;
+        private readonly Func<DateTimeOffset> _clock;
+        private readonly TimeSpan _maxSkew;
+
+        public ResponseVerifier(WechatpayKeyStore keys, Func<DateTimeOffset>? clock = null, TimeSpan? maxSkew = null)
+        {
+            _keys = keys;
+            _clock = clock ?? (() => DateTimeOffset.UtcNow);
+            _maxSkew = maxSkew ?? DefaultMaxSkew;
+        }
+
+        public static byte[] BuildMessage(string timestamp, string nonce, byte[] body) =>
+            SignatureMessage.Compose(timestamp + "\n" + nonce + "\n", body);
+
+        public VerificationResult Verify(string? timestamp, string? nonce, string? signature, string? serial, byte[] body)
+        {
+            if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(serial))
+            {
+                return new VerificationResult(
+                    VerificationStatus.MissingHeaders,
+                    "The answer carries no complete WeChat Pay signature (Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required).");
+            }
+
+            // WeChat Pay sends these on purpose to check that clients verify; they never verify.
+            if (signature!.StartsWith(SignatureProbePrefix, StringComparison.Ordinal))
+            {
+                return new VerificationResult(
+                    VerificationStatus.SignatureProbe,
+                    "The answer is a WeChat Pay signature probe (Wechatpay-Signature starts with WECHATPAY/SIGNTEST/); its outcome is not verified.");
+            }
+
+            if (!_keys.TryGet(serial!, out RSA key))
+            {
+                return new VerificationResult(
+                    VerificationStatus.UnknownSerial,
+                    $"The answer is signed with WeChat Pay key '{serial}', which is not configured. Known: {string.Join(", ", _keys.Serials)}.");
+            }
+
+            if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
+            {
+                return new VerificationResult(VerificationStatus.BadSignature, $"The answer's Wechatpay-Timestamp '{timestamp}' is not a number of seconds.");
+            }
+
+            DateTimeOffset now = _clock();
+            long skew = Math.Abs(now.ToUnixTimeSeconds() - seconds);
+            if (skew > _maxSkew.TotalSeconds)
+            {
+                return new VerificationResult(
+                    VerificationStatus.StaleTimestamp,
+                    $"The answer's Wechatpay-Timestamp is {skew} s away from local time (at most {(int)_maxSkew.TotalSeconds} s allowed): it may be replayed, or the local clock is wrong.");
+            }
+
+            byte[] signatureBytes;
+            try
+            {
+                signatureBytes = Convert.FromBase64String(signature);
+            }
+            catch (FormatException)
+            {
+                return new VerificationResult(VerificationStatus.BadSignature, "The answer's Wechatpay-Signature is not Base64.");
+            }
+
+            byte[] message = BuildMessage(timestamp!, nonce!, body);
+            bool valid;
+            try
+            {
+                valid = key.VerifyData(message, signatureBytes, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            }
+            catch (CryptographicException)
+            {
+                valid = false;
+            }
+
+            return valid
+                ? new VerificationResult(VerificationStatus.Verified, "Signature verified.")
+                : new VerificationResult(VerificationStatus.BadSignature, $"The answer's signature does not verify with WeChat Pay key '{serial}': it was altered or not signed by WeChat Pay.");
+        }
+    }
+}

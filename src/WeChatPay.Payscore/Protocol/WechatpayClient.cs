@@ -1,0 +1,215 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// Sends signed APIv3 requests and verifies every answer. One instance (one HttpClient, one
+    /// connection pool) serves a whole run.
+    /// </summary>
+    internal sealed class WechatpayClient : IDisposable
+    {
+        private static readonly MediaTypeHeaderValue JsonContentType = new MediaTypeHeaderValue("application/json");
+
+        private readonly HttpClient _http;
+        private readonly RequestSigner _signer;
+        private readonly ResponseVerifier _verifier;
+        private readonly WechatpayClientOptions _options;
+        private readonly string? _publicKeyId;
+        private readonly IDisposable[] _ownedKeys;
+
+        public WechatpayClient(
+            WechatpayClientOptions options,
+            RequestSigner signer,
+            ResponseVerifier verifier,
+            string? publicKeyId,
+            HttpMessageHandler? handler = null,
+            IDisposable[]? ownedKeys = null)
+        {
+            _ownedKeys = ownedKeys ?? new IDisposable[0];
+            _options = options;
+            _signer = signer;
+            _verifier = verifier;
+            _publicKeyId = publicKeyId;
+            _http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true)
+            {
+                // Each request gets its own deadline (options.Timeout) so that a timeout can be told
+                // apart from a cancellation by the user.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+        }
+
+        public Uri BaseUri => _options.BaseUri;
+
+        public string SerialNumber => _signer.SerialNumber;
+
+        public static HttpMessageHandler CreateHandler() =>
+            new HttpClientHandler
+            {
+                // A redirect would carry a signed request to a host nobody chose.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+            };
+
+        public async Task<WechatpayResponse> SendAsync(
+            HttpMethod method,
+            string pathAndQuery,
+            byte[] body,
+            Diagnostics? diagnostics,
+            CancellationToken cancellationToken)
+        {
+            var uri = new Uri(_options.BaseUri, pathAndQuery);
+
+            // Sign what the HTTP stack will put on the request line, after Uri normalization.
+            string signedTarget = uri.PathAndQuery;
+            SignedRequest signed = _signer.Sign(method.Method, signedTarget, body);
+
+            using (var request = new HttpRequestMessage(method, uri))
+            {
+                request.Headers.TryAddWithoutValidation("Authorization", signed.Authorization);
+                request.Headers.TryAddWithoutValidation("Accept", "application/json");
+                request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
+                if (_publicKeyId != null)
+                {
+                    request.Headers.TryAddWithoutValidation("Wechatpay-Serial", _publicKeyId);
+                }
+
+                if (method != HttpMethod.Get)
+                {
+                    request.Content = new ByteArrayContent(body);
+                    request.Content.Headers.ContentType = JsonContentType;
+                }
+
+                diagnostics?.Debug.Add($"{method.Method} {uri} Authorization: {RequestSigner.Redact(signed.Authorization)}");
+                diagnostics?.Debug.Add($"Body: {System.Text.Encoding.UTF8.GetString(body)}");
+
+                var stopwatch = Stopwatch.StartNew();
+                using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    deadline.CancelAfter(_options.Timeout);
+                    try
+                    {
+                        using (HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false))
+                        {
+                            (byte[] responseBody, bool truncated) = await ReadBodyAsync(response, deadline.Token).ConfigureAwait(false);
+                            WechatpayResponse answer = Interpret(response, responseBody, truncated);
+                            diagnostics?.Verbose.Add(
+                                $"{method.Method} {signedTarget} -> HTTP {answer.StatusCode} in {stopwatch.ElapsedMilliseconds} ms, Request-ID {answer.RequestId ?? "(none)"}; {answer.Verification.Message}");
+                            return answer;
+                        }
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        string message = $"No complete answer within {_options.Timeout.TotalSeconds:0.###} s (-TimeoutSec); the request may or may not have been processed.";
+                        diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> timeout after {stopwatch.ElapsedMilliseconds} ms");
+                        return WechatpayResponse.TransportError(TransportFailure.Timeout, message);
+                    }
+                    catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
+                    {
+                        string message = $"{DescribeNetworkError(ex)} ({uri.GetLeftPart(UriPartial.Authority)})";
+                        diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> network error after {stopwatch.ElapsedMilliseconds} ms: {message}");
+                        return WechatpayResponse.TransportError(TransportFailure.Network, message);
+                    }
+                }
+            }
+        }
+
+        private WechatpayResponse Interpret(HttpResponseMessage response, byte[] body, bool truncated)
+        {
+            VerificationResult verification = truncated
+                ? new VerificationResult(VerificationStatus.BadSignature, $"The answer's body is larger than {_options.MaxResponseBytes} bytes and was cut off; it cannot be verified.")
+                : _verifier.Verify(
+                    Header(response, "Wechatpay-Timestamp"),
+                    Header(response, "Wechatpay-Nonce"),
+                    Header(response, "Wechatpay-Signature"),
+                    Header(response, "Wechatpay-Serial"),
+                    body);
+            return WechatpayResponse.Answer(
+                response.StatusCode,
+                body,
+                truncated,
+                response.Content?.Headers.ContentType?.MediaType,
+                Header(response, "Request-ID"),
+                response.Headers.Location?.ToString(),
+                verification);
+        }
+
+        private async Task<(byte[] Body, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            if (response.Content == null)
+            {
+                return (WechatpayResponse.EmptyBody, false);
+            }
+
+            int cap = _options.MaxResponseBytes;
+            using (Stream stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (cancellationToken.Register(() => stream.Dispose()))
+            {
+                var buffer = new byte[Math.Min(cap + 1, 16 * 1024)];
+                using (var collected = new MemoryStream())
+                {
+                    while (collected.Length <= cap)
+                    {
+                        int read;
+                        try
+                        {
+                            read = await stream.ReadAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                        }
+                        catch (ObjectDisposedException) when (cancellationToken.IsCancellationRequested)
+                        {
+                            throw new OperationCanceledException(cancellationToken);
+                        }
+
+                        if (read == 0)
+                        {
+                            return (collected.ToArray(), false);
+                        }
+
+                        collected.Write(buffer, 0, read);
+                    }
+
+                    byte[] kept = new byte[cap];
+                    Array.Copy(collected.GetBuffer(), kept, cap);
+                    return (kept, true);
+                }
+            }
+        }
+
+        private static string? Header(HttpResponseMessage response, string name)
+        {
+            if (response.Headers.TryGetValues(name, out var values))
+            {
+                return values.FirstOrDefault();
+            }
+
+            return null;
+        }
+
+        private static string DescribeNetworkError(Exception ex)
+        {
+            // The innermost message names the cause (refused, reset, DNS, TLS); the outer ones are generic.
+            Exception inner = ex;
+            while (inner.InnerException != null)
+            {
+                inner = inner.InnerException;
+            }
+
+            return inner == ex ? ex.Message : $"{ex.Message} {inner.Message}";
+        }
+
+        public void Dispose()
+        {
+            _http.Dispose();
+            foreach (IDisposable key in _ownedKeys)
+            {
+                key.Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System;
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    internal sealed class WechatpayClientOptions
+    {
+        public static readonly Uri DefaultBaseUri = new Uri("https://api.mch.weixin.qq.com/");
+
+        public Uri BaseUri { get; set; } = DefaultBaseUri;
+
+        /// <summary>For the whole request: connect, send and the answer's body.</summary>
+        public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+        /// <summary>Answers larger than this are cut off; WeChat Pay's are a few hundred bytes.</summary>
+        public int MaxResponseBytes { get; set; } = 64 * 1024;
+
+        public string UserAgent { get; set; } = DefaultUserAgent;
+
+        /// <summary>WeChat Pay answers 400 to a request without a User-Agent; this one names the module and platform.</summary>
+        public static string DefaultUserAgent { get; } = BuildUserAgent();
+
+        private static string BuildUserAgent()
+        {
+            Assembly assembly = typeof(WechatpayClientOptions).Assembly;
+            string version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+                ?? assembly.GetName().Version?.ToString()
+                ?? "0.0.0";
+            int plus = version.IndexOf('+');
+            if (plus > 0)
+            {
+                version = version.Substring(0, plus);
+            }
+
+            string framework = RuntimeInformation.FrameworkDescription.Trim();
+            string os = RuntimeInformation.OSDescription.Trim();
+            return $"WeChatPay.Payscore/{version} ({framework}; {os})";
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// The WeChat Pay keys answers may be signed with, keyed by the <c>Wechatpay-Serial</c> they come with:
+    /// a public key id (<c>PUB_KEY_ID_...</c>) or a platform certificate serial. Both kinds can be held at
+    /// once, as during a migration from platform certificates to the public key.
+    /// </summary>
+    internal sealed class WechatpayKeyStore : IDisposable
+    {
+        private readonly Dictionary<string, RSA> _keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>The public key id, when a WeChat Pay public key is configured; sent as <c>Wechatpay-Serial</c>.</summary>
+        public string? PublicKeyId { get; private set; }
+
+        public int Count => _keys.Count;
+
+        public IEnumerable<string> Serials => _keys.Keys;
+
+        public void AddPublicKey(string publicKeyId, RSA key)
+        {
+            _keys[publicKeyId] = key;
+            PublicKeyId = publicKeyId;
+        }
+
+        public void AddPlatformCertificate(string serialNumber, RSA key) => _keys[serialNumber] = key;
+
+        public bool TryGet(string serial, out RSA key) => _keys.TryGetValue(serial, out key!);
+
+        public void Dispose()
+        {
+            foreach (RSA key in _keys.Values)
+            {
+                key.Dispose();
+            }
+
+            _keys.Clear();
+        }
+    }
+}

@@ -1,0 +1,64 @@
+using System.Net;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>Why no HTTP answer came back.</summary>
+    internal enum TransportFailure
+    {
+        None,
+        Network,
+        Timeout,
+    }
+
+    /// <summary>What came back for one request: an HTTP answer and its verification, or a transport failure.</summary>
+    internal sealed class WechatpayResponse
+    {
+        public static readonly byte[] EmptyBody = new byte[0];
+
+        private WechatpayResponse()
+        {
+        }
+
+        /// <summary>0 when there was no HTTP answer.</summary>
+        public int StatusCode { get; private set; }
+
+        public byte[] Body { get; private set; } = EmptyBody;
+
+        public bool BodyTruncated { get; private set; }
+
+        public string? ContentType { get; private set; }
+
+        public string? RequestId { get; private set; }
+
+        public string? Location { get; private set; }
+
+        public VerificationResult Verification { get; private set; }
+
+        public TransportFailure Failure { get; private set; }
+
+        /// <summary>For a transport failure: what went wrong, in words.</summary>
+        public string? FailureMessage { get; private set; }
+
+        public static WechatpayResponse Answer(
+            HttpStatusCode status,
+            byte[] body,
+            bool bodyTruncated,
+            string? contentType,
+            string? requestId,
+            string? location,
+            VerificationResult verification) =>
+            new WechatpayResponse
+            {
+                StatusCode = (int)status,
+                Body = body,
+                BodyTruncated = bodyTruncated,
+                ContentType = contentType,
+                RequestId = requestId,
+                Location = location,
+                Verification = verification,
+            };
+
+        public static WechatpayResponse TransportError(TransportFailure failure, string message) =>
+            new WechatpayResponse { Failure = failure, FailureMessage = message };
+    }
+}

@@ -1,0 +1,30 @@
+namespace WeChatPay.Payscore
+{
+    /// <summary>
+    /// The codes this module puts in <see cref="TerminateResult.Code"/> besides WeChat Pay's own error
+    /// codes (PARAM_ERROR, NO_AUTH, SIGN_ERROR, ...), which are passed through unchanged.
+    /// </summary>
+    public static class ResultCodes
+    {
+        /// <summary>WeChat Pay answered 204 and the answer's signature verified: the authorization is ended.</summary>
+        public const string Ok = "OK";
+
+        /// <summary>The row broke a field rule; nothing was sent.</summary>
+        public const string InvalidInput = "INVALID_INPUT";
+
+        /// <summary>An answer came whose signature is missing, wrong, stale or from an unknown key: the outcome is not known.</summary>
+        public const string ResponseUnverified = "RESPONSE_UNVERIFIED";
+
+        /// <summary>WeChat Pay's deliberate signature probe: the request reached WeChat Pay, the outcome is not verified.</summary>
+        public const string SignatureProbe = "SIGNATURE_PROBE";
+
+        /// <summary>An answer that is neither a success nor a WeChat Pay error (HTML, garbage, a redirect, an oversized body).</summary>
+        public const string UnexpectedResponse = "UNEXPECTED_RESPONSE";
+
+        /// <summary>No HTTP answer: connection refused, reset, DNS or TLS failure.</summary>
+        public const string NetworkError = "NETWORK_ERROR";
+
+        /// <summary>No complete answer within -TimeoutSec; the request may or may not have been processed.</summary>
+        public const string Timeout = "TIMEOUT";
+    }
+}

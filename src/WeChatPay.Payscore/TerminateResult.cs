@@ -1,0 +1,39 @@
+using System;
+
+namespace WeChatPay.Payscore
+{
+    /// <summary>The outcome of one input row of Invoke-WxPayscoreTerminate. Exactly one per row.</summary>
+    public sealed class TerminateResult
+    {
+        /// <summary>1-based position of the row in the input.</summary>
+        public long RowNumber { get; internal set; }
+
+        public string? OpenId { get; internal set; }
+
+        public string? ServiceId { get; internal set; }
+
+        public string? AppId { get; internal set; }
+
+        /// <summary>True only when WeChat Pay answered 204 and the answer's signature verified.</summary>
+        public bool Success { get; internal set; }
+
+        /// <summary>The HTTP status of WeChat Pay's answer; 0 when there was none.</summary>
+        public int StatusCode { get; internal set; }
+
+        /// <summary><see cref="ResultCodes"/> or WeChat Pay's own error code.</summary>
+        public string Code { get; internal set; } = string.Empty;
+
+        public string Message { get; internal set; } = string.Empty;
+
+        /// <summary>WeChat Pay's Request-ID: quote it to WeChat Pay support.</summary>
+        public string? RequestId { get; internal set; }
+
+        public TimeSpan Elapsed { get; internal set; }
+
+        public TerminateRoute Route { get; internal set; }
+
+        public DateTimeOffset CompletedAt { get; internal set; }
+
+        public override string ToString() => $"{RowNumber} {OpenId} {ServiceId} {StatusCode} {Code}";
+    }
+}

@@ -1,0 +1,120 @@
+using WeChatPay.Payscore.Protocol;
+using Xunit;
+
+namespace WeChatPay.Payscore.Tests;
+
+public class InputValidatorTests
+{
+    private const string OpenId = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
+    private const string ServiceId = "500001";
+    private const string AppId = "wxd678efh567hg6787";
+    private const string Reason = "用户申请解除";
+
+    [Fact]
+    public void A_typical_row_is_valid()
+    {
+        Assert.Empty(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, Reason));
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o-")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456")] // 127
+    public void Valid_openids(string openId)
+    {
+        Assert.Empty(InputValidator.ValidateTerminate(openId, ServiceId, AppId, Reason));
+    }
+
+    [Theory]
+    [InlineData(null, "missing")]
+    [InlineData("", "missing")]
+    [InlineData(" ", "a space")]
+    [InlineData("o/../x", "'/'")]
+    [InlineData("o.x", "'.'")]
+    [InlineData("o%2Fx", "'%'")]
+    [InlineData("o?x", "'?'")]
+    [InlineData("o#x", "'#'")]
+    [InlineData("o x", "a space")]
+    [InlineData("o\r\nx", "control character U+000D")]
+    [InlineData("o\tx", "control character U+0009")]
+    [InlineData("用户", "U+7528")]
+    [InlineData("o😀", "U+D83D")]
+    public void Invalid_openids_name_the_field_and_the_reason(string? openId, string why)
+    {
+        string problem = Assert.Single(InputValidator.ValidateTerminate(openId, ServiceId, AppId, Reason));
+
+        Assert.StartsWith("openid", problem);
+        Assert.Contains(why, problem);
+        Assert.DoesNotContain("\r", problem);
+        Assert.DoesNotContain("\n", problem);
+    }
+
+    [Fact]
+    public void Openid_of_129_characters_is_too_long_and_128_is_not()
+    {
+        Assert.Empty(InputValidator.ValidateTerminate(new string('a', 128), ServiceId, AppId, Reason));
+        string problem = Assert.Single(InputValidator.ValidateTerminate(new string('a', 129), ServiceId, AppId, Reason));
+        Assert.Equal("openid is 129 characters long (at most 128)", problem);
+    }
+
+    [Theory]
+    [InlineData("service_id", "5000_01")]
+    [InlineData("service_id", "5000-01")]
+    [InlineData("service_id", "500 001")]
+    [InlineData("service_id", "123456789012345678901234567890123")]
+    [InlineData("service_id", "")]
+    [InlineData("appid", "wx_123")]
+    [InlineData("appid", "wx12345678901234567890123456789012")]
+    [InlineData("appid", "ｗｘ123")]
+    [InlineData("appid", null)]
+    public void Service_id_and_appid_are_1_to_32_ascii_letters_or_digits(string field, string? value)
+    {
+        var problems = field == "service_id"
+            ? InputValidator.ValidateTerminate(OpenId, value, AppId, Reason)
+            : InputValidator.ValidateTerminate(OpenId, ServiceId, value, Reason);
+
+        Assert.StartsWith(field, Assert.Single(problems));
+    }
+
+    [Theory]
+    [InlineData("12345678901234567890123456789012")]
+    [InlineData("A")]
+    public void Service_id_of_32_letters_or_digits_is_valid(string serviceId)
+    {
+        Assert.Empty(InputValidator.ValidateTerminate(OpenId, serviceId, AppId, Reason));
+    }
+
+    [Theory]
+    [InlineData(null, "missing")]
+    [InlineData("", "missing")]
+    [InlineData("   ", "blank")]
+    [InlineData("再见👋", "Basic Multilingual Plane")]
+    [InlineData("line\nbreak", "control")]
+    [InlineData("tab\there", "control")]
+    [InlineData("sep\u2028arator", "line breaks")]
+    [InlineData("123456789012345678901234567890123456789012345678901", "51 characters")]
+    public void Invalid_reasons(string? reason, string why)
+    {
+        string problem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+
+        Assert.StartsWith("reason", problem);
+        Assert.Contains(why, problem);
+    }
+
+    [Theory]
+    [InlineData("12345678901234567890123456789012345678901234567890")]
+    [InlineData("用户申请解除用户申请解除用户申请解除用户申请解除用户申请解除用户申请解除用户申请解除用户申请解除ab")]
+    public void Reasons_of_50_characters_are_valid_whatever_their_script(string reason)
+    {
+        Assert.Equal(50, reason.Length);
+        Assert.Empty(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+    }
+
+    [Fact]
+    public void Every_bad_field_is_reported_not_just_the_first()
+    {
+        var problems = InputValidator.ValidateTerminate("o/x", "", "wx-1", "");
+
+        Assert.Equal(new[] { "openid", "service_id", "appid", "reason" }, problems.Select(p => p.Split(' ')[0]));
+    }
+}

@@ -1,0 +1,130 @@
+using System.Security.Cryptography;
+using WeChatPay.Payscore.Crypto;
+using Xunit;
+
+namespace WeChatPay.Payscore.Tests;
+
+public class KeyLoaderTests
+{
+    [Theory]
+    [InlineData("test-only-merchant-key.pkcs8.pem")]
+    [InlineData("test-only-merchant-key.pkcs1.pem")]
+    public void Private_key_loads_to_the_same_key_the_platform_reads(string file)
+    {
+        using RSA loaded = MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Path_(file));
+        using RSA reference = TestKeys.ReferenceKey();
+
+        RSAParameters a = loaded.ExportParameters(true);
+        RSAParameters b = reference.ExportParameters(true);
+        Assert.Equal(b.Modulus, a.Modulus);
+        Assert.Equal(b.Exponent, a.Exponent);
+        Assert.Equal(b.D, a.D);
+        Assert.Equal(b.P, a.P);
+        Assert.Equal(b.Q, a.Q);
+        Assert.Equal(b.InverseQ, a.InverseQ);
+    }
+
+    [Fact]
+    public void Keys_whose_values_have_leading_zero_bytes_still_import()
+    {
+        // Generate keys until one has a short CRT value: the padding path must produce a usable key.
+        for (int i = 0; i < 200; i++)
+        {
+            using RSA rsa = RSA.Create(2048);
+            RSAParameters p = rsa.ExportParameters(true);
+            if (p.DP![0] != 0 && p.DQ![0] != 0 && p.InverseQ![0] != 0 && p.D![0] != 0 && p.P![0] != 0 && p.Q![0] != 0)
+            {
+                continue;
+            }
+
+            using RSA loaded = MerchantPrivateKeyLoader.LoadFromPem(rsa.ExportPkcs8PrivateKeyPem(), "a generated key");
+            byte[] data = [1, 2, 3];
+            byte[] signature = loaded.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            Assert.True(rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+            return;
+        }
+
+        Assert.Fail("No key with a leading zero byte in 200 tries (chance about 1 in 10^8).");
+    }
+
+    [Theory]
+    [InlineData("test-only-encrypted-key.pem", ErrorIds.PrivateKeyEncrypted, "encrypted")]
+    [InlineData("test-only-merchant-key.public.pem", ErrorIds.PrivateKeyIsNotPrivate, "public key")]
+    [InlineData("test-only-merchant-cert.pem", ErrorIds.PrivateKeyIsNotPrivate, "certificate")]
+    [InlineData("test-only-ec-key.pem", ErrorIds.PrivateKeyNotRsa, "not RSA")]
+    [InlineData("README.md", ErrorIds.PrivateKeyUnreadable, "no PEM block")]
+    public void Wrong_key_files_stop_with_a_stable_error_id_and_say_what_they_are(string file, string errorId, string words)
+    {
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Path_(file)));
+
+        Assert.Equal(errorId, ex.ErrorId);
+        Assert.Contains(words, ex.Message);
+        Assert.DoesNotContain(TestKeys.PrivateKeyBase64Lines().Substring(0, 40), ex.Message);
+    }
+
+    [Fact]
+    public void Missing_key_file_names_the_path_and_the_parameter()
+    {
+        string path = Path.Combine(TestKeys.Directory, "no-such-key.pem");
+
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
+
+        Assert.Equal(ErrorIds.PrivateKeyNotFound, ex.ErrorId);
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("-PrivateKeyPath", ex.Message);
+    }
+
+    [Fact]
+    public void Damaged_key_is_unreadable_and_the_message_quotes_no_key_material()
+    {
+        string pem = File.ReadAllText(TestKeys.Pkcs8KeyPath);
+        string truncated = pem.Substring(0, 300) + "\n-----END PRIVATE KEY-----\n";
+
+        foreach (string bad in new[] { truncated, "-----BEGIN PRIVATE KEY-----\n!!!notbase64!!!\n-----END PRIVATE KEY-----" })
+        {
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromPem(bad, "the test text"));
+            Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
+            Assert.DoesNotContain(pem.Substring(60, 40), ex.Message);
+        }
+    }
+
+    [Fact]
+    public void Public_key_pem_loads_and_verifies_what_the_private_key_signed()
+    {
+        using RSA publicKey = WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.PublicKeyPath);
+        using RSA privateKey = TestKeys.ReferenceKey();
+        byte[] data = [7, 8, 9];
+
+        byte[] signature = privateKey.SignData(data, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+
+        Assert.True(publicKey.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    }
+
+    [Fact]
+    public void Platform_certificate_loads_with_its_uppercase_serial()
+    {
+        var keys = WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.CertificatePath);
+
+        var entry = Assert.Single(keys);
+        Assert.Equal(TestKeys.CertificateSerial, entry.Key);
+        Assert.Equal(2048, entry.Value.KeySize);
+    }
+
+    [Theory]
+    [InlineData("test-only-merchant-key.pkcs8.pem")]
+    [InlineData("test-only-merchant-cert.pem")]
+    public void A_file_that_is_not_a_public_key_is_refused_as_the_wechatpay_public_key(string file)
+    {
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.Path_(file)));
+
+        Assert.Equal(ErrorIds.WechatpayPublicKeyInvalid, ex.ErrorId);
+    }
+
+    [Fact]
+    public void A_public_key_is_refused_as_a_platform_certificate()
+    {
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.PublicKeyPath));
+
+        Assert.Equal(ErrorIds.PlatformCertificateInvalid, ex.ErrorId);
+    }
+}
