@@ -1,0 +1,44 @@
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>How a simulator instance is set up; read once by <see cref="WechatpaySimulator.StartAsync"/>.</summary>
+public sealed class SimulatorOptions
+{
+    public string MerchantId { get; set; } = "1900009191";
+
+    /// <summary>Where the throwaway key files are written; null means a new temporary directory, deleted on dispose.</summary>
+    public string? KeyDirectory { get; set; }
+
+    /// <summary>0 picks any free port.</summary>
+    public int Port { get; set; }
+
+    public ResponseSigningMode ResponseSigning { get; set; } = ResponseSigningMode.Auto;
+
+    public AlreadyTerminatedBehavior AlreadyTerminated { get; set; } = AlreadyTerminatedBehavior.Error;
+
+    public int TimestampSkewSeconds { get; set; } = 300;
+
+    /// <summary>Latency added to every API request from the start and restored by <see cref="WechatpaySimulator.Reset"/>.</summary>
+    public int LatencyMs { get; set; }
+}
+
+/// <summary>Which WeChat Pay key signs the simulator's answers.</summary>
+public enum ResponseSigningMode
+{
+    /// <summary>
+    /// The WeChat Pay public key when the request's <c>Wechatpay-Serial</c> header names it, the platform
+    /// certificate otherwise: this is how WeChat Pay serves merchants migrating between the two.
+    /// </summary>
+    Auto,
+    PublicKey,
+    PlatformCertificate,
+}
+
+/// <summary>What a terminate for an authorization that is already ended answers.</summary>
+public enum AlreadyTerminatedBehavior
+{
+    /// <summary>400 INVALID_REQUEST "用户已解除授权".</summary>
+    Error,
+
+    /// <summary>204 again, as if the terminate were idempotent.</summary>
+    Success,
+}
