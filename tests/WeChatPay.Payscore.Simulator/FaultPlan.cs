@@ -1,0 +1,176 @@
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>A misbehaviour the simulator can inject into an API answer.</summary>
+public enum FaultKind
+{
+    /// <summary>Waits <see cref="FaultRule.DelayMs"/>, then processes normally.</summary>
+    Latency,
+
+    /// <summary>429 FREQUENCY_LIMITED; not processed.</summary>
+    RateLimited,
+
+    /// <summary>500 SYSTEM_ERROR; not processed.</summary>
+    ServerError,
+
+    /// <summary>503 SERVICE_UNAVAILABLE; not processed.</summary>
+    ServiceUnavailable,
+
+    /// <summary>Processed and recorded; the signature is well-formed Base64 of wrong bytes.</summary>
+    CorruptSignature,
+
+    /// <summary>Processed and recorded; the signature is "WECHATPAY/SIGNTEST/" and random Base64.</summary>
+    SignatureProbe,
+
+    /// <summary>Processed and recorded; signed by a key the client was never given, under a serial it cannot know.</summary>
+    UnknownSerial,
+
+    /// <summary>Processed and recorded; correctly signed, but with a timestamp 600 s in the past.</summary>
+    StaleTimestamp,
+
+    /// <summary>Processed and recorded; no Wechatpay-* signature headers at all.</summary>
+    MissingSignature,
+
+    /// <summary>The connection is aborted before anything is recorded.</summary>
+    ResetBeforeProcessing,
+
+    /// <summary>The terminate is recorded, then the connection is aborted without an answer.</summary>
+    ResetAfterProcessing,
+
+    /// <summary>502 with an HTML body from a gateway, unsigned; not processed.</summary>
+    HtmlError,
+
+    /// <summary>500 whose application/json body is not JSON; not processed.</summary>
+    GarbageBody,
+
+    /// <summary>Never answers: waits until the client disconnects or 120 s pass, then drops the connection.</summary>
+    Hang,
+}
+
+/// <summary>When and how often a <see cref="FaultKind"/> is injected.</summary>
+public sealed class FaultRule
+{
+    public FaultKind Kind { get; set; }
+
+    /// <summary>Only requests whose (decoded) openid equals this; null matches any request.</summary>
+    public string? OpenId { get; set; }
+
+    /// <summary>How many times the rule may fire; null is unlimited.</summary>
+    public int? Count { get; set; }
+
+    /// <summary>Chance, from 0 to 1, that the rule fires for a matching request.</summary>
+    public double Probability { get; set; } = 1.0;
+
+    /// <summary>For <see cref="FaultKind.Latency"/>.</summary>
+    public int DelayMs { get; set; }
+}
+
+/// <summary>
+/// The ordered fault rules. Reads take a snapshot of an immutable array so that request threads never lock;
+/// each rule's remaining count lives here, not in the caller's <see cref="FaultRule"/>, which stays untouched.
+/// </summary>
+internal sealed class FaultPlan
+{
+    private readonly object _writeGate = new();
+    private ArmedRule[] _rules = [];
+
+    public bool IsEmpty => Volatile.Read(ref _rules).Length == 0;
+
+    public void Add(FaultRule rule)
+    {
+        ArgumentNullException.ThrowIfNull(rule);
+        if (!Enum.IsDefined(rule.Kind))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Kind, "Unknown fault kind.");
+        }
+
+        if (rule.Count is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Count, "Count must not be negative.");
+        }
+
+        if (double.IsNaN(rule.Probability) || rule.Probability < 0 || rule.Probability > 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Probability, "Probability must be between 0 and 1.");
+        }
+
+        if (rule.DelayMs < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.DelayMs, "DelayMs must not be negative.");
+        }
+
+        var armed = new ArmedRule(rule.Kind, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs);
+        lock (_writeGate)
+        {
+            _rules = [.. _rules, armed];
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_writeGate)
+        {
+            _rules = [];
+        }
+    }
+
+    /// <summary>The first rule that matches <paramref name="openId"/> and fires, its count taken; null when none does.</summary>
+    public ArmedRule? Draw(string openId)
+    {
+        ArmedRule[] rules = Volatile.Read(ref _rules);
+        foreach (ArmedRule rule in rules)
+        {
+            if (rule.OpenId != null && !string.Equals(rule.OpenId, openId, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (rule.Probability < 1.0 && Random.Shared.NextDouble() >= rule.Probability)
+            {
+                continue;
+            }
+
+            if (rule.TryTake())
+            {
+                return rule;
+            }
+        }
+
+        return null;
+    }
+
+    internal sealed class ArmedRule(FaultKind kind, string? openId, int remaining, double probability, int delayMs)
+    {
+        private int _remaining = remaining;
+
+        public FaultKind Kind { get; } = kind;
+
+        public string? OpenId { get; } = openId;
+
+        public double Probability { get; } = probability;
+
+        public int DelayMs { get; } = delayMs;
+
+        /// <summary>Takes one firing; a negative count means unlimited.</summary>
+        public bool TryTake()
+        {
+            while (true)
+            {
+                int current = Volatile.Read(ref _remaining);
+                if (current < 0)
+                {
+                    return true;
+                }
+
+                if (current == 0)
+                {
+                    return false;
+                }
+
+                if (Interlocked.CompareExchange(ref _remaining, current - 1, current) == current)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+}

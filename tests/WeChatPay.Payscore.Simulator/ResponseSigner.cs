@@ -1,0 +1,121 @@
+using System.Buffers;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>How an answer's signature headers deviate from a correct signature.</summary>
+internal enum SignatureTampering
+{
+    None,
+    Corrupt,
+    Probe,
+    UnknownSerial,
+    Stale,
+    Missing,
+}
+
+/// <summary>A WeChat Pay key that signs answers, and the serial that names it in <c>Wechatpay-Serial</c>.</summary>
+internal sealed record SigningKey(string Serial, RSA Key, bool IsPublicKey);
+
+/// <summary>
+/// Signs answers like WeChat Pay: SHA256withRSA over "timestamp\nnonce\nBODY\n", where BODY is exactly the
+/// bytes written (nothing for a 204), with the key chosen by <see cref="ResponseSigningMode"/>.
+/// </summary>
+internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mode)
+{
+    public const string SignatureProbePrefix = "WECHATPAY/SIGNTEST/";
+    private const string NonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    private const int StaleSeconds = 600;
+
+    private readonly SigningKey _publicKey = new(keys.PublicKeyId, keys.PublicKeySigner, true);
+    private readonly SigningKey _platform = new(keys.PlatformSerialNumber, keys.PlatformSigner, false);
+
+    public static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexString(bytes);
+    }
+
+    public SigningKey Select(HttpRequest request) => mode switch
+    {
+        ResponseSigningMode.PublicKey => _publicKey,
+        ResponseSigningMode.PlatformCertificate => _platform,
+        _ => string.Equals(request.Headers["Wechatpay-Serial"], keys.PublicKeyId, StringComparison.Ordinal) ? _publicKey : _platform,
+    };
+
+    /// <summary>Sets Request-ID and the Wechatpay-* headers for <paramref name="body"/>, which must be exactly what is written.</summary>
+    public void Sign(HttpResponse response, string requestId, ReadOnlySpan<byte> body, SigningKey key, SignatureTampering tampering)
+    {
+        IHeaderDictionary headers = response.Headers;
+        headers["Request-ID"] = requestId;
+        if (tampering == SignatureTampering.Missing)
+        {
+            return;
+        }
+
+        long timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        if (tampering == SignatureTampering.Stale)
+        {
+            timestamp -= StaleSeconds;
+        }
+
+        string timestampText = timestamp.ToString(CultureInfo.InvariantCulture);
+        string nonce = RandomNumberGenerator.GetString(NonceAlphabet, 32);
+        string serial = key.Serial;
+        string signature;
+        switch (tampering)
+        {
+            case SignatureTampering.Corrupt:
+                signature = Convert.ToBase64String(RandomNumberGenerator.GetBytes(key.Key.KeySize / 8));
+                break;
+            case SignatureTampering.Probe:
+                signature = SignatureProbePrefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(key.Key.KeySize / 8));
+                break;
+            case SignatureTampering.UnknownSerial:
+                serial = key.IsPublicKey ? "PUB_KEY_ID_" + SimulatorKeys.RandomDigits(32) : SimulatorKeys.NewCertificateSerial();
+                signature = Compute(keys.StrangerSigner, timestampText, nonce, body);
+                break;
+            default:
+                signature = Compute(key.Key, timestampText, nonce, body);
+                break;
+        }
+
+        headers["Wechatpay-Timestamp"] = timestampText;
+        headers["Wechatpay-Nonce"] = nonce;
+        headers["Wechatpay-Signature"] = signature;
+        headers["Wechatpay-Serial"] = serial;
+        headers["Wechatpay-Signature-Type"] = "WECHATPAY2-SHA256-RSA2048";
+    }
+
+    private static string Compute(RSA key, string timestamp, string nonce, ReadOnlySpan<byte> body)
+    {
+        int length = timestamp.Length + nonce.Length + body.Length + 3;
+        byte[] rented = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            int written = Encoding.ASCII.GetBytes(timestamp, rented);
+            rented[written++] = (byte)'\n';
+            written += Encoding.ASCII.GetBytes(nonce, rented.AsSpan(written));
+            rented[written++] = (byte)'\n';
+            body.CopyTo(rented.AsSpan(written));
+            written += body.Length;
+            rented[written++] = (byte)'\n';
+
+            Span<byte> signature = stackalloc byte[512];
+            if (!key.TrySignData(rented.AsSpan(0, written), signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1, out int size))
+            {
+                throw new CryptographicException("The signature did not fit its buffer.");
+            }
+
+            return Convert.ToBase64String(signature[..size]);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>What the simulator saw: counters, accepted terminates and refused requests. Lock-free, for load tests.</summary>
+internal sealed class SimulatorJournal
+{
+    private readonly ConcurrentQueue<RecordedTerminate> _terminates = new();
+    private readonly ConcurrentQueue<RejectedRequest> _rejected = new();
+    private int _requestCount;
+    private int _inFlight;
+    private int _maxInFlight;
+
+    public int RequestCount => Volatile.Read(ref _requestCount);
+
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    public IReadOnlyList<RecordedTerminate> Terminates => _terminates.ToArray();
+
+    public IReadOnlyList<RejectedRequest> Rejected => _rejected.ToArray();
+
+    public void Enter()
+    {
+        Interlocked.Increment(ref _requestCount);
+        int current = Interlocked.Increment(ref _inFlight);
+        int peak = Volatile.Read(ref _maxInFlight);
+        while (current > peak)
+        {
+            int seen = Interlocked.CompareExchange(ref _maxInFlight, current, peak);
+            if (seen == peak)
+            {
+                break;
+            }
+
+            peak = seen;
+        }
+    }
+
+    public void Leave() => Interlocked.Decrement(ref _inFlight);
+
+    public void Record(RecordedTerminate terminate) => _terminates.Enqueue(terminate);
+
+    public void Record(RejectedRequest rejected) => _rejected.Enqueue(rejected);
+
+    /// <summary>Requests still being handled stay in flight, so the peak restarts from them rather than from zero.</summary>
+    public void Clear()
+    {
+        _terminates.Clear();
+        _rejected.Clear();
+        Volatile.Write(ref _requestCount, 0);
+        Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
+    }
+
+    public SimulatorStateSnapshot Snapshot() => new(RequestCount, InFlight, MaxInFlight, Terminates, Rejected);
+}
