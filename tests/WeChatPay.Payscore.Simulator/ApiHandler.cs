@@ -1,0 +1,302 @@
+using System.Buffers;
+using System.Globalization;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>
+/// Serves the /v3/ API: global latency, the request checks in WeChat Pay's order, then at most one injected
+/// fault, then the Pay Score business rules; every answer WeChat Pay itself would send is signed.
+/// </summary>
+internal sealed class ApiHandler(
+    WechatpaySimulator simulator,
+    RequestAuthenticator authenticator,
+    ResponseSigner signer,
+    FaultPlan faults,
+    AuthorizationStore store,
+    SimulatorJournal journal,
+    SimulatorOptions options,
+    ILogger logger,
+    CancellationToken stopping)
+{
+    private const int MaxBodyBytes = 64 * 1024;
+    private const int HangLimitMs = 120_000;
+    private const string JsonContentType = "application/json; charset=utf-8";
+
+    private static readonly byte[] HtmlBadGateway = "<html><body>502 Bad Gateway</body></html>"u8.ToArray();
+    private static readonly byte[] GarbageJson = "not json {{{"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        journal.Enter();
+        try
+        {
+            await HandleCoreAsync(context);
+        }
+        catch (Exception) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing is left to answer.
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Unexpected failure answering {Method} {Path}", context.Request.Method, context.Request.Path);
+            if (!context.Response.HasStarted)
+            {
+                var error = new ApiError(500, "SYSTEM_ERROR", "系统错误");
+                await WriteAsync(context, ResponseSigner.NewRequestId(), signer.Select(context.Request), error.Status, JsonContentType,
+                    error.ToJson(), SignatureTampering.None);
+            }
+            else
+            {
+                context.Abort();
+            }
+        }
+        finally
+        {
+            journal.Leave();
+        }
+    }
+
+    private async Task HandleCoreAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        string requestId = ResponseSigner.NewRequestId();
+        SigningKey key = signer.Select(request);
+        string method = request.Method;
+        string rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+
+        int latency = simulator.LatencyMs;
+        if (latency > 0 && !await DelayAsync(context, latency))
+        {
+            return;
+        }
+
+        if (!rawTarget.StartsWith("/v3/", StringComparison.Ordinal))
+        {
+            await RejectAsync(context, requestId, key, method, rawTarget, PayscoreRoute.NotFound());
+            return;
+        }
+
+        ApiError? error = authenticator.CheckHeaders(request, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), out AuthorizationParameters authorization);
+        if (error != null)
+        {
+            await RejectAsync(context, requestId, key, method, rawTarget, error);
+            return;
+        }
+
+        byte[]? body = await ReadBodyAsync(request.BodyReader, context.RequestAborted);
+        error = body == null
+            ? new ApiError(413, "INVALID_REQUEST", $"请求体超过{MaxBodyBytes}字节")
+            : authenticator.VerifySignature(method, rawTarget, authorization, body);
+        if (error != null)
+        {
+            authenticator.Release(authorization);
+            await RejectAsync(context, requestId, key, method, rawTarget, error);
+            return;
+        }
+
+        PayscoreRequest? bound = null;
+        error = PayscoreRoute.TryMatch(method, rawTarget, out PayscoreRoute route)
+            ?? PayscoreRequest.TryBind(request, route, body, out bound);
+        if (error != null)
+        {
+            await RejectAsync(context, requestId, key, method, rawTarget, error);
+            return;
+        }
+
+        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.OpenId);
+        SignatureTampering tampering = SignatureTampering.None;
+        switch (fault?.Kind)
+        {
+            case FaultKind.Latency:
+                if (!await DelayAsync(context, fault.DelayMs))
+                {
+                    return;
+                }
+
+                break;
+            case FaultKind.RateLimited:
+                await WriteErrorAsync(context, requestId, key, new ApiError(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试"));
+                return;
+            case FaultKind.ServerError:
+                await WriteErrorAsync(context, requestId, key, new ApiError(500, "SYSTEM_ERROR", "系统错误，请使用相同参数稍后重新调用"));
+                return;
+            case FaultKind.ServiceUnavailable:
+                await WriteErrorAsync(context, requestId, key, new ApiError(503, "SERVICE_UNAVAILABLE", "服务不可用，请稍后重试"));
+                return;
+            case FaultKind.HtmlError:
+                // A gateway in front of WeChat Pay answers this one: no Request-ID, no signature.
+                context.Response.StatusCode = 502;
+                context.Response.ContentType = "text/html";
+                context.Response.ContentLength = HtmlBadGateway.Length;
+                await context.Response.Body.WriteAsync(HtmlBadGateway, context.RequestAborted);
+                return;
+            case FaultKind.GarbageBody:
+                await WriteAsync(context, requestId, key, 500, "application/json", GarbageJson, SignatureTampering.None);
+                return;
+            case FaultKind.ResetBeforeProcessing:
+                context.Abort();
+                return;
+            case FaultKind.Hang:
+                await DelayAsync(context, HangLimitMs);
+                context.Abort();
+                return;
+            case FaultKind.CorruptSignature:
+                tampering = SignatureTampering.Corrupt;
+                break;
+            case FaultKind.SignatureProbe:
+                tampering = SignatureTampering.Probe;
+                break;
+            case FaultKind.UnknownSerial:
+                tampering = SignatureTampering.UnknownSerial;
+                break;
+            case FaultKind.StaleTimestamp:
+                tampering = SignatureTampering.Stale;
+                break;
+            case FaultKind.MissingSignature:
+                tampering = SignatureTampering.Missing;
+                break;
+        }
+
+        (int status, byte[] answer) = Process(bound!, requestId, method, rawTarget);
+        if (fault?.Kind == FaultKind.ResetAfterProcessing)
+        {
+            context.Abort();
+            return;
+        }
+
+        await WriteAsync(context, requestId, key, status, JsonContentType, answer, tampering);
+    }
+
+    private (int Status, byte[] Body) Process(PayscoreRequest request, string requestId, string method, string rawTarget)
+    {
+        if (request.Route.Operation == PayscoreOperation.QueryByOpenId)
+        {
+            return (200, QueryAnswer(request));
+        }
+
+        DateTimeOffset now = DateTimeOffset.UtcNow;
+        TerminateOutcome outcome = store.Terminate(request.OpenId, request.ServiceId, now);
+        ApiError? refusal = outcome switch
+        {
+            TerminateOutcome.NeverAuthorized => ApiError.InvalidRequest("用户未授权该服务"),
+            TerminateOutcome.AlreadyTerminated when options.AlreadyTerminated == AlreadyTerminatedBehavior.Error =>
+                ApiError.InvalidRequest("用户已解除授权"),
+            _ => null,
+        };
+        if (refusal != null)
+        {
+            journal.Record(new RejectedRequest(method, rawTarget, refusal.Status, refusal.Code, refusal.Message));
+            return (refusal.Status, refusal.ToJson());
+        }
+
+        journal.Record(new RecordedTerminate(
+            request.Route.RecordedName, request.OpenId, request.ServiceId, request.AppId, request.Reason!, requestId, now));
+        return (204, []);
+    }
+
+    private byte[] QueryAnswer(PayscoreRequest request)
+    {
+        AuthorizationView view = store.Query(request.OpenId, request.ServiceId);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("appid", request.AppId);
+            writer.WriteString("mchid", simulator.Keys.MerchantId);
+            writer.WriteString("service_id", request.ServiceId);
+            writer.WriteString("openid", request.OpenId);
+            writer.WriteString("authorization_state", view.State);
+            writer.WriteString("authorization_time", Rfc3339China(view.AuthorizedAt));
+            if (view.CancelledAt is { } cancelled)
+            {
+                writer.WriteString("cancel_authorization_time", Rfc3339China(cancelled));
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static string Rfc3339China(DateTimeOffset time) =>
+        time.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private Task RejectAsync(HttpContext context, string requestId, SigningKey key, string method, string rawTarget, ApiError error)
+    {
+        journal.Record(new RejectedRequest(method, rawTarget, error.Status, error.Code, error.Message));
+        return WriteErrorAsync(context, requestId, key, error);
+    }
+
+    private Task WriteErrorAsync(HttpContext context, string requestId, SigningKey key, ApiError error)
+    {
+        if (error.Allow != null)
+        {
+            context.Response.Headers.Allow = error.Allow;
+        }
+
+        return WriteAsync(context, requestId, key, error.Status, JsonContentType, error.ToJson(), SignatureTampering.None);
+    }
+
+    private async Task WriteAsync(
+        HttpContext context, string requestId, SigningKey key, int status, string contentType, byte[] body, SignatureTampering tampering)
+    {
+        HttpResponse response = context.Response;
+        response.StatusCode = status;
+        signer.Sign(response, requestId, body, key, tampering);
+        if (status == StatusCodes.Status204NoContent)
+        {
+            return;
+        }
+
+        response.ContentType = contentType;
+        response.ContentLength = body.Length;
+        await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>False when the wait was cut short (client gone or simulator stopping); the connection is then dropped.</summary>
+    private async Task<bool> DelayAsync(HttpContext context, int milliseconds)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
+        try
+        {
+            await Task.Delay(milliseconds, linked.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            // Returning without an answer would let the server send an empty 200.
+            context.Abort();
+            return false;
+        }
+    }
+
+    /// <summary>The exact body bytes, or null when the body exceeds <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            if (buffer.Length > MaxBodyBytes)
+            {
+                reader.AdvanceTo(buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                byte[] body = buffer.Length == 0 ? [] : buffer.ToArray();
+                reader.AdvanceTo(buffer.End);
+                return body;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>
+/// The unauthenticated /__sim/ endpoints, so that tests running the simulator as a separate process can
+/// read its keys and records and steer faults, latency and authorization states.
+/// </summary>
+internal sealed class ControlEndpoints(WechatpaySimulator simulator)
+{
+    public const string Prefix = "/__sim/";
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        HttpRequest request = context.Request;
+        string path = request.Path.Value ?? string.Empty;
+        string method = request.Method;
+        try
+        {
+            switch (path)
+            {
+                case "/__sim/info" when HttpMethods.IsGet(method):
+                    await WriteJsonAsync(context, simulator.Info);
+                    return;
+                case "/__sim/state" when HttpMethods.IsGet(method):
+                    await WriteJsonAsync(context, simulator.Snapshot());
+                    return;
+                case "/__sim/state" when HttpMethods.IsPost(method):
+                    StateChange change = await ReadAsync<StateChange>(context);
+                    if (string.IsNullOrEmpty(change.OpenId) || string.IsNullOrEmpty(change.ServiceId) || !AuthorizationStore.IsKnownState(change.State))
+                    {
+                        await BadRequestAsync(context, "Expected {\"openId\",\"serviceId\",\"state\"} with state AVAILABLE, UNAVAILABLE or UNBINDUSER.");
+                        return;
+                    }
+
+                    simulator.SetAuthorizationState(change.OpenId, change.ServiceId, change.State!);
+                    break;
+                case "/__sim/faults" when HttpMethods.IsPost(method):
+                    if (!await AddFaultsAsync(context))
+                    {
+                        return;
+                    }
+
+                    break;
+                case "/__sim/faults" when HttpMethods.IsDelete(method):
+                    simulator.ClearFaults();
+                    break;
+                case "/__sim/latency" when HttpMethods.IsPost(method):
+                    LatencyChange latency = await ReadAsync<LatencyChange>(context);
+                    if (latency.Ms is not >= 0)
+                    {
+                        await BadRequestAsync(context, "Expected {\"ms\": N} with N >= 0.");
+                        return;
+                    }
+
+                    simulator.LatencyMs = latency.Ms.Value;
+                    break;
+                case "/__sim/reset" when HttpMethods.IsPost(method):
+                    simulator.Reset();
+                    break;
+                case "/__sim/shutdown" when HttpMethods.IsPost(method):
+                    // Signal only once the 204 has gone out, so the caller always gets its answer.
+                    context.Response.OnCompleted(static state =>
+                    {
+                        ((WechatpaySimulator)state).RequestShutdown();
+                        return Task.CompletedTask;
+                    }, simulator);
+                    break;
+                case "/__sim/info" or "/__sim/state" or "/__sim/faults" or "/__sim/latency" or "/__sim/reset" or "/__sim/shutdown":
+                    context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                    return;
+                default:
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+            }
+
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+        catch (JsonException e)
+        {
+            await BadRequestAsync(context, "Invalid JSON: " + e.Message);
+        }
+    }
+
+    private async Task<bool> AddFaultsAsync(HttpContext context)
+    {
+        using JsonDocument document = await JsonDocument.ParseAsync(context.Request.Body, default, context.RequestAborted);
+        JsonElement root = document.RootElement;
+        bool hasKinds = root.ValueKind switch
+        {
+            JsonValueKind.Array => root.EnumerateArray().All(HasKind),
+            JsonValueKind.Object => HasKind(root),
+            _ => false,
+        };
+        if (!hasKinds)
+        {
+            await BadRequestAsync(context, "Expected a fault rule object or an array of them, each with a \"kind\".");
+            return false;
+        }
+
+        FaultRule[]? rules = document.RootElement.ValueKind switch
+        {
+            JsonValueKind.Array => document.RootElement.Deserialize<FaultRule[]>(SimulatorJson.Control),
+            JsonValueKind.Object => [document.RootElement.Deserialize<FaultRule>(SimulatorJson.Control)!],
+            _ => null,
+        };
+        if (rules == null || Array.Exists(rules, r => r == null))
+        {
+            await BadRequestAsync(context, "Expected a fault rule object or an array of them.");
+            return false;
+        }
+
+        // All or nothing: check every rule before any is armed.
+        var check = new FaultPlan();
+        try
+        {
+            foreach (FaultRule rule in rules)
+            {
+                check.Add(rule);
+            }
+        }
+        catch (ArgumentException e)
+        {
+            await BadRequestAsync(context, e.Message);
+            return false;
+        }
+
+        foreach (FaultRule rule in rules)
+        {
+            simulator.AddFault(rule);
+        }
+
+        return true;
+    }
+
+    private static bool HasKind(JsonElement rule) =>
+        rule.ValueKind == JsonValueKind.Object
+        && rule.EnumerateObject().Any(p => string.Equals(p.Name, "kind", StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<T> ReadAsync<T>(HttpContext context)
+        where T : class =>
+        await JsonSerializer.DeserializeAsync<T>(context.Request.Body, SimulatorJson.Control, context.RequestAborted)
+        ?? throw new JsonException("The body is null.");
+
+    private static Task WriteJsonAsync<T>(HttpContext context, T value, int status = StatusCodes.Status200OK)
+    {
+        byte[] body = JsonSerializer.SerializeToUtf8Bytes(value, SimulatorJson.Control);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.ContentLength = body.Length;
+        return context.Response.Body.WriteAsync(body, context.RequestAborted).AsTask();
+    }
+
+    private static Task BadRequestAsync(HttpContext context, string message)
+    {
+        return WriteJsonAsync(context, new ControlError(message), StatusCodes.Status400BadRequest);
+    }
+
+    private sealed record StateChange(string? OpenId, string? ServiceId, string? State);
+
+    private sealed record LatencyChange(int? Ms);
+
+    private sealed record ControlError(string Error);
+}

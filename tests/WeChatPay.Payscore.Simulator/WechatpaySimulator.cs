@@ -1,0 +1,235 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace WeChatPay.Payscore.Simulator;
+
+/// <summary>
+/// A WeChat Pay APIv3 server for the Pay Score permission endpoints, on 127.0.0.1 with throwaway keys. It checks
+/// requests as strictly as WeChat Pay, signs its answers, records what it accepted and refused, and can inject
+/// faults. Safe to use from many threads; <see cref="Reset"/> between tests.
+/// </summary>
+public sealed class WechatpaySimulator : IAsyncDisposable
+{
+    private readonly SimulatorOptions _options;
+    private readonly FaultPlan _faults = new();
+    private readonly SimulatorJournal _journal = new();
+    private readonly AuthorizationStore _store = new();
+    private readonly NonceCache _nonces = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly WebApplication _app;
+    private int _latencyMs;
+    private int _disposed;
+    private SimulatorInfo? _info;
+
+    private WechatpaySimulator(SimulatorOptions options, SimulatorKeys keys)
+    {
+        _options = options;
+        Keys = keys;
+        _latencyMs = options.LatencyMs;
+        _app = BuildApplication();
+    }
+
+    /// <summary>http://127.0.0.1:{port}</summary>
+    public Uri BaseUri { get; private set; } = null!;
+
+    public SimulatorKeys Keys { get; }
+
+    /// <summary>Added to every API request before it is checked; 0 by default.</summary>
+    public int LatencyMs
+    {
+        get => Volatile.Read(ref _latencyMs);
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            Volatile.Write(ref _latencyMs, value);
+        }
+    }
+
+    /// <summary>Accepted terminates, in the order they were accepted (a snapshot).</summary>
+    public IReadOnlyList<RecordedTerminate> Terminates => _journal.Terminates;
+
+    /// <summary>Requests the simulator refused on its own account: failed checks and business refusals (a snapshot).</summary>
+    public IReadOnlyList<RejectedRequest> Rejected => _journal.Rejected;
+
+    /// <summary>API requests received, faulted and refused ones included; control endpoints are not counted.</summary>
+    public int RequestCount => _journal.RequestCount;
+
+    public int InFlight => _journal.InFlight;
+
+    public int MaxInFlight => _journal.MaxInFlight;
+
+    internal SimulatorInfo Info => _info!;
+
+    /// <summary>Completes when POST /__sim/shutdown has been answered.</summary>
+    internal Task ShutdownRequested => _shutdownRequested.Task;
+
+    public static async Task<WechatpaySimulator> StartAsync(SimulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new SimulatorOptions();
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.MerchantId, nameof(options.MerchantId));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Port, nameof(options.Port));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Port, IPEndPoint.MaxPort, nameof(options.Port));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.TimestampSkewSeconds, nameof(options.TimestampSkewSeconds));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.LatencyMs, nameof(options.LatencyMs));
+
+        // The options object stays the caller's; a copy keeps later changes from reaching a running server.
+        var frozen = new SimulatorOptions
+        {
+            MerchantId = options.MerchantId,
+            KeyDirectory = options.KeyDirectory,
+            Port = options.Port,
+            ResponseSigning = options.ResponseSigning,
+            AlreadyTerminated = options.AlreadyTerminated,
+            TimestampSkewSeconds = options.TimestampSkewSeconds,
+            LatencyMs = options.LatencyMs,
+        };
+
+        // Three RSA-2048 key generations take a noticeable moment; keep them off the caller's thread.
+        SimulatorKeys keys = await Task.Run(() => SimulatorKeys.Create(frozen.MerchantId, frozen.KeyDirectory), cancellationToken);
+        var simulator = new WechatpaySimulator(frozen, keys);
+        try
+        {
+            await simulator._app.StartAsync(cancellationToken);
+            simulator.OnStarted();
+            return simulator;
+        }
+        catch
+        {
+            await simulator.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Rules are tried in order; the first that matches and fires applies, at most one per request.</summary>
+    public void AddFault(FaultRule rule) => _faults.Add(rule);
+
+    public void ClearFaults() => _faults.Clear();
+
+    /// <summary>Sets a pair's state: "AVAILABLE" (every pair's default), "UNAVAILABLE" or "UNBINDUSER".</summary>
+    public void SetAuthorizationState(string openId, string serviceId, string state)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(openId);
+        ArgumentException.ThrowIfNullOrEmpty(serviceId);
+        _store.Set(openId, serviceId, state);
+    }
+
+    /// <summary>
+    /// Clears terminates, refusals, counters, faults, authorization states and seen nonces, and puts
+    /// <see cref="LatencyMs"/> back to the value the simulator started with.
+    /// </summary>
+    public void Reset()
+    {
+        _faults.Clear();
+        _store.Clear();
+        _nonces.Clear();
+        _journal.Clear();
+        LatencyMs = _options.LatencyMs;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        // Hanging and delayed requests end first, so that stopping does not wait for them.
+        await _stopping.CancelAsync();
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _app.StopAsync(timeout.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+
+        await _app.DisposeAsync();
+        Keys.Dispose();
+        _stopping.Dispose();
+        _shutdownRequested.TrySetResult();
+    }
+
+    internal SimulatorStateSnapshot Snapshot() => _journal.Snapshot();
+
+    internal void RequestShutdown() => _shutdownRequested.TrySetResult();
+
+    private WebApplication BuildApplication()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+            EnvironmentName = Environments.Production,
+        });
+
+        // Logs go to stderr and only from Warning up, so that the CLI's stdout carries nothing but its info line.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+
+        // The host must not take over Ctrl+C or SIGTERM of a test process; the CLI handles signals itself.
+        builder.Services.AddSingleton<IHostLifetime, PassiveHostLifetime>();
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, _options.Port, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+
+        WebApplication app = builder.Build();
+        var api = new ApiHandler(
+            this,
+            new RequestAuthenticator(Keys, _options.TimestampSkewSeconds, _nonces),
+            new ResponseSigner(Keys, _options.ResponseSigning),
+            _faults,
+            _store,
+            _journal,
+            _options,
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WeChatPay.Payscore.Simulator"),
+            _stopping.Token);
+        var control = new ControlEndpoints(this);
+        app.Run(context =>
+            context.Request.Path.StartsWithSegments("/__sim", StringComparison.Ordinal)
+                ? control.HandleAsync(context)
+                : api.HandleAsync(context));
+        return app;
+    }
+
+    private void OnStarted()
+    {
+        IServerAddressesFeature addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+            ?? throw new InvalidOperationException("Kestrel reported no address.");
+        var bound = new Uri(addresses.Addresses.First());
+        string baseUri = $"http://127.0.0.1:{bound.Port}";
+        BaseUri = new Uri(baseUri);
+        _info = new SimulatorInfo(
+            baseUri,
+            Keys.MerchantId,
+            Keys.MerchantSerialNumber,
+            Keys.MerchantPrivateKeyPath,
+            Keys.MerchantCertificatePath,
+            Keys.PublicKeyId,
+            Keys.PublicKeyPath,
+            Keys.PlatformCertificatePath,
+            Keys.PlatformSerialNumber);
+    }
+
+    private sealed class PassiveHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
