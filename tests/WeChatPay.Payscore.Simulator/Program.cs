@@ -35,8 +35,8 @@ public static class Program
         }
 
         var stop = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-        using PosixSignalRegistration sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using PosixSignalRegistration? sigterm = TryRegister(PosixSignal.SIGTERM, OnSignal);
+        using PosixSignalRegistration? sigint = TryRegister(PosixSignal.SIGINT, OnSignal);
 
         WechatpaySimulator simulator;
         try
@@ -89,6 +89,19 @@ public static class Program
         {
             context.Cancel = true;
             stop.TrySetResult(context.Signal.ToString());
+        }
+    }
+
+    /// <summary>A platform without the signal still has the other ways to stop, the max lifetime included.</summary>
+    private static PosixSignalRegistration? TryRegister(PosixSignal signal, Action<PosixSignalContext> handler)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, handler);
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
         }
     }
 
