@@ -1,0 +1,27 @@
+<#
+.SYNOPSIS
+    Runs the Pester suite against the built module and writes {Passed, Failed} to -ResultFile.
+    Called by build.ps1 test in a child pwsh, so the module is imported into a clean session.
+#>
+param(
+    [Parameter(Mandatory)] [string] $PesterPath,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $SimulatorPath,
+    [Parameter(Mandatory)] [string] $ResultFile
+)
+$ErrorActionPreference = 'Stop'
+Import-Module $PesterPath -Force
+
+# The test files read these; the module is imported from the build output, never from src/.
+$env:WXPAYSCORE_TEST_MODULE = Join-Path $ModulePath 'WeChatPay.Payscore.psd1'
+$env:WXPAYSCORE_TEST_SIMULATOR = $SimulatorPath
+
+$config = New-PesterConfiguration
+$config.Run.Path = $PSScriptRoot
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+$result = Invoke-Pester -Configuration $config
+
+# A failing BeforeAll fails its whole block without counting its tests as failed; count it too.
+$failed = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+[pscustomobject]@{ Passed = $result.PassedCount; Failed = $failed } | ConvertTo-Json | Set-Content -Path $ResultFile

@@ -1,0 +1,172 @@
+BeforeAll {
+    Import-Module $env:WXPAYSCORE_TEST_MODULE -Force
+    Import-Module (Join-Path $PSScriptRoot '../WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
+    $script:Sim = Start-WxSimulator -SimulatorPath $env:WXPAYSCORE_TEST_SIMULATOR
+    $script:Cred = Get-WxSimulatorCredential -Simulator $Sim
+    $script:AppId = 'wxd678efh567hg6787'
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("wxpester-" + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Path $Work | Out-Null
+
+    # This pwsh may run as a dotnet tool (dotnet pwsh.dll); start a child the same way.
+    $script:PwshHost = (Get-Process -Id $PID).Path
+    $entry = Join-Path $PSHOME 'pwsh.dll'
+    $script:PwshHostArgs = if ((Split-Path $PwshHost -Leaf) -like 'dotnet*' -and (Test-Path $entry)) { @($entry) } else { @() }
+
+    function script:New-UsersCsv([string] $Path, [string[]] $Lines) {
+        # As Excel saves it: UTF-8 with a BOM, CRLF line ends.
+        $text = ($Lines -join "`r`n") + "`r`n"
+        [IO.File]::WriteAllText($Path, $text, [Text.UTF8Encoding]::new($true))
+    }
+}
+
+AfterAll {
+    Stop-WxSimulator -Simulator $Sim
+    Remove-Item $Work -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'Invoke-WxPayscoreTerminate' {
+    BeforeEach {
+        Reset-WxSimulator -Simulator $Sim
+    }
+
+    It 'terminates exactly the valid rows of a CSV, each once, with one result per row' {
+        $csv = Join-Path $Work 'users.csv'
+        New-UsersCsv $csv @(
+            'openid,service_id,appid,reason'
+            'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,500001,,'
+            'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1,500001,,用户申请注销'
+            'o/../../v3/evil,500001,,'
+            'oUpF8uK2mQ7hV9xLp4RtYbN6sWa3,500002,wx8888888888888888,'
+            'oUpF8uL1kJ2hG3fD4sA5qW6eR7t8,500001,,再见👋'
+            ',500001,,'
+            'oUpF8uJ8dF3gH6jK9lZ2xC5vB7n4,500001,,'
+        )
+        $out = Join-Path $Work 'results.csv'
+
+        Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId $AppId -Reason '服务调整' -Confirm:$false @Cred `
+            -ErrorAction SilentlyContinue -ErrorVariable rowErrors | Export-Csv $out -NoTypeInformation
+
+        $results = @(Import-Csv $out)
+        $results.Count | Should -Be 7
+        $results.RowNumber | Should -Be @('1', '2', '3', '4', '5', '6', '7')
+        @($results | Where-Object Success -eq 'True').openid | Should -Be @(
+            'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1', 'oUpF8uK2mQ7hV9xLp4RtYbN6sWa3', 'oUpF8uJ8dF3gH6jK9lZ2xC5vB7n4')
+        @($results | Where-Object Success -eq 'False').Code | Should -Be @('INVALID_INPUT', 'INVALID_INPUT', 'INVALID_INPUT')
+        $results[0].StatusCode | Should -Be '204'
+        $results[0].RequestId | Should -Not -BeNullOrEmpty
+
+        $state = Get-WxSimulatorState -Simulator $Sim
+        $state.requestCount | Should -Be 4
+        $terminated = @($state.terminates | ForEach-Object { "$($_.openId)/$($_.serviceId)/$($_.appId)/$($_.reason)" })
+        $terminated | Should -Be @(
+            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/500001/$AppId/服务调整"
+            "oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1/500001/$AppId/用户申请注销"
+            'oUpF8uK2mQ7hV9xLp4RtYbN6sWa3/500002/wx8888888888888888/服务调整'
+            "oUpF8uJ8dF3gH6jK9lZ2xC5vB7n4/500001/$AppId/服务调整"
+        )
+
+        $rowErrors.Count | Should -Be 3
+        $rowErrors | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be 'InvalidInput,WeChatPay.Payscore.Commands.InvokeWxPayscoreTerminateCommand' }
+        $rowErrors[0].TargetObject.openid | Should -Be 'o/../../v3/evil'
+    }
+
+    It 'sends nothing under -WhatIf' {
+        $rows = 1..3 | ForEach-Object { [pscustomobject]@{ openid = "oWhatIf$_"; service_id = '500001' } }
+
+        $output = $rows | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -WhatIf @Cred
+
+        $output | Should -BeNullOrEmpty
+        (Get-WxSimulatorState -Simulator $Sim).requestCount | Should -Be 0
+    }
+
+    It 'takes the openid permission route with -Route OpenIdPermission' {
+        $result = [pscustomobject]@{ openid = 'oRoute'; service_id = '500003' } |
+            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Route OpenIdPermission -Confirm:$false @Cred
+
+        $result.Success | Should -BeTrue
+        $recorded = @((Get-WxSimulatorState -Simulator $Sim).terminates)
+        $recorded.Count | Should -Be 1
+        $recorded[0].route | Should -Be 'OpenIdPermission'
+        $recorded[0].serviceId | Should -Be '500003'
+    }
+
+    It 'never reports a probe, a tampered or an unknown-key answer as Success' {
+        Add-WxSimulatorFault -Simulator $Sim -Kind SignatureProbe -OpenId 'oProbe' -Count 1
+        Add-WxSimulatorFault -Simulator $Sim -Kind CorruptSignature -OpenId 'oTampered' -Count 1
+        Add-WxSimulatorFault -Simulator $Sim -Kind UnknownSerial -OpenId 'oUnknown' -Count 1
+        Add-WxSimulatorFault -Simulator $Sim -Kind StaleTimestamp -OpenId 'oStale' -Count 1
+        $rows = 'oProbe', 'oTampered', 'oUnknown', 'oStale' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } }
+
+        $results = $rows | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred -ErrorAction SilentlyContinue -ErrorVariable errs
+
+        $results.Success | Should -Be @($false, $false, $false, $false)
+        $results.Code | Should -Be @('SIGNATURE_PROBE', 'RESPONSE_UNVERIFIED', 'RESPONSE_UNVERIFIED', 'RESPONSE_UNVERIFIED')
+        $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -Match '^(SignatureProbe|ResponseUnverified),' }
+    }
+
+    It 'stops before the first request when the key file is missing' {
+        $bad = $Cred.Clone()
+        $bad.PrivateKeyPath = Join-Path $Work 'missing_apiclient_key.pem'
+
+        { [pscustomobject]@{ openid = 'o1'; service_id = '1' } | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @bad } |
+            Should -Throw -ErrorId 'PrivateKeyNotFound,WeChatPay.Payscore.Commands.InvokeWxPayscoreTerminateCommand'
+        (Get-WxSimulatorState -Simulator $Sim).requestCount | Should -Be 0
+    }
+
+    It 'refuses plain http to another host' {
+        $bad = $Cred.Clone()
+        $bad.BaseUri = 'http://api.mch.weixin.qq.com'
+
+        { [pscustomobject]@{ openid = 'o1'; service_id = '1' } | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @bad } |
+            Should -Throw -ErrorId 'BaseUriInsecure,WeChatPay.Payscore.Commands.InvokeWxPayscoreTerminateCommand'
+    }
+
+    It 'runs unattended in a non-interactive pwsh with -Confirm:$false and never prompts' {
+        $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+`$r = [pscustomobject]@{ openid = 'oRunbook'; service_id = '500001' } | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'runbook' -Confirm:`$false ``
+    -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' -PrivateKeyPath '$($Cred.PrivateKeyPath)' ``
+    -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'
+"RESULT:`$(`$r.Success):`$(`$r.Code)"
+"@
+        $output = $script | & $PwshHost @PwshHostArgs -NoProfile -NonInteractive -Command - 2>&1
+
+        $LASTEXITCODE | Should -Be 0
+        ($output -join "`n") | Should -Match 'RESULT:True:OK'
+        @((Get-WxSimulatorState -Simulator $Sim).terminates).openId | Should -Be @('oRunbook')
+    }
+
+    It 'shows no key material and no signature with -Verbose -Debug' {
+        Add-WxSimulatorFault -Simulator $Sim -Kind ServerError -OpenId 'oSecret2' -Count 1
+        $rows = 'oSecret1', 'oSecret2', 'bad/row' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } }
+
+        $all = $rows | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred -Verbose -Debug -ErrorAction Continue *>&1 |
+            Out-String -Width 4096
+
+        $all | Should -Match '<redacted>'
+        $keyLines = Get-Content $Cred.PrivateKeyPath | Where-Object { $_ -notmatch '^-----' -and $_.Length -gt 20 }
+        foreach ($line in $keyLines) { $all.Contains($line.Trim()) | Should -BeFalse }
+        $all | Should -Not -Match '[A-Za-z0-9+/]{300,}'
+    }
+
+    It 'reads well in an 80-column console' {
+        $results = 1..2 | ForEach-Object { [pscustomobject]@{ openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6$_"; service_id = '500001' } } |
+            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred
+
+        $lines = ($results | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines[0] | Should -Match '^\s*Row\s+OpenId\s+ServiceId\s+Status\s+Code\s+Message'
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines[2] | Should -Match 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61\s+500001\s+204\s+OK'
+    }
+}
+
+Describe 'Module manifest' {
+    It 'is valid, for both editions, and exports only the cmdlet' {
+        $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
+        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $manifest.PowerShellVersion | Should -Be ([version]'5.1')
+        $manifest.ExportedCmdlets.Keys | Should -Be @('Invoke-WxPayscoreTerminate')
+        (Get-Command Invoke-WxPayscoreTerminate).OutputType.Type | Should -Be ([WeChatPay.Payscore.TerminateResult])
+    }
+}

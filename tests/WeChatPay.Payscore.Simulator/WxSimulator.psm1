@@ -1,0 +1,100 @@
+# Starts and drives the WeChat Pay simulator as a separate process, for Pester tests, the demo and
+# the benchmark. The simulator stops by itself after -MaxLifetimeSec even if nobody stops it.
+
+function Start-WxSimulator {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] [string] $SimulatorPath,
+        [int] $LatencyMs = 0,
+        [int] $MaxLifetimeSec = 1800,
+        [ValidateSet('Auto', 'PublicKey', 'PlatformCertificate')] [string] $Signing = 'Auto',
+        [string] $KeyDirectory
+    )
+    if (-not (Test-Path $SimulatorPath)) { throw "Simulator not built: '$SimulatorPath'. Run ./build.ps1 first." }
+    $work = Join-Path ([IO.Path]::GetTempPath()) ("wxsim-" + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Path $work | Out-Null
+    if (-not $KeyDirectory) { $KeyDirectory = Join-Path $work 'keys' }
+    $infoFile = Join-Path $work 'info.json'
+    $arguments = @($SimulatorPath, '--port', '0', '--key-dir', $KeyDirectory, '--info-file', $infoFile,
+        '--latency-ms', $LatencyMs, '--max-lifetime-sec', $MaxLifetimeSec, '--signing', $Signing)
+    $process = Start-Process -FilePath 'dotnet' -ArgumentList $arguments -PassThru `
+        -RedirectStandardOutput (Join-Path $work 'stdout.txt') -RedirectStandardError (Join-Path $work 'stderr.txt')
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $infoFile)) {
+        if ($process.HasExited) {
+            throw "The simulator exited with code $($process.ExitCode): $(Get-Content (Join-Path $work 'stderr.txt') -Raw)"
+        }
+        if ([DateTime]::UtcNow -gt $deadline) {
+            Stop-Process -Id $process.Id -Force -ErrorAction Ignore
+            throw 'The simulator did not start within 60 s.'
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    $info = Get-Content $infoFile -Raw | ConvertFrom-Json
+    [pscustomobject]@{
+        Process   = $process
+        Info      = $info
+        BaseUri   = $info.baseUri.TrimEnd('/')
+        WorkDir   = $work
+    }
+}
+
+function Stop-WxSimulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    try { Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/shutdown" -TimeoutSec 5 | Out-Null } catch { }
+    if (-not $Simulator.Process.WaitForExit(5000)) { Stop-Process -Id $Simulator.Process.Id -Force -ErrorAction Ignore }
+    Remove-Item $Simulator.WorkDir -Recurse -Force -ErrorAction Ignore
+}
+
+function Get-WxSimulatorState {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    Invoke-RestMethod -Uri "$($Simulator.BaseUri)/__sim/state" -TimeoutSec 10
+}
+
+function Reset-WxSimulator {
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/reset" -TimeoutSec 10 | Out-Null
+}
+
+function Add-WxSimulatorFault {
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Simulator,
+        [Parameter(Mandatory)] [string] $Kind,
+        [string] $OpenId,
+        [int] $Count,
+        [double] $Probability = 1.0,
+        [int] $DelayMs
+    )
+    $rule = @{ kind = $Kind; probability = $Probability }
+    if ($OpenId) { $rule.openId = $OpenId }
+    if ($PSBoundParameters.ContainsKey('Count')) { $rule.count = $Count }
+    if ($DelayMs) { $rule.delayMs = $DelayMs }
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/faults" -ContentType 'application/json' `
+        -Body (ConvertTo-Json $rule -Compress) -TimeoutSec 10 | Out-Null
+}
+
+function Get-WxSimulatorCredential {
+    # The splat that points Invoke-WxPayscoreTerminate at the simulator with its throwaway keys.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [switch] $PlatformCertificate)
+    $splat = @{
+        MerchantId           = $Simulator.Info.merchantId
+        MerchantSerialNumber = $Simulator.Info.merchantSerialNumber
+        PrivateKeyPath       = $Simulator.Info.merchantPrivateKeyPath
+        BaseUri              = $Simulator.BaseUri
+    }
+    if ($PlatformCertificate) {
+        $splat.PlatformCertificatePath = $Simulator.Info.platformCertificatePath
+    }
+    else {
+        $splat.WechatpayPublicKeyId = $Simulator.Info.publicKeyId
+        $splat.WechatpayPublicKeyPath = $Simulator.Info.publicKeyPath
+    }
+    $splat
+}
+
+Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Reset-WxSimulator, Add-WxSimulatorFault, Get-WxSimulatorCredential
