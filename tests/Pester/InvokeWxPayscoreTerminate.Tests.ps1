@@ -7,11 +7,6 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("wxpester-" + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Path $Work | Out-Null
 
-    # This pwsh may run as a dotnet tool (dotnet pwsh.dll); start a child the same way.
-    $script:PwshHost = (Get-Process -Id $PID).Path
-    $entry = Join-Path $PSHOME 'pwsh.dll'
-    $script:PwshHostArgs = if ((Split-Path $PwshHost -Leaf) -like 'dotnet*' -and (Test-Path $entry)) { @($entry) } else { @() }
-
     function script:New-UsersCsv([string] $Path, [string[]] $Lines) {
         # As Excel saves it: UTF-8 with a BOM, CRLF line ends.
         $text = ($Lines -join "`r`n") + "`r`n"
@@ -130,9 +125,14 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
     -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'
 "RESULT:`$(`$r.Success):`$(`$r.Code)"
 "@
-        $output = $script | & $PwshHost @PwshHostArgs -NoProfile -NonInteractive -Command - 2>&1
+        $file = Join-Path $Work 'runbook.ps1'
+        Set-Content -Path $file -Value $script -Encoding utf8
+        # The same pwsh 7.6.9 as this suite: the local dotnet tool of the repository.
+        Push-Location (Join-Path $PSScriptRoot '../..')
+        try { $output = & dotnet pwsh -NoProfile -NonInteractive -File $file 2>&1 }
+        finally { Pop-Location }
 
-        $LASTEXITCODE | Should -Be 0
+        $LASTEXITCODE | Should -Be 0 -Because ($output -join "`n")
         ($output -join "`n") | Should -Match 'RESULT:True:OK'
         @((Get-WxSimulatorState -Simulator $Sim).terminates).openId | Should -Be @('oRunbook')
     }
