@@ -109,6 +109,8 @@ function Invoke-Demo {
             -WechatpayPublicKeyId $sim.Info.publicKeyId -WechatpayPublicKeyPath $sim.Info.publicKeyPath `
             -BaseUri $sim.Info.baseUri -ErrorAction SilentlyContinue
         $results | Format-Table | Out-Host
+        Write-Host 'Why the other rows did not succeed:' -ForegroundColor Cyan
+        $results | Where-Object { -not $_.Success } | Format-List RowNumber, Code, Message | Out-Host
 
         $state = Get-WxSimulatorState -Simulator $sim
         $ok = @($results | Where-Object Success).Count
