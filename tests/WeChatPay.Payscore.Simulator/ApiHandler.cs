@@ -17,6 +17,7 @@ internal sealed class ApiHandler(
     WechatpaySimulator simulator,
     RequestAuthenticator authenticator,
     ResponseSigner signer,
+    ReceivedSignatureLog signatures,
     FaultPlan faults,
     AuthorizationStore store,
     SimulatorJournal journal,
@@ -66,9 +67,12 @@ internal sealed class ApiHandler(
     {
         HttpRequest request = context.Request;
         string requestId = ResponseSigner.NewRequestId();
-        SigningKey key = signer.Select(request);
+        SigningKey? key = signer.Select(request);
         string method = request.Method;
         string rawTarget = context.Features.Get<IHttpRequestFeature>()!.RawTarget;
+
+        // Logged before anything can refuse or drop the request: what a client sent may leak whatever came of it.
+        signatures.Record(request.Headers.Authorization);
 
         int latency = simulator.LatencyMs;
         if (latency > 0 && !await DelayAsync(context, latency))
@@ -227,13 +231,13 @@ internal sealed class ApiHandler(
     private static string Rfc3339China(DateTimeOffset time) =>
         time.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
-    private Task RejectAsync(HttpContext context, string requestId, SigningKey key, string method, string rawTarget, ApiError error)
+    private Task RejectAsync(HttpContext context, string requestId, SigningKey? key, string method, string rawTarget, ApiError error)
     {
         journal.Record(new RejectedRequest(method, rawTarget, error.Status, error.Code, error.Message));
         return WriteErrorAsync(context, requestId, key, error);
     }
 
-    private Task WriteErrorAsync(HttpContext context, string requestId, SigningKey key, ApiError error)
+    private Task WriteErrorAsync(HttpContext context, string requestId, SigningKey? key, ApiError error)
     {
         if (error.Allow != null)
         {
@@ -244,7 +248,7 @@ internal sealed class ApiHandler(
     }
 
     private async Task WriteAsync(
-        HttpContext context, string requestId, SigningKey key, int status, string contentType, byte[] body, SignatureTampering tampering)
+        HttpContext context, string requestId, SigningKey? key, int status, string contentType, byte[] body, SignatureTampering tampering)
     {
         HttpResponse response = context.Response;
         response.StatusCode = status;

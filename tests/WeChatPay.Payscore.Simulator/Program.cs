@@ -12,8 +12,9 @@ public static class Program
 {
     private const string Usage =
         "Usage: WeChatPay.Payscore.Simulator [--port N] [--key-dir DIR] [--info-file PATH] [--merchant-id ID]\n" +
-        "         [--latency-ms N] [--max-lifetime-sec N (default 3600)] [--signing Auto|PublicKey|PlatformCertificate]\n" +
-        "         [--already-terminated Error|Success] [--timestamp-skew-sec N] [--exit-on-stdin-eof]";
+        "         [--latency-ms N] [--max-lifetime-sec N (default 3600)]\n" +
+        "         [--signing Auto|PublicKey|PlatformCertificate|Alternate] [--already-terminated Error|Success]\n" +
+        "         [--timestamp-skew-sec N] [--exit-on-stdin-eof]";
 
     public static async Task<int> Main(string[] args)
     {

@@ -22,9 +22,10 @@ internal sealed record SigningKey(string Serial, RSA Key, bool IsPublicKey);
 
 /// <summary>
 /// Signs answers like WeChat Pay: SHA256withRSA over "timestamp\nnonce\nBODY\n", where BODY is exactly the
-/// bytes written (nothing for a 204), with the key chosen by <see cref="ResponseSigningMode"/>.
+/// bytes written (nothing for a 204), with the key chosen by <see cref="ResponseSigningMode"/>. Counts the
+/// answers each key really signed in <paramref name="journal"/>.
 /// </summary>
-internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mode)
+internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mode, SimulatorJournal journal)
 {
     public const string SignatureProbePrefix = "WECHATPAY/SIGNTEST/";
     private const string NonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -33,6 +34,9 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
     private readonly SigningKey _publicKey = new(keys.PublicKeyId, keys.PublicKeySigner, true);
     private readonly SigningKey _platform = new(keys.PlatformSerialNumber, keys.PlatformSigner, false);
 
+    // Turns taken in Alternate mode; even turns are the public key's.
+    private long _turn;
+
     public static string NewRequestId()
     {
         Span<byte> bytes = stackalloc byte[16];
@@ -40,15 +44,27 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
         return Convert.ToHexString(bytes);
     }
 
-    public SigningKey Select(HttpRequest request) => mode switch
+    /// <summary>
+    /// The key for the answer to <paramref name="request"/>, or null in Alternate mode: there the key is only
+    /// drawn by <see cref="Sign"/>, so that requests which end without a signed answer (dropped connections,
+    /// gateway errors, missing signatures) do not take a turn, and turns follow the order answers are signed in.
+    /// </summary>
+    public SigningKey? Select(HttpRequest request) => mode switch
     {
         ResponseSigningMode.PublicKey => _publicKey,
         ResponseSigningMode.PlatformCertificate => _platform,
+        ResponseSigningMode.Alternate => null,
         _ => string.Equals(request.Headers["Wechatpay-Serial"], keys.PublicKeyId, StringComparison.Ordinal) ? _publicKey : _platform,
     };
 
-    /// <summary>Sets Request-ID and the Wechatpay-* headers for <paramref name="body"/>, which must be exactly what is written.</summary>
-    public void Sign(HttpResponse response, string requestId, ReadOnlySpan<byte> body, SigningKey key, SignatureTampering tampering)
+    /// <summary>Lets the next signed answer be the public key's again, so that tests after a reset see the same sequence.</summary>
+    public void RestartAlternation() => Interlocked.Exchange(ref _turn, 0);
+
+    /// <summary>
+    /// Sets Request-ID and the Wechatpay-* headers for <paramref name="body"/>, which must be exactly what is written;
+    /// a null <paramref name="key"/> takes the next Alternate turn.
+    /// </summary>
+    public void Sign(HttpResponse response, string requestId, ReadOnlySpan<byte> body, SigningKey? key, SignatureTampering tampering)
     {
         IHeaderDictionary headers = response.Headers;
         headers["Request-ID"] = requestId;
@@ -56,6 +72,8 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
         {
             return;
         }
+
+        key ??= (Interlocked.Increment(ref _turn) - 1) % 2 == 0 ? _publicKey : _platform;
 
         long timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         if (tampering == SignatureTampering.Stale)
@@ -80,7 +98,9 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
                 signature = Compute(keys.StrangerSigner, timestampText, nonce, body);
                 break;
             default:
+                // Only a signature made with the key itself counts for it; a stale one still is.
                 signature = Compute(key.Key, timestampText, nonce, body);
+                journal.CountSignedAnswer(key.IsPublicKey);
                 break;
         }
 

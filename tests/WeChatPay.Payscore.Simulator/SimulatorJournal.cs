@@ -2,7 +2,10 @@ using System.Collections.Concurrent;
 
 namespace WeChatPay.Payscore.Simulator;
 
-/// <summary>What the simulator saw: counters, accepted terminates and refused requests. Lock-free, for load tests.</summary>
+/// <summary>
+/// What the simulator saw and did: counters, accepted terminates, refused requests and which key signed its
+/// answers. Lock-free, for load tests.
+/// </summary>
 internal sealed class SimulatorJournal
 {
     private readonly ConcurrentQueue<RecordedTerminate> _terminates = new();
@@ -10,12 +13,18 @@ internal sealed class SimulatorJournal
     private int _requestCount;
     private int _inFlight;
     private int _maxInFlight;
+    private long _signedByPublicKey;
+    private long _signedByPlatformCertificate;
 
     public int RequestCount => Volatile.Read(ref _requestCount);
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    public long AnswersSignedByPublicKey => Interlocked.Read(ref _signedByPublicKey);
+
+    public long AnswersSignedByPlatformCertificate => Interlocked.Read(ref _signedByPlatformCertificate);
 
     public IReadOnlyList<RecordedTerminate> Terminates => _terminates.ToArray();
 
@@ -44,14 +53,29 @@ internal sealed class SimulatorJournal
 
     public void Record(RejectedRequest rejected) => _rejected.Enqueue(rejected);
 
+    public void CountSignedAnswer(bool byPublicKey)
+    {
+        if (byPublicKey)
+        {
+            Interlocked.Increment(ref _signedByPublicKey);
+        }
+        else
+        {
+            Interlocked.Increment(ref _signedByPlatformCertificate);
+        }
+    }
+
     /// <summary>Requests still being handled stay in flight, so the peak restarts from them rather than from zero.</summary>
     public void Clear()
     {
         _terminates.Clear();
         _rejected.Clear();
         Volatile.Write(ref _requestCount, 0);
+        Interlocked.Exchange(ref _signedByPublicKey, 0);
+        Interlocked.Exchange(ref _signedByPlatformCertificate, 0);
         Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
-    public SimulatorStateSnapshot Snapshot() => new(RequestCount, InFlight, MaxInFlight, Terminates, Rejected);
+    public SimulatorStateSnapshot Snapshot() => new(
+        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected);
 }

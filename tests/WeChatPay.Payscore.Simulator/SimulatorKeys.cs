@@ -4,9 +4,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace WeChatPay.Payscore.Simulator;
 
 /// <summary>
-/// Throwaway key material, generated at start and written as PEM files the way a merchant receives them:
-/// the merchant's API key and certificate, a WeChat Pay public key with its id, and a platform certificate
-/// of a second WeChat Pay key (so that a client verifying with the wrong one fails).
+/// Throwaway key material, generated at start and written as files the way a merchant receives them:
+/// the merchant's API key and certificate (as PEM files and as the PKCS#12 bundle WeChat Pay issues), a
+/// WeChat Pay public key with its id, and a platform certificate of a second WeChat Pay key (so that a
+/// client verifying with the wrong one fails).
 /// </summary>
 public sealed class SimulatorKeys
 {
@@ -25,6 +26,7 @@ public sealed class SimulatorKeys
         MerchantId = merchantId;
         MerchantPrivateKeyPath = Path.Combine(directory, "apiclient_key.pem");
         MerchantCertificatePath = Path.Combine(directory, "apiclient_cert.pem");
+        MerchantPkcs12Path = Path.Combine(directory, "apiclient_cert.p12");
         PublicKeyPath = Path.Combine(directory, "wechatpay_public_key.pem");
         PlatformCertificatePath = Path.Combine(directory, "wechatpay_platform_cert.pem");
         PublicKeyId = "PUB_KEY_ID_" + RandomDigits(32);
@@ -36,6 +38,10 @@ public sealed class SimulatorKeys
                 merchant, $"CN={merchantId}, OU=WeChatPay.Payscore.Simulator, O=Throwaway merchant {merchantId}, C=CN");
             WriteFile(MerchantPrivateKeyPath, MerchantPrivateKeyPem, secret: true);
             WriteFile(MerchantCertificatePath, merchantCertificate.ExportCertificatePem(), secret: false);
+
+            // The bundle holds the private key, so it is as secret as apiclient_key.pem.
+            using X509Certificate2 merchantWithKey = merchantCertificate.CopyWithPrivateKey(merchant);
+            WriteFile(MerchantPkcs12Path, merchantWithKey.Export(X509ContentType.Pkcs12, merchantId), secret: true);
         }
 
         _publicKeySigner = RSA.Create(KeySize);
@@ -68,6 +74,12 @@ public sealed class SimulatorKeys
 
     /// <summary>apiclient_cert.pem, self-signed for the merchant key.</summary>
     public string MerchantCertificatePath { get; }
+
+    /// <summary>
+    /// apiclient_cert.p12: the merchant certificate together with its private key, protected, as in the bundle
+    /// WeChat Pay issues, by a password that is the merchant id (<see cref="MerchantId"/>).
+    /// </summary>
+    public string MerchantPkcs12Path { get; }
 
     /// <summary>Uppercase hex, 40 characters, as <c>openssl x509 -noout -serial</c> prints it.</summary>
     public string MerchantSerialNumber { get; }
@@ -170,6 +182,17 @@ public sealed class SimulatorKeys
     private static void WriteFile(string path, string pem, bool secret)
     {
         File.WriteAllText(path, pem + "\n");
+        ProtectIfSecret(path, secret);
+    }
+
+    private static void WriteFile(string path, byte[] content, bool secret)
+    {
+        File.WriteAllBytes(path, content);
+        ProtectIfSecret(path, secret);
+    }
+
+    private static void ProtectIfSecret(string path, bool secret)
+    {
         if (secret && !OperatingSystem.IsWindows())
         {
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);

@@ -31,6 +31,15 @@ public enum ResponseSigningMode
     Auto,
     PublicKey,
     PlatformCertificate,
+
+    /// <summary>
+    /// The WeChat Pay public key and the platform certificate take turns, whatever the request's
+    /// <c>Wechatpay-Serial</c> says: this is what a merchant sees while WeChat Pay moves it from platform
+    /// certificates to the public key, so a client must hold and pick between both. Every answer that carries
+    /// signature headers takes the next turn (injected signature faults included, a missing signature not);
+    /// the first after start or <see cref="WechatpaySimulator.Reset"/> is by the public key.
+    /// </summary>
+    Alternate,
 }
 
 /// <summary>What a terminate for an authorization that is already ended answers.</summary>

@@ -17,6 +17,7 @@ internal sealed record SimulatorInfo(
     string MerchantSerialNumber,
     string MerchantPrivateKeyPath,
     string MerchantCertificatePath,
+    string MerchantPkcs12Path,
     string PublicKeyId,
     string PublicKeyPath,
     string PlatformCertificatePath,
@@ -27,5 +28,7 @@ internal sealed record SimulatorStateSnapshot(
     int RequestCount,
     int InFlight,
     int MaxInFlight,
+    long AnswersSignedByPublicKey,
+    long AnswersSignedByPlatformCertificate,
     IReadOnlyList<RecordedTerminate> Terminates,
     IReadOnlyList<RejectedRequest> Rejected);

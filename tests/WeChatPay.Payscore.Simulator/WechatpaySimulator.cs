@@ -23,6 +23,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private readonly SimulatorJournal _journal = new();
     private readonly AuthorizationStore _store = new();
     private readonly NonceCache _nonces = new();
+    private readonly ReceivedSignatureLog _signatures = new();
+    private readonly ResponseSigner _signer;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WebApplication _app;
@@ -35,6 +37,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _options = options;
         Keys = keys;
         _latencyMs = options.LatencyMs;
+        _signer = new ResponseSigner(keys, options.ResponseSigning, _journal);
         _app = BuildApplication();
     }
 
@@ -66,6 +69,22 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     public int InFlight => _journal.InFlight;
 
     public int MaxInFlight => _journal.MaxInFlight;
+
+    /// <summary>
+    /// Answers signed with the WeChat Pay public key, in every signing mode; counted when signed. Answers whose
+    /// signature an injected fault replaced (corrupt, probe, unknown serial) count for neither key, stale ones do.
+    /// </summary>
+    public long AnswersSignedByPublicKey => _journal.AnswersSignedByPublicKey;
+
+    /// <summary>Answers signed with the platform certificate's key, counted like <see cref="AnswersSignedByPublicKey"/>.</summary>
+    public long AnswersSignedByPlatformCertificate => _journal.AnswersSignedByPlatformCertificate;
+
+    /// <summary>
+    /// The <c>signature="..."</c> value of every API request's Authorization header, valid or not, in the order
+    /// received (a snapshot), so that tests can check a client never leaks them. Empty values are left out;
+    /// beyond 100,000 entries nothing more is added, the earliest are kept.
+    /// </summary>
+    public IReadOnlyList<string> ReceivedSignatures => _signatures.Snapshot();
 
     internal SimulatorInfo Info => _info!;
 
@@ -123,8 +142,9 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Clears terminates, refusals, counters, faults, authorization states and seen nonces, and puts
-    /// <see cref="LatencyMs"/> back to the value the simulator started with.
+    /// Clears terminates, refusals, counters, received signatures, faults, authorization states and seen nonces,
+    /// puts <see cref="LatencyMs"/> back to the value the simulator started with, and lets
+    /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
     {
@@ -132,6 +152,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _store.Clear();
         _nonces.Clear();
         _journal.Clear();
+        _signatures.Clear();
+        _signer.RestartAlternation();
         LatencyMs = _options.LatencyMs;
     }
 
@@ -192,7 +214,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         var api = new ApiHandler(
             this,
             new RequestAuthenticator(Keys, _options.TimestampSkewSeconds, _nonces),
-            new ResponseSigner(Keys, _options.ResponseSigning),
+            _signer,
+            _signatures,
             _faults,
             _store,
             _journal,
@@ -220,6 +243,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             Keys.MerchantSerialNumber,
             Keys.MerchantPrivateKeyPath,
             Keys.MerchantCertificatePath,
+            Keys.MerchantPkcs12Path,
             Keys.PublicKeyId,
             Keys.PublicKeyPath,
             Keys.PlatformCertificatePath,

@@ -7,7 +7,7 @@ function Start-WxSimulator {
         [Parameter(Mandatory)] [string] $SimulatorPath,
         [int] $LatencyMs = 0,
         [int] $MaxLifetimeSec = 1800,
-        [ValidateSet('Auto', 'PublicKey', 'PlatformCertificate')] [string] $Signing = 'Auto',
+        [ValidateSet('Auto', 'PublicKey', 'PlatformCertificate', 'Alternate')] [string] $Signing = 'Auto',
         [string] $KeyDirectory
     )
     if (-not (Test-Path $SimulatorPath)) { throw "Simulator not built: '$SimulatorPath'. Run ./build.ps1 first." }
@@ -53,6 +53,18 @@ function Get-WxSimulatorState {
     Invoke-RestMethod -Uri "$($Simulator.BaseUri)/__sim/state" -TimeoutSec 10
 }
 
+function Get-WxSimulatorSignature {
+    # The signature="..." values of the Authorization headers the simulator received since it started or was
+    # last reset, in order, at most 100,000: for tests that check a client never writes them anywhere.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] $Simulator)
+    # foreach, not the pipeline: an empty list must give nothing rather than one $null.
+    foreach ($signature in (Invoke-RestMethod -Uri "$($Simulator.BaseUri)/__sim/signatures" -TimeoutSec 30)) {
+        [string] $signature
+    }
+}
+
 function Reset-WxSimulator {
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Simulator)
@@ -78,7 +90,9 @@ function Add-WxSimulatorFault {
 }
 
 function Get-WxSimulatorCredential {
-    # The splat that points Invoke-WxPayscoreTerminate at the simulator with its throwaway keys.
+    # The splat that points Invoke-WxPayscoreTerminate at the simulator with its throwaway keys. Its keys are
+    # the cmdlet's parameters, so the PKCS#12 bundle is not in it: that is $Simulator.Info.merchantPkcs12Path,
+    # whose password is the merchant id.
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Simulator, [switch] $PlatformCertificate)
     $splat = @{
@@ -97,4 +111,5 @@ function Get-WxSimulatorCredential {
     $splat
 }
 
-Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Reset-WxSimulator, Add-WxSimulatorFault, Get-WxSimulatorCredential
+Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Get-WxSimulatorSignature, Reset-WxSimulator,
+    Add-WxSimulatorFault, Get-WxSimulatorCredential
