@@ -34,5 +34,19 @@ namespace WeChatPay.Payscore
         public const string PlatformCertificateInvalid = "PlatformCertificateInvalid";
         public const string BaseUriInvalid = "BaseUriInvalid";
         public const string BaseUriInsecure = "BaseUriInsecure";
+        public const string PrivateKeyAmbiguous = "PrivateKeyAmbiguous";
+        public const string CertificateNotFound = "CertificateNotFound";
+        public const string CertificateUnreadable = "CertificateUnreadable";
+        public const string CertificatePasswordInvalid = "CertificatePasswordInvalid";
+        public const string CertificateHasNoPrivateKey = "CertificateHasNoPrivateKey";
+        public const string MerchantCertificateNotFound = "MerchantCertificateNotFound";
+        public const string MerchantCertificateInvalid = "MerchantCertificateInvalid";
+        public const string MerchantSerialNumberMismatch = "MerchantSerialNumberMismatch";
+        public const string PrivateKeyCertificateMismatch = "PrivateKeyCertificateMismatch";
+        public const string ProxyInvalid = "ProxyInvalid";
+        public const string CertificatePathMissing = "CertificatePathMissing";
+
+        /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
+        public const string ConfirmationNotPossible = "ConfirmationNotPossible";
     }
 }

@@ -11,18 +11,20 @@ public sealed class ResponseVerifierTests : IDisposable
     private static readonly DateTimeOffset Now = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
 
     private readonly RSA _wechatpayKey = RSA.Create(2048);
+    private readonly RSA _verifyingKey;
     private readonly WechatpayKeyStore _store = new();
     private readonly ResponseVerifier _verifier;
 
     public ResponseVerifierTests()
     {
-        _store.AddPublicKey(PublicKeyId, RSA.Create(_wechatpayKey.ExportParameters(false)));
+        _verifyingKey = RSA.Create(_wechatpayKey.ExportParameters(false));
+        _store.AddPublicKey(PublicKeyId, _verifyingKey);
         _verifier = new ResponseVerifier(_store, () => Now);
     }
 
     public void Dispose()
     {
-        _store.Dispose();
+        _verifyingKey.Dispose();
         _wechatpayKey.Dispose();
     }
 

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading;
 using WeChatPay.Payscore.Protocol;
 
@@ -14,7 +15,7 @@ namespace WeChatPay.Payscore.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(TerminateResult))]
-    public sealed class InvokeWxPayscoreTerminateCommand : PSCmdlet, IDisposable
+    public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreCommandBase
     {
         private const string ShouldProcessAction = "End the Pay Score authorization";
 
@@ -54,33 +55,7 @@ namespace WeChatPay.Payscore.Commands
         public string? Reason { get; set; }
 
         [Parameter]
-        [Alias("mchid")]
-        public string? MerchantId { get; set; }
-
-        [Parameter]
-        public string? MerchantSerialNumber { get; set; }
-
-        [Parameter]
-        public string? PrivateKeyPath { get; set; }
-
-        [Parameter]
-        public string? WechatpayPublicKeyId { get; set; }
-
-        [Parameter]
-        public string? WechatpayPublicKeyPath { get; set; }
-
-        [Parameter]
-        public string[]? PlatformCertificatePath { get; set; }
-
-        [Parameter]
-        public Uri BaseUri { get; set; } = WechatpayClientOptions.DefaultBaseUri;
-
-        [Parameter]
         public TerminateRoute Route { get; set; } = TerminateRoute.UserPermission;
-
-        [Parameter]
-        [ValidateRange(1, 3600)]
-        public int TimeoutSec { get; set; } = 30;
 
         #endregion
 
@@ -91,32 +66,11 @@ namespace WeChatPay.Payscore.Commands
             _commandLineReason = Reason;
             _wantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
 
-            var settings = new ClientSettings
-            {
-                MerchantId = MerchantId,
-                MerchantSerialNumber = MerchantSerialNumber,
-                PrivateKeyPath = ResolvePath(PrivateKeyPath),
-                WechatpayPublicKeyId = WechatpayPublicKeyId,
-                WechatpayPublicKeyPath = ResolvePath(WechatpayPublicKeyPath),
-                BaseUri = BaseUri,
-                Timeout = TimeSpan.FromSeconds(TimeoutSec),
-            };
-            foreach (string path in PlatformCertificatePath ?? new string[0])
-            {
-                settings.PlatformCertificatePaths.Add(ResolvePath(path)!);
-            }
-
-            try
-            {
-                _client = settings.CreateClient();
-            }
-            catch (PayscoreConfigurationException ex)
-            {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
-            }
-
-            _terminator = new PermissionTerminator(_client!);
-            WriteVerbose($"Merchant {settings.MerchantId}, serial {_client!.SerialNumber}, {Route} route at {_client.BaseUri}.");
+            ClientSettings settings = LayeredSettings(useConnection: true);
+            ResolvedCredentials credentials = ResolveOrStop(settings);
+            _client = credentials.CreateClient(TimeoutOf(settings));
+            _terminator = new PermissionTerminator(_client);
+            WriteVerbose($"Merchant {credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {credentials.SerialNumber}, key from {settings.PrivateKey!.Description}, {Route} route at {credentials.BaseUri}.");
         }
 
         protected override void ProcessRecord()
@@ -133,7 +87,7 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            if (!ShouldProcess($"openid '{openId}', service_id '{serviceId}', appid '{appId}' (row {rowNumber})", ShouldProcessAction))
+            if (!Approve($"openid '{openId}', service_id '{serviceId}', appid '{appId}' (row {rowNumber})"))
             {
                 return;
             }
@@ -156,10 +110,32 @@ namespace WeChatPay.Payscore.Commands
 
         protected override void StopProcessing() => _stopping.Cancel();
 
-        public void Dispose()
+        public override void Dispose()
         {
             _client?.Dispose();
             _stopping.Dispose();
+            base.Dispose();
+        }
+
+        /// <summary>
+        /// ShouldProcess, except that a host which cannot ask (a runbook, pwsh -NonInteractive) stops the run before
+        /// anything is sent instead of failing row by row: ending authorizations unasked needs -Confirm:$false.
+        /// </summary>
+        private bool Approve(string target)
+        {
+            try
+            {
+                return ShouldProcess(target, ShouldProcessAction);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException || ex is PSNotImplementedException)
+            {
+                var error = new PayscoreConfigurationException(
+                    ErrorIds.ConfirmationNotPossible,
+                    "This PowerShell host cannot ask for confirmation, and ending an authorization needs it. Add -Confirm:$false to end the authorizations without asking (as runbooks do), or -WhatIf to preview them. Nothing was sent.",
+                    ex);
+                ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, ErrorCategory.PermissionDenied, InputObject));
+                return false;
+            }
         }
 
         /// <summary>The result goes out before its error, so that -ErrorAction Stop still leaves it in the output.</summary>
@@ -262,9 +238,6 @@ namespace WeChatPay.Payscore.Commands
             string? text = value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
             return string.IsNullOrEmpty(text) ? fallback : text;
         }
-
-        private string? ResolvePath(string? path) =>
-            string.IsNullOrEmpty(path) ? path : SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
 
         private bool IsStreamWanted(string stream)
         {

@@ -108,6 +108,10 @@ namespace WeChatPay.Payscore.Crypto
                     ErrorIds.PrivateKeyUnreadable,
                     $"{Capitalize(source)} holds RSA key values the platform refuses to import.");
             }
+            finally
+            {
+                RsaKeyReader.Clear(parameters);
+            }
         }
 
         private static System.Collections.Generic.IReadOnlyList<PemSection> ReadSections(string pem, string source)

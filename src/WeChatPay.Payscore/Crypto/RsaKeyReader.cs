@@ -1,6 +1,7 @@
 using System;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Crypto
 {
@@ -76,9 +77,14 @@ namespace WeChatPay.Payscore.Crypto
         }
 
         /// <summary>Creates an ephemeral RSA object: nothing is persisted to a key store or user profile.</summary>
+        /// <summary>
+        /// An in-memory RSA key. On .NET Framework <see cref="RSA.Create()"/> gives RSACryptoServiceProvider,
+        /// whose key container needs a loaded user profile (services and scheduled tasks have none), so there
+        /// an ephemeral RSACng is used instead.
+        /// </summary>
         public static RSA CreateRsa(RSAParameters parameters)
         {
-            RSA rsa = RSA.Create();
+            RSA rsa = PlatformSupport.IsNetFramework ? PlatformSupport.CreateEphemeralRsaCng() ?? RSA.Create() : RSA.Create();
             try
             {
                 rsa.ImportParameters(parameters);
@@ -88,6 +94,18 @@ namespace WeChatPay.Payscore.Crypto
             {
                 rsa.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>Zeroes the private values of <paramref name="parameters"/> once they have been imported.</summary>
+        public static void Clear(RSAParameters parameters)
+        {
+            foreach (byte[]? value in new[] { parameters.D, parameters.P, parameters.Q, parameters.DP, parameters.DQ, parameters.InverseQ })
+            {
+                if (value != null)
+                {
+                    Array.Clear(value, 0, value.Length);
+                }
             }
         }
 

@@ -2,10 +2,12 @@ using System;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
 using System.Threading.Tasks;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -22,22 +24,19 @@ namespace WeChatPay.Payscore.Protocol
         private readonly ResponseVerifier _verifier;
         private readonly WechatpayClientOptions _options;
         private readonly string? _publicKeyId;
-        private readonly IDisposable[] _ownedKeys;
 
         public WechatpayClient(
             WechatpayClientOptions options,
             RequestSigner signer,
             ResponseVerifier verifier,
             string? publicKeyId,
-            HttpMessageHandler? handler = null,
-            IDisposable[]? ownedKeys = null)
+            HttpMessageHandler? handler = null)
         {
-            _ownedKeys = ownedKeys ?? new IDisposable[0];
             _options = options;
             _signer = signer;
             _verifier = verifier;
             _publicKeyId = publicKeyId;
-            _http = new HttpClient(handler ?? CreateHandler(), disposeHandler: true)
+            _http = new HttpClient(handler ?? CreateHandler(options), disposeHandler: true)
             {
                 // Each request gets its own deadline (options.Timeout) so that a timeout can be told
                 // apart from a cancellation by the user.
@@ -49,13 +48,28 @@ namespace WeChatPay.Payscore.Protocol
 
         public string SerialNumber => _signer.SerialNumber;
 
-        public static HttpMessageHandler CreateHandler() =>
-            new HttpClientHandler
+        public static HttpMessageHandler CreateHandler(WechatpayClientOptions options)
+        {
+            var handler = new HttpClientHandler
             {
                 // A redirect would carry a signed request to a host nobody chose.
                 AllowAutoRedirect = false,
                 UseCookies = false,
             };
+
+            if (options.Proxy != null)
+            {
+                handler.UseProxy = true;
+                handler.Proxy = new WebProxy(options.Proxy) { BypassProxyOnLocal = false, Credentials = options.ProxyCredential };
+            }
+            else if (options.ProxyCredential != null)
+            {
+                handler.DefaultProxyCredentials = options.ProxyCredential;
+            }
+
+            PlatformSupport.RaiseConnectionLimit(options.BaseUri, options.MaxConnectionsPerServer);
+            return handler;
+        }
 
         public async Task<WechatpayResponse> SendAsync(
             HttpMethod method,
@@ -206,10 +220,6 @@ namespace WeChatPay.Payscore.Protocol
         public void Dispose()
         {
             _http.Dispose();
-            foreach (IDisposable key in _ownedKeys)
-            {
-                key.Dispose();
-            }
         }
     }
 }

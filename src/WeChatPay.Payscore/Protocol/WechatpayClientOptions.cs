@@ -1,4 +1,5 @@
 using System;
+using System.Net;
 using System.Reflection;
 using System.Runtime.InteropServices;
 
@@ -17,6 +18,15 @@ namespace WeChatPay.Payscore.Protocol
         public int MaxResponseBytes { get; set; } = 64 * 1024;
 
         public string UserAgent { get; set; } = DefaultUserAgent;
+
+        /// <summary>Connections to one host; .NET Framework's default of 2 would cap parallel requests.</summary>
+        public int MaxConnectionsPerServer { get; set; } = 64;
+
+        /// <summary>Null means the system proxy (and HTTPS_PROXY on PowerShell 7).</summary>
+        public Uri? Proxy { get; set; }
+
+        /// <summary>For <see cref="Proxy"/>, or for the system proxy when no proxy is named.</summary>
+        public NetworkCredential? ProxyCredential { get; set; }
 
         /// <summary>WeChat Pay answers 400 to a request without a User-Agent; this one names the module and platform.</summary>
         public static string DefaultUserAgent { get; } = BuildUserAgent();

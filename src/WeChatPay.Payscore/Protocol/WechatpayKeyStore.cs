@@ -7,9 +7,10 @@ namespace WeChatPay.Payscore.Protocol
     /// <summary>
     /// The WeChat Pay keys answers may be signed with, keyed by the <c>Wechatpay-Serial</c> they come with:
     /// a public key id (<c>PUB_KEY_ID_...</c>) or a platform certificate serial. Both kinds can be held at
-    /// once, as during a migration from platform certificates to the public key.
+    /// once, as during a migration from platform certificates to the public key. The keys belong to the
+    /// sources they were loaded from; the store only looks them up.
     /// </summary>
-    internal sealed class WechatpayKeyStore : IDisposable
+    internal sealed class WechatpayKeyStore
     {
         private readonly Dictionary<string, RSA> _keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
 
@@ -29,15 +30,5 @@ namespace WeChatPay.Payscore.Protocol
         public void AddPlatformCertificate(string serialNumber, RSA key) => _keys[serialNumber] = key;
 
         public bool TryGet(string serial, out RSA key) => _keys.TryGetValue(serial, out key!);
-
-        public void Dispose()
-        {
-            foreach (RSA key in _keys.Values)
-            {
-                key.Dispose();
-            }
-
-            _keys.Clear();
-        }
     }
 }

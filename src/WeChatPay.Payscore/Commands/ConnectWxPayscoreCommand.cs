@@ -1,0 +1,33 @@
+using System.Management.Automation;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Commands
+{
+    /// <summary>
+    /// Checks the merchant settings and keys once and keeps them for the session, so that later commands need
+    /// no credential parameters. Settings it is not given come from the environment (WXPAY_*).
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "WxPayscore")]
+    [OutputType(typeof(PayscoreConnection))]
+    public sealed class ConnectWxPayscoreCommand : WxPayscoreCommandBase
+    {
+        /// <summary>Writes the new connection to the pipeline.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        protected override void EndProcessing()
+        {
+            // A new connection replaces the old one whole; it does not inherit from it.
+            ClientSettings settings = LayeredSettings(useConnection: false);
+            ResolvedCredentials credentials = ResolveOrStop(settings);
+            var connection = new PayscoreConnection(settings.AsConnection(), credentials, settings.Timeout);
+            ConnectionStore.Set(connection);
+            HandOverSources();
+            WriteVerbose($"Connected: merchant {connection.MerchantId}, serial {connection.MerchantSerialNumber}, key from {connection.PrivateKey}, WeChat Pay keys {string.Join(", ", credentials.WechatpayKeys.Serials)}, {connection.BaseUri}.");
+            if (PassThru)
+            {
+                WriteObject(connection);
+            }
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using System.Management.Automation;
+
+namespace WeChatPay.Payscore.Commands
+{
+    /// <summary>Forgets the session connection; later commands need credential parameters or WXPAY_* variables again.</summary>
+    [Cmdlet(VerbsCommunications.Disconnect, "WxPayscore")]
+    [OutputType(typeof(void))]
+    public sealed class DisconnectWxPayscoreCommand : PSCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            WriteVerbose(ConnectionStore.Remove() ? "The session connection is forgotten." : "There was no session connection.");
+        }
+    }
+}

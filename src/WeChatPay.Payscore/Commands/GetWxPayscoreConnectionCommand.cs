@@ -1,0 +1,23 @@
+using System.Management.Automation;
+
+namespace WeChatPay.Payscore.Commands
+{
+    /// <summary>Shows the session connection: merchant, serial, WeChat Pay key ids and base URI, never key material.</summary>
+    [Cmdlet(VerbsCommon.Get, "WxPayscoreConnection")]
+    [OutputType(typeof(PayscoreConnection))]
+    public sealed class GetWxPayscoreConnectionCommand : PSCmdlet
+    {
+        protected override void EndProcessing()
+        {
+            PayscoreConnection? connection = ConnectionStore.Current;
+            if (connection != null)
+            {
+                WriteObject(connection);
+            }
+            else
+            {
+                WriteVerbose("No session connection; commands use their parameters and the WXPAY_* environment variables.");
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+using System;
+using System.Collections.Generic;
+using System.Management.Automation;
+using System.Net;
+using System.Security;
+using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Commands
+{
+    /// <summary>
+    /// The merchant settings every command of the module takes, with the same names everywhere. A setting
+    /// comes from the command's parameters, else the session connection (Connect-WxPayscore), else the
+    /// environment (WXPAY_*).
+    /// </summary>
+    public abstract class WxPayscoreCommandBase : PSCmdlet, IDisposable
+    {
+        private readonly List<IDisposable> _ownedSources = new List<IDisposable>();
+
+        #region Parameters
+
+        /// <summary>The merchant number (mchid).</summary>
+        [Parameter]
+        [Alias("mchid")]
+        public string? MerchantId { get; set; }
+
+        /// <summary>The serial of the merchant API certificate; read from the certificate when one is given.</summary>
+        [Parameter]
+        public string? MerchantSerialNumber { get; set; }
+
+        /// <summary>apiclient_key.pem: PKCS#8 or PKCS#1 PEM, unencrypted.</summary>
+        [Parameter]
+        public string? PrivateKeyPath { get; set; }
+
+        /// <summary>The PEM text of apiclient_key.pem, as a SecureString (Get-Secret returns one).</summary>
+        [Parameter]
+        public SecureString? PrivateKey { get; set; }
+
+        /// <summary>apiclient_cert.p12 / .pfx: the merchant certificate with its private key.</summary>
+        [Parameter]
+        [Alias("Pkcs12Path")]
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The password of -CertificatePath; the merchant id when omitted.</summary>
+        [Parameter]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>apiclient_cert.pem: gives the serial number and is checked against the key.</summary>
+        [Parameter]
+        public string? MerchantCertificatePath { get; set; }
+
+        [Parameter]
+        public string? WechatpayPublicKeyId { get; set; }
+
+        [Parameter]
+        public string? WechatpayPublicKeyPath { get; set; }
+
+        [Parameter]
+        public string[]? PlatformCertificatePath { get; set; }
+
+        [Parameter]
+        public Uri? BaseUri { get; set; }
+
+        /// <summary>An HTTP proxy; the system proxy is used when omitted.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Seconds for each request, connecting and answering included; 30 when no setting gives it.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; } = DefaultTimeoutSec;
+
+        #endregion
+
+        internal const int DefaultTimeoutSec = 30;
+
+        /// <summary>
+        /// The settings of this command layered over the session connection (when <paramref name="useConnection"/>)
+        /// and the environment.
+        /// </summary>
+        internal ClientSettings LayeredSettings(bool useConnection)
+        {
+            ClientSettings command = FromParameters();
+            ClientSettings environment = ClientSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+            Own(environment);
+            return ClientSettings.Merge(command, useConnection ? ConnectionStore.Current?.Settings : null, environment);
+        }
+
+        /// <summary>Checks the settings and loads the keys, or stops the command with the configuration error.</summary>
+        internal ResolvedCredentials ResolveOrStop(ClientSettings settings)
+        {
+            try
+            {
+                return settings.Resolve();
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
+                throw; // not reached: ThrowTerminatingError always throws
+            }
+        }
+
+        internal static TimeSpan TimeoutOf(ClientSettings settings) =>
+            settings.Timeout ?? TimeSpan.FromSeconds(DefaultTimeoutSec);
+
+        /// <summary>The sources this command loaded stay alive after it (a new session connection keeps them).</summary>
+        internal void HandOverSources() => _ownedSources.Clear();
+
+        public virtual void Dispose()
+        {
+            foreach (IDisposable source in _ownedSources)
+            {
+                source.Dispose();
+            }
+
+            _ownedSources.Clear();
+        }
+
+        private ClientSettings FromParameters()
+        {
+            var keys = new List<MerchantKeySource>();
+            if (!string.IsNullOrWhiteSpace(PrivateKeyPath))
+            {
+                keys.Add(MerchantKeySource.FromPemFile(ResolvePath(PrivateKeyPath!), "-PrivateKeyPath"));
+            }
+
+            if (PrivateKey != null)
+            {
+                keys.Add(MerchantKeySource.FromPemText(PrivateKey, "-PrivateKey"));
+            }
+
+            if (!string.IsNullOrWhiteSpace(CertificatePath))
+            {
+                keys.Add(MerchantKeySource.FromPkcs12File(ResolvePath(CertificatePath!), CertificatePassword, "-CertificatePath"));
+            }
+            else if (CertificatePassword != null)
+            {
+                throw Stop(new PayscoreConfigurationException(
+                    ErrorIds.CertificatePathMissing,
+                    "-CertificatePassword needs -CertificatePath: the apiclient_cert.p12 file it opens."));
+            }
+
+            var platformCertificates = new List<string>();
+            foreach (string path in PlatformCertificatePath ?? Array.Empty<string>())
+            {
+                platformCertificates.Add(ResolvePath(path));
+            }
+
+            var layer = new ClientSettings()
+                .WithMerchantId(MerchantId, "-MerchantId")
+                .WithMerchantSerialNumber(MerchantSerialNumber, "-MerchantSerialNumber")
+                .WithPrivateKey(keys, "-PrivateKeyPath, -PrivateKey, -CertificatePath")
+                .WithMerchantCertificate(string.IsNullOrWhiteSpace(MerchantCertificatePath) ? null : ResolvePath(MerchantCertificatePath!), "-MerchantCertificatePath")
+                .WithWechatpayPublicKey(
+                    WechatpayPublicKeyId,
+                    "-WechatpayPublicKeyId",
+                    string.IsNullOrWhiteSpace(WechatpayPublicKeyPath) ? null : ResolvePath(WechatpayPublicKeyPath!),
+                    null,
+                    "-WechatpayPublicKeyPath")
+                .WithPlatformCertificates(platformCertificates)
+                .WithBaseUri(BaseUri?.OriginalString, "-BaseUri")
+                .WithProxy(Proxy, ProxyCredential?.GetNetworkCredential())
+                .WithTimeout(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null);
+            Own(layer);
+            return layer;
+        }
+
+        private void Own(ClientSettings layer)
+        {
+            if (layer.PrivateKey != null)
+            {
+                _ownedSources.Add(layer.PrivateKey);
+            }
+
+            if (layer.WechatpayPublicKey != null)
+            {
+                _ownedSources.Add(layer.WechatpayPublicKey);
+            }
+
+            foreach (PlatformCertificateSource source in layer.PlatformCertificates ?? Array.Empty<PlatformCertificateSource>())
+            {
+                _ownedSources.Add(source);
+            }
+        }
+
+        private Exception Stop(PayscoreConfigurationException ex)
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
+            return ex; // not reached: ThrowTerminatingError always throws
+        }
+
+        internal string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+    }
+}

@@ -1,0 +1,149 @@
+using System;
+using System.IO;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace WeChatPay.Payscore.Crypto
+{
+    /// <summary>
+    /// What the module needs from the merchant API certificate (<c>apiclient_cert.pem</c>): its serial number,
+    /// which is the <c>serial_no</c> of every request, and its public key, to check the private key belongs to it.
+    /// </summary>
+    internal sealed class MerchantCertificate
+    {
+        private readonly byte[] _modulus;
+
+        private MerchantCertificate(string serialNumber, string subject, DateTime notAfter, byte[] modulus)
+        {
+            SerialNumber = serialNumber;
+            Subject = subject;
+            NotAfter = notAfter;
+            _modulus = modulus;
+        }
+
+        /// <summary>Uppercase hex, as <c>openssl x509 -noout -serial</c> prints it.</summary>
+        public string SerialNumber { get; }
+
+        public string Subject { get; }
+
+        public DateTime NotAfter { get; }
+
+        public static MerchantCertificate From(X509Certificate2 certificate, string source)
+        {
+            using (RSA? key = certificate.GetRSAPublicKey())
+            {
+                if (key == null)
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.MerchantCertificateInvalid,
+                        $"The certificate in {source} does not hold an RSA key; the merchant API certificate (apiclient_cert) is RSA 2048.");
+                }
+
+                return new MerchantCertificate(
+                    certificate.SerialNumber.ToUpperInvariant(),
+                    certificate.Subject,
+                    certificate.NotAfter,
+                    Trim(key.ExportParameters(false).Modulus!));
+            }
+        }
+
+        /// <summary>Reads <c>apiclient_cert.pem</c> (PEM, or DER as some tools save it).</summary>
+        public static MerchantCertificate LoadFile(string path)
+        {
+            string source = $"the file '{path}'";
+            byte[] data;
+            try
+            {
+                data = File.ReadAllBytes(path);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantCertificateNotFound,
+                    $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
+                    ex);
+            }
+
+            byte[] der = data;
+            if (data.Length > 0 && data[0] != 0x30)
+            {
+                der = FindCertificateBlock(System.Text.Encoding.ASCII.GetString(data), source);
+            }
+
+            try
+            {
+                using (var certificate = new X509Certificate2(der))
+                {
+                    return From(certificate, source);
+                }
+            }
+            catch (CryptographicException ex)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantCertificateInvalid,
+                    $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a readable certificate ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
+                    ex);
+            }
+        }
+
+        /// <summary>True when <paramref name="privateKey"/> is the private half of this certificate's key.</summary>
+        public bool Matches(RSA privateKey)
+        {
+            byte[] modulus = Trim(privateKey.ExportParameters(false).Modulus!);
+            if (modulus.Length != _modulus.Length)
+            {
+                return false;
+            }
+
+            int difference = 0;
+            for (int i = 0; i < modulus.Length; i++)
+            {
+                difference |= modulus[i] ^ _modulus[i];
+            }
+
+            return difference == 0;
+        }
+
+        private static byte[] FindCertificateBlock(string text, string source)
+        {
+            try
+            {
+                foreach (PemSection section in PemSection.ReadAll(text))
+                {
+                    if (section.Label == "CERTIFICATE")
+                    {
+                        return section.Data;
+                    }
+                }
+            }
+            catch (FormatException ex)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantCertificateInvalid,
+                    $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a valid PEM file: {ex.Message}");
+            }
+
+            throw new PayscoreConfigurationException(
+                ErrorIds.MerchantCertificateInvalid,
+                $"{MerchantPrivateKeyLoader.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -MerchantCertificatePath the merchant API certificate, apiclient_cert.pem.");
+        }
+
+        private static byte[] Trim(byte[] modulus)
+        {
+            int start = 0;
+            while (start < modulus.Length - 1 && modulus[start] == 0)
+            {
+                start++;
+            }
+
+            if (start == 0)
+            {
+                return modulus;
+            }
+
+            byte[] trimmed = new byte[modulus.Length - start];
+            Array.Copy(modulus, start, trimmed, 0, trimmed.Length);
+            return trimmed;
+        }
+    }
+}

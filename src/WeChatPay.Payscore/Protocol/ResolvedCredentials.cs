@@ -1,0 +1,64 @@
+using System;
+using System.Net;
+using WeChatPay.Payscore.Crypto;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// Checked settings with every key loaded: what a client is built from. The keys belong to the sources
+    /// they were loaded from, not to this object or the clients built from it.
+    /// </summary>
+    internal sealed class ResolvedCredentials
+    {
+        public ResolvedCredentials(
+            string merchantId,
+            string serialNumber,
+            MerchantKey merchantKey,
+            MerchantCertificate? certificate,
+            WechatpayKeyStore wechatpayKeys,
+            Uri baseUri,
+            Uri? proxy,
+            NetworkCredential? proxyCredential)
+        {
+            MerchantId = merchantId;
+            SerialNumber = serialNumber;
+            MerchantKey = merchantKey;
+            Certificate = certificate;
+            WechatpayKeys = wechatpayKeys;
+            BaseUri = baseUri;
+            Proxy = proxy;
+            ProxyCredential = proxyCredential;
+        }
+
+        public string MerchantId { get; }
+
+        /// <summary>Uppercase hex: the <c>serial_no</c> of every request.</summary>
+        public string SerialNumber { get; }
+
+        public MerchantKey MerchantKey { get; }
+
+        public MerchantCertificate? Certificate { get; }
+
+        public WechatpayKeyStore WechatpayKeys { get; }
+
+        public Uri BaseUri { get; }
+
+        public Uri? Proxy { get; }
+
+        public NetworkCredential? ProxyCredential { get; }
+
+        public WechatpayClient CreateClient(TimeSpan timeout, Func<DateTimeOffset>? clock = null)
+        {
+            var signer = new RequestSigner(MerchantId, SerialNumber, MerchantKey.PrivateKey, clock);
+            var verifier = new ResponseVerifier(WechatpayKeys, clock);
+            var options = new WechatpayClientOptions
+            {
+                BaseUri = BaseUri,
+                Timeout = timeout,
+                Proxy = Proxy,
+                ProxyCredential = ProxyCredential,
+            };
+            return new WechatpayClient(options, signer, verifier, WechatpayKeys.PublicKeyId);
+        }
+    }
+}
