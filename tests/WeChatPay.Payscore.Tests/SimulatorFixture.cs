@@ -38,26 +38,12 @@ internal sealed class HostedRun
 
     public IReadOnlyList<TerminateResult> Results => Output.Select(o => (TerminateResult)o.BaseObject).ToList();
 
+    public IReadOnlyList<string> Information { get; init; } = [];
+
     public static HostedRun Invoke(IEnumerable<PSObject>? rows, IDictionary<string, object?> parameters)
     {
-        var state = InitialSessionState.CreateDefault2();
-        state.Commands.Add(new SessionStateCmdletEntry("Invoke-WxPayscoreTerminate", typeof(InvokeWxPayscoreTerminateCommand), null));
-        using var ps = PowerShell.Create(state);
-        ps.AddCommand("Invoke-WxPayscoreTerminate");
-        foreach (var (name, value) in parameters)
-        {
-            ps.AddParameter(name, value);
-        }
-
-        Collection<PSObject> output = rows == null ? ps.Invoke() : ps.Invoke(rows);
-        return new HostedRun
-        {
-            Output = output,
-            Errors = ps.Streams.Error.ToList(),
-            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
-            Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
-            Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
-        };
+        using var session = new HostedSession();
+        return session.Run("Invoke-WxPayscoreTerminate", parameters, rows, throwTerminatingError: true);
     }
 
     public static PSObject Row(string? openid, string? serviceId, string? appid = null, string? reason = null)
@@ -100,4 +86,76 @@ internal sealed class HostedRun
 
         return parameters;
     }
+}
+
+/// <summary>
+/// One runspace with the module's cmdlets, for commands that build on each other (Connect-WxPayscore, then
+/// Invoke-WxPayscoreTerminate); each <see cref="Run"/> is one pipeline.
+/// </summary>
+internal sealed class HostedSession : IDisposable
+{
+    private readonly Runspace _runspace;
+
+    public HostedSession()
+    {
+        var state = InitialSessionState.CreateDefault2();
+        state.Commands.Add(new SessionStateCmdletEntry("Invoke-WxPayscoreTerminate", typeof(InvokeWxPayscoreTerminateCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("Connect-WxPayscore", typeof(ConnectWxPayscoreCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscoreConnection", typeof(GetWxPayscoreConnectionCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("Disconnect-WxPayscore", typeof(DisconnectWxPayscoreCommand), null));
+        _runspace = RunspaceFactory.CreateRunspace(state);
+        _runspace.Open();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="command"/>. A terminating error is thrown when <paramref name="throwTerminatingError"/>,
+    /// else it ends the run and is listed last in <see cref="HostedRun.Errors"/>, as <c>$Error</c> would show it.
+    /// </summary>
+    public HostedRun Run(string command, IDictionary<string, object?>? parameters = null, IEnumerable<object>? input = null, bool throwTerminatingError = false)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddCommand(command);
+        foreach (var (name, value) in parameters ?? new Dictionary<string, object?>())
+        {
+            ps.AddParameter(name, value);
+        }
+
+        var output = new Collection<PSObject>();
+        ErrorRecord? terminating = null;
+        try
+        {
+            ps.Invoke(input, output);
+        }
+        catch (RuntimeException ex) when (!throwTerminatingError)
+        {
+            terminating = ex.ErrorRecord;
+        }
+
+        return new HostedRun
+        {
+            Output = output,
+            Errors = terminating == null ? ps.Streams.Error.ToList() : [.. ps.Streams.Error, terminating],
+            Verbose = ps.Streams.Verbose.Select(v => v.Message).ToList(),
+            Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
+            Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
+            Information = ps.Streams.Information.Select(v => v.ToString() ?? "").ToList(),
+        };
+    }
+
+    /// <summary>Runs a script in the session (for formatting output the way a console shows it).</summary>
+    public string Script(string script, params object[] arguments)
+    {
+        using var ps = PowerShell.Create();
+        ps.Runspace = _runspace;
+        ps.AddScript(script);
+        foreach (object argument in arguments)
+        {
+            ps.AddArgument(argument);
+        }
+
+        return string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
+    }
+
+    public void Dispose() => _runspace.Dispose();
 }

@@ -1,0 +1,371 @@
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Simulator;
+using Xunit;
+
+namespace WeChatPay.Payscore.Tests;
+
+/// <summary>
+/// Credentials through the cmdlets: the session connection, environment variables, their precedence, the
+/// migration between WeChat Pay's two signing keys, proxies, unattended confirmation and secrets.
+/// </summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class ConnectionTests : IDisposable
+{
+    private const string AppId = "wxd678efh567hg6787";
+    private const string DeadBaseUri = "http://127.0.0.1:9/";
+
+    private static readonly string[] EnvironmentNames =
+    [
+        "WXPAY_MCHID", "WXPAY_MERCHANT_SERIAL", "WXPAY_PRIVATE_KEY", "WXPAY_PRIVATE_KEY_PATH",
+        "WXPAY_PUBLIC_KEY_ID", "WXPAY_PUBLIC_KEY", "WXPAY_PUBLIC_KEY_PATH", "WXPAY_BASE_URI",
+    ];
+
+    private readonly WechatpaySimulator _sim;
+    private readonly HostedSession _session = new();
+    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-connection-").FullName;
+
+    public ConnectionTests(SimulatorFixture fixture)
+    {
+        _sim = fixture.Simulator;
+        _sim.Reset();
+        ClearEnvironment();
+    }
+
+    public void Dispose()
+    {
+        ClearEnvironment();
+        _session.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private static void ClearEnvironment()
+    {
+        foreach (string name in EnvironmentNames)
+        {
+            Environment.SetEnvironmentVariable(name, null);
+        }
+    }
+
+    private static PSObject[] Rows(params string[] openIds) => openIds.Select(o => HostedRun.Row(o, "500001", AppId, "服务调整")).ToArray();
+
+    private static Dictionary<string, object?> Confirmed() => new() { ["Confirm"] = false };
+
+    private Dictionary<string, object?> KeysOnly() => new()
+    {
+        ["MerchantId"] = _sim.Keys.MerchantId,
+        ["PrivateKey"] = SecureText.FromPlainText(_sim.Keys.MerchantPrivateKeyPem),
+        ["MerchantCertificatePath"] = _sim.Keys.MerchantCertificatePath,
+        ["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId,
+        ["WechatpayPublicKeyPath"] = _sim.Keys.PublicKeyPath,
+        ["BaseUri"] = _sim.BaseUri,
+    };
+
+    private void SetEnvironmentFromSimulator(string? baseUri = null)
+    {
+        Environment.SetEnvironmentVariable("WXPAY_MCHID", _sim.Keys.MerchantId);
+        Environment.SetEnvironmentVariable("WXPAY_MERCHANT_SERIAL", _sim.Keys.MerchantSerialNumber);
+        Environment.SetEnvironmentVariable("WXPAY_PRIVATE_KEY", _sim.Keys.MerchantPrivateKeyPem);
+        Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_ID", _sim.Keys.PublicKeyId);
+        Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_PATH", _sim.Keys.PublicKeyPath);
+        Environment.SetEnvironmentVariable("WXPAY_BASE_URI", baseUri ?? _sim.BaseUri.ToString());
+    }
+
+    private static void AssertAllSucceeded(HostedRun run, int rows)
+    {
+        Assert.Empty(run.Errors);
+        Assert.Equal(rows, run.Results.Count);
+        Assert.All(run.Results, r => Assert.True(r.Success, $"{r.Code}: {r.Message}"));
+    }
+
+    [Fact]
+    public void After_connect_the_cmdlet_needs_no_credential_parameters()
+    {
+        HostedRun connect = _session.Run("Connect-WxPayscore", KeysOnly());
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oConn1", "oConn2"));
+
+        Assert.Empty(connect.Errors);
+        AssertAllSucceeded(run, 2);
+        Assert.Equal(2, _sim.Terminates.Count);
+    }
+
+    [Fact]
+    public void Get_connection_shows_merchant_serial_key_ids_and_base_uri()
+    {
+        _session.Run("Connect-WxPayscore", KeysOnly());
+
+        var connection = (PayscoreConnection)Assert.Single(_session.Run("Get-WxPayscoreConnection").Output).BaseObject;
+
+        Assert.Equal(_sim.Keys.MerchantId, connection.MerchantId);
+        Assert.Equal(_sim.Keys.MerchantSerialNumber, connection.MerchantSerialNumber);
+        Assert.Equal(_sim.Keys.PublicKeyId, connection.WechatpayPublicKeyId);
+        Assert.Equal(_sim.BaseUri, connection.BaseUri);
+        Assert.Equal("PEM text (-PrivateKey)", connection.PrivateKey);
+        Assert.NotNull(connection.CertificateNotAfter);
+    }
+
+    [Fact]
+    public void Connect_checks_everything_and_keeps_no_connection_when_something_is_wrong()
+    {
+        var parameters = KeysOnly();
+        parameters["MerchantCertificatePath"] = _sim.Keys.PlatformCertificatePath; // another key's certificate
+
+        HostedRun connect = _session.Run("Connect-WxPayscore", parameters);
+
+        Assert.Equal("PrivateKeyCertificateMismatch,WeChatPay.Payscore.Commands.ConnectWxPayscoreCommand", Assert.Single(connect.Errors).FullyQualifiedErrorId);
+        Assert.Empty(_session.Run("Get-WxPayscoreConnection").Output);
+    }
+
+    [Fact]
+    public void Disconnect_forgets_the_connection_and_the_next_run_stops_before_sending()
+    {
+        _session.Run("Connect-WxPayscore", KeysOnly());
+        _session.Run("Disconnect-WxPayscore");
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oGone"));
+
+        Assert.Empty(_session.Run("Get-WxPayscoreConnection").Output);
+        Assert.Equal("MerchantIdMissing,WeChatPay.Payscore.Commands.InvokeWxPayscoreTerminateCommand", Assert.Single(run.Errors).FullyQualifiedErrorId);
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void A_pkcs12_file_with_the_merchant_id_as_password_is_all_a_merchant_needs_besides_the_wechat_pay_key()
+    {
+        var parameters = new Dictionary<string, object?>
+        {
+            ["MerchantId"] = _sim.Keys.MerchantId,
+            ["CertificatePath"] = _sim.Keys.MerchantPkcs12Path,
+            ["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId,
+            ["WechatpayPublicKeyPath"] = _sim.Keys.PublicKeyPath,
+            ["BaseUri"] = _sim.BaseUri,
+            ["PassThru"] = true,
+        };
+
+        var connection = (PayscoreConnection)Assert.Single(_session.Run("Connect-WxPayscore", parameters).Output).BaseObject;
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oP12"));
+
+        Assert.Equal(_sim.Keys.MerchantSerialNumber, connection.MerchantSerialNumber);
+        AssertAllSucceeded(run, 1);
+    }
+
+    #region Precedence: parameter > connection > environment
+
+    [Fact]
+    public void A_parameter_overrides_the_connection()
+    {
+        var connect = KeysOnly();
+        connect["BaseUri"] = DeadBaseUri;
+        _session.Run("Connect-WxPayscore", connect);
+        var parameters = Confirmed();
+        parameters["BaseUri"] = _sim.BaseUri;
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oParam"));
+
+        AssertAllSucceeded(run, 1);
+    }
+
+    [Fact]
+    public void The_connection_overrides_the_environment()
+    {
+        SetEnvironmentFromSimulator(baseUri: DeadBaseUri);
+        Environment.SetEnvironmentVariable("WXPAY_MCHID", "1234567890"); // another merchant: would fail with SIGN_ERROR
+        _session.Run("Connect-WxPayscore", KeysOnly());
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oConnWins"));
+
+        AssertAllSucceeded(run, 1);
+    }
+
+    [Fact]
+    public void Environment_variables_alone_are_enough()
+    {
+        SetEnvironmentFromSimulator();
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oEnv1", "oEnv2"));
+
+        AssertAllSucceeded(run, 2);
+        Assert.Equal(["oEnv1", "oEnv2"], _sim.Terminates.Select(t => t.OpenId).Order().ToArray());
+    }
+
+    [Fact]
+    public void The_environment_fills_only_what_the_parameters_leave_out()
+    {
+        SetEnvironmentFromSimulator(baseUri: DeadBaseUri);
+        var parameters = Confirmed();
+        parameters["BaseUri"] = _sim.BaseUri;
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oMixed"));
+
+        AssertAllSucceeded(run, 1);
+    }
+
+    [Fact]
+    public void A_bad_environment_variable_is_named_in_the_error()
+    {
+        SetEnvironmentFromSimulator();
+        Environment.SetEnvironmentVariable("WXPAY_MCHID", "19000-09191");
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oBadEnv"));
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.MerchantIdInvalid + ",", error.FullyQualifiedErrorId);
+        Assert.Contains("WXPAY_MCHID", error.Exception.Message);
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    #endregion
+
+    [Fact]
+    public async Task During_a_migration_answers_signed_by_the_platform_certificate_and_by_the_public_key_both_verify()
+    {
+        await using WechatpaySimulator migrating = await WechatpaySimulator.StartAsync(new SimulatorOptions { ResponseSigning = ResponseSigningMode.Alternate });
+        var parameters = HostedRun.Credentials(migrating);
+        parameters["PlatformCertificatePath"] = new[] { migrating.Keys.PlatformCertificatePath };
+        var publicKeyOnly = HostedRun.Credentials(migrating);
+
+        HostedRun both = HostedRun.Invoke(Rows("oMig1", "oMig2", "oMig3", "oMig4"), parameters);
+        long byPublicKey = migrating.AnswersSignedByPublicKey, byCertificate = migrating.AnswersSignedByPlatformCertificate;
+        HostedRun withoutCertificate = HostedRun.Invoke(Rows("oMig5", "oMig6"), publicKeyOnly);
+
+        AssertAllSucceeded(both, 4);
+        Assert.Equal((2L, 2L), (byPublicKey, byCertificate));
+
+        // The control: without the platform certificate, the answer it signed cannot be trusted.
+        Assert.Equal(1, withoutCertificate.Results.Count(r => r.Success));
+        Assert.Equal(ResultCodes.ResponseUnverified, Assert.Single(withoutCertificate.Results, r => !r.Success).Code);
+    }
+
+    [Fact]
+    public async Task Requests_go_through_the_proxy_given()
+    {
+        await using var proxy = new ForwardingProxy();
+        // Nothing listens on the base URI; only a proxy that forwards to the simulator can make the row succeed.
+        var parameters = HostedRun.Credentials(_sim);
+        parameters["Proxy"] = proxy.Uri;
+
+        HostedRun run = HostedRun.Invoke(Rows("oProxy"), parameters);
+
+        AssertAllSucceeded(run, 1);
+        Assert.Equal(1, proxy.Forwarded);
+    }
+
+    [Fact]
+    public async Task A_proxy_that_demands_credentials_gets_the_proxy_credential()
+    {
+        var credential = new System.Net.NetworkCredential("corp-svc", "proxy-Secret-42");
+        await using var proxy = new ForwardingProxy(required: credential);
+        var parameters = HostedRun.Credentials(_sim);
+        parameters["Proxy"] = proxy.Uri;
+        parameters["ProxyCredential"] = new PSCredential(credential.UserName, SecureText.FromPlainText(credential.Password));
+        var withoutCredential = HostedRun.Credentials(_sim);
+        withoutCredential["Proxy"] = proxy.Uri;
+
+        HostedRun run = HostedRun.Invoke(Rows("oProxyAuth"), parameters);
+        HostedRun refused = HostedRun.Invoke(Rows("oProxyNoAuth"), withoutCredential);
+
+        AssertAllSucceeded(run, 1);
+        Assert.Equal(1, proxy.Forwarded);
+        Assert.False(Assert.Single(refused.Results).Success);
+        Assert.DoesNotContain("proxy-Secret-42", string.Join("\n", Everything(run).Concat(Everything(refused))));
+    }
+
+    [Fact]
+    public void A_host_that_cannot_ask_for_confirmation_stops_before_sending_anything()
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        parameters.Remove("Confirm");
+
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oAsk1", "oAsk2"));
+
+        Assert.Empty(run.Output);
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.ConfirmationNotPossible + ",", error.FullyQualifiedErrorId);
+        Assert.Contains("-Confirm:$false", error.Exception.Message);
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void No_stream_result_or_connection_view_holds_the_key_the_pkcs12_password_or_a_request_signature()
+    {
+        const string Password = "p12-Pa55word-that-must-not-leak";
+        string p12 = Path.Combine(_dir, "apiclient_cert.p12");
+        using (RSA key = RSA.Create())
+        {
+            key.ImportFromPem(_sim.Keys.MerchantPrivateKeyPem);
+            using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(_sim.Keys.MerchantCertificatePath));
+            using X509Certificate2 withKey = certificate.CopyWithPrivateKey(key);
+            File.WriteAllBytes(p12, withKey.Export(X509ContentType.Pkcs12, Password));
+        }
+
+        _sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = "oLeak2", Count = 1 });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oLeak3", Count = 1 });
+        var loud = new Dictionary<string, object?> { ["Verbose"] = true, ["Debug"] = true };
+        var connect = new Dictionary<string, object?>(loud)
+        {
+            ["MerchantId"] = _sim.Keys.MerchantId,
+            ["CertificatePath"] = p12,
+            ["CertificatePassword"] = SecureText.FromPlainText(Password),
+            ["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId,
+            ["WechatpayPublicKeyPath"] = _sim.Keys.PublicKeyPath,
+            ["BaseUri"] = _sim.BaseUri,
+            ["PassThru"] = true,
+        };
+        var wrongPassword = new Dictionary<string, object?>(connect) { ["CertificatePassword"] = SecureText.FromPlainText(Password + "-wrong") };
+        var invoke = new Dictionary<string, object?>(loud) { ["Confirm"] = false };
+        var wrongSerial = new Dictionary<string, object?>(invoke) { ["MerchantSerialNumber"] = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", ["CertificatePath"] = p12, ["CertificatePassword"] = connect["CertificatePassword"] };
+
+        var runs = new List<HostedRun>
+        {
+            _session.Run("Connect-WxPayscore", wrongPassword),
+            _session.Run("Connect-WxPayscore", connect),
+            _session.Run("Invoke-WxPayscoreTerminate", invoke, Rows("oLeak1", "oLeak2", "oLeak3", "bad/row")),
+            _session.Run("Invoke-WxPayscoreTerminate", wrongSerial, Rows("oLeak4")),
+            _session.Run("Get-WxPayscoreConnection", loud),
+        };
+        string views = _session.Script("Get-WxPayscoreConnection | Format-List * | Out-String -Width 500; Get-WxPayscoreConnection | ConvertTo-Json -Depth 4");
+
+        Assert.Equal(3, _sim.ReceivedSignatures.Count);
+        Assert.Equal(2, runs[2].Results.Count(r => r.Success) + runs[2].Results.Count(r => r.Code == ResultCodes.ResponseUnverified));
+        Assert.Contains(runs[0].Errors, e => e.FullyQualifiedErrorId.StartsWith(ErrorIds.CertificatePasswordInvalid + ",", StringComparison.Ordinal));
+        Assert.Contains(runs[3].Errors, e => e.FullyQualifiedErrorId.StartsWith(ErrorIds.MerchantSerialNumberMismatch + ",", StringComparison.Ordinal));
+
+        string everything = views + "\n" + string.Join("\n", runs.SelectMany(Everything));
+        var secrets = new List<string> { Password };
+        secrets.AddRange(_sim.Keys.MerchantPrivateKeyPem.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 16 && !l.StartsWith("-----", StringComparison.Ordinal)));
+        secrets.AddRange(_sim.ReceivedSignatures);
+        Assert.True(secrets.Count > 20);
+        foreach (string secret in secrets)
+        {
+            Assert.DoesNotContain(secret, everything);
+        }
+    }
+
+    /// <summary>Every stream of a run, every error with its exception chain, every property of every output object.</summary>
+    private static IEnumerable<string> Everything(HostedRun run)
+    {
+        foreach (string line in run.Verbose.Concat(run.Debug).Concat(run.Warnings).Concat(run.Information))
+        {
+            yield return line;
+        }
+
+        foreach (ErrorRecord error in run.Errors)
+        {
+            yield return $"{error} {error.ErrorDetails?.Message} {error.ErrorDetails?.RecommendedAction} {error.Exception} {error.TargetObject}";
+        }
+
+        foreach (PSObject output in run.Output)
+        {
+            foreach (PSPropertyInfo property in output.Properties)
+            {
+                object? value = property.Value;
+                yield return value is System.Collections.IEnumerable list && value is not string
+                    ? string.Join(",", list.Cast<object>())
+                    : $"{property.Name}={value}";
+            }
+        }
+    }
+}
