@@ -7,6 +7,27 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("wxpester-" + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Path $Work | Out-Null
 
+    # Runs a script file in a child pwsh as an automation host would: no profile, no console to answer prompts.
+    # A child that does not end within the limit is killed, so a prompt can fail the test but never hang it.
+    function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120) {
+        $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-File', $File) { $start.ArgumentList.Add($a) }
+        $start.WorkingDirectory = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+        $start.RedirectStandardOutput = $true
+        $start.RedirectStandardError = $true
+        $start.RedirectStandardInput = $true
+        foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
+        $process = [Diagnostics.Process]::Start($start)
+        $process.StandardInput.Close()
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        if (-not $process.WaitForExit($TimeoutSec * 1000)) {
+            $process.Kill($true)
+            throw "The runbook did not finish within $TimeoutSec s (waiting for a prompt?)."
+        }
+        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
+    }
+
     function script:New-UsersCsv([string] $Path, [string[]] $Lines) {
         # As Excel saves it: UTF-8 with a BOM, CRLF line ends.
         $text = ($Lines -join "`r`n") + "`r`n"
@@ -161,12 +182,93 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
     }
 }
 
+Describe 'Credentials and runbooks' {
+    BeforeEach {
+        Reset-WxSimulator -Simulator $Sim
+        Disconnect-WxPayscore
+    }
+
+    It 'terminates rows in a non-interactive pwsh configured by environment variables alone' {
+        $csv = Join-Path $Work 'runbook-users.csv'
+        $out = Join-Path $Work 'runbook-results.csv'
+        New-UsersCsv $csv @('openid,service_id', 'oEnvRunbook1,500001', 'oEnvRunbook2,500001', 'bad/row,500001')
+        $file = Join-Path $Work 'env-runbook.ps1'
+        Set-Content -Path $file -Encoding utf8 -Value @"
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'runbook' -Confirm:`$false -ErrorAction Continue |
+    Export-Csv '$out' -NoTypeInformation
+"@
+        # As an Automation account hands them over: the key itself as text, the rest as plain values.
+        $environment = @{
+            WXPAY_MCHID           = $Cred.MerchantId
+            WXPAY_MERCHANT_SERIAL = $Cred.MerchantSerialNumber
+            WXPAY_PRIVATE_KEY     = Get-Content -Raw $Cred.PrivateKeyPath
+            WXPAY_PUBLIC_KEY_ID   = $Cred.WechatpayPublicKeyId
+            WXPAY_PUBLIC_KEY      = Get-Content -Raw $Cred.WechatpayPublicKeyPath
+            WXPAY_BASE_URI        = "$($Cred.BaseUri)"
+        }
+
+        $run = Invoke-Runbook -File $file -Environment $environment
+
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $results = Import-Csv $out
+        $results.Count | Should -Be 3
+        ($results | Where-Object Success -eq 'True').OpenId | Should -Be @('oEnvRunbook1', 'oEnvRunbook2')
+        ($results | Where-Object OpenId -eq 'bad/row').Code | Should -Be 'INVALID_INPUT'
+        @((Get-WxSimulatorState -Simulator $Sim).terminates.openId | Sort-Object) | Should -Be @('oEnvRunbook1', 'oEnvRunbook2')
+        $run.Output | Should -Not -Match 'BEGIN PRIVATE KEY'
+    }
+
+    It 'stops without prompting or sending when a non-interactive run lacks -Confirm:$false' {
+        $file = Join-Path $Work 'unconfirmed-runbook.ps1'
+        Set-Content -Path $file -Encoding utf8 -Value @"
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+try {
+    [pscustomobject]@{ openid = 'oUnconfirmed'; service_id = '500001' } |
+        Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' ``
+            -PrivateKeyPath '$($Cred.PrivateKeyPath)' -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' ``
+            -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'
+} catch { "ERRORID:`$(`$_.FullyQualifiedErrorId)" }
+"@
+
+        $run = Invoke-Runbook -File $file
+
+        $run.Output | Should -Match 'ERRORID:ConfirmationNotPossible,'
+        (Get-WxSimulatorState -Simulator $Sim).requestCount | Should -Be 0
+    }
+
+    It 'connects once with a PKCS#12 file and a SecureString, then runs without credential parameters' {
+        $connection = Connect-WxPayscore -MerchantId $Cred.MerchantId -CertificatePath $Sim.Info.merchantPkcs12Path `
+            -WechatpayPublicKeyId $Cred.WechatpayPublicKeyId -WechatpayPublicKeyPath $Cred.WechatpayPublicKeyPath `
+            -BaseUri $Cred.BaseUri -PassThru
+
+        $results = 'oSession1', 'oSession2' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } } |
+            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false
+        $view = Get-WxPayscoreConnection | Format-List | Out-String -Width 200
+
+        $connection.MerchantSerialNumber | Should -Be $Cred.MerchantSerialNumber
+        $results.Success | Should -Be @($true, $true)
+        $view | Should -Match "MerchantId\s+: $($Cred.MerchantId)"
+        $view | Should -Match 'PKCS#12 file'
+        $view | Should -Match '\(system proxy\)'
+
+        # A SecureString from a secret store replaces the connection's key for one command.
+        $secret = ConvertTo-SecureString (Get-Content -Raw $Cred.PrivateKeyPath) -AsPlainText -Force
+        $one = [pscustomobject]@{ openid = 'oSecureString'; service_id = '500001' } |
+            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false -PrivateKey $secret
+        $one.Success | Should -BeTrue
+
+        Disconnect-WxPayscore
+        Get-WxPayscoreConnection | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Module manifest' {
-    It 'is valid, for both editions, and exports only the cmdlet' {
+    It 'is valid, for both editions, and exports the cmdlets' {
         $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
-        $manifest.ExportedCmdlets.Keys | Should -Be @('Invoke-WxPayscoreTerminate')
+        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Connect-WxPayscore', 'Disconnect-WxPayscore', 'Get-WxPayscoreConnection', 'Invoke-WxPayscoreTerminate')
         (Get-Command Invoke-WxPayscoreTerminate).OutputType.Type | Should -Be ([WeChatPay.Payscore.TerminateResult])
     }
 }

@@ -336,6 +336,43 @@ public sealed class ClientSettingsTests : IDisposable
     }
 
     [Fact]
+    public void A_pem_key_on_the_command_signs_as_the_connections_pkcs12_certificate_and_must_match_it()
+    {
+        ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath")).AsConnection();
+        using RSA other = RSA.Create(2048);
+        string otherKey = Path.Combine(_dir, "other_key.pem");
+        File.WriteAllText(otherKey, other.ExportPkcs8PrivateKeyPem());
+
+        ResolvedCredentials sameKey = ClientSettings.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(TestKeys.Pkcs1KeyPath, "-PrivateKeyPath")), connection).Resolve();
+        var ex = Assert.Throws<PayscoreConfigurationException>(
+            () => ClientSettings.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath")), connection).Resolve());
+
+        Assert.Equal(TestKeys.CertificateSerial, sameKey.SerialNumber);
+        Assert.Equal(ErrorIds.PrivateKeyCertificateMismatch, ex.ErrorId);
+    }
+
+    [Fact]
+    public void A_pkcs12_file_on_the_command_replaces_the_connections_certificate_file()
+    {
+        using RSA other = RSA.Create(2048);
+        var request = new CertificateRequest("CN=old", other, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using X509Certificate2 old = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
+        string oldCertificate = Path.Combine(_dir, "old_cert.pem");
+        File.WriteAllText(oldCertificate, old.ExportCertificatePem());
+        string oldKey = Path.Combine(_dir, "old_key.pem");
+        File.WriteAllText(oldKey, other.ExportPkcs8PrivateKeyPem());
+        ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPemFile(oldKey, "-PrivateKeyPath"))
+            .WithMerchantCertificate(oldCertificate, "-MerchantCertificatePath")
+            .AsConnection();
+        ClientSettings command = WithKey(new ClientSettings(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath"));
+
+        ResolvedCredentials credentials = ClientSettings.Merge(command, connection).Resolve();
+
+        Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
+        AssertIsTheTestKey(credentials);
+    }
+
+    [Fact]
     public void A_serial_on_a_higher_layer_is_checked_against_a_lower_layers_certificate()
     {
         ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath")).AsConnection();

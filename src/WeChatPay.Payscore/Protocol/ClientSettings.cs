@@ -28,6 +28,12 @@ namespace WeChatPay.Payscore.Protocol
 
         public MerchantCertificateSource? MerchantCertificate { get; private set; }
 
+        /// <summary>
+        /// A PKCS#12 key source whose certificate names the merchant even when another key is used: a key given on
+        /// a command over a connection made with apiclient_cert.p12 still signs as that certificate's serial.
+        /// </summary>
+        private MerchantKeySource? CertificateCarrier { get; set; }
+
         public WechatpayPublicKeySource? WechatpayPublicKey { get; private set; }
 
         /// <summary>Raised when this layer gives half of the WeChat Pay public key (an id without a key or the reverse).</summary>
@@ -44,7 +50,7 @@ namespace WeChatPay.Payscore.Protocol
         public TimeSpan? Timeout { get; private set; }
 
         /// <summary>True when the layer names the merchant's certificate, from which the serial number follows.</summary>
-        private bool HasCertificate => MerchantCertificate != null || (PrivateKey?.CarriesCertificate ?? false);
+        private bool HasCertificate => MerchantCertificate != null || CertificateCarrier != null || (PrivateKey?.CarriesCertificate ?? false);
 
         #region Building a layer
 
@@ -188,9 +194,9 @@ namespace WeChatPay.Payscore.Protocol
         #region Layering
 
         /// <summary>
-        /// One setting from each group, taken from the first layer that gives it. The serial number is the
-        /// exception: a layer that names the merchant certificate brings its serial with it, so an explicit serial
-        /// from a lower layer does not override a certificate given on top of it.
+        /// One setting from each group, taken from the first layer that gives it. The merchant's identity (serial
+        /// number, certificate file, PKCS#12 certificate) is one group: a certificate given on top brings its serial
+        /// with it instead of being checked against a lower layer's serial.
         /// </summary>
         public static ClientSettings Merge(params ClientSettings?[] highestFirst)
         {
@@ -213,6 +219,8 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     serialDecided = true;
                     merged.Take(layer, nameof(MerchantSerialNumber), layer.MerchantSerialNumber, v => merged.MerchantSerialNumber = v);
+                    merged.MerchantCertificate = layer.MerchantCertificate;
+                    merged.CertificateCarrier = layer.CertificateCarrier ?? (layer.PrivateKey?.CarriesCertificate == true ? layer.PrivateKey : null);
                 }
 
                 if (!keyDecided && (layer.PrivateKey != null || layer.PrivateKeyProblem != null))
@@ -222,7 +230,6 @@ namespace WeChatPay.Payscore.Protocol
                     merged.PrivateKeyProblem = layer.PrivateKeyProblem;
                 }
 
-                merged.MerchantCertificate ??= layer.MerchantCertificate;
 
                 if (!publicKeyDecided && (layer.WechatpayPublicKey != null || layer.WechatpayPublicKeyProblem != null))
                 {
@@ -284,13 +291,15 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             MerchantKey key = PrivateKey.Load(merchantId);
-            string serial = CheckCertificate(key, explicitSerial);
+            MerchantKeySource? carrier = CertificateCarrier ?? (PrivateKey.CarriesCertificate ? PrivateKey : null);
+            MerchantCertificate? pkcs12Certificate = carrier?.Load(merchantId).Certificate;
+            string serial = CheckCertificate(key, pkcs12Certificate, carrier, explicitSerial);
             WechatpayKeyStore keys = LoadWechatpayKeys();
             return new ResolvedCredentials(
                 merchantId,
                 serial,
                 key,
-                MerchantCertificate?.Load() ?? key.Certificate,
+                MerchantCertificate?.Load() ?? pkcs12Certificate,
                 keys,
                 baseUri,
                 Proxy,
@@ -346,19 +355,18 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>The serial to sign with: the explicit one, or the certificate's; they must agree, and the key must fit the certificate.</summary>
-        private string CheckCertificate(MerchantKey key, string? explicitSerial)
+        private string CheckCertificate(MerchantKey key, MerchantCertificate? fromPkcs12, MerchantKeySource? carrier, string? explicitSerial)
         {
             MerchantCertificate? fromFile = MerchantCertificate?.Load();
-            MerchantCertificate? fromPkcs12 = key.Certificate;
             if (fromFile != null && fromPkcs12 != null && fromFile.SerialNumber != fromPkcs12.SerialNumber)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantSerialNumberMismatch,
-                    $"The merchant certificate {MerchantCertificate!.Description} has serial {fromFile.SerialNumber}, but the certificate in {PrivateKey!.Description} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
+                    $"The merchant certificate {MerchantCertificate!.Description} has serial {fromFile.SerialNumber}, but the certificate in {carrier!.Description} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
             }
 
             MerchantCertificate? certificate = fromFile ?? fromPkcs12;
-            string certificateSource = fromFile != null ? MerchantCertificate!.Description : PrivateKey!.Description;
+            string certificateSource = fromFile != null ? MerchantCertificate!.Description : carrier?.Description ?? string.Empty;
             if (certificate == null)
             {
                 return explicitSerial ?? throw new PayscoreConfigurationException(
