@@ -7,8 +7,8 @@
            and the WeChat Pay simulator in out/simulator/.
     test   builds, then runs every test (xunit, then Pester against the built module) and ends with
            one line "N passed, N failed"; the exit code is 1 when a test failed.
-    demo   builds, starts the simulator with throwaway keys, pipes samples/users.csv through
-           Invoke-WxPayscoreTerminate and shows the results.
+    demo   builds, starts the simulator with throwaway keys, connects with its apiclient_cert.p12,
+           pipes samples/users.csv through Invoke-WxPayscoreTerminate and shows the results.
     clean  removes out/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 demo
@@ -102,12 +102,14 @@ function Invoke-Demo {
         Add-WxSimulatorFault -Simulator $sim -Kind SignatureProbe -OpenId 'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1' -Count 1
 
         $csv = Join-Path $Root 'samples/users.csv'
-        Write-Host "`nImport-Csv $csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false`n" -ForegroundColor Cyan
-        $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason '服务调整' -Confirm:$false `
-            -MerchantId $sim.Info.merchantId -MerchantSerialNumber $sim.Info.merchantSerialNumber `
-            -PrivateKeyPath $sim.Info.merchantPrivateKeyPath `
+        Write-Host "`nConnect-WxPayscore -MerchantId $($sim.Info.merchantId) -CertificatePath apiclient_cert.p12 -WechatpayPublicKeyId ... -WechatpayPublicKeyPath ...`n" -ForegroundColor Cyan
+        Connect-WxPayscore -MerchantId $sim.Info.merchantId -CertificatePath $sim.Info.merchantPkcs12Path `
             -WechatpayPublicKeyId $sim.Info.publicKeyId -WechatpayPublicKeyPath $sim.Info.publicKeyPath `
-            -BaseUri $sim.Info.baseUri -ErrorAction SilentlyContinue
+            -BaseUri $sim.Info.baseUri -PassThru | Format-List | Out-Host
+
+        Write-Host "Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false`n" -ForegroundColor Cyan
+        $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason '服务调整' -Confirm:$false `
+            -ErrorAction SilentlyContinue
         $results | Format-Table | Out-Host
         Write-Host 'Why the other rows did not succeed:' -ForegroundColor Cyan
         $results | Where-Object { -not $_.Success } | Format-List RowNumber, Code, Message | Out-Host
@@ -118,6 +120,7 @@ function Invoke-Demo {
             @(Import-Csv $csv).Count, @($results).Count, $ok, @($state.terminates).Count) -ForegroundColor Cyan
     }
     finally {
+        Disconnect-WxPayscore -ErrorAction Ignore
         Stop-WxSimulator -Simulator $sim
     }
 }
