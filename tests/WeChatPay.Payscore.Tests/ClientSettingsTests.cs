@@ -223,8 +223,7 @@ public sealed class ClientSettingsTests : IDisposable
     public void A_key_that_does_not_belong_to_the_certificate_stops_before_any_request()
     {
         using RSA other = RSA.Create(2048);
-        string otherKey = Path.Combine(_dir, "other_key.pem");
-        File.WriteAllText(otherKey, other.ExportPkcs8PrivateKeyPem());
+        string otherKey = WriteKey("other_key.pem", other);
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath"))
             .WithMerchantCertificate(TestKeys.CertificatePath, "-MerchantCertificatePath");
 
@@ -238,10 +237,7 @@ public sealed class ClientSettingsTests : IDisposable
     public void A_certificate_file_that_is_not_the_pkcs12_certificate_stops()
     {
         using RSA other = RSA.Create(2048);
-        var request = new CertificateRequest("CN=other", other, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
-        string otherCertificate = Path.Combine(_dir, "other_cert.pem");
-        File.WriteAllText(otherCertificate, certificate.ExportCertificatePem());
+        string otherCertificate = WriteCertificate("other_cert.pem", "other", other, out _);
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath"))
             .WithMerchantCertificate(otherCertificate, "-MerchantCertificatePath");
 
@@ -340,8 +336,7 @@ public sealed class ClientSettingsTests : IDisposable
     {
         ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath")).AsConnection();
         using RSA other = RSA.Create(2048);
-        string otherKey = Path.Combine(_dir, "other_key.pem");
-        File.WriteAllText(otherKey, other.ExportPkcs8PrivateKeyPem());
+        string otherKey = WriteKey("other_key.pem", other);
 
         ResolvedCredentials sameKey = ClientSettings.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(TestKeys.Pkcs1KeyPath, "-PrivateKeyPath")), connection).Resolve();
         var ex = Assert.Throws<PayscoreConfigurationException>(
@@ -355,12 +350,8 @@ public sealed class ClientSettingsTests : IDisposable
     public void A_pkcs12_file_on_the_command_replaces_the_connections_certificate_file()
     {
         using RSA other = RSA.Create(2048);
-        var request = new CertificateRequest("CN=old", other, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using X509Certificate2 old = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
-        string oldCertificate = Path.Combine(_dir, "old_cert.pem");
-        File.WriteAllText(oldCertificate, old.ExportCertificatePem());
-        string oldKey = Path.Combine(_dir, "old_key.pem");
-        File.WriteAllText(oldKey, other.ExportPkcs8PrivateKeyPem());
+        string oldCertificate = WriteCertificate("old_cert.pem", "old", other, out _);
+        string oldKey = WriteKey("old_key.pem", other);
         ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPemFile(oldKey, "-PrivateKeyPath"))
             .WithMerchantCertificate(oldCertificate, "-MerchantCertificatePath")
             .AsConnection();
@@ -415,10 +406,7 @@ public sealed class ClientSettingsTests : IDisposable
     public void Platform_certificates_and_a_public_key_from_different_layers_are_both_kept()
     {
         using RSA platform = RSA.Create(2048);
-        var request = new CertificateRequest("CN=Tenpay.com Root CA", platform, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
-        string platformPath = Path.Combine(_dir, "wechatpay_platform.pem");
-        File.WriteAllText(platformPath, certificate.ExportCertificatePem());
+        string platformPath = WriteCertificate("wechatpay_platform.pem", "Tenpay.com Root CA", platform, out string certificateSerial);
         ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber")
             .AsConnection();
@@ -427,7 +415,7 @@ public sealed class ClientSettingsTests : IDisposable
         ResolvedCredentials credentials = ClientSettings.Merge(command, connection).Resolve();
 
         Assert.Equal(PublicKeyId, credentials.WechatpayKeys.PublicKeyId);
-        Assert.True(credentials.WechatpayKeys.TryGet(certificate.SerialNumber, out _));
+        Assert.True(credentials.WechatpayKeys.TryGet(certificateSerial, out _));
         Assert.Equal(2, credentials.WechatpayKeys.Count);
     }
 
@@ -475,6 +463,24 @@ public sealed class ClientSettingsTests : IDisposable
     }
 
     #endregion
+
+    private string WriteKey(string file, RSA key)
+    {
+        string path = Path.Combine(_dir, file);
+        File.WriteAllText(path, key.ExportPkcs8PrivateKeyPem());
+        return path;
+    }
+
+    /// <summary>A self-signed certificate for <paramref name="key"/>, written as PEM.</summary>
+    private string WriteCertificate(string file, string subject, RSA key, out string serialNumber)
+    {
+        var request = new CertificateRequest($"CN={subject}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.Now.AddDays(-1), DateTimeOffset.Now.AddDays(1));
+        string path = Path.Combine(_dir, file);
+        File.WriteAllText(path, certificate.ExportCertificatePem());
+        serialNumber = certificate.SerialNumber;
+        return path;
+    }
 
     private static Func<string, string?> Variables(Dictionary<string, string> values) =>
         name => values.TryGetValue(name, out string? value) ? value : null;

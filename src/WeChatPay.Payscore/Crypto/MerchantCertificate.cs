@@ -51,18 +51,10 @@ namespace WeChatPay.Payscore.Crypto
         public static MerchantCertificate LoadFile(string path)
         {
             string source = $"the file '{path}'";
-            byte[] data;
-            try
-            {
-                data = File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new PayscoreConfigurationException(
-                    ErrorIds.MerchantCertificateNotFound,
-                    $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
-                    ex);
-            }
+            byte[] data = KeyFile.ReadBytes(path, ex => new PayscoreConfigurationException(
+                ErrorIds.MerchantCertificateNotFound,
+                $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
+                ex));
 
             byte[] der = data;
             if (data.Length > 0 && data[0] != 0x30)
@@ -81,7 +73,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantCertificateInvalid,
-                    $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a readable certificate ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
+                    $"{KeyFile.Capitalize(source)} is not a readable certificate ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
                     ex);
             }
         }
@@ -120,12 +112,12 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantCertificateInvalid,
-                    $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a valid PEM file: {ex.Message}");
+                    $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
             }
 
             throw new PayscoreConfigurationException(
                 ErrorIds.MerchantCertificateInvalid,
-                $"{MerchantPrivateKeyLoader.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -MerchantCertificatePath the merchant API certificate, apiclient_cert.pem.");
+                $"{KeyFile.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -MerchantCertificatePath the merchant API certificate, apiclient_cert.pem.");
         }
 
         private static byte[] Trim(byte[] modulus)

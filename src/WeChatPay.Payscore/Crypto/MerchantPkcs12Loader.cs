@@ -22,27 +22,16 @@ namespace WeChatPay.Payscore.Crypto
         public static MerchantKey LoadFile(string path, SecureString? password, string merchantId)
         {
             string source = $"the file '{path}'";
-            byte[] data;
-            try
-            {
-                data = File.ReadAllBytes(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                string errorId = ex is FileNotFoundException || ex is DirectoryNotFoundException
-                    ? ErrorIds.CertificateNotFound
-                    : ErrorIds.CertificateUnreadable;
-                throw new PayscoreConfigurationException(
-                    errorId,
-                    $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -CertificatePath the path of apiclient_cert.p12.",
-                    ex);
-            }
+            byte[] data = KeyFile.ReadBytes(path, ex => new PayscoreConfigurationException(
+                ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.CertificateNotFound : ErrorIds.CertificateUnreadable,
+                $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -CertificatePath the path of apiclient_cert.p12.",
+                ex));
 
             if (!LooksLikePkcs12(data))
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.CertificateUnreadable,
-                    $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a PKCS#12 (.p12/.pfx) file. Give -CertificatePath apiclient_cert.p12, or give a PEM key with -PrivateKeyPath.");
+                    $"{KeyFile.Capitalize(source)} is not a PKCS#12 (.p12/.pfx) file. Give -CertificatePath apiclient_cert.p12, or give a PEM key with -PrivateKeyPath.");
             }
 
             X509Certificate2 certificate = Open(data, password, merchantId, source);
@@ -52,7 +41,7 @@ namespace WeChatPay.Payscore.Crypto
                 {
                     throw new PayscoreConfigurationException(
                         ErrorIds.CertificateHasNoPrivateKey,
-                        $"{MerchantPrivateKeyLoader.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
+                        $"{KeyFile.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
                 }
 
                 MerchantCertificate info = MerchantCertificate.From(certificate, source);
@@ -61,7 +50,7 @@ namespace WeChatPay.Payscore.Crypto
                 {
                     throw new PayscoreConfigurationException(
                         ErrorIds.PrivateKeyNotRsa,
-                        $"{MerchantPrivateKeyLoader.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
+                        $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
                 }
 
                 RSA? copy = TryCopy(key);
@@ -106,7 +95,7 @@ namespace WeChatPay.Payscore.Crypto
                     : $"Without -CertificatePassword the merchant id {merchantId} is tried, the password WeChat Pay issues apiclient_cert.p12 with; give -CertificatePassword when the file has another one.";
                 throw new PayscoreConfigurationException(
                     ErrorIds.CertificatePasswordInvalid,
-                    $"{MerchantPrivateKeyLoader.Capitalize(source)} cannot be opened: the password is wrong, or the file is damaged. {hint}",
+                    $"{KeyFile.Capitalize(source)} cannot be opened: the password is wrong, or the file is damaged. {hint}",
                     ex);
             }
         }

@@ -16,18 +16,10 @@ namespace WeChatPay.Payscore.Crypto
                     $"The merchant private key file '{path}' does not exist. Give -PrivateKeyPath the path of apiclient_key.pem.");
             }
 
-            string text;
-            try
-            {
-                text = File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new PayscoreConfigurationException(
-                    ErrorIds.PrivateKeyUnreadable,
-                    $"The merchant private key file '{path}' cannot be read: {ex.Message}",
-                    ex);
-            }
+            string text = KeyFile.ReadText(path, ex => new PayscoreConfigurationException(
+                ErrorIds.PrivateKeyUnreadable,
+                $"The merchant private key file '{path}' cannot be read: {ex.Message}",
+                ex));
 
             return LoadFromPem(text, $"the file '{path}'");
         }
@@ -40,7 +32,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{Capitalize(source)} holds no PEM block. The merchant private key is the apiclient_key.pem file, starting with '-----BEGIN PRIVATE KEY-----'.");
+                    $"{KeyFile.Capitalize(source)} holds no PEM block. The merchant private key is the apiclient_key.pem file, starting with '-----BEGIN PRIVATE KEY-----'.");
             }
 
             foreach (PemSection section in sections)
@@ -66,12 +58,12 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyIsNotPrivate,
-                    $"{Capitalize(source)} holds a {label.ToLowerInvariant()}, not a private key. Use apiclient_key.pem (not apiclient_cert.pem or the WeChat Pay public key) for -PrivateKeyPath.");
+                    $"{KeyFile.Capitalize(source)} holds a {label.ToLowerInvariant()}, not a private key. Use apiclient_key.pem (not apiclient_cert.pem or the WeChat Pay public key) for -PrivateKeyPath.");
             }
 
             throw new PayscoreConfigurationException(
                 ErrorIds.PrivateKeyNotRsa,
-                $"{Capitalize(source)} holds a '{label}' block, not an RSA private key. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
+                $"{KeyFile.Capitalize(source)} holds a '{label}' block, not an RSA private key. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
         }
 
         private static RSA FromPkcs8(byte[] der, string source) =>
@@ -88,14 +80,14 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{Capitalize(source)} is not a valid private key (the DER structure is damaged).");
+                    $"{KeyFile.Capitalize(source)} is not a valid private key (the DER structure is damaged).");
             }
 
             if (parameters.Modulus == null)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyNotRsa,
-                    $"{Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
+                    $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
             }
 
             try
@@ -106,7 +98,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{Capitalize(source)} holds RSA key values the platform refuses to import.");
+                    $"{KeyFile.Capitalize(source)} holds RSA key values the platform refuses to import.");
             }
             finally
             {
@@ -124,16 +116,13 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{Capitalize(source)} is not a valid PEM file: {ex.Message}");
+                    $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
             }
         }
 
         private static PayscoreConfigurationException Encrypted(string source) =>
             new PayscoreConfigurationException(
                 ErrorIds.PrivateKeyEncrypted,
-                $"{Capitalize(source)} holds an encrypted private key. Use the unencrypted apiclient_key.pem that WeChat Pay issues, or decrypt it first (openssl pkcs8 -in key.pem -out apiclient_key.pem).");
-
-        internal static string Capitalize(string text) =>
-            text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text.Substring(1);
+                $"{KeyFile.Capitalize(source)} holds an encrypted private key. Use the unencrypted apiclient_key.pem that WeChat Pay issues, or decrypt it first (openssl pkcs8 -in key.pem -out apiclient_key.pem).");
     }
 }

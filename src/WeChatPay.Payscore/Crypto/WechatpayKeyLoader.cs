@@ -32,12 +32,12 @@ namespace WeChatPay.Payscore.Crypto
                 }
                 catch (System.Formats.Asn1.AsnContentException)
                 {
-                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a valid public key (the DER structure is damaged).");
+                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, $"{KeyFile.Capitalize(source)} is not a valid public key (the DER structure is damaged).");
                 }
 
                 if (parameters.Modulus == null)
                 {
-                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, $"{MerchantPrivateKeyLoader.Capitalize(source)} holds a public key that is not RSA.");
+                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, $"{KeyFile.Capitalize(source)} holds a public key that is not RSA.");
                 }
 
                 return RsaKeyReader.CreateRsa(parameters);
@@ -45,7 +45,7 @@ namespace WeChatPay.Payscore.Crypto
 
             throw Invalid(
                 ErrorIds.WechatpayPublicKeyInvalid,
-                $"{MerchantPrivateKeyLoader.Capitalize(source)} holds no '-----BEGIN PUBLIC KEY-----' block. Download the WeChat Pay public key (pub_key.pem) from the merchant platform.");
+                $"{KeyFile.Capitalize(source)} holds no '-----BEGIN PUBLIC KEY-----' block. Download the WeChat Pay public key (pub_key.pem) from the merchant platform.");
         }
 
         /// <summary>Every certificate in a platform certificate PEM file, keyed by its serial number.</summary>
@@ -87,7 +87,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw Invalid(
                     ErrorIds.PlatformCertificateInvalid,
-                    $"{MerchantPrivateKeyLoader.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -PlatformCertificatePath the WeChat Pay platform certificate (wechatpay_*.pem).");
+                    $"{KeyFile.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -PlatformCertificatePath the WeChat Pay platform certificate (wechatpay_*.pem).");
             }
 
             return keys;
@@ -95,14 +95,7 @@ namespace WeChatPay.Payscore.Crypto
 
         private static string ReadFile(string path, string errorId, string what, string parameter)
         {
-            try
-            {
-                return File.ReadAllText(path);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw Invalid(errorId, $"The {what} file '{path}' cannot be read ({ex.Message}). Check {parameter}.");
-            }
+            return KeyFile.ReadText(path, ex => Invalid(errorId, $"The {what} file '{path}' cannot be read ({ex.Message}). Check {parameter}."));
         }
 
         private static IReadOnlyList<PemSection> Read(string pem, string source, string errorId)
@@ -113,7 +106,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (FormatException ex)
             {
-                throw Invalid(errorId, $"{MerchantPrivateKeyLoader.Capitalize(source)} is not a valid PEM file: {ex.Message}");
+                throw Invalid(errorId, $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
             }
         }
 
