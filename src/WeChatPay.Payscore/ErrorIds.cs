@@ -14,6 +14,7 @@ namespace WeChatPay.Payscore
         public const string UnexpectedResponse = "UnexpectedResponse";
         public const string NetworkError = "NetworkError";
         public const string RequestTimeout = "RequestTimeout";
+        public const string InternalError = "InternalError";
 
         // Configuration errors (terminating, before the first request).
         public const string MerchantIdMissing = "MerchantIdMissing";

@@ -26,5 +26,8 @@ namespace WeChatPay.Payscore
 
         /// <summary>No complete answer within -TimeoutSec; the request may or may not have been processed.</summary>
         public const string Timeout = "TIMEOUT";
+
+        /// <summary>The module itself failed on the row (a defect); whether a request was sent is in the message.</summary>
+        public const string InternalError = "INTERNAL_ERROR";
     }
 }

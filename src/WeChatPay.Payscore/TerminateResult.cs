@@ -28,6 +28,10 @@ namespace WeChatPay.Payscore
         /// <summary>WeChat Pay's Request-ID: quote it to WeChat Pay support.</summary>
         public string? RequestId { get; internal set; }
 
+        /// <summary>Requests sent for the row: 1, more after retries, 0 when nothing was sent.</summary>
+        public int Attempts { get; internal set; }
+
+        /// <summary>From the first attempt to the answer, waits between retries included.</summary>
         public TimeSpan Elapsed { get; internal set; }
 
         public TerminateRoute Route { get; internal set; }

@@ -328,8 +328,8 @@ public sealed class ConnectionTests : IDisposable
         };
         string views = _session.Script("Get-WxPayscoreConnection | Format-List * | Out-String -Width 500; Get-WxPayscoreConnection | ConvertTo-Json -Depth 4");
 
-        Assert.Equal(3, _sim.ReceivedSignatures.Count);
-        Assert.Equal(2, runs[2].Results.Count(r => r.Success) + runs[2].Results.Count(r => r.Code == ResultCodes.ResponseUnverified));
+        Assert.Equal(4, _sim.ReceivedSignatures.Count); // oLeak2's 500 is retried
+        Assert.Equal([ResultCodes.Ok, ResultCodes.Ok, ResultCodes.ResponseUnverified, ResultCodes.InvalidInput], runs[2].Results.Select(r => r.Code));
         Assert.Contains(runs[0].Errors, e => e.FullyQualifiedErrorId.StartsWith(ErrorIds.CertificatePasswordInvalid + ",", StringComparison.Ordinal));
         Assert.Contains(runs[3].Errors, e => e.FullyQualifiedErrorId.StartsWith(ErrorIds.MerchantSerialNumberMismatch + ",", StringComparison.Ordinal));
 

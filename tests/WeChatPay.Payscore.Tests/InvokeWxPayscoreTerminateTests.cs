@@ -98,7 +98,7 @@ public sealed class InvokeWxPayscoreTerminateTests
         Assert.Same(bad1, run.Errors[0].TargetObject);
         Assert.Same(bad2, run.Errors[1].TargetObject);
         Assert.Equal(3, _sim.RequestCount);
-        Assert.Equal(new[] { "oGood1", "oGood2", "oGood3" }, _sim.Terminates.Select(t => t.OpenId));
+        Assert.Equal(new[] { "oGood1", "oGood2", "oGood3" }, _sim.Terminates.Select(t => t.OpenId).Order());
     }
 
     [Fact]
@@ -141,8 +141,10 @@ public sealed class InvokeWxPayscoreTerminateTests
         FaultKind fault, int status, string code, string errorId, bool processedBySimulator)
     {
         _sim.AddFault(new FaultRule { Kind = fault, OpenId = "oFaulty", Count = 1 });
+        var parameters = Parameters();
+        parameters["MaxRetries"] = 0;
 
-        var run = Run(Row("oFaulty"), Row("oFine"));
+        var run = HostedRun.Invoke(new[] { Row("oFaulty"), Row("oFine") }, parameters);
 
         TerminateResult faulty = run.Results[0];
         Assert.False(faulty.Success);
@@ -216,16 +218,22 @@ public sealed class InvokeWxPayscoreTerminateTests
     }
 
     [Fact]
-    public void ErrorAction_Stop_ends_the_run_at_the_first_failed_row_after_emitting_its_result()
+    public void ErrorAction_Stop_ends_the_run_at_the_first_failed_row_after_the_rows_in_flight_finish()
     {
+        // oFirst is still in flight when bad/row fails: it must finish and be written before the run stops.
+        _sim.LatencyMs = 300;
         var parameters = Parameters();
         parameters["ErrorAction"] = ActionPreference.Stop;
+        parameters["ThrottleLimit"] = 4;
+        using var session = new HostedSession();
 
-        var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(new[] { Row("oFirst"), Row("bad/row"), Row("oNeverSent") }, parameters));
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, [Row("oFirst"), Row("bad/row"), Row("oNeverSent")]);
 
-        Assert.IsType<TerminateRowException>(ex.ErrorRecord.Exception);
-        Assert.StartsWith(ErrorIds.InvalidInput + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+        ErrorRecord stop = run.Errors[^1];
+        Assert.IsType<TerminateRowException>(stop.Exception);
+        Assert.StartsWith(ErrorIds.InvalidInput + ",", stop.FullyQualifiedErrorId);
         Assert.Equal(new[] { "oFirst" }, _sim.Terminates.Select(t => t.OpenId));
+        Assert.Equal(new (string?, bool)[] { ("oFirst", true), ("bad/row", false) }, run.Results.Select(r => (r.OpenId, r.Success)));
     }
 
     [Theory]

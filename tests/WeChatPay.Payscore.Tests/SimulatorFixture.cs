@@ -36,7 +36,8 @@ internal sealed class HostedRun
 
     public required IReadOnlyList<string> Warnings { get; init; }
 
-    public IReadOnlyList<TerminateResult> Results => Output.Select(o => (TerminateResult)o.BaseObject).ToList();
+    /// <summary>The results in row order (they are written in the order rows finish).</summary>
+    public IReadOnlyList<TerminateResult> Results => Output.Select(o => (TerminateResult)o.BaseObject).OrderBy(r => r.RowNumber).ToList();
 
     public IReadOnlyList<string> Information { get; init; } = [];
 

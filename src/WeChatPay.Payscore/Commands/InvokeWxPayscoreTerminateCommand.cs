@@ -4,7 +4,8 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Threading;
+using System.Threading.Tasks;
+using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Commands
@@ -15,17 +16,16 @@ namespace WeChatPay.Payscore.Commands
     /// </summary>
     [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(TerminateResult))]
-    public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreCommandBase
+    public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
     {
         private const string ShouldProcessAction = "End the Pay Score authorization";
 
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private WechatpayClient? _client;
         private PermissionTerminator? _terminator;
         private string? _commandLineAppId;
         private string? _commandLineReason;
         private long _rowNumber;
         private bool _wantDiagnostics;
+        private bool _errorsStopTheRun;
 
         #region Parameters
 
@@ -66,12 +66,13 @@ namespace WeChatPay.Payscore.Commands
             _commandLineReason = Reason;
             _wantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
 
-            ClientSettings settings = LayeredSettings(useConnection: true);
-            ResolvedCredentials credentials = ResolveOrStop(settings);
-            _client = credentials.CreateClient(TimeoutOf(settings));
-            _terminator = new PermissionTerminator(_client);
-            WriteVerbose($"Merchant {credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {credentials.SerialNumber}, key from {settings.PrivateKey!.Description}, {Route} route at {credentials.BaseUri}.");
+            _errorsStopTheRun = ErrorsStopTheRun();
+            BeginRun();
+            _terminator = new PermissionTerminator(Sender!);
+            WriteVerbose($"{Route} route.");
         }
+
+        internal override string ProgressActivity => "Ending Pay Score authorizations";
 
         protected override void ProcessRecord()
         {
@@ -83,7 +84,7 @@ namespace WeChatPay.Payscore.Commands
 
             if (!TerminateRequest.TryCreate(Route, openId, serviceId, appId, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {
-                Emit(PermissionTerminator.InvalidInput(rowNumber, Route, openId, serviceId, appId, problems));
+                Complete(new RowOutcome(InputObject ?? (object?)openId ?? string.Empty, PermissionTerminator.InvalidInput(rowNumber, Route, openId, serviceId, appId, problems), null));
                 return;
             }
 
@@ -92,29 +93,14 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
+            object input = InputObject ?? (object?)openId ?? string.Empty;
             Diagnostics? diagnostics = _wantDiagnostics ? new Diagnostics() : null;
-            TerminateResult result;
-            try
+            PermissionTerminator terminator = _terminator!;
+            Dispatch(async stopping =>
             {
-                result = _terminator!.TerminateAsync(rowNumber, request!, diagnostics, _stopping.Token).GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                // StopProcessing: the pipeline is ending; rows already finished have their results.
-                return;
-            }
-
-            Replay(diagnostics);
-            Emit(result);
-        }
-
-        protected override void StopProcessing() => _stopping.Cancel();
-
-        public override void Dispose()
-        {
-            _client?.Dispose();
-            _stopping.Dispose();
-            base.Dispose();
+                TerminateResult result = await terminator.TerminateAsync(rowNumber, request!, diagnostics, stopping).ConfigureAwait(false);
+                return new RowOutcome(input, result, diagnostics);
+            });
         }
 
         /// <summary>
@@ -139,17 +125,24 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The result goes out before its error, so that -ErrorAction Stop still leaves it in the output.</summary>
-        private void Emit(TerminateResult result)
+        internal override void Emit(RowOutcome outcome)
         {
+            Replay(outcome.Diagnostics);
+            TerminateResult result = outcome.Result;
             WriteObject(result);
             if (!result.Success)
             {
                 (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
-                var record = new ErrorRecord(new TerminateRowException(result), errorId, category, InputObject ?? (object?)result.OpenId);
+                var record = new ErrorRecord(new TerminateRowException(result), errorId, category, outcome.Input);
                 record.ErrorDetails = new ErrorDetails(record.Exception.Message)
                 {
                     RecommendedAction = RecommendedAction(result.Code),
                 };
+                if (_errorsStopTheRun)
+                {
+                    SettleInFlight();
+                }
+
                 WriteError(record);
             }
         }
@@ -164,6 +157,7 @@ namespace WeChatPay.Payscore.Commands
                 case ResultCodes.UnexpectedResponse: return (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult);
                 case ResultCodes.NetworkError: return (ErrorIds.NetworkError, ErrorCategory.ConnectionError);
                 case ResultCodes.Timeout: return (ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout);
+                case ResultCodes.InternalError: return (ErrorIds.InternalError, ErrorCategory.NotSpecified);
                 case "NO_AUTH": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.PermissionDenied);
                 case "SIGN_ERROR": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.AuthenticationError);
                 case "ORDER_NOT_EXIST":

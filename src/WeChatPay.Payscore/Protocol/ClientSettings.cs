@@ -43,6 +43,9 @@ namespace WeChatPay.Payscore.Protocol
 
         public string? BaseUri { get; private set; }
 
+        /// <summary>Where requests go when the base URI cannot be reached; api2.mch.weixin.qq.com for the default base URI.</summary>
+        public string? BackupBaseUri { get; private set; }
+
         public Uri? Proxy { get; private set; }
 
         public NetworkCredential? ProxyCredential { get; private set; }
@@ -60,6 +63,8 @@ namespace WeChatPay.Payscore.Protocol
             Set(value, origin, nameof(MerchantSerialNumber), v => MerchantSerialNumber = v);
 
         public ClientSettings WithBaseUri(string? value, string origin) => Set(value, origin, nameof(BaseUri), v => BaseUri = v);
+
+        public ClientSettings WithBackupBaseUri(string? value, string origin) => Set(value, origin, nameof(BackupBaseUri), v => BackupBaseUri = v);
 
         public ClientSettings WithTimeout(TimeSpan? timeout)
         {
@@ -214,6 +219,7 @@ namespace WeChatPay.Payscore.Protocol
 
                 merged.Take(layer, nameof(MerchantId), layer.MerchantId, v => merged.MerchantId = v);
                 merged.Take(layer, nameof(BaseUri), layer.BaseUri, v => merged.BaseUri = v);
+                merged.Take(layer, nameof(BackupBaseUri), layer.BackupBaseUri, v => merged.BackupBaseUri = v);
 
                 if (!serialDecided && (layer.MerchantSerialNumber != null || layer.HasCertificate))
                 {
@@ -275,7 +281,8 @@ namespace WeChatPay.Payscore.Protocol
         {
             string merchantId = RequireMerchantId();
             string? explicitSerial = CheckSerialNumber();
-            Uri baseUri = CheckBaseUri(BaseUri);
+            Uri baseUri = CheckBaseUri(BaseUri, nameof(BaseUri)) ?? WechatpayClientOptions.DefaultBaseUri;
+            Uri? backupBaseUri = CheckBaseUri(BackupBaseUri, nameof(BackupBaseUri)) ?? HostSelector.DefaultBackupFor(baseUri);
             CheckProxy();
 
             if (PrivateKeyProblem != null)
@@ -302,6 +309,7 @@ namespace WeChatPay.Payscore.Protocol
                 MerchantCertificate?.Load() ?? pkcs12Certificate,
                 keys,
                 baseUri,
+                backupBaseUri,
                 Proxy,
                 ProxyCredential);
         }
@@ -423,14 +431,14 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>HTTPS only, except plain HTTP to this machine (a local simulator or a debugging proxy).</summary>
-        private Uri CheckBaseUri(string? text)
+        private Uri? CheckBaseUri(string? text, string setting)
         {
             if (string.IsNullOrWhiteSpace(text))
             {
-                return WechatpayClientOptions.DefaultBaseUri;
+                return null;
             }
 
-            string origin = Origin(nameof(BaseUri));
+            string origin = Origin(setting);
             if (!Uri.TryCreate(text!.Trim(), UriKind.Absolute, out Uri? baseUri)
                 || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
             {

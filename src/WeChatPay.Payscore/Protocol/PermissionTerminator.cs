@@ -13,11 +13,11 @@ namespace WeChatPay.Payscore.Protocol
     /// </summary>
     internal sealed class PermissionTerminator
     {
-        private readonly WechatpayClient _client;
+        private readonly ResilientSender _sender;
 
-        public PermissionTerminator(WechatpayClient client)
+        public PermissionTerminator(ResilientSender sender)
         {
-            _client = client;
+            _sender = sender;
         }
 
         public static TerminateResult InvalidInput(
@@ -42,9 +42,6 @@ namespace WeChatPay.Payscore.Protocol
         public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             var stopwatch = Stopwatch.StartNew();
-            WechatpayResponse response = await _client
-                .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken)
-                .ConfigureAwait(false);
             var result = new TerminateResult
             {
                 RowNumber = rowNumber,
@@ -52,10 +49,29 @@ namespace WeChatPay.Payscore.Protocol
                 OpenId = request.OpenId,
                 ServiceId = request.ServiceId,
                 AppId = request.AppId,
-                StatusCode = response.StatusCode,
-                RequestId = response.RequestId,
             };
-            Interpret(response, result, diagnostics);
+
+            try
+            {
+                SendOutcome outcome = await _sender
+                    .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken)
+                    .ConfigureAwait(false);
+                result.StatusCode = outcome.Response.StatusCode;
+                result.RequestId = outcome.Response.RequestId;
+                result.Attempts = outcome.Attempts;
+                Interpret(outcome.Response, result, diagnostics);
+                if (outcome.EarlierAttemptMayHaveLanded && !result.Success)
+                {
+                    result.Message += " An earlier attempt broke off after the request was sent, so WeChat Pay may have ended the authorization then.";
+                }
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                // A defect must not cost the row its result; the request may or may not have left.
+                result.Code = ResultCodes.InternalError;
+                result.Message = $"The module failed on this row ({ex.GetType().Name}: {ex.Message}); the outcome is not known: check the authorization state before sending again.";
+            }
+
             result.Elapsed = stopwatch.Elapsed;
             result.CompletedAt = DateTimeOffset.UtcNow;
             return result;
@@ -67,7 +83,10 @@ namespace WeChatPay.Payscore.Protocol
             switch (response.Failure)
             {
                 case TransportFailure.Network:
-                    Set(result, ResultCodes.NetworkError, response.FailureMessage!);
+                    Set(result, ResultCodes.NetworkError, response.FailureMessage! + "; the connection broke after the request was sent, so it may have been processed.");
+                    return;
+                case TransportFailure.ConnectFailed:
+                    Set(result, ResultCodes.NetworkError, response.FailureMessage! + "; no connection was made, so nothing was sent.");
                     return;
                 case TransportFailure.Timeout:
                     Set(result, ResultCodes.Timeout, response.FailureMessage!);

@@ -17,6 +17,7 @@ namespace WeChatPay.Payscore.Protocol
             MerchantCertificate? certificate,
             WechatpayKeyStore wechatpayKeys,
             Uri baseUri,
+            Uri? backupBaseUri,
             Uri? proxy,
             NetworkCredential? proxyCredential)
         {
@@ -26,6 +27,7 @@ namespace WeChatPay.Payscore.Protocol
             Certificate = certificate;
             WechatpayKeys = wechatpayKeys;
             BaseUri = baseUri;
+            BackupBaseUri = backupBaseUri;
             Proxy = proxy;
             ProxyCredential = proxyCredential;
         }
@@ -43,18 +45,23 @@ namespace WeChatPay.Payscore.Protocol
 
         public Uri BaseUri { get; }
 
+        /// <summary>Null when there is none (a base URI other than WeChat Pay's default, without -BackupBaseUri).</summary>
+        public Uri? BackupBaseUri { get; }
+
         public Uri? Proxy { get; }
 
         public NetworkCredential? ProxyCredential { get; }
 
-        public WechatpayClient CreateClient(TimeSpan timeout, Func<DateTimeOffset>? clock = null)
+        public WechatpayClient CreateClient(TimeSpan timeout, int maxConnectionsPerServer = 64, Func<DateTimeOffset>? clock = null)
         {
             var signer = new RequestSigner(MerchantId, SerialNumber, MerchantKey.PrivateKey, clock);
             var verifier = new ResponseVerifier(WechatpayKeys, clock);
             var options = new WechatpayClientOptions
             {
                 BaseUri = BaseUri,
+                BackupBaseUri = BackupBaseUri,
                 Timeout = timeout,
+                MaxConnectionsPerServer = maxConnectionsPerServer,
                 Proxy = Proxy,
                 ProxyCredential = ProxyCredential,
             };

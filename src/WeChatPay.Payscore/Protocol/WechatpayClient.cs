@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using System.Net;
+using System.Net.Sockets;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Threading;
@@ -68,6 +69,11 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             PlatformSupport.RaiseConnectionLimit(options.BaseUri, options.MaxConnectionsPerServer);
+            if (options.BackupBaseUri != null)
+            {
+                PlatformSupport.RaiseConnectionLimit(options.BackupBaseUri, options.MaxConnectionsPerServer);
+            }
+
             return handler;
         }
 
@@ -76,9 +82,10 @@ namespace WeChatPay.Payscore.Protocol
             string pathAndQuery,
             byte[] body,
             Diagnostics? diagnostics,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken,
+            Uri? host = null)
         {
-            var uri = new Uri(_options.BaseUri, pathAndQuery);
+            var uri = new Uri(host ?? _options.BaseUri, pathAndQuery);
 
             // Sign what the HTTP stack will put on the request line, after Uri normalization.
             string signedTarget = uri.PathAndQuery;
@@ -127,8 +134,9 @@ namespace WeChatPay.Payscore.Protocol
                     catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                     {
                         string message = $"{DescribeNetworkError(ex)} ({uri.GetLeftPart(UriPartial.Authority)})";
-                        diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> network error after {stopwatch.ElapsedMilliseconds} ms: {message}");
-                        return WechatpayResponse.TransportError(TransportFailure.Network, message);
+                        TransportFailure failure = NeverConnected(ex) ? TransportFailure.ConnectFailed : TransportFailure.Network;
+                        diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> {(failure == TransportFailure.ConnectFailed ? "no connection" : "network error")} after {stopwatch.ElapsedMilliseconds} ms: {message}");
+                        return WechatpayResponse.TransportError(failure, message);
                     }
                 }
             }
@@ -203,6 +211,41 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             return null;
+        }
+
+        /// <summary>
+        /// True when no connection was made (refused, unreachable, name not resolved), so the request surely never
+        /// reached WeChat Pay; a connection broken later leaves the outcome open.
+        /// </summary>
+        internal static bool NeverConnected(Exception ex)
+        {
+            for (Exception? inner = ex; inner != null; inner = inner.InnerException)
+            {
+                if (inner is SocketException socket)
+                {
+                    switch (socket.SocketErrorCode)
+                    {
+                        case SocketError.ConnectionRefused:
+                        case SocketError.HostNotFound:
+                        case SocketError.HostUnreachable:
+                        case SocketError.NetworkUnreachable:
+                        case SocketError.NoData:
+                        case SocketError.TryAgain:
+                            return true;
+                    }
+                }
+
+                // .NET Framework reports through WebException.
+                if (inner is WebException web
+                    && (web.Status == WebExceptionStatus.ConnectFailure
+                        || web.Status == WebExceptionStatus.NameResolutionFailure
+                        || web.Status == WebExceptionStatus.ProxyNameResolutionFailure))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static string DescribeNetworkError(Exception ex)

@@ -11,6 +11,8 @@ namespace WeChatPay.Payscore.Protocol
 
         public Uri BaseUri { get; set; } = DefaultBaseUri;
 
+        public Uri? BackupBaseUri { get; set; }
+
         /// <summary>For the whole request: connect, send and the answer's body.</summary>
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 

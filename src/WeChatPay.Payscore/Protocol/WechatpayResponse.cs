@@ -6,7 +6,14 @@ namespace WeChatPay.Payscore.Protocol
     internal enum TransportFailure
     {
         None,
+
+        /// <summary>The connection broke after it was made: the request may have been processed.</summary>
         Network,
+
+        /// <summary>No connection could be made: the request never left.</summary>
+        ConnectFailed,
+
+        /// <summary>No complete answer within the timeout: the request may have been processed.</summary>
         Timeout,
     }
 

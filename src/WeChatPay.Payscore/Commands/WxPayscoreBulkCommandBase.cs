@@ -1,0 +1,171 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using WeChatPay.Payscore.Execution;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Commands
+{
+    /// <summary>
+    /// A command that sends one request per input row: up to -ThrottleLimit at once, paced by
+    /// -MaxRequestsPerSecond, retried up to -MaxRetries. Work runs on the thread pool; every result, error,
+    /// progress record and ShouldProcess call stays on the pipeline thread, in ProcessRecord and EndProcessing.
+    /// </summary>
+    public abstract class WxPayscoreBulkCommandBase : WxPayscoreCommandBase
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private BoundedDispatcher<RowOutcome>? _dispatcher;
+        private ProgressTracker? _progress;
+        private WechatpayClient? _client;
+
+        #region Parameters
+
+        /// <summary>Requests in flight at once; 1 sends the rows strictly one after another, in input order.</summary>
+        [Parameter]
+        [ValidateRange(1, 256)]
+        public int ThrottleLimit { get; set; } = 4;
+
+        /// <summary>The most requests per second for the whole run; 0 for no fixed ceiling. A 429 slows the run below it either way.</summary>
+        [Parameter]
+        [ValidateRange(0, 100000)]
+        public double MaxRequestsPerSecond { get; set; } = 50;
+
+        /// <summary>Retries per row for 429, 500, 502, 503 and connection failures.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>Where to retry when the base URI cannot be reached; https://api2.mch.weixin.qq.com for WeChat Pay's default host.</summary>
+        [Parameter]
+        public Uri? BackupBaseUri { get; set; }
+
+        /// <summary>How many rows to expect, for the percentage and time left in the progress bar.</summary>
+        [Parameter]
+        [ValidateRange(1, long.MaxValue)]
+        public long TotalCount { get; set; }
+
+        #endregion
+
+        internal ResolvedCredentials? Credentials { get; private set; }
+
+        internal ResilientSender? Sender { get; private set; }
+
+        /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
+        internal void BeginRun()
+        {
+            ClientSettings settings = LayeredSettings(useConnection: true);
+            if (BackupBaseUri != null)
+            {
+                settings = ClientSettings.Merge(new ClientSettings().WithBackupBaseUri(BackupBaseUri.OriginalString, "-BackupBaseUri"), settings);
+            }
+
+            Credentials = ResolveOrStop(settings);
+            _client = Credentials.CreateClient(TimeoutOf(settings), Math.Max(2, ThrottleLimit));
+            Sender = new ResilientSender(
+                _client,
+                new RetryPolicy(MaxRetries),
+                new AdaptiveRateLimiter(MaxRequestsPerSecond),
+                new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri));
+            _dispatcher = new BoundedDispatcher<RowOutcome>(ThrottleLimit);
+            _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
+            WriteVerbose(
+                $"Merchant {Credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {Credentials.SerialNumber}, key from {settings.PrivateKey!.Description}, "
+                + $"{Credentials.BaseUri}{(Credentials.BackupBaseUri != null ? " (backup " + Credentials.BackupBaseUri + ")" : string.Empty)}; "
+                + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
+        }
+
+        /// <summary>
+        /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
+        /// one: with -ThrottleLimit 1 that is until this row has finished.
+        /// </summary>
+        internal void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
+        {
+            CancellationToken stopping = _stopping.Token;
+            _dispatcher!.Start(() => work(stopping));
+            WaitFor(() => _dispatcher.WaitUntilBelow(ThrottleLimit, Finish, stopping));
+        }
+
+        /// <summary>
+        /// Waits for every row in flight and writes their results. Called before an error that will stop the run
+        /// (-ErrorAction Stop), so that no row that was sent is left without its result.
+        /// </summary>
+        internal void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
+
+        /// <summary>True when the next non-terminating error ends the pipeline (-ErrorAction Stop or Inquire).</summary>
+        internal bool ErrorsStopTheRun()
+        {
+            object? preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound)
+                ? bound
+                : GetVariableValue("ErrorActionPreference");
+            string text = preference?.ToString() ?? string.Empty;
+            return string.Equals(text, nameof(ActionPreference.Stop), StringComparison.OrdinalIgnoreCase)
+                || string.Equals(text, nameof(ActionPreference.Inquire), StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>A row that finished without being sent (bad input): out at once, after the rows already waiting.</summary>
+        internal void Complete(RowOutcome outcome)
+        {
+            _dispatcher?.Drain(Finish);
+            Finish(outcome);
+        }
+
+        protected override void EndProcessing()
+        {
+            if (_dispatcher == null)
+            {
+                return;
+            }
+
+            WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
+            if (_progress!.Done > 0)
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
+            }
+        }
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>Writes a finished row: its diagnostics, its result and, when it failed, its error.</summary>
+        internal abstract void Emit(RowOutcome outcome);
+
+        internal abstract string ProgressActivity { get; }
+
+        private const int ProgressActivityId = 0x5743;
+
+        public override void Dispose()
+        {
+            // Rows still in flight when the pipeline ends (Ctrl+C, -ErrorAction Stop) are cancelled, not abandoned.
+            _stopping.Cancel();
+            _client?.Dispose();
+            base.Dispose();
+        }
+
+        private void Finish(RowOutcome outcome)
+        {
+            Emit(outcome);
+            _progress?.Count(outcome.Result.Success);
+            if (_progress != null && _progress.IsDue())
+            {
+                WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status)
+                {
+                    PercentComplete = _progress.Percent,
+                    SecondsRemaining = _progress.SecondsRemaining,
+                });
+            }
+        }
+
+        private void WaitFor(Action wait)
+        {
+            try
+            {
+                wait();
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+                // StopProcessing: rows already written keep their results; the pipeline is ending.
+                throw new PipelineStoppedException();
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Collections.Concurrent;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Execution
+{
+    /// <summary>
+    /// Runs at most <see cref="Limit"/> pieces of work at once and hands their results back to one consumer
+    /// thread (the PowerShell pipeline thread, the only one allowed to write output). Memory stays bounded by the
+    /// limit: the consumer makes room before it starts more work.
+    /// </summary>
+    internal sealed class BoundedDispatcher<T>
+        where T : class
+    {
+        private readonly ConcurrentQueue<T> _completed = new ConcurrentQueue<T>();
+        // Released once per finished piece of work. Never disposed: work cancelled at the end of a pipeline may
+        // still finish after its command is gone.
+        private readonly SemaphoreSlim _signal = new SemaphoreSlim(0);
+        private int _inFlight;
+
+        public BoundedDispatcher(int limit)
+        {
+            if (limit < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(limit));
+            }
+
+            Limit = limit;
+        }
+
+        public int Limit { get; }
+
+        public int InFlight => Volatile.Read(ref _inFlight);
+
+        /// <summary>
+        /// Starts <paramref name="work"/> on the thread pool. A null result or a cancellation hands nothing back;
+        /// any other exception is the work's own bug and must be turned into a result by the work itself.
+        /// </summary>
+        public void Start(Func<Task<T?>> work)
+        {
+            Interlocked.Increment(ref _inFlight);
+            Task.Run(async () =>
+            {
+                T? result = null;
+                try
+                {
+                    result = await work().ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+                finally
+                {
+                    if (result != null)
+                    {
+                        _completed.Enqueue(result);
+                    }
+
+                    Interlocked.Decrement(ref _inFlight);
+                    _signal.Release();
+                }
+            });
+        }
+
+        /// <summary>A finished result, if one is waiting; never blocks.</summary>
+        public bool TryTake(out T result) => _completed.TryDequeue(out result!);
+
+        /// <summary>Blocks until fewer than <paramref name="inFlight"/> pieces of work run, handing each finished result to <paramref name="consume"/>.</summary>
+        public void WaitUntilBelow(int inFlight, Action<T> consume, CancellationToken cancellationToken)
+        {
+            Drain(consume);
+            while (InFlight >= inFlight)
+            {
+                _signal.Wait(cancellationToken);
+                Drain(consume);
+            }
+        }
+
+        /// <summary>Blocks until all work has finished, handing each result to <paramref name="consume"/>.</summary>
+        public void WaitForAll(Action<T> consume, CancellationToken cancellationToken) => WaitUntilBelow(1, consume, cancellationToken);
+
+        public void Drain(Action<T> consume)
+        {
+            while (_completed.TryDequeue(out T? result))
+            {
+                consume(result);
+            }
+        }
+    }
+}

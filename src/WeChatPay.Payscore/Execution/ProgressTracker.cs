@@ -1,0 +1,78 @@
+using System;
+using System.Diagnostics;
+
+namespace WeChatPay.Payscore.Execution
+{
+    /// <summary>Counts a run's rows and says, at most a few times a second, how far it is.</summary>
+    internal sealed class ProgressTracker
+    {
+        private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+        private readonly Stopwatch _clock;
+        private TimeSpan? _lastReport;
+
+        public ProgressTracker(long? total, Stopwatch? clock = null)
+        {
+            Total = total > 0 ? total : null;
+            _clock = clock ?? Stopwatch.StartNew();
+        }
+
+        public long? Total { get; }
+
+        public long Done { get; private set; }
+
+        public long Failed { get; private set; }
+
+        public void Count(bool success)
+        {
+            Done++;
+            if (!success)
+            {
+                Failed++;
+            }
+        }
+
+        /// <summary>True when a report is due (the first time, then every quarter second).</summary>
+        public bool IsDue()
+        {
+            TimeSpan now = _clock.Elapsed;
+            if (_lastReport.HasValue && now - _lastReport.Value < Interval)
+            {
+                return false;
+            }
+
+            _lastReport = now;
+            return true;
+        }
+
+        public double RowsPerSecond
+        {
+            get
+            {
+                double seconds = _clock.Elapsed.TotalSeconds;
+                return seconds > 0 ? Done / seconds : 0;
+            }
+        }
+
+        /// <summary>Percent complete, or -1 when the total is not known.</summary>
+        public int Percent => Total.HasValue ? (int)Math.Min(100, Done * 100 / Total.Value) : -1;
+
+        /// <summary>Seconds left at the current pace, or -1 when not known.</summary>
+        public int SecondsRemaining
+        {
+            get
+            {
+                double rate = RowsPerSecond;
+                if (!Total.HasValue || rate <= 0)
+                {
+                    return -1;
+                }
+
+                return (int)Math.Max(0, Math.Ceiling((Total.Value - Done) / rate));
+            }
+        }
+
+        public string Status =>
+            (Total.HasValue ? $"{Done:N0} of {Total.Value:N0} rows" : $"{Done:N0} rows")
+            + $", {Failed:N0} failed, {RowsPerSecond:N1} rows/s";
+    }
+}

@@ -1,0 +1,22 @@
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Execution
+{
+    /// <summary>A finished row on its way back to the pipeline thread: its result, and what it has to say on the verbose and debug streams.</summary>
+    internal sealed class RowOutcome
+    {
+        public RowOutcome(object input, TerminateResult result, Diagnostics? diagnostics)
+        {
+            Input = input;
+            Result = result;
+            Diagnostics = diagnostics;
+        }
+
+        /// <summary>The input row, the target of the row's error record.</summary>
+        public object Input { get; }
+
+        public TerminateResult Result { get; }
+
+        public Diagnostics? Diagnostics { get; }
+    }
+}

@@ -1,0 +1,97 @@
+using System;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>What one request took: its last answer and how many attempts it needed.</summary>
+    internal sealed class SendOutcome
+    {
+        public SendOutcome(WechatpayResponse response, int attempts, bool earlierAttemptMayHaveLanded)
+        {
+            Response = response;
+            Attempts = attempts;
+            EarlierAttemptMayHaveLanded = earlierAttemptMayHaveLanded;
+        }
+
+        public WechatpayResponse Response { get; }
+
+        public int Attempts { get; }
+
+        /// <summary>An earlier attempt broke after the request had left, so WeChat Pay may have processed it.</summary>
+        public bool EarlierAttemptMayHaveLanded { get; }
+    }
+
+    /// <summary>
+    /// Sends one request as often as it takes: waits its turn at the run's rate, retries what is worth retrying
+    /// with backoff, goes to the backup host when the base URI cannot be reached, and slows the whole run on a
+    /// 429. Every attempt is signed afresh (new nonce, timestamp and signature) by the client.
+    /// </summary>
+    internal sealed class ResilientSender
+    {
+        private readonly WechatpayClient _client;
+        private readonly RetryPolicy _retries;
+        private readonly AdaptiveRateLimiter _rate;
+        private readonly HostSelector _hosts;
+
+        public ResilientSender(WechatpayClient client, RetryPolicy retries, AdaptiveRateLimiter rate, HostSelector hosts)
+        {
+            _client = client;
+            _retries = retries;
+            _rate = rate;
+            _hosts = hosts;
+        }
+
+        public async Task<SendOutcome> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            Uri? unreachable = null;
+            bool mayHaveLanded = false;
+            for (int attempt = 1; ; attempt++)
+            {
+                await _rate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                Uri host = _hosts.Choose(unreachable);
+                WechatpayResponse response = await _client.SendAsync(method, pathAndQuery, body, diagnostics, cancellationToken, host).ConfigureAwait(false);
+
+                unreachable = null;
+                if (response.Failure == TransportFailure.ConnectFailed)
+                {
+                    unreachable = host;
+                    _hosts.ConnectFailed(host);
+                }
+                else if (RetryPolicy.IsRateLimited(response))
+                {
+                    double? slower = _rate.RateLimited();
+                    if (slower.HasValue)
+                    {
+                        diagnostics?.Verbose.Add($"WeChat Pay limits the rate (HTTP 429): the run slows to {slower.Value:0.#} requests/s and speeds up again gradually.");
+                    }
+                }
+                else if (response.Failure == TransportFailure.None)
+                {
+                    double? faster = _rate.Succeeded();
+                    if (faster.HasValue)
+                    {
+                        diagnostics?.Verbose.Add(double.IsPositiveInfinity(faster.Value)
+                            ? "No rate limit for a while: the run goes at full speed again."
+                            : $"No rate limit for a while: the run speeds up to {faster.Value:0.#} requests/s.");
+                    }
+                }
+
+                if (attempt > _retries.MaxRetries || !RetryPolicy.IsRetryable(response))
+                {
+                    return new SendOutcome(response, attempt, mayHaveLanded);
+                }
+
+                mayHaveLanded |= response.Failure == TransportFailure.Network;
+                TimeSpan wait = _retries.DelayBefore(attempt);
+                diagnostics?.Verbose.Add(
+                    $"Attempt {attempt} of {_retries.MaxRetries + 1} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + _hosts.Choose(unreachable).GetLeftPart(UriPartial.Authority) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static string Describe(WechatpayResponse response) =>
+            response.Failure == TransportFailure.None ? $"HTTP {response.StatusCode}" : response.FailureMessage ?? response.Failure.ToString();
+    }
+}
