@@ -9,6 +9,8 @@
            one line "N passed, N failed"; the exit code is 1 when a test failed.
     demo   builds, starts the simulator with throwaway keys, connects with its apiclient_cert.p12,
            pipes samples/users.csv through Invoke-WxPayscoreTerminate and shows the results.
+    bench  builds, then runs bench/Invoke-Benchmark.ps1 (-Long adds the 1,000,000-row run) and writes
+           its table into bench/README.md.
     clean  removes out/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 demo
@@ -18,8 +20,11 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'clean')]
     [string] $Task = 'build',
+
+    # bench: add the 1,000,000-row run.
+    [switch] $Long,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -129,6 +134,7 @@ switch ($Task) {
     'clean' { Remove-Item $OutDir -Recurse -Force -ErrorAction Ignore }
     'build' { Build-Module }
     'demo' { Build-Module; Invoke-Demo }
+    'bench' { Build-Module; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long }
     'test' {
         Build-Module
         $xunit = Invoke-XunitTests

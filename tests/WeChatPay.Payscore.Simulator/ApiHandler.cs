@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Text;
@@ -29,6 +30,7 @@ internal sealed class ApiHandler(
     private const int HangLimitMs = 120_000;
     private const string JsonContentType = "application/json; charset=utf-8";
 
+    private static readonly object AnswerDueKey = new();
     private static readonly byte[] HtmlBadGateway = "<html><body>502 Bad Gateway</body></html>"u8.ToArray();
     private static readonly byte[] GarbageJson = "not json {{{"u8.ToArray();
 
@@ -74,8 +76,12 @@ internal sealed class ApiHandler(
         // Logged before anything can refuse or drop the request: what a client sent may leak whatever came of it.
         signatures.Record(request.Headers.Authorization);
 
+        // The latency is the time from the request to the answer, as a client sees it: half of it passes before
+        // the request is processed (its way there), the rest until the answer is written (its way back), less the
+        // simulator's own work, so that the benchmark's ideal of ThrottleLimit / latency is a fair target.
         int latency = simulator.LatencyMs;
-        if (latency > 0 && !await DelayAsync(context, latency))
+        context.Items[AnswerDueKey] = Stopwatch.GetTimestamp() + (latency * Stopwatch.Frequency / 1000);
+        if (latency > 0 && !await DelayAsync(context, TimeSpan.FromMilliseconds(latency / 2.0)))
         {
             return;
         }
@@ -135,6 +141,11 @@ internal sealed class ApiHandler(
                 return;
             case FaultKind.HtmlError:
                 // A gateway in front of WeChat Pay answers this one: no Request-ID, no signature.
+                if (!await WaitUntilAnswerDueAsync(context))
+                {
+                    return;
+                }
+
                 context.Response.StatusCode = 502;
                 context.Response.ContentType = "text/html";
                 context.Response.ContentLength = HtmlBadGateway.Length;
@@ -144,6 +155,7 @@ internal sealed class ApiHandler(
                 await WriteAsync(context, requestId, key, 500, "application/json", GarbageJson, SignatureTampering.None);
                 return;
             case FaultKind.ResetBeforeProcessing:
+                await WaitUntilAnswerDueAsync(context);
                 context.Abort();
                 return;
             case FaultKind.Hang:
@@ -170,6 +182,7 @@ internal sealed class ApiHandler(
         (int status, byte[] answer) = Process(bound!, requestId, method, rawTarget);
         if (fault?.Kind == FaultKind.ResetAfterProcessing)
         {
+            await WaitUntilAnswerDueAsync(context);
             context.Abort();
             return;
         }
@@ -253,6 +266,11 @@ internal sealed class ApiHandler(
         HttpResponse response = context.Response;
         response.StatusCode = status;
         signer.Sign(response, requestId, body, key, tampering);
+        if (!await WaitUntilAnswerDueAsync(context))
+        {
+            return;
+        }
+
         if (status == StatusCodes.Status204NoContent)
         {
             return;
@@ -263,13 +281,28 @@ internal sealed class ApiHandler(
         await response.Body.WriteAsync(body, context.RequestAborted);
     }
 
+    /// <summary>Waits out the rest of the latency; false when the wait was cut short (the connection is then dropped).</summary>
+    private Task<bool> WaitUntilAnswerDueAsync(HttpContext context)
+    {
+        if (context.Items[AnswerDueKey] is not long due)
+        {
+            return Task.FromResult(true);
+        }
+
+        context.Items.Remove(AnswerDueKey);
+        TimeSpan remaining = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+        return remaining > TimeSpan.FromMilliseconds(0.5) ? DelayAsync(context, remaining) : Task.FromResult(true);
+    }
+
     /// <summary>False when the wait was cut short (client gone or simulator stopping); the connection is then dropped.</summary>
-    private async Task<bool> DelayAsync(HttpContext context, int milliseconds)
+    private Task<bool> DelayAsync(HttpContext context, int milliseconds) => DelayAsync(context, TimeSpan.FromMilliseconds(milliseconds));
+
+    private async Task<bool> DelayAsync(HttpContext context, TimeSpan wait)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, stopping);
         try
         {
-            await Task.Delay(milliseconds, linked.Token);
+            await Task.Delay(wait, linked.Token);
             return true;
         }
         catch (OperationCanceledException)

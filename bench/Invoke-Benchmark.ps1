@@ -1,0 +1,196 @@
+<#
+.SYNOPSIS
+    Measures Invoke-WxPayscoreTerminate against the WeChat Pay simulator and writes the table into bench/README.md.
+.DESCRIPTION
+    For each simulator latency (0, 20, 50 ms) and ThrottleLimit (1, 8, 32): rows per second over -Rows rows, CPU
+    time per row and peak working set of the PowerShell process, next to the ideal ThrottleLimit / latency and the
+    raw cost of one RSA-2048 signature measured in the same run. Then a hand-written PowerShell loop
+    (Invoke-RestMethod, signing in script) as a baseline, Ctrl+C during a run, and with -Long a 1,000,000-row run to
+    show that memory stays flat. Every measurement runs in a fresh pwsh process. Needs a build (build.ps1 bench
+    does both).
+.EXAMPLE
+    dotnet pwsh ./build.ps1 bench
+.EXAMPLE
+    dotnet pwsh ./bench/Invoke-Benchmark.ps1 -Long
+#>
+[CmdletBinding()]
+param(
+    [int] $Rows = 10000,
+    [int[]] $LatencyMs = @(0, 20, 50),
+    [int[]] $ThrottleLimit = @(1, 8, 32),
+    [int] $BaselineRows = 1000,
+    [switch] $Long,
+    [int] $LongRows = 1000000,
+    [string] $ReadmePath = (Join-Path $PSScriptRoot 'README.md')
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+$root = Resolve-Path (Join-Path $PSScriptRoot '..')
+$version = (Import-PowerShellDataFile (Join-Path $root 'WeChatPay.Payscore.psd1')).ModuleVersion
+$modulePath = Join-Path $root "out/WeChatPay.Payscore/$version/WeChatPay.Payscore.psd1"
+$simulatorPath = Join-Path $root 'out/simulator/WeChatPay.Payscore.Simulator.dll'
+foreach ($path in $modulePath, $simulatorPath) {
+    if (-not (Test-Path $path)) { throw "'$path' is missing: run 'dotnet pwsh ./build.ps1 bench' (it builds first)." }
+}
+
+$work = Join-Path $root 'out/bench'
+New-Item -ItemType Directory -Path $work -Force | Out-Null
+$rawClient = Join-Path $work 'rawclient/RawClient.dll'
+& dotnet build (Join-Path $PSScriptRoot 'RawClient') -c Release -o (Split-Path $rawClient) --nologo -v quiet | Out-Null
+if ($LASTEXITCODE -ne 0) { throw 'bench/RawClient did not build.' }
+Import-Module (Join-Path $root 'tests/WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
+
+function New-RowsCsv([string] $Path, [int] $Count) {
+    if ((Test-Path $Path) -and @(Get-Content $Path -TotalCount 1).Count -eq 1 -and (Get-Item $Path).Length -gt $Count * 10) { return }
+    $writer = [IO.StreamWriter]::new($Path, $false, [Text.UTF8Encoding]::new($false))
+    try {
+        $writer.WriteLine('openid,service_id')
+        for ($i = 1; $i -le $Count; $i++) { $writer.WriteLine("oBench$i,500001") }
+    }
+    finally { $writer.Dispose() }
+}
+
+function Invoke-Measurement([hashtable] $Arguments) {
+    $list = [Collections.Generic.List[string]]::new()
+    foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Measure-Run.ps1')) { $list.Add($a) }
+    foreach ($name in $Arguments.Keys) { $list.Add("-$name"); $list.Add("$($Arguments[$name])") }
+    $output = & dotnet @list 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "Measurement failed ($($Arguments | ConvertTo-Json -Compress)): $($output -join "`n")" }
+    ($output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json
+}
+
+# The same latency and concurrency with a client that does no work: the simulator's ceiling for that configuration.
+function Measure-RawClient($Simulator, [int] $Concurrency, [int] $Requests) {
+    $output = & dotnet $rawClient $Simulator.BaseUri $Concurrency $Requests
+    if ($LASTEXITCODE -ne 0) { throw "RawClient failed: $output" }
+    ($output | Select-Object -Last 1) | ConvertFrom-Json
+}
+
+function Set-Latency($Simulator, [int] $Ms) {
+    Reset-WxSimulator -Simulator $Simulator
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/latency" -Body (@{ ms = $Ms } | ConvertTo-Json) -ContentType 'application/json' | Out-Null
+}
+
+function Get-SimulatorCpu($Simulator) {
+    $Simulator.Process.Refresh()
+    $Simulator.Process.TotalProcessorTime.TotalSeconds
+}
+
+$csv = Join-Path $work "rows-$Rows.csv"
+New-RowsCsv $csv $Rows
+$baselineCsv = Join-Path $work "rows-$BaselineRows.csv"
+New-RowsCsv $baselineCsv $BaselineRows
+
+$sim = Start-WxSimulator -SimulatorPath $simulatorPath -MaxLifetimeSec 14400
+try {
+    $infoPath = Join-Path $work 'simulator-info.json'
+    $sim.Info | ConvertTo-Json | Set-Content $infoPath
+    $common = @{ ModulePath = $modulePath; InfoPath = $infoPath }
+
+    Write-Host 'Raw RSA-2048 signature cost...'
+    $sign = Invoke-Measurement (@{ Mode = 'Sign'; Signatures = 3000 } + $common)
+
+    $results = [Collections.Generic.List[object]]::new()
+    foreach ($latency in $LatencyMs) {
+        foreach ($limit in $ThrottleLimit) {
+            Write-Host "Module: $Rows rows, latency $latency ms, ThrottleLimit $limit..."
+            Set-Latency $sim $latency
+            $simCpu = Get-SimulatorCpu $sim
+            $m = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $csv; ThrottleLimit = $limit } + $common)
+            $simCpu = (Get-SimulatorCpu $sim) - $simCpu
+            $state = Get-WxSimulatorState -Simulator $sim
+            Set-Latency $sim $latency
+            $raw = Measure-RawClient $sim $limit ([math]::Min($Rows, [math]::Max(500, 40 * $limit * [math]::Max(1, $latency) / 20)))
+            $results.Add([pscustomobject]@{
+                    Run = 'module'; LatencyMs = $latency; ThrottleLimit = $limit; Rows = $m.rows; Succeeded = $m.succeeded
+                    RowsPerSecond = $m.rows / $m.seconds; CpuMsPerRow = 1000 * $m.cpuSeconds / $m.rows
+                    SimCpuMsPerRow = 1000 * $simCpu / $m.rows; PeakWorkingSetMB = $m.peakWorkingSetMB; MaxInFlight = $state.maxInFlight
+                    RawRowsPerSecond = $raw.requestsPerSecond; RawCpuMsPerRow = $raw.cpuMsPerRequest
+                    Ideal = if ($latency -gt 0) { $limit * 1000 / $latency } else { $null }
+                })
+        }
+    }
+
+    foreach ($latency in $LatencyMs) {
+        Write-Host "Baseline script: $BaselineRows rows, latency $latency ms..."
+        Set-Latency $sim $latency
+        $m = Invoke-Measurement (@{ Mode = 'Baseline'; CsvPath = $baselineCsv } + $common)
+        $results.Add([pscustomobject]@{
+                Run = 'baseline'; LatencyMs = $latency; ThrottleLimit = 1; Rows = $m.rows; Succeeded = $m.succeeded
+                RowsPerSecond = $m.rows / $m.seconds; CpuMsPerRow = 1000 * $m.cpuSeconds / $m.rows; SimCpuMsPerRow = $null
+                PeakWorkingSetMB = $m.peakWorkingSetMB; MaxInFlight = 1; Ideal = if ($latency -gt 0) { 1000 / $latency } else { $null }
+                RawRowsPerSecond = $null; RawCpuMsPerRow = $null
+            })
+    }
+
+    Write-Host 'Ctrl+C during a run at 50 ms latency...'
+    Set-Latency $sim 50
+    $stop = Invoke-Measurement (@{ Mode = 'Stop'; CsvPath = $csv; ThrottleLimit = 8; StopAfterMs = 2000 } + $common)
+
+    $long = $null
+    if ($Long) {
+        $longCsv = Join-Path $work "rows-$LongRows.csv"
+        New-RowsCsv $longCsv $LongRows
+        Write-Host "Long run: $LongRows rows, latency 0 ms, ThrottleLimit 32..."
+        Set-Latency $sim 0
+        $m = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $longCsv; ThrottleLimit = 32 } + $common)
+        $long = [pscustomobject]@{ Rows = $m.rows; Succeeded = $m.succeeded; RowsPerSecond = $m.rows / $m.seconds; PeakWorkingSetMB = $m.peakWorkingSetMB; Minutes = $m.seconds / 60 }
+    }
+}
+finally {
+    Stop-WxSimulator -Simulator $sim
+}
+
+#region Report
+
+$atZero = @($results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 })
+$ceiling = if ($atZero.Count -gt 0) { ($atZero | Measure-Object RowsPerSecond -Maximum).Maximum } else { [double]::PositiveInfinity }
+$cpuModel = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':', 2)[1].Trim() } else { $env:PROCESSOR_IDENTIFIER }
+$memoryGB = if (Test-Path /proc/meminfo) { [math]::Round(([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '')) / 1MB, 1) } else { $null }
+$lines = [Collections.Generic.List[string]]::new()
+$lines.Add("Measured $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on: $cpuModel, $([Environment]::ProcessorCount) cores, $memoryGB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion) on $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription). The module and the simulator share the machine.")
+$lines.Add('')
+$lines.Add(("Raw RSA-2048 signature in the same run: **{0:N3} ms CPU** each ({1:N0} signatures)." -f $sign.cpuMsPerSignature, $sign.signatures))
+$lines.Add(("Simulator ceiling at 0 ms latency (the best module rate; module and simulator share the machine): **{0:N0} rows/s**." -f $ceiling))
+$lines.Add('')
+$lines.Add('| run | latency | ThrottleLimit | rows | rows/s | ideal | zero-work client | % of ideal | % of zero-work client | CPU ms/row | CPU / signature | zero-work client CPU ms/row | simulator CPU ms/row | peak working set | max in flight |')
+$lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+foreach ($r in $results) {
+    $lines.Add(('| {0} | {1} ms | {2} | {3:N0} ({4:N0} ok) | {5:N0} | {6} | {7} | {8} | {9} | {10:N2} | {11:N1}x | {12} | {13} | {14:N0} MB | {15} |' -f
+            $r.Run, $r.LatencyMs, $r.ThrottleLimit, $r.Rows, $r.Succeeded, $r.RowsPerSecond,
+            $(if ($r.Ideal) { '{0:N0}' -f $r.Ideal } else { 'n/a' }),
+            $(if ($null -ne $r.RawRowsPerSecond) { '{0:N0}' -f $r.RawRowsPerSecond } else { '' }),
+            $(if ($r.Ideal) { '{0:N0} %' -f (100 * $r.RowsPerSecond / $r.Ideal) } else { 'n/a' }),
+            $(if ($null -ne $r.RawRowsPerSecond) { '{0:N0} %' -f (100 * $r.RowsPerSecond / $r.RawRowsPerSecond) } else { '' }),
+            $r.CpuMsPerRow, ($r.CpuMsPerRow / $sign.cpuMsPerSignature),
+            $(if ($null -ne $r.RawCpuMsPerRow) { '{0:N2}' -f $r.RawCpuMsPerRow } else { '' }),
+            $(if ($null -ne $r.SimCpuMsPerRow) { '{0:N2}' -f $r.SimCpuMsPerRow } else { '' }),
+            $r.PeakWorkingSetMB, $r.MaxInFlight))
+}
+$lines.Add('')
+$lines.Add(('Ctrl+C (StopProcessing) {0:N0} ms into a {1:N0}-row run at 50 ms latency, ThrottleLimit 8: returned in **{2:N0} ms** ({3} rows had finished; state {4}).' -f
+        2000, $Rows, $stop.stopMs, $stop.rowsBeforeStop, $stop.state))
+if ($long) {
+    $reference = $results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 -and $_.ThrottleLimit -eq 32 } | Select-Object -First 1
+    $lines.Add('')
+    $lines.Add(('Long run: {0:N0} rows ({1:N0} ok) at 0 ms latency, ThrottleLimit 32, {2:N1} minutes, {3:N0} rows/s: peak working set **{4:N0} MB**, against {5:N0} MB for {6:N0} rows ({7:+0;-0} MB).' -f
+            $long.Rows, $long.Succeeded, $long.Minutes, $long.RowsPerSecond, $long.PeakWorkingSetMB,
+            $reference.PeakWorkingSetMB, $reference.Rows, ($long.PeakWorkingSetMB - $reference.PeakWorkingSetMB)))
+}
+
+$table = $lines -join "`n"
+Write-Host ''
+Write-Host $table
+$readme = Get-Content $ReadmePath -Raw
+$begin = '<!-- results:begin -->'
+$end = '<!-- results:end -->'
+$start = $readme.IndexOf($begin)
+$stopAt = $readme.IndexOf($end)
+if ($start -lt 0 -or $stopAt -lt $start) { throw "$ReadmePath has no $begin ... $end section." }
+$readme = $readme.Substring(0, $start + $begin.Length) + "`n" + $table + "`n" + $readme.Substring($stopAt)
+Set-Content -Path $ReadmePath -Value $readme.TrimEnd() -NoNewline
+Add-Content -Path $ReadmePath -Value ''
+Write-Host "`nWritten to $ReadmePath"
+
+#endregion

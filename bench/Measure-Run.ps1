@@ -1,0 +1,128 @@
+<#
+.SYNOPSIS
+    One measurement of the benchmark, in a process of its own so that CPU time and peak working set belong
+    to it alone. Prints one JSON line. Started by Invoke-Benchmark.ps1.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [ValidateSet('Module', 'Baseline', 'Sign', 'Stop')] [string] $Mode,
+    [Parameter(Mandatory)] [string] $ModulePath,
+    [Parameter(Mandatory)] [string] $InfoPath,
+    [string] $CsvPath,
+    [int] $ThrottleLimit = 1,
+    [int] $Signatures = 2000,
+    [int] $StopAfterMs = 2000
+)
+
+$ErrorActionPreference = 'Stop'
+$info = Get-Content $InfoPath -Raw | ConvertFrom-Json
+$self = [Diagnostics.Process]::GetCurrentProcess()
+
+function Measure-Cpu([scriptblock] $Work) {
+    [GC]::Collect()
+    $self.Refresh()
+    $cpu = $self.TotalProcessorTime
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    $value = & $Work
+    $clock.Stop()
+    $self.Refresh()
+    [pscustomobject]@{ Value = $value; Seconds = $clock.Elapsed.TotalSeconds; CpuSeconds = ($self.TotalProcessorTime - $cpu).TotalSeconds }
+}
+
+switch ($Mode) {
+    'Sign' {
+        # The raw cost of one RSA-2048 SHA256 signature on this machine, with the platform's RSA and the merchant key.
+        $rsa = [Security.Cryptography.RSA]::Create()
+        $rsa.ImportFromPem((Get-Content $info.merchantPrivateKeyPath -Raw))
+        $message = [Text.Encoding]::UTF8.GetBytes("POST`n/v3/payscore/users/oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/permissions/500001/terminate`n1554208460`n593BEC0C930BF1AFEB40B4A08C8FB242`n{`"appid`":`"wxd678efh567hg6787`",`"reason`":`"服务调整`"}`n")
+        $sha = [Security.Cryptography.HashAlgorithmName]::SHA256
+        $pad = [Security.Cryptography.RSASignaturePadding]::Pkcs1
+        for ($i = 0; $i -lt 200; $i++) { $null = $rsa.SignData($message, $sha, $pad) } # warm up
+        $m = Measure-Cpu { for ($i = 0; $i -lt $Signatures; $i++) { $null = $rsa.SignData($message, $sha, $pad) }; $Signatures }
+        [pscustomobject]@{ signatures = $Signatures; cpuMsPerSignature = 1000 * $m.CpuSeconds / $Signatures; msPerSignature = 1000 * $m.Seconds / $Signatures } |
+            ConvertTo-Json -Compress
+    }
+    'Module' {
+        Import-Module $ModulePath
+        $parameters = @{
+            MerchantId             = $info.merchantId
+            MerchantSerialNumber   = $info.merchantSerialNumber
+            PrivateKeyPath         = $info.merchantPrivateKeyPath
+            WechatpayPublicKeyId   = $info.publicKeyId
+            WechatpayPublicKeyPath = $info.publicKeyPath
+            BaseUri                = $info.baseUri
+            AppId                  = 'wxd678efh567hg6787'
+            Reason                 = '服务调整'
+            ThrottleLimit          = $ThrottleLimit
+            MaxRequestsPerSecond   = 0
+            Confirm                = $false
+            ErrorAction            = 'SilentlyContinue'
+        }
+        $ProgressPreference = 'SilentlyContinue'
+        $m = Measure-Cpu {
+            $ok = 0; $rows = 0
+            Import-Csv $CsvPath | Invoke-WxPayscoreTerminate @parameters | ForEach-Object { $rows++; if ($_.Success) { $ok++ } }
+            @($rows, $ok)
+        }
+        $self.Refresh()
+        [pscustomobject]@{
+            rows = $m.Value[0]; succeeded = $m.Value[1]; seconds = $m.Seconds; cpuSeconds = $m.CpuSeconds
+            peakWorkingSetMB = [math]::Round($self.PeakWorkingSet64 / 1MB, 1)
+        } | ConvertTo-Json -Compress
+    }
+    'Baseline' {
+        # What an admin writes by hand: a loop, signing in script, Invoke-RestMethod, no verification of the answers.
+        $rsa = [Security.Cryptography.RSA]::Create()
+        $rsa.ImportFromPem((Get-Content $info.merchantPrivateKeyPath -Raw))
+        $base = $info.baseUri.TrimEnd('/')
+        $m = Measure-Cpu {
+            $ok = 0; $rows = 0
+            foreach ($row in Import-Csv $CsvPath) {
+                $rows++
+                $path = "/v3/payscore/users/$($row.openid)/permissions/$($row.service_id)/terminate"
+                $body = @{ appid = 'wxd678efh567hg6787'; reason = '服务调整' } | ConvertTo-Json -Compress
+                $timestamp = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+                $nonce = [guid]::NewGuid().ToString('N').ToUpperInvariant()
+                $message = "POST`n$path`n$timestamp`n$nonce`n$body`n"
+                $signature = [Convert]::ToBase64String($rsa.SignData([Text.Encoding]::UTF8.GetBytes($message),
+                        [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1))
+                $headers = @{
+                    Authorization = "WECHATPAY2-SHA256-RSA2048 mchid=`"$($info.merchantId)`",nonce_str=`"$nonce`",signature=`"$signature`",timestamp=`"$timestamp`",serial_no=`"$($info.merchantSerialNumber)`""
+                    Accept        = 'application/json'
+                }
+                try {
+                    Invoke-RestMethod -Method Post -Uri "$base$path" -Headers $headers -Body ([Text.Encoding]::UTF8.GetBytes($body)) `
+                        -ContentType 'application/json' -UserAgent 'admin-script/1.0' | Out-Null
+                    $ok++
+                }
+                catch { }
+            }
+            @($rows, $ok)
+        }
+        $self.Refresh()
+        [pscustomobject]@{
+            rows = $m.Value[0]; succeeded = $m.Value[1]; seconds = $m.Seconds; cpuSeconds = $m.CpuSeconds
+            peakWorkingSetMB = [math]::Round($self.PeakWorkingSet64 / 1MB, 1)
+        } | ConvertTo-Json -Compress
+    }
+    'Stop' {
+        # Ctrl+C is StopProcessing: what PowerShell.Stop() calls. Measured from the request to stop until it returns.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($csv, $info, $limit, $module)
+                Import-Module $module
+                $ProgressPreference = 'SilentlyContinue'
+                Import-Csv $csv | Invoke-WxPayscoreTerminate -MerchantId $info.merchantId -MerchantSerialNumber $info.merchantSerialNumber `
+                    -PrivateKeyPath $info.merchantPrivateKeyPath -WechatpayPublicKeyId $info.publicKeyId -WechatpayPublicKeyPath $info.publicKeyPath `
+                    -BaseUri $info.baseUri -AppId 'wxd678efh567hg6787' -Reason '服务调整' -ThrottleLimit $limit -MaxRequestsPerSecond 0 -Confirm:$false
+            }).AddArgument($CsvPath).AddArgument($info).AddArgument($ThrottleLimit).AddArgument($ModulePath)
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        $async = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        Start-Sleep -Milliseconds $StopAfterMs
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $clock.Stop()
+        [pscustomobject]@{ rowsBeforeStop = $output.Count; stopMs = $clock.Elapsed.TotalMilliseconds; state = "$($ps.InvocationStateInfo.State)" } |
+            ConvertTo-Json -Compress
+    }
+}
