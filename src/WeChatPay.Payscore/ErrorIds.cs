@@ -15,6 +15,8 @@ namespace WeChatPay.Payscore
         public const string NetworkError = "NetworkError";
         public const string RequestTimeout = "RequestTimeout";
         public const string InternalError = "InternalError";
+        public const string DuplicateRow = "DuplicateRow";
+        public const string OutcomeUnknown = "OutcomeUnknown";
 
         // Configuration errors (terminating, before the first request).
         public const string MerchantIdMissing = "MerchantIdMissing";
@@ -46,6 +48,8 @@ namespace WeChatPay.Payscore
         public const string PrivateKeyCertificateMismatch = "PrivateKeyCertificateMismatch";
         public const string ProxyInvalid = "ProxyInvalid";
         public const string CertificatePathMissing = "CertificatePathMissing";
+        public const string JournalUnavailable = "JournalUnavailable";
+        public const string JournalInvalid = "JournalInvalid";
 
         /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
         public const string ConfirmationNotPossible = "ConfirmationNotPossible";

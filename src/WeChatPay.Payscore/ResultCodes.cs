@@ -27,6 +27,21 @@ namespace WeChatPay.Payscore
         /// <summary>No complete answer within -TimeoutSec; the request may or may not have been processed.</summary>
         public const string Timeout = "TIMEOUT";
 
+        /// <summary>
+        /// The terminate's answer was lost or could not be trusted, and WeChat Pay's query says the authorization is
+        /// ended (UNAVAILABLE or UNBINDUSER): done, whether by this request or before it.
+        /// </summary>
+        public const string SettledByQuery = "SETTLED_BY_QUERY";
+
+        /// <summary>The journal of an earlier run says this authorization was ended; nothing was sent.</summary>
+        public const string AlreadyDone = "ALREADY_DONE";
+
+        /// <summary>The same (openid, service_id, route) came earlier in this run; this row was not sent (see the message for that row).</summary>
+        public const string Duplicate = "DUPLICATE";
+
+        /// <summary>A terminate may have happened but its answer was lost, and the query that should settle it failed too.</summary>
+        public const string OutcomeUnknown = "OUTCOME_UNKNOWN";
+
         /// <summary>The module itself failed on the row (a defect); whether a request was sent is in the message.</summary>
         public const string InternalError = "INTERNAL_ERROR";
     }

@@ -106,18 +106,24 @@ Describe 'Invoke-WxPayscoreTerminate' {
         $recorded[0].serviceId | Should -Be '500003'
     }
 
-    It 'never reports a probe, a tampered or an unknown-key answer as Success' {
-        Add-WxSimulatorFault -Simulator $Sim -Kind SignatureProbe -OpenId 'oProbe' -Count 1
-        Add-WxSimulatorFault -Simulator $Sim -Kind CorruptSignature -OpenId 'oTampered' -Count 1
-        Add-WxSimulatorFault -Simulator $Sim -Kind UnknownSerial -OpenId 'oUnknown' -Count 1
-        Add-WxSimulatorFault -Simulator $Sim -Kind StaleTimestamp -OpenId 'oStale' -Count 1
-        $rows = 'oProbe', 'oTampered', 'oUnknown', 'oStale' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } }
+    It 'never takes a probe, a tampered or an unknown-key answer for success: a verified query decides' {
+        foreach ($kind in 'SignatureProbe', 'CorruptSignature', 'UnknownSerial', 'StaleTimestamp') {
+            Add-WxSimulatorFault -Simulator $Sim -Kind $kind -OpenId "o$kind" -Count 1 -Target Terminate
+        }
+        # Here the query's answer is tampered too: nothing trustworthy says what happened.
+        Add-WxSimulatorFault -Simulator $Sim -Kind CorruptSignature -OpenId 'oDark' -Target Terminate
+        Add-WxSimulatorFault -Simulator $Sim -Kind CorruptSignature -OpenId 'oDark' -Target Query
+        $rows = 'oSignatureProbe', 'oCorruptSignature', 'oUnknownSerial', 'oStaleTimestamp', 'oDark' |
+            ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } }
 
-        $results = $rows | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred -ErrorAction SilentlyContinue -ErrorVariable errs
+        $results = $rows | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred -ThrottleLimit 1 `
+            -ErrorAction SilentlyContinue -ErrorVariable errs
 
-        $results.Success | Should -Be @($false, $false, $false, $false)
-        $results.Code | Should -Be @('SIGNATURE_PROBE', 'RESPONSE_UNVERIFIED', 'RESPONSE_UNVERIFIED', 'RESPONSE_UNVERIFIED')
-        $errs.FullyQualifiedErrorId | ForEach-Object { $_ | Should -Match '^(SignatureProbe|ResponseUnverified),' }
+        $results.Code | Should -Be @('SETTLED_BY_QUERY', 'SETTLED_BY_QUERY', 'SETTLED_BY_QUERY', 'SETTLED_BY_QUERY', 'OUTCOME_UNKNOWN')
+        $results.Success | Should -Be @($true, $true, $true, $true, $false)
+        $results.Code | Should -Not -Contain 'OK'
+        @($errs).Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Match '^OutcomeUnknown,'
     }
 
     It 'stops before the first request when the key file is missing' {
@@ -260,6 +266,58 @@ try {
 
         Disconnect-WxPayscore
         Get-WxPayscoreConnection | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Journal and resume' {
+    BeforeEach {
+        Reset-WxSimulator -Simulator $Sim
+    }
+
+    It 'resumes a run killed mid-way: every row ends terminated exactly once, with one final record per row' {
+        $rows = 10000
+        $csv = Join-Path $Work 'kill-users.csv'
+        New-UsersCsv $csv (@('openid,service_id') + (1..$rows | ForEach-Object { "oKill$_,500001" }))
+        $journal = Join-Path $Work 'kill.jsonl'
+        Remove-Item $journal -ErrorAction Ignore
+        Invoke-RestMethod -Method Post -Uri "$($Sim.BaseUri)/__sim/latency" -Body '{"ms":5}' -ContentType 'application/json' | Out-Null
+        $file = Join-Path $Work 'kill-runbook.ps1'
+        Set-Content -Path $file -Encoding utf8 -Value @"
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false -JournalPath '$journal' ``
+    -ThrottleLimit 16 -MaxRequestsPerSecond 0 -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' ``
+    -PrivateKeyPath '$($Cred.PrivateKeyPath)' -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' ``
+    -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)' | Out-Null
+"@
+        # pwsh.dll run by dotnet directly: one process, so that killing it kills the run.
+        $child = Start-Process -FilePath 'dotnet' -ArgumentList @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $file) -PassThru
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
+        do {
+            Start-Sleep -Milliseconds 200
+            $written = if (Test-Path $journal) { @(Select-String -Path $journal -Pattern '"event":"result"' -SimpleMatch).Count } else { 0 }
+        } until ($written -ge 2000 -or $child.HasExited -or [DateTime]::UtcNow -gt $deadline)
+        $child.HasExited | Should -BeFalse -Because 'the run must still be going when it is killed'
+        Stop-Process -Id $child.Id -Force   # SIGKILL: no chance to clean up
+        $child.WaitForExit()
+        $killedAfter = @(Select-String -Path $journal -Pattern '"event":"result"' -SimpleMatch).Count
+
+        $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred -JournalPath $journal `
+            -ThrottleLimit 16 -MaxRequestsPerSecond 0
+
+        $killedAfter | Should -BeLessThan $rows
+        $results.Count | Should -Be $rows
+        @($results | Where-Object { -not $_.Success }).Count | Should -Be 0
+        $codes = $results | Group-Object Code -AsHashTable -AsString
+        $codes['ALREADY_DONE'].Count | Should -BeGreaterOrEqual $killedAfter
+        Write-Host ("    killed after {0} final records; resumed: {1}" -f $killedAfter, (($codes.Keys | Sort-Object | ForEach-Object { "$_ $($codes[$_].Count)" }) -join ', '))
+
+        $processed = Invoke-RestMethod -Uri "$($Sim.BaseUri)/__sim/processed"
+        @($processed).Count | Should -Be $rows
+        @($processed | Where-Object terminates -ne 1).Count | Should -Be 0 -Because 'no authorization is terminated twice'
+
+        $final = Get-Content $journal | ConvertFrom-Json | Where-Object event -eq 'result'
+        @($final).Count | Should -Be $rows
+        @($final | Group-Object openid | Where-Object Count -ne 1).Count | Should -Be 0
     }
 }
 

@@ -29,10 +29,13 @@ internal sealed class ApiHandler(
     private const int MaxBodyBytes = 64 * 1024;
     private const int HangLimitMs = 120_000;
     private const string JsonContentType = "application/json; charset=utf-8";
+    private const int OversizedBodyBytes = 100 * 1024;
+    private const string RedirectOrigin = "https://evil.example.com";
 
     private static readonly object AnswerDueKey = new();
     private static readonly byte[] HtmlBadGateway = "<html><body>502 Bad Gateway</body></html>"u8.ToArray();
     private static readonly byte[] GarbageJson = "not json {{{"u8.ToArray();
+    private static readonly ApiError Oversized = OversizedError();
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -119,7 +122,7 @@ internal sealed class ApiHandler(
             return;
         }
 
-        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.OpenId);
+        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.OpenId, bound.Route.Operation);
         SignatureTampering tampering = SignatureTampering.None;
         switch (fault?.Kind)
         {
@@ -153,6 +156,21 @@ internal sealed class ApiHandler(
                 return;
             case FaultKind.GarbageBody:
                 await WriteAsync(context, requestId, key, 500, "application/json", GarbageJson, SignatureTampering.None);
+                return;
+            case FaultKind.OversizedBody:
+                await WriteErrorAsync(context, requestId, key, Oversized);
+                return;
+            case FaultKind.Redirect:
+                // A hijacking proxy answers this one: no Request-ID, no signature, no body. The raw target keeps
+                // the path (and the query) exactly as the client sent it.
+                if (!await WaitUntilAnswerDueAsync(context))
+                {
+                    return;
+                }
+
+                context.Response.StatusCode = StatusCodes.Status302Found;
+                context.Response.Headers.Location = RedirectOrigin + rawTarget;
+                context.Response.ContentLength = 0;
                 return;
             case FaultKind.ResetBeforeProcessing:
                 await WaitUntilAnswerDueAsync(context);
@@ -197,6 +215,9 @@ internal sealed class ApiHandler(
             return (200, QueryAnswer(request));
         }
 
+        // Counted whatever the store answers: a terminate that reaches an authorization is what a client must
+        // never send twice, even when it is refused as already ended or its answer is lost.
+        journal.CountProcessedTerminate(request.OpenId, request.ServiceId);
         DateTimeOffset now = DateTimeOffset.UtcNow;
         TerminateOutcome outcome = store.Terminate(request.OpenId, request.ServiceId, now);
         ApiError? refusal = outcome switch
@@ -239,6 +260,19 @@ internal sealed class ApiHandler(
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Exactly <see cref="OversizedBodyBytes"/> of valid JSON: the padding is ASCII, one byte a character, so the
+    /// message is lengthened by what the unpadded body lacks.
+    /// </summary>
+    private static ApiError OversizedError()
+    {
+        const string message = "参数错误";
+        int unpadded = new ApiError(400, "PARAM_ERROR", message).ToJson().Length;
+        var error = new ApiError(400, "PARAM_ERROR", message + new string('x', OversizedBodyBytes - unpadded));
+        Debug.Assert(error.ToJson().Length == OversizedBodyBytes);
+        return error;
     }
 
     private static string Rfc3339China(DateTimeOffset time) =>

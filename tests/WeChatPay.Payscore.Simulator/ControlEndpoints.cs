@@ -30,6 +30,9 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
                     // Apart from the state, which stays small: this list can run to 100,000 entries.
                     await WriteJsonAsync(context, simulator.ReceivedSignatures);
                     return;
+                case "/__sim/processed" when HttpMethods.IsGet(method):
+                    await WriteJsonAsync(context, simulator.ProcessedTerminateCounts());
+                    return;
                 case "/__sim/state" when HttpMethods.IsPost(method):
                     StateChange change = await ReadAsync<StateChange>(context);
                     if (string.IsNullOrEmpty(change.OpenId) || string.IsNullOrEmpty(change.ServiceId) || !AuthorizationStore.IsKnownState(change.State))
@@ -71,8 +74,8 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
                         return Task.CompletedTask;
                     }, simulator);
                     break;
-                case "/__sim/info" or "/__sim/state" or "/__sim/signatures" or "/__sim/faults" or "/__sim/latency" or "/__sim/reset"
-                    or "/__sim/shutdown":
+                case "/__sim/info" or "/__sim/state" or "/__sim/signatures" or "/__sim/processed" or "/__sim/faults" or "/__sim/latency"
+                    or "/__sim/reset" or "/__sim/shutdown":
                     context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                     return;
                 default:

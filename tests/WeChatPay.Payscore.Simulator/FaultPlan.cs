@@ -44,6 +44,31 @@ public enum FaultKind
 
     /// <summary>Never answers: waits until the client disconnects or 120 s pass, then drops the connection.</summary>
     Hang,
+
+    /// <summary>
+    /// 400 PARAM_ERROR, correctly signed, whose message is padded so that the body is 100 KiB: more than a client
+    /// should ever buffer from WeChat Pay, so it must stop reading rather than trust the Content-Length. Not processed.
+    /// </summary>
+    OversizedBody,
+
+    /// <summary>
+    /// 302 to the same path and query on https://evil.example.com, without a body or signature, as a hijacking
+    /// proxy would answer: a client must not follow it and take the answer from elsewhere. Not processed.
+    /// </summary>
+    Redirect,
+}
+
+/// <summary>Which requests a <see cref="FaultRule"/> applies to.</summary>
+public enum FaultTarget
+{
+    /// <summary>Every API request.</summary>
+    Any,
+
+    /// <summary>Terminates only, on either route, so that the query a client settles with stays clean.</summary>
+    Terminate,
+
+    /// <summary>Only the query, GET /v3/payscore/permissions/openid/{openid}.</summary>
+    Query,
 }
 
 /// <summary>When and how often a <see cref="FaultKind"/> is injected.</summary>
@@ -54,7 +79,10 @@ public sealed class FaultRule
     /// <summary>Only requests whose (decoded) openid equals this; null matches any request.</summary>
     public string? OpenId { get; set; }
 
-    /// <summary>How many times the rule may fire; null is unlimited.</summary>
+    /// <summary>Only requests of this kind; <see cref="FaultTarget.Any"/> (the default) matches every request.</summary>
+    public FaultTarget Target { get; set; }
+
+    /// <summary>How many times the rule may fire; null is unlimited. Only requests the rule matches use it up.</summary>
     public int? Count { get; set; }
 
     /// <summary>Chance, from 0 to 1, that the rule fires for a matching request.</summary>
@@ -83,6 +111,11 @@ internal sealed class FaultPlan
             throw new ArgumentOutOfRangeException(nameof(rule), rule.Kind, "Unknown fault kind.");
         }
 
+        if (!Enum.IsDefined(rule.Target))
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.Target, "Unknown fault target.");
+        }
+
         if (rule.Count is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(rule), rule.Count, "Count must not be negative.");
@@ -98,7 +131,7 @@ internal sealed class FaultPlan
             throw new ArgumentOutOfRangeException(nameof(rule), rule.DelayMs, "DelayMs must not be negative.");
         }
 
-        var armed = new ArmedRule(rule.Kind, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs);
+        var armed = new ArmedRule(rule.Kind, rule.Target, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs);
         lock (_writeGate)
         {
             _rules = [.. _rules, armed];
@@ -113,13 +146,17 @@ internal sealed class FaultPlan
         }
     }
 
-    /// <summary>The first rule that matches <paramref name="openId"/> and fires, its count taken; null when none does.</summary>
-    public ArmedRule? Draw(string openId)
+    /// <summary>
+    /// The first rule that matches <paramref name="openId"/> and <paramref name="operation"/> and fires, its count
+    /// taken; null when none does. Target and openid are checked before the count, so that requests a rule does not
+    /// match never use up its firings.
+    /// </summary>
+    public ArmedRule? Draw(string openId, PayscoreOperation operation)
     {
         ArmedRule[] rules = Volatile.Read(ref _rules);
         foreach (ArmedRule rule in rules)
         {
-            if (rule.OpenId != null && !string.Equals(rule.OpenId, openId, StringComparison.Ordinal))
+            if (!rule.Matches(openId, operation))
             {
                 continue;
             }
@@ -138,17 +175,30 @@ internal sealed class FaultPlan
         return null;
     }
 
-    internal sealed class ArmedRule(FaultKind kind, string? openId, int remaining, double probability, int delayMs)
+    internal sealed class ArmedRule(FaultKind kind, FaultTarget target, string? openId, int remaining, double probability, int delayMs)
     {
         private int _remaining = remaining;
 
         public FaultKind Kind { get; } = kind;
+
+        public FaultTarget Target { get; } = target;
 
         public string? OpenId { get; } = openId;
 
         public double Probability { get; } = probability;
 
         public int DelayMs { get; } = delayMs;
+
+        public bool Matches(string openId, PayscoreOperation operation)
+        {
+            bool targeted = Target switch
+            {
+                FaultTarget.Terminate => operation != PayscoreOperation.QueryByOpenId,
+                FaultTarget.Query => operation == PayscoreOperation.QueryByOpenId,
+                _ => true,
+            };
+            return targeted && (OpenId == null || string.Equals(OpenId, openId, StringComparison.Ordinal));
+        }
 
         /// <summary>Takes one firing; a negative count means unlimited.</summary>
         public bool TryTake()

@@ -3,13 +3,14 @@ using System.Collections.Concurrent;
 namespace WeChatPay.Payscore.Simulator;
 
 /// <summary>
-/// What the simulator saw and did: counters, accepted terminates, refused requests and which key signed its
-/// answers. Lock-free, for load tests.
+/// What the simulator saw and did: counters, accepted terminates, refused requests, terminates processed per
+/// authorization and which key signed its answers. Lock-free, for load tests.
 /// </summary>
 internal sealed class SimulatorJournal
 {
     private readonly ConcurrentQueue<RecordedTerminate> _terminates = new();
     private readonly ConcurrentQueue<RejectedRequest> _rejected = new();
+    private readonly ConcurrentDictionary<(string OpenId, string ServiceId), int> _processed = new();
     private int _requestCount;
     private int _inFlight;
     private int _maxInFlight;
@@ -53,6 +54,22 @@ internal sealed class SimulatorJournal
 
     public void Record(RejectedRequest rejected) => _rejected.Enqueue(rejected);
 
+    /// <summary>A terminate for the pair reached the authorization store, whatever the store then answered.</summary>
+    public void CountProcessedTerminate(string openId, string serviceId) =>
+        _processed.AddOrUpdate((openId, serviceId), 1, static (_, count) => count + 1);
+
+    public int ProcessedTerminates(string openId, string serviceId) =>
+        _processed.TryGetValue((openId, serviceId), out int count) ? count : 0;
+
+    /// <summary>Every pair with at least one processed terminate, ordered by openid, then service_id.</summary>
+    public IReadOnlyList<ProcessedTerminateCount> ProcessedTerminateCounts() =>
+        _processed
+            .Where(p => p.Value >= 1)
+            .Select(p => new ProcessedTerminateCount(p.Key.OpenId, p.Key.ServiceId, p.Value))
+            .OrderBy(c => c.OpenId, StringComparer.Ordinal)
+            .ThenBy(c => c.ServiceId, StringComparer.Ordinal)
+            .ToArray();
+
     public void CountSignedAnswer(bool byPublicKey)
     {
         if (byPublicKey)
@@ -70,6 +87,7 @@ internal sealed class SimulatorJournal
     {
         _terminates.Clear();
         _rejected.Clear();
+        _processed.Clear();
         Volatile.Write(ref _requestCount, 0);
         Interlocked.Exchange(ref _signedByPublicKey, 0);
         Interlocked.Exchange(ref _signedByPlatformCertificate, 0);

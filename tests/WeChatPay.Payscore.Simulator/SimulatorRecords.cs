@@ -10,6 +10,9 @@ public sealed record RecordedTerminate(
 /// <param name="Path">The request target as received on the wire, query included.</param>
 public sealed record RejectedRequest(string Method, string Path, int StatusCode, string Code, string Message);
 
+/// <summary>One entry of <c>GET /__sim/processed</c>: how many terminates reached the pair's authorization.</summary>
+internal sealed record ProcessedTerminateCount(string OpenId, string ServiceId, int Terminates);
+
 /// <summary>The contents of <c>GET /__sim/info</c> and of the CLI's info file.</summary>
 internal sealed record SimulatorInfo(
     string BaseUri,

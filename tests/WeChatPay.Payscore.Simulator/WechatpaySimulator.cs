@@ -63,6 +63,19 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     /// <summary>Requests the simulator refused on its own account: failed checks and business refusals (a snapshot).</summary>
     public IReadOnlyList<RejectedRequest> Rejected => _journal.Rejected;
 
+    /// <summary>
+    /// How many terminates for the pair reached processing, that is the point where the authorization is ended:
+    /// accepted ones, ones refused because it was already ended or never authorized, and ones whose connection
+    /// <see cref="FaultKind.ResetAfterProcessing"/> dropped afterwards; not ones that failed a check or that an
+    /// injected fault answered instead. 0 when none did. Lets tests check that a client never terminates twice.
+    /// </summary>
+    public int ProcessedTerminates(string openId, string serviceId)
+    {
+        ArgumentNullException.ThrowIfNull(openId);
+        ArgumentNullException.ThrowIfNull(serviceId);
+        return _journal.ProcessedTerminates(openId, serviceId);
+    }
+
     /// <summary>API requests received, faulted and refused ones included; control endpoints are not counted.</summary>
     public int RequestCount => _journal.RequestCount;
 
@@ -142,8 +155,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Clears terminates, refusals, counters, received signatures, faults, authorization states and seen nonces,
-    /// puts <see cref="LatencyMs"/> back to the value the simulator started with, and lets
+    /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, authorization
+    /// states and seen nonces, puts <see cref="LatencyMs"/> back to the value the simulator started with, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
@@ -182,6 +195,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     }
 
     internal SimulatorStateSnapshot Snapshot() => _journal.Snapshot();
+
+    internal IReadOnlyList<ProcessedTerminateCount> ProcessedTerminateCounts() => _journal.ProcessedTerminateCounts();
 
     internal void RequestShutdown() => _shutdownRequested.TrySetResult();
 

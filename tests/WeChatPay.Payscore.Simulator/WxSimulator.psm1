@@ -72,6 +72,9 @@ function Reset-WxSimulator {
 }
 
 function Add-WxSimulatorFault {
+    # -Kind is any FaultKind name (the simulator checks it and refuses unknown ones), OversizedBody and Redirect
+    # included. -Target Terminate or Query limits the rule to that kind of request, so that for instance a client's
+    # settling query stays clean while its terminates fail; -Count is only used up by requests the rule matches.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Simulator,
@@ -79,14 +82,26 @@ function Add-WxSimulatorFault {
         [string] $OpenId,
         [int] $Count,
         [double] $Probability = 1.0,
-        [int] $DelayMs
+        [int] $DelayMs,
+        [ValidateSet('Any', 'Terminate', 'Query')] [string] $Target = 'Any'
     )
-    $rule = @{ kind = $Kind; probability = $Probability }
+    $rule = @{ kind = $Kind; probability = $Probability; target = $Target }
     if ($OpenId) { $rule.openId = $OpenId }
     if ($PSBoundParameters.ContainsKey('Count')) { $rule.count = $Count }
     if ($DelayMs) { $rule.delayMs = $DelayMs }
     Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/faults" -ContentType 'application/json' `
         -Body (ConvertTo-Json $rule -Compress) -TimeoutSec 10 | Out-Null
+}
+
+function Get-WxSimulatorProcessed {
+    # How many terminates reached each (openid, service_id) authorization since start or the last reset, refused
+    # ones included: objects with openId, serviceId and terminates (>= 1), ordered by openid, then service_id.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator)
+    # foreach, not the pipeline: an empty list must give nothing rather than one $null.
+    foreach ($entry in (Invoke-RestMethod -Uri "$($Simulator.BaseUri)/__sim/processed" -TimeoutSec 30)) {
+        $entry
+    }
 }
 
 function Get-WxSimulatorCredential {
@@ -112,4 +127,4 @@ function Get-WxSimulatorCredential {
 }
 
 Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Get-WxSimulatorSignature, Reset-WxSimulator,
-    Add-WxSimulatorFault, Get-WxSimulatorCredential
+    Add-WxSimulatorFault, Get-WxSimulatorProcessed, Get-WxSimulatorCredential

@@ -30,12 +30,15 @@ public sealed class PacingTests
     }
 
     [Theory]
-    [InlineData("ConnectFailed", true)]
-    [InlineData("Network", true)]
-    [InlineData("Timeout", false)]
-    public void Connection_failures_are_retried_and_timeouts_are_not(string failure, bool retried)
+    [InlineData("ConnectFailed", false, true)]
+    [InlineData("Network", false, false)]
+    [InlineData("Network", true, true)]
+    [InlineData("Timeout", false, false)]
+    [InlineData("Timeout", true, false)]
+    public void Failures_to_connect_are_retried_and_a_broken_connection_only_for_a_query(string failure, bool idempotent, bool retried)
     {
-        Assert.Equal(retried, RetryPolicy.IsRetryable(WechatpayResponse.TransportError(Enum.Parse<TransportFailure>(failure), "test")));
+        // A terminate whose connection broke after sending may have been processed: the query decides, not a retry.
+        Assert.Equal(retried, RetryPolicy.IsRetryable(WechatpayResponse.TransportError(Enum.Parse<TransportFailure>(failure), "test"), idempotent));
     }
 
     [Fact]
@@ -115,6 +118,21 @@ public sealed class PacingTests
     }
 
     [Fact]
+    public void A_steady_stream_of_429s_never_slows_the_run_below_a_tenth_of_the_ceiling()
+    {
+        var time = new FakeTime();
+        var limiter = new AdaptiveRateLimiter(40, () => time.Now, time.Delay);
+
+        for (int i = 0; i < 50; i++)
+        {
+            limiter.RateLimited();
+            time.Now += TimeSpan.FromSeconds(1);
+        }
+
+        Assert.Equal(4, limiter.CurrentRate);
+    }
+
+    [Fact]
     public async Task Without_a_ceiling_the_first_429_sets_half_the_rate_the_run_was_going()
     {
         var time = new FakeTime();
@@ -191,10 +209,10 @@ public sealed class PacingTests
                 Interlocked.Decrement(ref running);
                 return item % 10 == 9 ? null : $"r{item}";
             });
-            dispatcher.WaitUntilBelow(limit, results.Add, CancellationToken.None);
+            dispatcher.WaitUntilBelow(limit, results.AddRange, CancellationToken.None);
         }
 
-        dispatcher.WaitForAll(results.Add, CancellationToken.None);
+        dispatcher.WaitForAll(results.AddRange, CancellationToken.None);
 
         Assert.InRange(peak, 1, limit);
         Assert.Equal(90, results.Count);

@@ -147,7 +147,10 @@ internal sealed class HostedSession : IDisposable
         };
     }
 
-    /// <summary>Runs a script in the session (for formatting output the way a console shows it).</summary>
+    /// <summary>
+    /// Runs a script in the session. Only the engine's own commands are here (no Microsoft.PowerShell.Utility), so
+    /// an error fails the test rather than giving an empty answer.
+    /// </summary>
     public string Script(string script, params object[] arguments)
     {
         using var ps = PowerShell.Create();
@@ -158,7 +161,13 @@ internal sealed class HostedSession : IDisposable
             ps.AddArgument(argument);
         }
 
-        return string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
+        string output = string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
+        if (ps.HadErrors)
+        {
+            throw new InvalidOperationException($"The script failed: {string.Join("; ", ps.Streams.Error)}");
+        }
+
+        return output;
     }
 
     public void Dispose() => _runspace.Dispose();

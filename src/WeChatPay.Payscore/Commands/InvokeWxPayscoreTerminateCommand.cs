@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Threading.Tasks;
+using System.Security.Cryptography;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 
@@ -20,7 +21,10 @@ namespace WeChatPay.Payscore.Commands
     {
         private const string ShouldProcessAction = "End the Pay Score authorization";
 
+        private readonly KeyTable _seen = new KeyTable(fullKeys: false);
+        private readonly SHA256 _sha = SHA256.Create();
         private PermissionTerminator? _terminator;
+        private RunJournal? _journal;
         private string? _commandLineAppId;
         private string? _commandLineReason;
         private long _rowNumber;
@@ -57,6 +61,13 @@ namespace WeChatPay.Payscore.Commands
         [Parameter]
         public TerminateRoute Route { get; set; } = TerminateRoute.UserPermission;
 
+        /// <summary>
+        /// A JSON Lines file that gets one record per finished row, on disk before the row's result is written. Run
+        /// again with the same journal to resume: rows it says are done are not sent again.
+        /// </summary>
+        [Parameter]
+        public string? JournalPath { get; set; }
+
         #endregion
 
         protected override void BeginProcessing()
@@ -68,8 +79,34 @@ namespace WeChatPay.Payscore.Commands
 
             _errorsStopTheRun = ErrorsStopTheRun();
             BeginRun();
-            _terminator = new PermissionTerminator(Sender!);
+            _terminator = new PermissionTerminator(Sender!, MaxRetries);
             WriteVerbose($"{Route} route.");
+            if (!string.IsNullOrEmpty(JournalPath))
+            {
+                OpenJournal(ResolvePath(JournalPath!));
+            }
+        }
+
+        /// <summary>-WhatIf: the journal is read (to show which rows are done) but not written.</summary>
+        private bool IsPreview() =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
+                ? LanguagePrimitives.IsTrue(whatIf is SwitchParameter s ? s.IsPresent : whatIf)
+                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
+
+        private void OpenJournal(string path)
+        {
+            try
+            {
+                _journal = RunJournal.Open(path, readOnly: IsPreview());
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, path));
+            }
+
+            WriteVerbose(_journal!.PreviousRecords == 0
+                ? $"Journal {path}: new."
+                : $"Journal {path}: resuming from {_journal.PreviousRecords:N0} records{(_journal.TornBytes > 0 ? $"; a torn last line of {_journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
         }
 
         internal override string ProgressActivity => "Ending Pay Score authorizations";
@@ -82,9 +119,27 @@ namespace WeChatPay.Payscore.Commands
             string? appId = RowValue("appid", _commandLineAppId ?? AppId);
             string? reason = RowValue("reason", _commandLineReason ?? Reason);
 
+            object input = InputObject ?? (object?)openId ?? string.Empty;
             if (!TerminateRequest.TryCreate(Route, openId, serviceId, appId, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {
-                Complete(new RowOutcome(InputObject ?? (object?)openId ?? string.Empty, PermissionTerminator.InvalidInput(rowNumber, Route, openId, serviceId, appId, problems), null));
+                Complete(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, Route, openId, serviceId, appId, problems), null));
+                return;
+            }
+
+            RowKey key = _journal?.KeyOf(Route, request!.OpenId, request.ServiceId) ?? RowKey.Of(Route, request!.OpenId, request.ServiceId, _sha);
+            if (!_seen.TryAdd(key, (int)Math.Min(rowNumber, int.MaxValue), out int firstRow))
+            {
+                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.Duplicate, success: false,
+                    $"Not sent: the same openid, service_id and route as row {firstRow}, which is sent once for both; see row {firstRow}'s result."), null));
+                return;
+            }
+
+            JournalEntry previous = _journal?.Previous(key) ?? JournalEntry.None;
+            if (previous == JournalEntry.Done)
+            {
+                // Already on record as done: this row's final record is in the journal; it is not written again.
+                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
+                    $"Not sent: the journal {_journal!.Path} records this authorization as ended by an earlier run."), null, journaled: true));
                 return;
             }
 
@@ -93,14 +148,41 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            object input = InputObject ?? (object?)openId ?? string.Empty;
+            // A row an earlier run may have sent is asked about before it is sent again.
+            bool askFirst = previous == JournalEntry.Sending || previous == JournalEntry.Unknown;
+            _journal?.RecordSending(rowNumber, request);
             Diagnostics? diagnostics = _wantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
             Dispatch(async stopping =>
             {
-                TerminateResult result = await terminator.TerminateAsync(rowNumber, request!, diagnostics, stopping).ConfigureAwait(false);
+                TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, diagnostics);
             });
+        }
+
+        internal override void Record(IReadOnlyList<RowOutcome> batch)
+        {
+            if (_journal == null)
+            {
+                return;
+            }
+
+            foreach (RowOutcome outcome in batch)
+            {
+                if (!outcome.Journaled)
+                {
+                    _journal.RecordResult(outcome.Result);
+                }
+            }
+
+            _journal.Commit();
+        }
+
+        public override void Dispose()
+        {
+            base.Dispose();
+            _journal?.Dispose();
+            _sha.Dispose();
         }
 
         /// <summary>
@@ -158,6 +240,8 @@ namespace WeChatPay.Payscore.Commands
                 case ResultCodes.NetworkError: return (ErrorIds.NetworkError, ErrorCategory.ConnectionError);
                 case ResultCodes.Timeout: return (ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout);
                 case ResultCodes.InternalError: return (ErrorIds.InternalError, ErrorCategory.NotSpecified);
+                case ResultCodes.Duplicate: return (ErrorIds.DuplicateRow, ErrorCategory.InvalidData);
+                case ResultCodes.OutcomeUnknown: return (ErrorIds.OutcomeUnknown, ErrorCategory.OperationTimeout);
                 case "NO_AUTH": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.PermissionDenied);
                 case "SIGN_ERROR": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.AuthenticationError);
                 case "ORDER_NOT_EXIST":
@@ -176,6 +260,8 @@ namespace WeChatPay.Payscore.Commands
             switch (code)
             {
                 case ResultCodes.InvalidInput: return "Correct the row; nothing was sent for it.";
+                case ResultCodes.Duplicate: return "Remove the repeated row; the first one with these values is sent.";
+                case ResultCodes.OutcomeUnknown:
                 case ResultCodes.ResponseUnverified:
                 case ResultCodes.SignatureProbe:
                 case ResultCodes.NetworkError:

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -103,11 +104,11 @@ namespace WeChatPay.Payscore.Commands
                 || string.Equals(text, nameof(ActionPreference.Inquire), StringComparison.OrdinalIgnoreCase);
         }
 
-        /// <summary>A row that finished without being sent (bad input): out at once, after the rows already waiting.</summary>
+        /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
         internal void Complete(RowOutcome outcome)
         {
             _dispatcher?.Drain(Finish);
-            Finish(outcome);
+            Finish(new[] { outcome });
         }
 
         protected override void EndProcessing()
@@ -129,6 +130,11 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>Writes a finished row: its diagnostics, its result and, when it failed, its error.</summary>
         internal abstract void Emit(RowOutcome outcome);
 
+        /// <summary>Puts the final records of rows that finished together on disk before any of them is written out.</summary>
+        internal virtual void Record(IReadOnlyList<RowOutcome> batch)
+        {
+        }
+
         internal abstract string ProgressActivity { get; }
 
         private const int ProgressActivityId = 0x5743;
@@ -141,10 +147,15 @@ namespace WeChatPay.Payscore.Commands
             base.Dispose();
         }
 
-        private void Finish(RowOutcome outcome)
+        private void Finish(IReadOnlyList<RowOutcome> batch)
         {
-            Emit(outcome);
-            _progress?.Count(outcome.Result.Success);
+            Record(batch);
+            foreach (RowOutcome outcome in batch)
+            {
+                Emit(outcome);
+                _progress?.Count(outcome.Result.Success);
+            }
+
             if (_progress != null && _progress.IsDue())
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -70,8 +71,11 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>A finished result, if one is waiting; never blocks.</summary>
         public bool TryTake(out T result) => _completed.TryDequeue(out result!);
 
-        /// <summary>Blocks until fewer than <paramref name="inFlight"/> pieces of work run, handing each finished result to <paramref name="consume"/>.</summary>
-        public void WaitUntilBelow(int inFlight, Action<T> consume, CancellationToken cancellationToken)
+        /// <summary>
+        /// Blocks until fewer than <paramref name="inFlight"/> pieces of work run, handing the finished results to
+        /// <paramref name="consume"/> in batches (all that were ready at once), so that they can share one disk flush.
+        /// </summary>
+        public void WaitUntilBelow(int inFlight, Action<IReadOnlyList<T>> consume, CancellationToken cancellationToken)
         {
             Drain(consume);
             while (InFlight >= inFlight)
@@ -79,16 +83,27 @@ namespace WeChatPay.Payscore.Execution
                 _signal.Wait(cancellationToken);
                 Drain(consume);
             }
+
+            // Work hands back its result before it counts itself out: one that finished between the last drain and
+            // the count above is in the queue now, and must not be left there.
+            Drain(consume);
         }
 
-        /// <summary>Blocks until all work has finished, handing each result to <paramref name="consume"/>.</summary>
-        public void WaitForAll(Action<T> consume, CancellationToken cancellationToken) => WaitUntilBelow(1, consume, cancellationToken);
+        /// <summary>Blocks until all work has finished, handing the results to <paramref name="consume"/>.</summary>
+        public void WaitForAll(Action<IReadOnlyList<T>> consume, CancellationToken cancellationToken) => WaitUntilBelow(1, consume, cancellationToken);
 
-        public void Drain(Action<T> consume)
+        /// <summary>Hands every finished result to <paramref name="consume"/>, as one batch; never blocks.</summary>
+        public void Drain(Action<IReadOnlyList<T>> consume)
         {
+            List<T>? batch = null;
             while (_completed.TryDequeue(out T? result))
             {
-                consume(result);
+                (batch ??= new List<T>()).Add(result);
+            }
+
+            if (batch != null)
+            {
+                consume(batch);
             }
         }
     }

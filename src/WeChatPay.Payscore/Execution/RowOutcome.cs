@@ -5,12 +5,16 @@ namespace WeChatPay.Payscore.Execution
     /// <summary>A finished row on its way back to the pipeline thread: its result, and what it has to say on the verbose and debug streams.</summary>
     internal sealed class RowOutcome
     {
-        public RowOutcome(object input, TerminateResult result, Diagnostics? diagnostics)
+        public RowOutcome(object input, TerminateResult result, Diagnostics? diagnostics, bool journaled = false)
         {
             Input = input;
             Result = result;
             Diagnostics = diagnostics;
+            Journaled = journaled;
         }
+
+        /// <summary>The row's final record is in the journal already (an earlier run wrote it).</summary>
+        public bool Journaled { get; }
 
         /// <summary>The input row, the target of the row's error record.</summary>
         public object Input { get; }

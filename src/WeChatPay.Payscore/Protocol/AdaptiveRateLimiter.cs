@@ -8,7 +8,9 @@ namespace WeChatPay.Payscore.Protocol
     /// <summary>
     /// Paces the requests of a whole run: a token bucket at <see cref="CurrentRate"/>, never above the configured
     /// ceiling. A 429 halves the rate for every row at once (WeChat Pay limits per merchant, not per row); each
-    /// second without one raises it by a tenth again, back to the ceiling.
+    /// second without one raises it by a tenth again, back to the ceiling. It never goes below a tenth of the ceiling
+    /// (or, without one, of the rate the run had when the first 429 came): 429s that do not stop when the run
+    /// slows down are not about its rate, and must not stall it.
     /// </summary>
     internal sealed class AdaptiveRateLimiter
     {
@@ -28,6 +30,7 @@ namespace WeChatPay.Payscore.Protocol
         private TimeSpan _windowStart;
         private int _windowCount;
         private double _observedRate;
+        private double? _floor;
 
         /// <param name="maxPerSecond">The ceiling; 0 or less means none (the rate is then only cut by 429s).</param>
         public AdaptiveRateLimiter(double maxPerSecond, Func<TimeSpan>? now = null, Func<TimeSpan, CancellationToken, Task>? delay = null)
@@ -95,7 +98,14 @@ namespace WeChatPay.Payscore.Protocol
                 }
 
                 double basis = double.IsPositiveInfinity(_rate) ? Math.Max(ObservedRate(now), 2 * MinimumRate) : _rate;
-                _rate = Math.Max(MinimumRate, basis / 2);
+                _floor ??= Math.Max(MinimumRate, (double.IsPositiveInfinity(_ceiling) ? basis : _ceiling) / 10);
+                double slower = Math.Max(_floor.Value, basis / 2);
+                if (slower >= _rate)
+                {
+                    return null;
+                }
+
+                _rate = slower;
                 _lastCut = now;
                 _lastRaise = now;
 

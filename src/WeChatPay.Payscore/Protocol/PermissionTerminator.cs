@@ -14,10 +14,14 @@ namespace WeChatPay.Payscore.Protocol
     internal sealed class PermissionTerminator
     {
         private readonly ResilientSender _sender;
+        private readonly PermissionQuery _query;
+        private readonly int _maxAttempts;
 
-        public PermissionTerminator(ResilientSender sender)
+        public PermissionTerminator(ResilientSender sender, int maxRetries)
         {
             _sender = sender;
+            _query = new PermissionQuery(sender);
+            _maxAttempts = maxRetries + 1;
         }
 
         public static TerminateResult InvalidInput(
@@ -39,7 +43,28 @@ namespace WeChatPay.Payscore.Protocol
                 CompletedAt = DateTimeOffset.UtcNow,
             };
 
-        public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        /// <summary>A valid row that is not sent: a duplicate of an earlier row, or one an earlier run already ended.</summary>
+        public static TerminateResult NotSent(long rowNumber, TerminateRequest request, string code, bool success, string message) =>
+            new TerminateResult
+            {
+                RowNumber = rowNumber,
+                Route = request.Route,
+                OpenId = request.OpenId,
+                ServiceId = request.ServiceId,
+                AppId = request.AppId,
+                Success = success,
+                Code = code,
+                Message = message,
+                CompletedAt = DateTimeOffset.UtcNow,
+            };
+
+        /// <summary>
+        /// Ends one authorization. When an answer is lost or cannot be trusted (or <paramref name="askFirst"/>, for a
+        /// row an earlier run may have sent), WeChat Pay's query decides: ended means done, still available means
+        /// send (again, within the retries), and a failed query means the outcome is unknown. Nothing that may have
+        /// landed is sent again without asking.
+        /// </summary>
+        public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             var stopwatch = Stopwatch.StartNew();
             var result = new TerminateResult
@@ -53,21 +78,54 @@ namespace WeChatPay.Payscore.Protocol
 
             try
             {
-                SendOutcome outcome = await _sender
-                    .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken)
-                    .ConfigureAwait(false);
-                result.StatusCode = outcome.Response.StatusCode;
-                result.RequestId = outcome.Response.RequestId;
-                result.Attempts = outcome.Attempts;
-                Interpret(outcome.Response, result, diagnostics);
-                if (outcome.EarlierAttemptMayHaveLanded && !result.Success)
+                string? why = askFirst ? "An earlier run may have sent this row (its journal has no final answer for it)" : null;
+                while (true)
                 {
-                    result.Message += " An earlier attempt broke off after the request was sent, so WeChat Pay may have ended the authorization then.";
+                    if (why != null)
+                    {
+                        QueryOutcome query = await _query.QueryAsync(request.OpenId, request.AppId, request.ServiceId, diagnostics, cancellationToken).ConfigureAwait(false);
+                        diagnostics?.Verbose.Add($"Row {rowNumber}: {why}; asked WeChat Pay: {query.Description}.");
+                        if (query.State == AuthorizationState.Ended)
+                        {
+                            result.Success = true;
+                            result.RequestId = query.RequestId ?? result.RequestId;
+                            Set(result, ResultCodes.SettledByQuery, $"{why}. {query.Description}: the authorization is ended.");
+                            break;
+                        }
+
+                        if (query.State == AuthorizationState.Unknown)
+                        {
+                            Set(result, ResultCodes.OutcomeUnknown, $"{why}, and {query.Description}: whether the authorization was ended is not known. Check it before sending this row again.");
+                            break;
+                        }
+
+                        if (result.Attempts >= _maxAttempts)
+                        {
+                            result.Message += $" {query.Description}; no retries are left.";
+                            break;
+                        }
+                    }
+
+                    SendOutcome outcome = await _sender
+                        .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken, _maxAttempts - result.Attempts)
+                        .ConfigureAwait(false);
+                    result.Attempts += outcome.Attempts;
+                    result.Success = false;
+                    result.StatusCode = outcome.Response.StatusCode;
+                    result.RequestId = outcome.Response.RequestId;
+                    Interpret(outcome.Response, result, diagnostics);
+                    if (result.Success || !MayHaveLanded(outcome.Response))
+                    {
+                        break;
+                    }
+
+                    why = $"Attempt {result.Attempts}: {result.Message}";
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // A defect must not cost the row its result; the request may or may not have left.
+                result.Success = false;
                 result.Code = ResultCodes.InternalError;
                 result.Message = $"The module failed on this row ({ex.GetType().Name}: {ex.Message}); the outcome is not known: check the authorization state before sending again.";
             }
@@ -75,6 +133,24 @@ namespace WeChatPay.Payscore.Protocol
             result.Elapsed = stopwatch.Elapsed;
             result.CompletedAt = DateTimeOffset.UtcNow;
             return result;
+        }
+
+        /// <summary>
+        /// True when the request may have been processed although no trustworthy answer says so: the connection broke
+        /// after sending, no answer came in time, or a 2xx answer failed verification (a probe included).
+        /// </summary>
+        internal static bool MayHaveLanded(WechatpayResponse response)
+        {
+            switch (response.Failure)
+            {
+                case TransportFailure.Network:
+                case TransportFailure.Timeout:
+                    return true;
+                case TransportFailure.ConnectFailed:
+                    return false;
+            }
+
+            return response.StatusCode >= 200 && response.StatusCode < 300 && !response.Verification.IsVerified;
         }
 
         /// <summary>Success means exactly one thing: a 204 whose signature verified.</summary>

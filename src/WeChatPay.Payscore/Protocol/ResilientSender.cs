@@ -43,8 +43,11 @@ namespace WeChatPay.Payscore.Protocol
             _hosts = hosts;
         }
 
-        public async Task<SendOutcome> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        /// <param name="maxAttempts">At most this many requests; the retry policy's own limit when null.</param>
+        public async Task<SendOutcome> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken, int? maxAttempts = null)
         {
+            int limit = Math.Min(maxAttempts ?? int.MaxValue, _retries.MaxRetries + 1);
+            bool idempotent = method == HttpMethod.Get;
             Uri? unreachable = null;
             bool mayHaveLanded = false;
             for (int attempt = 1; ; attempt++)
@@ -78,7 +81,7 @@ namespace WeChatPay.Payscore.Protocol
                     }
                 }
 
-                if (attempt > _retries.MaxRetries || !RetryPolicy.IsRetryable(response))
+                if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent))
                 {
                     return new SendOutcome(response, attempt, mayHaveLanded);
                 }
@@ -86,7 +89,7 @@ namespace WeChatPay.Payscore.Protocol
                 mayHaveLanded |= response.Failure == TransportFailure.Network;
                 TimeSpan wait = _retries.DelayBefore(attempt);
                 diagnostics?.Verbose.Add(
-                    $"Attempt {attempt} of {_retries.MaxRetries + 1} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + _hosts.Choose(unreachable).GetLeftPart(UriPartial.Authority) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
+                    $"Attempt {attempt} of {limit} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + _hosts.Choose(unreachable).GetLeftPart(UriPartial.Authority) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }

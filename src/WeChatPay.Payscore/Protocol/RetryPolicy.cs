@@ -27,16 +27,18 @@ namespace WeChatPay.Payscore.Protocol
 
         /// <summary>
         /// True for answers that say WeChat Pay did not do the work: 429 (rate limit), 500/502/503, and no
-        /// connection or a broken one. Never for other 4xx, a verified success, or an answer that failed
+        /// connection; a connection that broke after sending only for <paramref name="idempotent"/> requests. Never for other 4xx, a verified success, or an answer that failed
         /// verification: sending again would not change them, or would hide what happened.
         /// </summary>
-        public static bool IsRetryable(WechatpayResponse response)
+        public static bool IsRetryable(WechatpayResponse response, bool idempotent = false)
         {
             switch (response.Failure)
             {
                 case TransportFailure.ConnectFailed:
-                case TransportFailure.Network:
                     return true;
+                case TransportFailure.Network:
+                    // The request may have been processed: a query can send again, a terminate asks first.
+                    return idempotent;
                 case TransportFailure.Timeout:
                     return false;
             }

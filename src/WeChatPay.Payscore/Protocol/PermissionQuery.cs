@@ -1,0 +1,121 @@
+using System;
+using System.Net.Http;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>What the query says of one authorization.</summary>
+    internal enum AuthorizationState
+    {
+        /// <summary>The query failed or its answer could not be trusted: nothing is known.</summary>
+        Unknown,
+
+        /// <summary>The user's authorization stands: a terminate has not taken effect.</summary>
+        Available,
+
+        /// <summary>UNAVAILABLE or UNBINDUSER: the authorization is ended.</summary>
+        Ended,
+    }
+
+    /// <summary>The answer of one query, and why it settles nothing when it does not.</summary>
+    internal sealed class QueryOutcome
+    {
+        public QueryOutcome(AuthorizationState state, string? wechatpayState, string? requestId, int attempts, string description)
+        {
+            State = state;
+            WechatpayState = wechatpayState;
+            RequestId = requestId;
+            Attempts = attempts;
+            Description = description;
+        }
+
+        public AuthorizationState State { get; }
+
+        /// <summary>WeChat Pay's own word: AVAILABLE, UNAVAILABLE or UNBINDUSER.</summary>
+        public string? WechatpayState { get; }
+
+        public string? RequestId { get; }
+
+        public int Attempts { get; }
+
+        public string Description { get; }
+    }
+
+    /// <summary>
+    /// Asks WeChat Pay whether an authorization still stands:
+    /// <c>GET /v3/payscore/permissions/openid/{openid}?appid=...&amp;service_id=...</c>, signed, verified, paced and
+    /// retried like every call. Used to settle a terminate whose answer was lost or could not be trusted.
+    /// </summary>
+    internal sealed class PermissionQuery
+    {
+        private readonly ResilientSender _sender;
+
+        public PermissionQuery(ResilientSender sender)
+        {
+            _sender = sender;
+        }
+
+        public static string BuildPath(string openId, string appId, string serviceId) =>
+            "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(openId)
+            + "?appid=" + Uri.EscapeDataString(appId) + "&service_id=" + Uri.EscapeDataString(serviceId);
+
+        public async Task<QueryOutcome> QueryAsync(string openId, string appId, string serviceId, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            SendOutcome outcome = await _sender
+                .SendAsync(HttpMethod.Get, BuildPath(openId, appId, serviceId), WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
+                .ConfigureAwait(false);
+            WechatpayResponse response = outcome.Response;
+            if (response.Failure != TransportFailure.None)
+            {
+                return Unknown(outcome, $"the query got no answer ({response.FailureMessage})");
+            }
+
+            if (!response.Verification.IsVerified)
+            {
+                return Unknown(outcome, $"the query's answer is not verified ({response.Verification.Message})");
+            }
+
+            if (response.StatusCode != 200)
+            {
+                ErrorBody? error = ErrorBody.TryParse(response.Body);
+                return Unknown(outcome, $"the query was refused with HTTP {response.StatusCode}{(error != null ? $" {error.Code}: {error.Message}" : string.Empty)}");
+            }
+
+            string? state = ReadState(response.Body);
+            switch (state)
+            {
+                case "AVAILABLE":
+                    return new QueryOutcome(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
+                case "UNAVAILABLE":
+                case "UNBINDUSER":
+                    return new QueryOutcome(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
+                default:
+                    return Unknown(outcome, $"the query's answer has no known authorization_state ('{InputValidator.Printable(state ?? "(none)")}')");
+            }
+        }
+
+        internal static string? ReadState(byte[] body)
+        {
+            try
+            {
+                using (JsonDocument document = JsonDocument.Parse(body))
+                {
+                    return document.RootElement.ValueKind == JsonValueKind.Object
+                        && document.RootElement.TryGetProperty("authorization_state", out JsonElement state)
+                        && state.ValueKind == JsonValueKind.String
+                        ? state.GetString()
+                        : null;
+                }
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+
+        private static QueryOutcome Unknown(SendOutcome outcome, string description) =>
+            new QueryOutcome(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description);
+    }
+}
