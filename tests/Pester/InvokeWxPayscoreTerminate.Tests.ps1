@@ -62,7 +62,7 @@ Describe 'Invoke-WxPayscoreTerminate' {
         Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId $AppId -Reason '服务调整' -Confirm:$false @Cred `
             -ErrorAction SilentlyContinue -ErrorVariable rowErrors | Export-Csv $out -NoTypeInformation
 
-        $results = @(Import-Csv $out)
+        $results = @(Import-Csv $out | Sort-Object { [int] $_.RowNumber })   # written as rows finish
         $results.Count | Should -Be 7
         $results.RowNumber | Should -Be @('1', '2', '3', '4', '5', '6', '7')
         @($results | Where-Object Success -eq 'True').openid | Should -Be @(
@@ -181,7 +181,7 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
         $results = 1..2 | ForEach-Object { [pscustomobject]@{ openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6$_"; service_id = '500001' } } |
             Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred
 
-        $lines = ($results | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $lines = ($results | Sort-Object RowNumber | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
         $lines[0] | Should -Match '^\s*Row\s+OpenId\s+ServiceId\s+Status\s+Code\s+Message'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         $lines[2] | Should -Match 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61\s+500001\s+204\s+OK'
@@ -219,7 +219,7 @@ Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'runbook'
         $run.ExitCode | Should -Be 0 -Because $run.Output
         $results = Import-Csv $out
         $results.Count | Should -Be 3
-        ($results | Where-Object Success -eq 'True').OpenId | Should -Be @('oEnvRunbook1', 'oEnvRunbook2')
+        @($results | Where-Object Success -eq 'True' | Sort-Object OpenId).OpenId | Should -Be @('oEnvRunbook1', 'oEnvRunbook2')
         ($results | Where-Object OpenId -eq 'bad/row').Code | Should -Be 'INVALID_INPUT'
         @((Get-WxSimulatorState -Simulator $Sim).terminates.openId | Sort-Object) | Should -Be @('oEnvRunbook1', 'oEnvRunbook2')
         $run.Output | Should -Not -Match 'BEGIN PRIVATE KEY'

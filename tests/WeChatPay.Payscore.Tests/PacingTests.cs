@@ -225,15 +225,14 @@ public sealed class PacingTests
     {
         var dispatcher = new BoundedDispatcher<string>(1);
         using var stop = new CancellationTokenSource();
-        dispatcher.Start(async () =>
-        {
-            await Task.Delay(Timeout.Infinite, stop.Token);
-            return "never";
-        });
+        var never = new TaskCompletionSource<string?>();
+        dispatcher.Start(() => never.Task); // work that ignores the stop: the wait must end by itself
 
         stop.CancelAfter(50);
 
         Assert.ThrowsAny<OperationCanceledException>(() => dispatcher.WaitForAll(_ => { }, stop.Token));
+        Assert.Equal(1, dispatcher.InFlight);
+        never.SetResult(null);
     }
 
     [Fact]
