@@ -73,13 +73,13 @@ Describe 'Invoke-WxPayscoreTerminate' {
 
         $state = Get-WxSimulatorState -Simulator $Sim
         $state.requestCount | Should -Be 4
-        $terminated = @($state.terminates | ForEach-Object { "$($_.openId)/$($_.serviceId)/$($_.appId)/$($_.reason)" })
-        $terminated | Should -Be @(
-            "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/500001/$AppId/服务调整"
-            "oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1/500001/$AppId/用户申请注销"
-            'oUpF8uK2mQ7hV9xLp4RtYbN6sWa3/500002/wx8888888888888888/服务调整'
-            "oUpF8uJ8dF3gH6jK9lZ2xC5vB7n4/500001/$AppId/服务调整"
-        )
+        $terminated = @($state.terminates | ForEach-Object { "$($_.openId)/$($_.serviceId)/$($_.appId)/$($_.reason)" } | Sort-Object)
+        $terminated | Should -Be (@(
+                "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/500001/$AppId/服务调整"
+                "oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1/500001/$AppId/用户申请注销"
+                'oUpF8uK2mQ7hV9xLp4RtYbN6sWa3/500002/wx8888888888888888/服务调整'
+                "oUpF8uJ8dF3gH6jK9lZ2xC5vB7n4/500001/$AppId/服务调整"
+            ) | Sort-Object)
 
         $rowErrors.Count | Should -Be 3
         $rowErrors | ForEach-Object { $_.FullyQualifiedErrorId | Should -Be 'InvalidInput,WeChatPay.Payscore.Commands.InvokeWxPayscoreTerminateCommand' }
