@@ -20,6 +20,8 @@ param(
     [int[]] $ThrottleLimit = @(1, 8, 32),
     [int] $BaselineRows = 1000,
     [switch] $Long,
+    # Only the 1,000,000-row run (its own section of the README), reusing the 10,000-row figure written before.
+    [switch] $LongOnly,
     [int] $LongRows = 1000000,
     [string] $ReadmePath = (Join-Path $PSScriptRoot 'README.md')
 )
@@ -88,10 +90,11 @@ try {
     $sim.Info | ConvertTo-Json | Set-Content $infoPath
     $common = @{ ModulePath = $modulePath; InfoPath = $infoPath }
 
+    $results = [Collections.Generic.List[object]]::new()
+    if (-not $LongOnly) {
     Write-Host 'Raw RSA-2048 signature cost...'
     $sign = Invoke-Measurement (@{ Mode = 'Sign'; Signatures = 3000 } + $common)
 
-    $results = [Collections.Generic.List[object]]::new()
     foreach ($latency in $LatencyMs) {
         foreach ($limit in $ThrottleLimit) {
             Write-Host "Module: $Rows rows, latency $latency ms, ThrottleLimit $limit..."
@@ -127,15 +130,22 @@ try {
     Write-Host 'Ctrl+C during a run at 50 ms latency...'
     Set-Latency $sim 50
     $stop = Invoke-Measurement (@{ Mode = 'Stop'; CsvPath = $csv; ThrottleLimit = 8; StopAfterMs = 2000 } + $common)
+    }
 
-    $long = $null
-    if ($Long) {
+    $longRun = $null
+    if ($Long -or $LongOnly) {
         $longCsv = Join-Path $work "rows-$LongRows.csv"
         New-RowsCsv $longCsv $LongRows
-        Write-Host "Long run: $LongRows rows, latency 0 ms, ThrottleLimit 32..."
+        # The same configuration over -Rows rows first, in the same run, as the reference for memory.
+        Write-Host "Long run: $Rows then $LongRows rows, latency 0 ms, ThrottleLimit 32..."
+        Set-Latency $sim 0
+        $short = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $csv; ThrottleLimit = 32 } + $common)
         Set-Latency $sim 0
         $m = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $longCsv; ThrottleLimit = 32 } + $common)
-        $long = [pscustomobject]@{ Rows = $m.rows; Succeeded = $m.succeeded; RowsPerSecond = $m.rows / $m.seconds; PeakWorkingSetMB = $m.peakWorkingSetMB; Minutes = $m.seconds / 60 }
+        $longRun = [pscustomobject]@{
+            Rows = $m.rows; Succeeded = $m.succeeded; RowsPerSecond = $m.rows / $m.seconds; PeakWorkingSetMB = $m.peakWorkingSetMB; Minutes = $m.seconds / 60
+            ShortRows = $short.rows; ShortPeakWorkingSetMB = $short.peakWorkingSetMB
+        }
     }
 }
 finally {
@@ -144,53 +154,57 @@ finally {
 
 #region Report
 
-$atZero = @($results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 })
-$ceiling = if ($atZero.Count -gt 0) { ($atZero | Measure-Object RowsPerSecond -Maximum).Maximum } else { [double]::PositiveInfinity }
-$cpuModel = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':', 2)[1].Trim() } else { $env:PROCESSOR_IDENTIFIER }
-$memoryGB = if (Test-Path /proc/meminfo) { [math]::Round(([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '')) / 1MB, 1) } else { $null }
-$lines = [Collections.Generic.List[string]]::new()
-$lines.Add("Measured $(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on: $cpuModel, $([Environment]::ProcessorCount) cores, $memoryGB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion) on $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription). The module and the simulator share the machine.")
-$lines.Add('')
-$lines.Add(("Raw RSA-2048 signature in the same run: **{0:N3} ms CPU** each ({1:N0} signatures)." -f $sign.cpuMsPerSignature, $sign.signatures))
-$lines.Add(("Simulator ceiling at 0 ms latency (the best module rate; module and simulator share the machine): **{0:N0} rows/s**." -f $ceiling))
-$lines.Add('')
-$lines.Add('| run | latency | ThrottleLimit | rows | rows/s | ideal | zero-work client | % of ideal | % of zero-work client | CPU ms/row | CPU / signature | zero-work client CPU ms/row | simulator CPU ms/row | peak working set | max in flight |')
-$lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
-foreach ($r in $results) {
-    $lines.Add(('| {0} | {1} ms | {2} | {3:N0} ({4:N0} ok) | {5:N0} | {6} | {7} | {8} | {9} | {10:N2} | {11:N1}x | {12} | {13} | {14:N0} MB | {15} |' -f
-            $r.Run, $r.LatencyMs, $r.ThrottleLimit, $r.Rows, $r.Succeeded, $r.RowsPerSecond,
-            $(if ($r.Ideal) { '{0:N0}' -f $r.Ideal } else { 'n/a' }),
-            $(if ($null -ne $r.RawRowsPerSecond) { '{0:N0}' -f $r.RawRowsPerSecond } else { '' }),
-            $(if ($r.Ideal) { '{0:N0} %' -f (100 * $r.RowsPerSecond / $r.Ideal) } else { 'n/a' }),
-            $(if ($null -ne $r.RawRowsPerSecond) { '{0:N0} %' -f (100 * $r.RowsPerSecond / $r.RawRowsPerSecond) } else { '' }),
-            $r.CpuMsPerRow, ($r.CpuMsPerRow / $sign.cpuMsPerSignature),
-            $(if ($null -ne $r.RawCpuMsPerRow) { '{0:N2}' -f $r.RawCpuMsPerRow } else { '' }),
-            $(if ($null -ne $r.SimCpuMsPerRow) { '{0:N2}' -f $r.SimCpuMsPerRow } else { '' }),
-            $r.PeakWorkingSetMB, $r.MaxInFlight))
-}
-$lines.Add('')
-$lines.Add(('Ctrl+C (StopProcessing) {0:N0} ms into a {1:N0}-row run at 50 ms latency, ThrottleLimit 8: returned in **{2:N0} ms** ({3} rows had finished; state {4}).' -f
-        2000, $Rows, $stop.stopMs, $stop.rowsBeforeStop, $stop.state))
-if ($long) {
-    $reference = $results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 -and $_.ThrottleLimit -eq 32 } | Select-Object -First 1
-    $lines.Add('')
-    $lines.Add(('Long run: {0:N0} rows ({1:N0} ok) at 0 ms latency, ThrottleLimit 32, {2:N1} minutes, {3:N0} rows/s: peak working set **{4:N0} MB**, against {5:N0} MB for {6:N0} rows ({7:+0;-0} MB).' -f
-            $long.Rows, $long.Succeeded, $long.Minutes, $long.RowsPerSecond, $long.PeakWorkingSetMB,
-            $reference.PeakWorkingSetMB, $reference.Rows, ($long.PeakWorkingSetMB - $reference.PeakWorkingSetMB)))
+function Set-ReadmeSection([string] $Name, [string] $Text) {
+    $readme = Get-Content $ReadmePath -Raw
+    $begin = "<!-- $($Name):begin -->"
+    $end = "<!-- $($Name):end -->"
+    $start = $readme.IndexOf($begin)
+    $stopAt = $readme.IndexOf($end)
+    if ($start -lt 0 -or $stopAt -lt $start) { throw "$ReadmePath has no $begin ... $end section." }
+    $readme = $readme.Substring(0, $start + $begin.Length) + "`n" + $Text + "`n" + $readme.Substring($stopAt)
+    Set-Content -Path $ReadmePath -Value $readme.TrimEnd() -NoNewline
+    Add-Content -Path $ReadmePath -Value ''
+    Write-Host ''
+    Write-Host $Text
 }
 
-$table = $lines -join "`n"
-Write-Host ''
-Write-Host $table
-$readme = Get-Content $ReadmePath -Raw
-$begin = '<!-- results:begin -->'
-$end = '<!-- results:end -->'
-$start = $readme.IndexOf($begin)
-$stopAt = $readme.IndexOf($end)
-if ($start -lt 0 -or $stopAt -lt $start) { throw "$ReadmePath has no $begin ... $end section." }
-$readme = $readme.Substring(0, $start + $begin.Length) + "`n" + $table + "`n" + $readme.Substring($stopAt)
-Set-Content -Path $ReadmePath -Value $readme.TrimEnd() -NoNewline
-Add-Content -Path $ReadmePath -Value ''
-Write-Host "`nWritten to $ReadmePath"
+$cpuModel = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':', 2)[1].Trim() } else { $env:PROCESSOR_IDENTIFIER }
+$memoryGB = if (Test-Path /proc/meminfo) { [math]::Round(([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '')) / 1MB, 1) } else { $null }
+$machine = "$(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on: $cpuModel, $([Environment]::ProcessorCount) cores, $memoryGB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion) on $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription). The module and the simulator share the machine."
+
+if (-not $LongOnly) {
+    $atZero = @($results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 })
+    $ceiling = if ($atZero.Count -gt 0) { ($atZero | Measure-Object RowsPerSecond -Maximum).Maximum } else { [double]::PositiveInfinity }
+    $lines = [Collections.Generic.List[string]]::new()
+    $lines.Add("Measured $machine")
+    $lines.Add('')
+    $lines.Add(("Raw RSA-2048 signature in the same run: **{0:N3} ms CPU** each ({1:N0} signatures)." -f $sign.cpuMsPerSignature, $sign.signatures))
+    $lines.Add(("Simulator ceiling at 0 ms latency (the best module rate; module and simulator share the machine): **{0:N0} rows/s**." -f $ceiling))
+    $lines.Add('')
+    $lines.Add('| run | latency | ThrottleLimit | rows | rows/s | ideal | zero-work client | % of ideal | % of zero-work client | CPU ms/row | CPU / signature | zero-work client CPU ms/row | simulator CPU ms/row | peak working set | max in flight |')
+    $lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    foreach ($r in $results) {
+        $lines.Add(('| {0} | {1} ms | {2} | {3:N0} ({4:N0} ok) | {5:N0} | {6} | {7} | {8} | {9} | {10:N2} | {11:N1}x | {12} | {13} | {14:N0} MB | {15} |' -f
+                $r.Run, $r.LatencyMs, $r.ThrottleLimit, $r.Rows, $r.Succeeded, $r.RowsPerSecond,
+                $(if ($r.Ideal) { '{0:N0}' -f $r.Ideal } else { 'n/a' }),
+                $(if ($null -ne $r.RawRowsPerSecond) { '{0:N0}' -f $r.RawRowsPerSecond } else { '' }),
+                $(if ($r.Ideal) { '{0:N0} %' -f (100 * $r.RowsPerSecond / $r.Ideal) } else { 'n/a' }),
+                $(if ($null -ne $r.RawRowsPerSecond) { '{0:N0} %' -f (100 * $r.RowsPerSecond / $r.RawRowsPerSecond) } else { '' }),
+                $r.CpuMsPerRow, ($r.CpuMsPerRow / $sign.cpuMsPerSignature),
+                $(if ($null -ne $r.RawCpuMsPerRow) { '{0:N2}' -f $r.RawCpuMsPerRow } else { '' }),
+                $(if ($null -ne $r.SimCpuMsPerRow) { '{0:N2}' -f $r.SimCpuMsPerRow } else { '' }),
+                $r.PeakWorkingSetMB, $r.MaxInFlight))
+    }
+    $lines.Add('')
+    $lines.Add(('Ctrl+C (StopProcessing) {0:N0} ms into a {1:N0}-row run at 50 ms latency, ThrottleLimit 8: returned in **{2:N0} ms** ({3} rows had finished; state {4}).' -f
+            2000, $Rows, $stop.stopMs, $stop.rowsBeforeStop, $stop.state))
+    Set-ReadmeSection 'results' ($lines -join "`n")
+}
+
+if ($longRun) {
+    Set-ReadmeSection 'long' (('Measured {0}{1}{1}{2:N0} rows ({3:N0} ok) at 0 ms latency, ThrottleLimit 32, in {4:N1} minutes ({5:N0} rows/s): peak working set **{6:N0} MB**, against **{7:N0} MB** for {8:N0} rows in the same run: {9:+0;-0} MB.' -f
+            $machine, "`n", $longRun.Rows, $longRun.Succeeded, $longRun.Minutes, $longRun.RowsPerSecond, $longRun.PeakWorkingSetMB,
+            $longRun.ShortPeakWorkingSetMB, $longRun.ShortRows, ($longRun.PeakWorkingSetMB - $longRun.ShortPeakWorkingSetMB)))
+}
 
 #endregion

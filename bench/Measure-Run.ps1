@@ -29,6 +29,14 @@ function Measure-Cpu([scriptblock] $Work) {
     [pscustomobject]@{ Value = $value; Seconds = $clock.Elapsed.TotalSeconds; CpuSeconds = ($self.TotalProcessorTime - $cpu).TotalSeconds }
 }
 
+function Write-RunResult($Measured) {
+    $self.Refresh()
+    [pscustomobject]@{
+        rows = $Measured.Value[0]; succeeded = $Measured.Value[1]; seconds = $Measured.Seconds; cpuSeconds = $Measured.CpuSeconds
+        peakWorkingSetMB = [math]::Round($self.PeakWorkingSet64 / 1MB, 1)
+    } | ConvertTo-Json -Compress
+}
+
 switch ($Mode) {
     'Sign' {
         # The raw cost of one RSA-2048 SHA256 signature on this machine, with the platform's RSA and the merchant key.
@@ -64,11 +72,7 @@ switch ($Mode) {
             Import-Csv $CsvPath | Invoke-WxPayscoreTerminate @parameters | ForEach-Object { $rows++; if ($_.Success) { $ok++ } }
             @($rows, $ok)
         }
-        $self.Refresh()
-        [pscustomobject]@{
-            rows = $m.Value[0]; succeeded = $m.Value[1]; seconds = $m.Seconds; cpuSeconds = $m.CpuSeconds
-            peakWorkingSetMB = [math]::Round($self.PeakWorkingSet64 / 1MB, 1)
-        } | ConvertTo-Json -Compress
+        Write-RunResult $m
     }
     'Baseline' {
         # What an admin writes by hand: a loop, signing in script, Invoke-RestMethod, no verification of the answers.
@@ -99,11 +103,7 @@ switch ($Mode) {
             }
             @($rows, $ok)
         }
-        $self.Refresh()
-        [pscustomobject]@{
-            rows = $m.Value[0]; succeeded = $m.Value[1]; seconds = $m.Seconds; cpuSeconds = $m.CpuSeconds
-            peakWorkingSetMB = [math]::Round($self.PeakWorkingSet64 / 1MB, 1)
-        } | ConvertTo-Json -Compress
+        Write-RunResult $m
     }
     'Stop' {
         # Ctrl+C is StopProcessing: what PowerShell.Stop() calls. Measured from the request to stop until it returns.

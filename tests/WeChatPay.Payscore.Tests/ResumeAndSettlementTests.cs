@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace WeChatPay.Payscore.Tests;
 
@@ -15,11 +16,13 @@ public sealed class ResumeAndSettlementTests : IDisposable
 {
     private const string AppId = "wxd678efh567hg6787";
     private readonly WechatpaySimulator _sim;
+    private readonly ITestOutputHelper _output;
     private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-journal-").FullName;
 
-    public ResumeAndSettlementTests(SimulatorFixture fixture)
+    public ResumeAndSettlementTests(SimulatorFixture fixture, ITestOutputHelper output)
     {
         _sim = fixture.Simulator;
+        _output = output;
         _sim.Reset();
     }
 
@@ -343,7 +346,7 @@ public sealed class ResumeAndSettlementTests : IDisposable
         Assert.All(processed, n => Assert.Equal(1, n));
         var settled = run.Results.Where(r => r.Code == ResultCodes.SettledByQuery).ToList();
         int repeats = processed.Sum() - Rows;
-        Console.WriteLine($"fault matrix: {Rows} rows, {settled.Count} settled by query, {run.Results.Count(r => r.Attempts > 1)} retried, {repeats} terminates for an already ended authorization");
+        _output.WriteLine($"fault matrix: {Rows} rows, {settled.Count} settled by query, {run.Results.Count(r => r.Attempts > 1)} retried, {repeats} terminates for an already ended authorization");
         Assert.True(settled.Count > 500, $"about 30 % of the rows meet a fault that hides the outcome; {settled.Count} were settled by query");
         Assert.Equal(0, repeats);
         Assert.Equal(Rows, Results().Count);

@@ -8,8 +8,8 @@ using System.Threading.Tasks;
 namespace WeChatPay.Payscore.Protocol
 {
     /// <summary>
-    /// The path of one row: validated request -> signed send -> verified answer -> <see cref="TerminateResult"/>.
-    /// Knows nothing of PowerShell.
+    /// The path of one row: validated request -> signed send (paced, retried) -> verified answer -> the query when
+    /// the answer leaves the outcome open -> <see cref="TerminateResult"/>. Knows nothing of PowerShell.
     /// </summary>
     internal sealed class PermissionTerminator
     {
