@@ -8,7 +8,8 @@
     test   builds, then runs every test (xunit, then Pester against the built module) and ends with
            one line "N passed, N failed"; the exit code is 1 when a test failed.
     demo   builds, starts the simulator with throwaway keys, connects with its apiclient_cert.p12,
-           pipes samples/users.csv through Invoke-WxPayscoreTerminate and shows the results.
+           pipes samples/users.csv through Invoke-WxPayscoreTerminate with a journal, shows the
+           results, and runs it again to show that nothing is sent twice.
     bench  builds, then runs bench/Invoke-Benchmark.ps1 (-Long adds the 1,000,000-row run) and writes
            its table into bench/README.md.
     clean  removes out/.
@@ -102,27 +103,40 @@ function Invoke-Demo {
     $sim = Start-WxSimulator -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll')
     try {
         Import-Module (Join-Path $ModuleDir "$ModuleName.psd1") -Force
-        # Two rows meet trouble on purpose: WeChat Pay rate-limits one and sends a signature probe for another.
+        # Two rows meet trouble on purpose: WeChat Pay rate-limits one (it is retried) and answers another with a
+        # signature probe (the answer is not trusted; the query settles the row).
         Add-WxSimulatorFault -Simulator $sim -Kind RateLimited -OpenId 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o' -Count 1
         Add-WxSimulatorFault -Simulator $sim -Kind SignatureProbe -OpenId 'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1' -Count 1
 
         $csv = Join-Path $Root 'samples/users.csv'
+        $journal = Join-Path $sim.WorkDir 'run.jsonl'
         Write-Host "`nConnect-WxPayscore -MerchantId $($sim.Info.merchantId) -CertificatePath apiclient_cert.p12 -WechatpayPublicKeyId ... -WechatpayPublicKeyPath ...`n" -ForegroundColor Cyan
         Connect-WxPayscore -MerchantId $sim.Info.merchantId -CertificatePath $sim.Info.merchantPkcs12Path `
             -WechatpayPublicKeyId $sim.Info.publicKeyId -WechatpayPublicKeyPath $sim.Info.publicKeyPath `
             -BaseUri $sim.Info.baseUri -PassThru | Format-List | Out-Host
 
-        Write-Host "Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false`n" -ForegroundColor Cyan
+        Write-Host "Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath run.jsonl`n" -ForegroundColor Cyan
         $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason '服务调整' -Confirm:$false `
-            -ErrorAction SilentlyContinue
-        $results | Format-Table | Out-Host
+            -JournalPath $journal -ErrorAction SilentlyContinue
+        Write-Host 'Results come out as rows finish; sorted by RowNumber:' -ForegroundColor Cyan
+        $results | Sort-Object RowNumber | Format-Table | Out-Host
+        Write-Host 'Rows that needed a retry or a query:' -ForegroundColor Cyan
+        $results | Where-Object { $_.Attempts -gt 1 -or $_.Code -eq 'SETTLED_BY_QUERY' } | Sort-Object RowNumber |
+            Format-List RowNumber, Code, Attempts, Message | Out-Host
         Write-Host 'Why the other rows did not succeed:' -ForegroundColor Cyan
-        $results | Where-Object { -not $_.Success } | Format-List RowNumber, Code, Message | Out-Host
+        $results | Where-Object { -not $_.Success } | Sort-Object RowNumber | Format-List RowNumber, Code, Message | Out-Host
 
         $state = Get-WxSimulatorState -Simulator $sim
         $ok = @($results | Where-Object Success).Count
         Write-Host ("{0} rows in, {1} results out, {2} succeeded; the simulator recorded {3} terminations." -f `
             @(Import-Csv $csv).Count, @($results).Count, $ok, @($state.terminates).Count) -ForegroundColor Cyan
+
+        Write-Host "`nThe same command again, with the same journal (as after a crash):`n" -ForegroundColor Cyan
+        $again = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason '服务调整' -Confirm:$false `
+            -JournalPath $journal -ErrorAction SilentlyContinue
+        $again | Group-Object Code -NoElement | Format-Table Name, Count | Out-Host
+        $state = Get-WxSimulatorState -Simulator $sim
+        Write-Host ("The simulator still recorded {0} terminations: nothing was sent twice." -f @($state.terminates).Count) -ForegroundColor Cyan
     }
     finally {
         Disconnect-WxPayscore -ErrorAction Ignore

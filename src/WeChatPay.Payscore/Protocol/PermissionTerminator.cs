@@ -119,7 +119,7 @@ namespace WeChatPay.Payscore.Protocol
                         break;
                     }
 
-                    why = $"Attempt {result.Attempts}: {result.Message}";
+                    why = $"Attempt {result.Attempts}: {WhyOpen(outcome.Response)}";
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
@@ -133,6 +133,21 @@ namespace WeChatPay.Payscore.Protocol
             result.Elapsed = stopwatch.Elapsed;
             result.CompletedAt = DateTimeOffset.UtcNow;
             return result;
+        }
+
+        private static string WhyOpen(WechatpayResponse response)
+        {
+            switch (response.Failure)
+            {
+                case TransportFailure.Network:
+                    return "the connection broke after the request was sent";
+                case TransportFailure.Timeout:
+                    return "no complete answer came within -TimeoutSec";
+            }
+
+            return response.Verification.Status == VerificationStatus.SignatureProbe
+                ? $"WeChat Pay answered {response.StatusCode} with a signature probe instead of a verifiable answer"
+                : $"WeChat Pay answered {response.StatusCode}, but the answer is not verified ({response.Verification.Message})";
         }
 
         /// <summary>
