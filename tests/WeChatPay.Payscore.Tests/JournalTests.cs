@@ -151,6 +151,26 @@ public sealed class JournalTests : IDisposable
         Assert.False(File.Exists(path));
     }
 
+    [Fact]
+    public void The_ledger_sends_a_row_once_per_run_and_asks_first_where_an_earlier_run_may_have_sent_it()
+    {
+        string path = PathOf("ledger.jsonl");
+        using (RunJournal earlier = RunJournal.Open(path))
+        {
+            earlier.RecordSending(1, Request("oEnded"));
+            earlier.RecordResult(Result(1, "oEnded", true, ResultCodes.Ok));
+            earlier.RecordSending(2, Request("oInFlight"));
+        }
+
+        using var ledger = new RowLedger(RunJournal.Open(path));
+
+        Assert.Equal(RowDecision.Send, ledger.Decide(1, Request("oNew"), out _));
+        Assert.Equal(RowDecision.AlreadyDone, ledger.Decide(2, Request("oEnded"), out _));
+        Assert.Equal(RowDecision.AskFirst, ledger.Decide(3, Request("oInFlight"), out _));
+        Assert.Equal(RowDecision.Duplicate, ledger.Decide(4, Request("oNew"), out long first));
+        Assert.Equal(1, first);
+    }
+
     [Theory]
     [InlineData(true, ResultCodes.Ok, "Done")]
     [InlineData(true, ResultCodes.SettledByQuery, "Done")]

@@ -5,7 +5,6 @@ using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
 using System.Threading.Tasks;
-using System.Security.Cryptography;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 
@@ -21,10 +20,8 @@ namespace WeChatPay.Payscore.Commands
     {
         private const string ShouldProcessAction = "End the Pay Score authorization";
 
-        private readonly KeyTable _seen = new KeyTable(fullKeys: false);
-        private readonly SHA256 _sha = SHA256.Create();
         private PermissionTerminator? _terminator;
-        private RunJournal? _journal;
+        private RowLedger _ledger = new RowLedger(null);
         private string? _commandLineAppId;
         private string? _commandLineReason;
         private long _rowNumber;
@@ -83,7 +80,7 @@ namespace WeChatPay.Payscore.Commands
             WriteVerbose($"{Route} route.");
             if (!string.IsNullOrEmpty(JournalPath))
             {
-                OpenJournal(ResolvePath(JournalPath!));
+                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath!)));
             }
         }
 
@@ -93,20 +90,22 @@ namespace WeChatPay.Payscore.Commands
                 ? LanguagePrimitives.IsTrue(whatIf is SwitchParameter s ? s.IsPresent : whatIf)
                 : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
 
-        private void OpenJournal(string path)
+        private RunJournal OpenJournal(string path)
         {
+            RunJournal? journal = null;
             try
             {
-                _journal = RunJournal.Open(path, readOnly: IsPreview());
+                journal = RunJournal.Open(path, readOnly: IsPreview());
             }
             catch (PayscoreConfigurationException ex)
             {
                 ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, path));
             }
 
-            WriteVerbose(_journal!.PreviousRecords == 0
+            WriteVerbose(journal!.PreviousRecords == 0
                 ? $"Journal {path}: new."
-                : $"Journal {path}: resuming from {_journal.PreviousRecords:N0} records{(_journal.TornBytes > 0 ? $"; a torn last line of {_journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
+                : $"Journal {path}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
+            return journal;
         }
 
         internal override string ProgressActivity => "Ending Pay Score authorizations";
@@ -126,20 +125,19 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            RowKey key = _journal?.KeyOf(Route, request!.OpenId, request.ServiceId) ?? RowKey.Of(Route, request!.OpenId, request.ServiceId, _sha);
-            if (!_seen.TryAdd(key, (int)Math.Min(rowNumber, int.MaxValue), out int firstRow))
+            RowDecision decision = _ledger.Decide(rowNumber, request!, out long firstRow);
+            if (decision == RowDecision.Duplicate)
             {
-                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.Duplicate, success: false,
+                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
                     $"Not sent: the same openid, service_id and route as row {firstRow}, which is sent once for both; see row {firstRow}'s result."), null));
                 return;
             }
 
-            JournalEntry previous = _journal?.Previous(key) ?? JournalEntry.None;
-            if (previous == JournalEntry.Done)
+            if (decision == RowDecision.AlreadyDone)
             {
-                // Already on record as done: this row's final record is in the journal; it is not written again.
-                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
-                    $"Not sent: the journal {_journal!.Path} records this authorization as ended by an earlier run."), null, journaled: true));
+                // Its final record is in the journal already; it is not written again.
+                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
+                    $"Not sent: the journal {_ledger.Journal!.Path} records this authorization as ended by an earlier run."), null, journaled: true));
                 return;
             }
 
@@ -148,21 +146,21 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            // A row an earlier run may have sent is asked about before it is sent again.
-            bool askFirst = previous == JournalEntry.Sending || previous == JournalEntry.Unknown;
-            _journal?.RecordSending(rowNumber, request);
+            bool askFirst = decision == RowDecision.AskFirst;
+            _ledger.Journal?.RecordSending(rowNumber, request!);
             Diagnostics? diagnostics = _wantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
             Dispatch(async stopping =>
             {
-                TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);
+                TerminateResult result = await terminator.TerminateAsync(rowNumber, request!, askFirst, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, diagnostics);
             });
         }
 
         internal override void Record(IReadOnlyList<RowOutcome> batch)
         {
-            if (_journal == null)
+            RunJournal? journal = _ledger.Journal;
+            if (journal == null)
             {
                 return;
             }
@@ -171,18 +169,17 @@ namespace WeChatPay.Payscore.Commands
             {
                 if (!outcome.Journaled)
                 {
-                    _journal.RecordResult(outcome.Result);
+                    journal.RecordResult(outcome.Result);
                 }
             }
 
-            _journal.Commit();
+            journal.Commit();
         }
 
         public override void Dispose()
         {
             base.Dispose();
-            _journal?.Dispose();
-            _sha.Dispose();
+            _ledger.Dispose();
         }
 
         /// <summary>

@@ -44,7 +44,6 @@ namespace WeChatPay.Payscore.Execution
         private readonly FileStream? _file;
         private readonly FileStream? _lock;
         private readonly KeyTable _previous;
-        private readonly SHA256 _sha = SHA256.Create();
         private readonly MemoryStream _line = new MemoryStream(512);
         private bool _unflushed;
 
@@ -129,8 +128,6 @@ namespace WeChatPay.Payscore.Execution
 
         public JournalEntry Previous(RowKey key) => _previous.TryGet(key, out int state) ? (JournalEntry)state : JournalEntry.None;
 
-        public RowKey KeyOf(TerminateRoute route, string openId, string serviceId) => RowKey.Of(route, openId, serviceId, _sha);
-
         /// <summary>Before a row's first request: handed to the OS at once, which survives the process being killed.</summary>
         public void RecordSending(long rowNumber, TerminateRequest request)
         {
@@ -195,7 +192,6 @@ namespace WeChatPay.Payscore.Execution
             {
                 _file?.Dispose();
                 _lock?.Dispose();
-                _sha.Dispose();
             }
         }
 
