@@ -32,9 +32,9 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(0, 100000)]
         public double MaxRequestsPerSecond { get; set; } = 50;
 
-        /// <summary>Retries per row for 429, 500, 502, 503 and connection failures.</summary>
+        /// <summary>Retries per row for 429, 500, 502, 503 and failures to connect (a lost answer is asked about first).</summary>
         [Parameter]
-        [ValidateRange(0, 10)]
+        [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;
 
         /// <summary>Where to retry when the base URI cannot be reached; https://api2.mch.weixin.qq.com for WeChat Pay's default host.</summary>
