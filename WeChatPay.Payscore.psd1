@@ -10,7 +10,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.6.2'
     FormatsToProcess       = @('WeChatPay.Payscore.Format.ps1xml')
-    CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore')
+    CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Get-WxPayscorePermission', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -321,12 +321,34 @@ Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Conf
     }
 }
 
+Describe 'Get-WxPayscorePermission' {
+    BeforeEach {
+        Reset-WxSimulator -Simulator $Sim
+    }
+
+    It 'previews a batch and audits it afterwards, in an 80-column table' {
+        $rows = 'oPreview1', 'oPreview2', 'oPreview3' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001'; appid = $AppId } }
+
+        $before = $rows | Get-WxPayscorePermission @Cred | Group-Object AuthorizationState -AsHashTable -AsString
+        $rows[0] | Invoke-WxPayscoreTerminate -Reason 'r' -Confirm:$false @Cred | Out-Null
+        $after = $rows | Get-WxPayscorePermission @Cred
+        $lines = ($after | Sort-Object RowNumber | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+
+        $before['AVAILABLE'].Count | Should -Be 3
+        @($after | Sort-Object RowNumber).AuthorizationState | Should -Be @('UNAVAILABLE', 'AVAILABLE', 'AVAILABLE')
+        $lines[0] | Should -Match '^\s*Row\s+OpenId\s+ServiceId\s+State\s+Since'
+        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $lines[2] | Should -Match 'oPreview1\s+500001\s+UNAVAILABLE\s+\d{4}-\d\d-\d\d \d\d:\d\d'
+        @((Get-WxSimulatorState -Simulator $Sim).terminates).Count | Should -Be 1
+    }
+}
+
 Describe 'Module manifest' {
     It 'is valid, for both editions, and exports the cmdlets' {
         $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
-        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Connect-WxPayscore', 'Disconnect-WxPayscore', 'Get-WxPayscoreConnection', 'Invoke-WxPayscoreTerminate')
+        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Connect-WxPayscore', 'Disconnect-WxPayscore', 'Get-WxPayscoreConnection', 'Get-WxPayscorePermission', 'Invoke-WxPayscoreTerminate')
         (Get-Command Invoke-WxPayscoreTerminate).OutputType.Type | Should -Be ([WeChatPay.Payscore.TerminateResult])
     }
 }

@@ -39,6 +39,9 @@ internal sealed class HostedRun
     /// <summary>The results in row order (they are written in the order rows finish).</summary>
     public IReadOnlyList<TerminateResult> Results => Output.Select(o => (TerminateResult)o.BaseObject).OrderBy(r => r.RowNumber).ToList();
 
+    /// <summary>Get-WxPayscorePermission's results in row order.</summary>
+    public IReadOnlyList<PayscorePermission> Permissions => Output.Select(o => (PayscorePermission)o.BaseObject).OrderBy(r => r.RowNumber).ToList();
+
     public IReadOnlyList<string> Information { get; init; } = [];
 
     public IReadOnlyList<ProgressRecord> Progress { get; init; } = [];
@@ -103,6 +106,7 @@ internal sealed class HostedSession : IDisposable
     {
         var state = InitialSessionState.CreateDefault2();
         state.Commands.Add(new SessionStateCmdletEntry("Invoke-WxPayscoreTerminate", typeof(InvokeWxPayscoreTerminateCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscorePermission", typeof(GetWxPayscorePermissionCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Connect-WxPayscore", typeof(ConnectWxPayscoreCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscoreConnection", typeof(GetWxPayscoreConnectionCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Disconnect-WxPayscore", typeof(DisconnectWxPayscoreCommand), null));

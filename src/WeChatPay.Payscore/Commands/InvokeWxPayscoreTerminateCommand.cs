@@ -113,10 +113,10 @@ namespace WeChatPay.Payscore.Commands
         protected override void ProcessRecord()
         {
             long rowNumber = ++_rowNumber;
-            string? openId = RowValue("openid", OpenId);
-            string? serviceId = RowValue("service_id", ServiceId);
-            string? appId = RowValue("appid", _commandLineAppId ?? AppId);
-            string? reason = RowValue("reason", _commandLineReason ?? Reason);
+            string? openId = RowValue(InputObject, "openid", OpenId);
+            string? serviceId = RowValue(InputObject, "service_id", ServiceId);
+            string? appId = RowValue(InputObject, "appid", _commandLineAppId ?? AppId);
+            string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
 
             object input = InputObject ?? (object?)openId ?? string.Empty;
             if (!TerminateRequest.TryCreate(Route, openId, serviceId, appId, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
@@ -169,7 +169,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 if (!outcome.Journaled)
                 {
-                    journal.RecordResult(outcome.Result);
+                    journal.RecordResult((TerminateResult)outcome.Result);
                 }
             }
 
@@ -207,7 +207,7 @@ namespace WeChatPay.Payscore.Commands
         internal override void Emit(RowOutcome outcome)
         {
             Replay(outcome.Diagnostics);
-            TerminateResult result = outcome.Result;
+            var result = (TerminateResult)outcome.Result;
             WriteObject(result);
             if (!result.Success)
             {
@@ -266,67 +266,6 @@ namespace WeChatPay.Payscore.Commands
                 case "SIGN_ERROR": return "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified.";
                 default: return "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
             }
-        }
-
-        private void Replay(Diagnostics? diagnostics)
-        {
-            if (diagnostics == null)
-            {
-                return;
-            }
-
-            foreach (string line in diagnostics.Debug)
-            {
-                WriteDebug(line);
-            }
-
-            foreach (string line in diagnostics.Verbose)
-            {
-                WriteVerbose(line);
-            }
-        }
-
-        /// <summary>The row's own value for a field when it has one, else the parameter's.</summary>
-        private string? RowValue(string name, string? fallback)
-        {
-            object? value = null;
-            object? row = InputObject?.BaseObject;
-            if (row is IDictionary dictionary)
-            {
-                foreach (DictionaryEntry entry in dictionary)
-                {
-                    if (string.Equals(entry.Key?.ToString(), name, StringComparison.OrdinalIgnoreCase))
-                    {
-                        value = entry.Value;
-                        break;
-                    }
-                }
-            }
-            else if (InputObject != null && !(row is string))
-            {
-                value = InputObject.Properties[name]?.Value;
-            }
-
-            if (value is PSObject wrapped)
-            {
-                value = wrapped.BaseObject;
-            }
-
-            string? text = value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
-            return string.IsNullOrEmpty(text) ? fallback : text;
-        }
-
-        private bool IsStreamWanted(string stream)
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(stream, out object? flag))
-            {
-                return flag is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(flag);
-            }
-
-            object? preference = GetVariableValue(stream + "Preference");
-            return preference is ActionPreference action
-                ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
-                : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
     }
 }

@@ -1,5 +1,7 @@
 using System;
+using System.Collections;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -153,7 +155,7 @@ namespace WeChatPay.Payscore.Commands
             foreach (RowOutcome outcome in batch)
             {
                 Emit(outcome);
-                _progress?.Count(outcome.Result.Success);
+                _progress?.Count(outcome.Success);
             }
 
             if (_progress != null && _progress.IsDue())
@@ -177,6 +179,67 @@ namespace WeChatPay.Payscore.Commands
                 // StopProcessing: rows already written keep their results; the pipeline is ending.
                 throw new PipelineStoppedException();
             }
+        }
+
+        internal void Replay(Diagnostics? diagnostics)
+        {
+            if (diagnostics == null)
+            {
+                return;
+            }
+
+            foreach (string line in diagnostics.Debug)
+            {
+                WriteDebug(line);
+            }
+
+            foreach (string line in diagnostics.Verbose)
+            {
+                WriteVerbose(line);
+            }
+        }
+
+        /// <summary>The row's own value for a field when it has one, else the parameter's.</summary>
+        internal static string? RowValue(PSObject? input, string name, string? fallback)
+        {
+            object? value = null;
+            object? row = input?.BaseObject;
+            if (row is IDictionary dictionary)
+            {
+                foreach (DictionaryEntry entry in dictionary)
+                {
+                    if (string.Equals(entry.Key?.ToString(), name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        value = entry.Value;
+                        break;
+                    }
+                }
+            }
+            else if (input != null && !(row is string))
+            {
+                value = input.Properties[name]?.Value;
+            }
+
+            if (value is PSObject wrapped)
+            {
+                value = wrapped.BaseObject;
+            }
+
+            string? text = value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+            return string.IsNullOrEmpty(text) ? fallback : text;
+        }
+
+        internal bool IsStreamWanted(string stream)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(stream, out object? flag))
+            {
+                return flag is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(flag);
+            }
+
+            object? preference = GetVariableValue(stream + "Preference");
+            return preference is ActionPreference action
+                ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
+                : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
     }
 }

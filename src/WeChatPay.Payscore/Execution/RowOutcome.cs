@@ -6,21 +6,30 @@ namespace WeChatPay.Payscore.Execution
     internal sealed class RowOutcome
     {
         public RowOutcome(object input, TerminateResult result, Diagnostics? diagnostics, bool journaled = false)
+            : this(input, result, result.Success, diagnostics, journaled)
+        {
+        }
+
+        public RowOutcome(object input, object result, bool success, Diagnostics? diagnostics, bool journaled = false)
         {
             Input = input;
             Result = result;
+            Success = success;
             Diagnostics = diagnostics;
             Journaled = journaled;
         }
 
-        /// <summary>The row's final record is in the journal already (an earlier run wrote it).</summary>
-        public bool Journaled { get; }
-
         /// <summary>The input row, the target of the row's error record.</summary>
         public object Input { get; }
 
-        public TerminateResult Result { get; }
+        /// <summary>The row's result object: a <see cref="TerminateResult"/> or a <see cref="PayscorePermission"/>.</summary>
+        public object Result { get; }
+
+        public bool Success { get; }
 
         public Diagnostics? Diagnostics { get; }
+
+        /// <summary>The row's final record is in the journal already (an earlier run wrote it).</summary>
+        public bool Journaled { get; }
     }
 }

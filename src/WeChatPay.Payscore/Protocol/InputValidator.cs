@@ -15,13 +15,23 @@ namespace WeChatPay.Payscore.Protocol
         public const int MaxReasonLength = 50;
 
         /// <summary>Returns every problem of the row, each naming its field; an empty list when the row is valid.</summary>
+        /// <summary>The fields of a permission query: an openid, a service_id and an appid (no reason).</summary>
+        public static IReadOnlyList<string> ValidateQuery(string? openId, string? serviceId, string? appId) =>
+            CheckIdentifiers(openId, serviceId, appId);
+
         public static IReadOnlyList<string> ValidateTerminate(string? openId, string? serviceId, string? appId, string? reason)
+        {
+            List<string> problems = CheckIdentifiers(openId, serviceId, appId);
+            CheckReason(problems, reason);
+            return problems;
+        }
+
+        private static List<string> CheckIdentifiers(string? openId, string? serviceId, string? appId)
         {
             var problems = new List<string>(0);
             CheckIdentifier(problems, "openid", openId, MaxOpenIdLength, allowUnderscoreAndDash: true);
             CheckIdentifier(problems, "service_id", serviceId, MaxServiceIdLength, allowUnderscoreAndDash: false);
             CheckIdentifier(problems, "appid", appId, MaxAppIdLength, allowUnderscoreAndDash: false);
-            CheckReason(problems, reason);
             return problems;
         }
 

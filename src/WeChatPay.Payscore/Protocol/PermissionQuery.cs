@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
@@ -30,6 +31,13 @@ namespace WeChatPay.Payscore.Protocol
             Attempts = attempts;
             Description = description;
         }
+
+        /// <summary>The answer the outcome was read from (its status, body and verification).</summary>
+        public WechatpayResponse? Response { get; internal set; }
+
+        public DateTimeOffset? AuthorizationTime { get; internal set; }
+
+        public DateTimeOffset? CancelAuthorizationTime { get; internal set; }
 
         public AuthorizationState State { get; }
 
@@ -83,29 +91,37 @@ namespace WeChatPay.Payscore.Protocol
                 return Unknown(outcome, $"the query was refused with HTTP {response.StatusCode}{(error != null ? $" {error.Code}: {error.Message}" : string.Empty)}");
             }
 
-            string? state = ReadState(response.Body);
+            string? state = ReadString(response.Body, "authorization_state");
+            QueryOutcome answer;
             switch (state)
             {
                 case "AVAILABLE":
-                    return new QueryOutcome(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
+                    answer = new QueryOutcome(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
+                    break;
                 case "UNAVAILABLE":
                 case "UNBINDUSER":
-                    return new QueryOutcome(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
+                    answer = new QueryOutcome(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
+                    break;
                 default:
                     return Unknown(outcome, $"the query's answer has no known authorization_state ('{InputValidator.Printable(state ?? "(none)")}')");
             }
+
+            answer.Response = response;
+            answer.AuthorizationTime = ReadTime(response.Body, "authorization_time");
+            answer.CancelAuthorizationTime = ReadTime(response.Body, "cancel_authorization_time");
+            return answer;
         }
 
-        internal static string? ReadState(byte[] body)
+        internal static string? ReadString(byte[] body, string name)
         {
             try
             {
                 using (JsonDocument document = JsonDocument.Parse(body))
                 {
                     return document.RootElement.ValueKind == JsonValueKind.Object
-                        && document.RootElement.TryGetProperty("authorization_state", out JsonElement state)
-                        && state.ValueKind == JsonValueKind.String
-                        ? state.GetString()
+                        && document.RootElement.TryGetProperty(name, out JsonElement value)
+                        && value.ValueKind == JsonValueKind.String
+                        ? value.GetString()
                         : null;
                 }
             }
@@ -115,7 +131,13 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
+        /// <summary>WeChat Pay writes times as RFC 3339 with the China offset, e.g. 2015-05-20T13:29:35+08:00.</summary>
+        private static DateTimeOffset? ReadTime(byte[] body, string name) =>
+            DateTimeOffset.TryParse(ReadString(body, name), CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset time)
+                ? time
+                : (DateTimeOffset?)null;
+
         private static QueryOutcome Unknown(SendOutcome outcome, string description) =>
-            new QueryOutcome(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description);
+            new QueryOutcome(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description) { Response = outcome.Response };
     }
 }
