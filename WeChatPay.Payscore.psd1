@@ -8,7 +8,7 @@
     Copyright              = '(c) WeChatPay.Payscore contributors. All rights reserved.'
     Description            = 'Ends WeChat Pay Pay Score (微信支付分) authorizations in bulk: one signed WeChat Pay APIv3 request per CSV row, every answer verified, one result object per row.'
     PowerShellVersion      = '5.1'
-    DotNetFrameworkVersion = '4.6.2'
+    DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('WeChatPay.Payscore.Format.ps1xml')
     CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Get-WxPayscorePermission', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore')
     FunctionsToExport      = @()
@@ -17,8 +17,7 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('WeChatPay', 'WeChat', 'Payscore', 'APIv3', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ProjectUri   = 'https://github.com/wechatpay-payscore/WeChatPay.Payscore'
-            ReleaseNotes = 'Invoke-WxPayscoreTerminate: signed, verified Pay Score terminations from a CSV pipeline.'
+            ReleaseNotes = '0.1.0: Invoke-WxPayscoreTerminate (bulk, journaled, resumable), Get-WxPayscorePermission, Connect-/Get-/Disconnect-WxPayscore. See CHANGELOG.md.'
         }
     }
 }

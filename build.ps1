@@ -12,6 +12,8 @@
            results, and runs it again to show that nothing is sent twice.
     bench  builds, then runs bench/Invoke-Benchmark.ps1 (-Long adds the 1,000,000-row run) and writes
            its table into bench/README.md.
+    package builds, then makes out/packages/WeChatPay.Payscore.<version>.nupkg with Publish-PSResource,
+           installable with Install-PSResource or Save-PSResource from that folder.
     clean  removes out/.
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 demo
@@ -21,7 +23,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'bench', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'bench', 'package', 'clean')]
     [string] $Task = 'build',
 
     # bench: add the 1,000,000-row run.
@@ -59,9 +61,29 @@ function Build-Module {
         Copy-Item -Destination $ModuleDir
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
     Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
+    Copy-Item (Join-Path $Root 'CHANGELOG.md') $ModuleDir
 
     Invoke-Dotnet build (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator') -c $Configuration -o $SimulatorDir --nologo -v quiet
     Write-Host "Built $ModuleName $Version -> $ModuleDir"
+}
+
+function New-ModulePackage {
+    $packages = Join-Path $OutDir 'packages'
+    Remove-Item $packages -Recurse -Force -ErrorAction Ignore
+    New-Item -ItemType Directory -Path $packages | Out-Null
+    # A repository registered for this call only: Publish-PSResource writes the .nupkg into its folder.
+    $repository = "WeChatPay.Payscore.Build.$([guid]::NewGuid().ToString('n'))"
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try {
+        Publish-PSResource -Path $ModuleDir -Repository $repository
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    $package = Get-ChildItem $packages -Filter '*.nupkg' | Select-Object -First 1
+    if (-not $package) { throw "Publish-PSResource made no package in $packages." }
+    Write-Host "Packaged $($package.FullName)"
+    $package.FullName
 }
 
 function Invoke-XunitTests {
@@ -79,7 +101,7 @@ function Invoke-XunitTests {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
 }
 
-function Invoke-PesterTests {
+function Invoke-PesterTests([string] $PackagePath) {
     Invoke-Dotnet restore (Join-Path $Root 'tests/Pester/Pester.Restore.csproj') --nologo -v quiet
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'
@@ -90,7 +112,7 @@ function Invoke-PesterTests {
     # A child pwsh, so that the tests import the built module into a clean session.
     $runner = Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1'
     & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleDir `
-        -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll') -ResultFile $resultFile | Out-Host
+        -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll') -PackagePath $PackagePath -ResultFile $resultFile | Out-Host
     if (-not (Test-Path $resultFile)) {
         Write-Host 'Pester produced no results.' -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
@@ -148,11 +170,13 @@ switch ($Task) {
     'clean' { Remove-Item $OutDir -Recurse -Force -ErrorAction Ignore }
     'build' { Build-Module }
     'demo' { Build-Module; Invoke-Demo }
+    'package' { Build-Module; New-ModulePackage | Out-Null }
     'bench' { Build-Module; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long }
     'test' {
         Build-Module
+        $package = New-ModulePackage
         $xunit = Invoke-XunitTests
-        $pester = Invoke-PesterTests
+        $pester = Invoke-PesterTests -PackagePath $package
         Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed)
         $passed = $xunit.Passed + $pester.Passed
         $failed = $xunit.Failed + $pester.Failed

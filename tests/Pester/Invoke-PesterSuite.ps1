@@ -7,6 +7,7 @@ param(
     [Parameter(Mandatory)] [string] $PesterPath,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SimulatorPath,
+    [Parameter(Mandatory)] [string] $PackagePath,
     [Parameter(Mandatory)] [string] $ResultFile
 )
 $ErrorActionPreference = 'Stop'
@@ -15,6 +16,7 @@ Import-Module $PesterPath -Force
 # The test files read these; the module is imported from the build output, never from src/.
 $env:WXPAYSCORE_TEST_MODULE = Join-Path $ModulePath 'WeChatPay.Payscore.psd1'
 $env:WXPAYSCORE_TEST_SIMULATOR = $SimulatorPath
+$env:WXPAYSCORE_TEST_PACKAGE = $PackagePath
 
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot

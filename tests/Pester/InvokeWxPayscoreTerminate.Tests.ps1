@@ -343,6 +343,44 @@ Describe 'Get-WxPayscorePermission' {
     }
 }
 
+Describe 'Package' {
+    It 'installs from a local folder repository with PSResourceGet and runs from the installed copy' {
+        $repository = "WeChatPay.Payscore.Test.$([guid]::NewGuid().ToString('n'))"
+        $target = Join-Path $Work 'installed-modules'
+        New-Item -ItemType Directory -Path $target -Force | Out-Null
+        Register-PSResourceRepository -Name $repository -Uri (Split-Path $env:WXPAYSCORE_TEST_PACKAGE) -Trusted
+        try {
+            $found = Find-PSResource -Name WeChatPay.Payscore -Repository $repository
+            Save-PSResource -Name WeChatPay.Payscore -Repository $repository -Path $target -TrustRepository
+        }
+        finally {
+            Unregister-PSResourceRepository -Name $repository
+        }
+        $manifestPath = Join-Path $target "WeChatPay.Payscore/$($found.Version)/WeChatPay.Payscore.psd1"
+        $manifest = Test-ModuleManifest $manifestPath
+        $file = Join-Path $Work 'installed-run.ps1'
+        # A child pwsh with the temporary folder first on PSModulePath: the module is found by name there.
+        Set-Content -Path $file -Encoding utf8 -Value @"
+`$env:PSModulePath = '$target' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Import-Module WeChatPay.Payscore
+"MODULE:`$((Get-Module WeChatPay.Payscore).ModuleBase)"
+`$r = [pscustomobject]@{ openid = 'oInstalled'; service_id = '500001' } | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false ``
+    -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' -PrivateKeyPath '$($Cred.PrivateKeyPath)' ``
+    -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'
+"RESULT:`$(`$r.Success):`$(`$r.Code)"
+"@
+
+        $run = Invoke-Runbook -File $file
+
+        $found.Version.ToString() | Should -Be (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).ModuleVersion
+        $manifest.Tags | Should -Contain 'PSEdition_Desktop'
+        $manifest.Tags | Should -Contain 'PSEdition_Core'
+        $manifest.ReleaseNotes | Should -Not -BeNullOrEmpty
+        $run.Output | Should -Match ([regex]::Escape("MODULE:$(Split-Path $manifestPath)"))
+        $run.Output | Should -Match 'RESULT:True:OK'
+    }
+}
+
 Describe 'Module manifest' {
     It 'is valid, for both editions, and exports the cmdlets' {
         $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
