@@ -14,51 +14,21 @@ namespace WeChatPay.Payscore.Commands
     public sealed class GetWxPayscorePermissionCommand : WxPayscoreBulkCommandBase
     {
         private PermissionLookup? _lookup;
-        private string? _commandLineAppId;
-        private long _rowNumber;
-        private bool _wantDiagnostics;
-
-        #region Parameters
-
-        /// <summary>The input row (a CSV line from Import-Csv, any object with openid/service_id/appid properties, or a hashtable).</summary>
-        [Parameter(ValueFromPipeline = true)]
-        public PSObject? InputObject { get; set; }
-
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [AllowNull]
-        [AllowEmptyString]
-        public string? OpenId { get; set; }
-
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        [Alias("service_id")]
-        [AllowNull]
-        [AllowEmptyString]
-        public string? ServiceId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [AllowNull]
-        [AllowEmptyString]
-        public string? AppId { get; set; }
-
-        #endregion
 
         internal override string ProgressActivity => "Querying Pay Score authorizations";
 
         protected override void BeginProcessing()
         {
-            // Only command-line values are bound at this point; pipeline values come per row.
-            _commandLineAppId = AppId;
-            _wantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             BeginRun();
             _lookup = new PermissionLookup(Sender!);
         }
 
         protected override void ProcessRecord()
         {
-            long rowNumber = ++_rowNumber;
+            long rowNumber = NextRowNumber();
             string? openId = RowValue(InputObject, "openid", OpenId);
             string? serviceId = RowValue(InputObject, "service_id", ServiceId);
-            string? appId = RowValue(InputObject, "appid", _commandLineAppId ?? AppId);
+            string? appId = RowValue(InputObject, "appid", CommandLineAppId ?? AppId);
             object input = InputObject ?? (object?)openId ?? string.Empty;
 
             IReadOnlyList<string> problems = InputValidator.ValidateQuery(openId, serviceId, appId);
@@ -69,7 +39,7 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            Diagnostics? diagnostics = _wantDiagnostics ? new Diagnostics() : null;
+            Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionLookup lookup = _lookup!;
             Dispatch(async stopping =>
             {

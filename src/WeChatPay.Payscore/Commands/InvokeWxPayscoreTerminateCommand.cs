@@ -22,33 +22,10 @@ namespace WeChatPay.Payscore.Commands
 
         private PermissionTerminator? _terminator;
         private RowLedger _ledger = new RowLedger(null);
-        private string? _commandLineAppId;
         private string? _commandLineReason;
-        private long _rowNumber;
-        private bool _wantDiagnostics;
         private bool _errorsStopTheRun;
 
         #region Parameters
-
-        /// <summary>The input row (a CSV line from Import-Csv, any object with openid/service_id/appid/reason properties, or a hashtable).</summary>
-        [Parameter(ValueFromPipeline = true)]
-        public PSObject? InputObject { get; set; }
-
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
-        [AllowNull]
-        [AllowEmptyString]
-        public string? OpenId { get; set; }
-
-        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
-        [Alias("service_id")]
-        [AllowNull]
-        [AllowEmptyString]
-        public string? ServiceId { get; set; }
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [AllowNull]
-        [AllowEmptyString]
-        public string? AppId { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
@@ -70,10 +47,7 @@ namespace WeChatPay.Payscore.Commands
         protected override void BeginProcessing()
         {
             // Only command-line values are bound at this point; pipeline values come per row.
-            _commandLineAppId = AppId;
             _commandLineReason = Reason;
-            _wantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
-
             _errorsStopTheRun = ErrorsStopTheRun();
             BeginRun();
             _terminator = new PermissionTerminator(Sender!, MaxRetries);
@@ -112,10 +86,10 @@ namespace WeChatPay.Payscore.Commands
 
         protected override void ProcessRecord()
         {
-            long rowNumber = ++_rowNumber;
+            long rowNumber = NextRowNumber();
             string? openId = RowValue(InputObject, "openid", OpenId);
             string? serviceId = RowValue(InputObject, "service_id", ServiceId);
-            string? appId = RowValue(InputObject, "appid", _commandLineAppId ?? AppId);
+            string? appId = RowValue(InputObject, "appid", CommandLineAppId ?? AppId);
             string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
 
             object input = InputObject ?? (object?)openId ?? string.Empty;
@@ -148,7 +122,7 @@ namespace WeChatPay.Payscore.Commands
 
             bool askFirst = decision == RowDecision.AskFirst;
             _ledger.Journal?.RecordSending(rowNumber, request!);
-            Diagnostics? diagnostics = _wantDiagnostics ? new Diagnostics() : null;
+            Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
             Dispatch(async stopping =>
             {

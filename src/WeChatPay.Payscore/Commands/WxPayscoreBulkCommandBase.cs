@@ -19,10 +19,32 @@ namespace WeChatPay.Payscore.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private BoundedDispatcher<RowOutcome>? _dispatcher;
+        private long _rowNumber;
         private ProgressTracker? _progress;
         private WechatpayClient? _client;
 
         #region Parameters
+
+        /// <summary>The input row: a CSV line from Import-Csv, any object with openid, service_id and appid properties, or a hashtable; its own values win over the parameters.</summary>
+        [Parameter(ValueFromPipeline = true)]
+        public PSObject? InputObject { get; set; }
+
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? OpenId { get; set; }
+
+        [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
+        [Alias("service_id")]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? ServiceId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? AppId { get; set; }
+
 
         /// <summary>Requests in flight at once; 1 sends the rows strictly one after another, in input order.</summary>
         [Parameter]
@@ -52,11 +74,20 @@ namespace WeChatPay.Payscore.Commands
 
         internal ResolvedCredentials? Credentials { get; private set; }
 
+        /// <summary>-AppId as given on the command line, the fallback for rows without an appid of their own.</summary>
+        internal string? CommandLineAppId { get; private set; }
+
+        /// <summary>Whether anyone listens on the verbose or debug stream: diagnostics are collected only then.</summary>
+        internal bool WantDiagnostics { get; private set; }
+
         internal ResilientSender? Sender { get; private set; }
 
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
         internal void BeginRun()
         {
+            // Only command-line values are bound at this point; pipeline values come per row.
+            CommandLineAppId = AppId;
+            WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             ClientSettings settings = LayeredSettings(useConnection: true);
             if (BackupBaseUri != null)
             {
@@ -77,6 +108,9 @@ namespace WeChatPay.Payscore.Commands
                 + $"{Credentials.BaseUri}{(Credentials.BackupBaseUri != null ? " (backup " + Credentials.BackupBaseUri + ")" : string.Empty)}; "
                 + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
         }
+
+        /// <summary>The next input row's 1-based number.</summary>
+        internal long NextRowNumber() => ++_rowNumber;
 
         /// <summary>
         /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
