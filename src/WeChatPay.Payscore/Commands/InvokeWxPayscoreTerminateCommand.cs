@@ -27,11 +27,13 @@ namespace WeChatPay.Payscore.Commands
 
         #region Parameters
 
+        /// <summary>Why the authorization is ended, 1 to 50 characters; from the row's reason column, else this value.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
         public string? Reason { get; set; }
 
+        /// <summary>UserPermission (default): /v3/payscore/users/{openid}/permissions/{service_id}/terminate; OpenIdPermission: /v3/payscore/permissions/openid/{openid}/terminate.</summary>
         [Parameter]
         public TerminateRoute Route { get; set; } = TerminateRoute.UserPermission;
 

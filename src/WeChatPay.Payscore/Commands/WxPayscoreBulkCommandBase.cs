@@ -29,17 +29,20 @@ namespace WeChatPay.Payscore.Commands
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
+        /// <summary>The user's openid under the appid; from the row's openid column.</summary>
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
         public string? OpenId { get; set; }
 
+        /// <summary>The Pay Score service id; from the row's service_id column.</summary>
         [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
         [Alias("service_id")]
         [AllowNull]
         [AllowEmptyString]
         public string? ServiceId { get; set; }
 
+        /// <summary>The appid the user authorized; from the row's appid column, else this value.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]

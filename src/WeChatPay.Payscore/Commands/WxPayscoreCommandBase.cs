@@ -49,15 +49,19 @@ namespace WeChatPay.Payscore.Commands
         [Parameter]
         public string? MerchantCertificatePath { get; set; }
 
+        /// <summary>The id of the WeChat Pay public key (PUB_KEY_ID_...), shown next to it on the merchant platform.</summary>
         [Parameter]
         public string? WechatpayPublicKeyId { get; set; }
 
+        /// <summary>The WeChat Pay public key file (pub_key.pem) answers are verified with.</summary>
         [Parameter]
         public string? WechatpayPublicKeyPath { get; set; }
 
+        /// <summary>WeChat Pay platform certificate files (wechatpay_*.pem); with the public key as well during a migration.</summary>
         [Parameter]
         public string[]? PlatformCertificatePath { get; set; }
 
+        /// <summary>https://api.mch.weixin.qq.com when omitted; scheme, host and port only, plain http to a loopback address only.</summary>
         [Parameter]
         public Uri? BaseUri { get; set; }
 
@@ -65,6 +69,7 @@ namespace WeChatPay.Payscore.Commands
         [Parameter]
         public Uri? Proxy { get; set; }
 
+        /// <summary>The credential -Proxy (or the system proxy) asks for.</summary>
         [Parameter]
         [Credential]
         public PSCredential? ProxyCredential { get; set; }
