@@ -62,6 +62,7 @@ function Build-Module {
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
     Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
     Copy-Item (Join-Path $Root 'CHANGELOG.md') $ModuleDir
+    Copy-Item (Join-Path $Root "src/$ModuleName/en-US") $ModuleDir -Recurse
 
     Invoke-Dotnet build (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator') -c $Configuration -o $SimulatorDir --nologo -v quiet
     Write-Host "Built $ModuleName $Version -> $ModuleDir"

@@ -381,6 +381,23 @@ Import-Module WeChatPay.Payscore
     }
 }
 
+Describe 'Help' {
+    It 'has an about topic that explains credentials, result codes, journals and rate limits' {
+        $file = Join-Path $Work 'about-help.ps1'
+        # Get-Help finds about topics in the module folders on PSModulePath.
+        Set-Content -Path $file -Encoding utf8 -Value @"
+`$env:PSModulePath = '$(Split-Path (Split-Path (Split-Path $env:WXPAYSCORE_TEST_MODULE)))' + [IO.Path]::PathSeparator + `$env:PSModulePath
+Get-Help about_WeChatPay_Payscore | Out-String -Width 200
+"@
+
+        $run = Invoke-Runbook -File $file
+
+        foreach ($words in 'CREDENTIALS', 'WXPAY_PRIVATE_KEY', 'SETTLED_BY_QUERY', 'JOURNALS', 'RATE LIMITS') {
+            $run.Output | Should -Match ([regex]::Escape($words))
+        }
+    }
+}
+
 Describe 'Module manifest' {
     It 'is valid, for both editions, and exports the cmdlets' {
         $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
