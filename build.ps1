@@ -62,7 +62,13 @@ function Build-Module {
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
     Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
     Copy-Item (Join-Path $Root 'CHANGELOG.md') $ModuleDir
-    Copy-Item (Join-Path $Root "src/$ModuleName/en-US") $ModuleDir -Recurse
+    $help = New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'en-US') -Force
+    Copy-Item (Join-Path $Root "src/$ModuleName/en-US/*.help.txt") $help
+    # The MAML help comes from the doc comments, the cmdlets' own parameter metadata and the examples file.
+    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/New-ModuleHelp.ps1') `
+        -ManifestPath (Join-Path $ModuleDir "$ModuleName.psd1") -DocumentationPath (Join-Path $publishDir "$ModuleName.xml") `
+        -ExamplesPath (Join-Path $Root "src/$ModuleName/en-US/$ModuleName.Examples.psd1") -OutputPath (Join-Path $help "$ModuleName.dll-Help.xml")
+    if ($LASTEXITCODE -ne 0) { throw 'The help could not be written.' }
 
     Invoke-Dotnet build (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator') -c $Configuration -o $SimulatorDir --nologo -v quiet
     Write-Host "Built $ModuleName $Version -> $ModuleDir"

@@ -382,6 +382,30 @@ Import-Module WeChatPay.Payscore
 }
 
 Describe 'Help' {
+    It 'gives <_> a synopsis, a description, every parameter''s meaning, its output and three examples that parse' -ForEach @(
+        (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).CmdletsToExport
+    ) {
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        $help = Get-Help $_ -Full
+        $command = Get-Command $_
+
+        $help.Synopsis | Should -Not -BeNullOrEmpty
+        $help.Synopsis | Should -Not -Match "^\s*$([regex]::Escape($_))"
+        ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common -or $_ -in 'WhatIf', 'Confirm' }) {
+            $parameter = $help.parameters.parameter | Where-Object name -eq $name
+            ($parameter.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$name needs help text"
+        }
+        @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
+        @($help.examples.example).Count | Should -BeGreaterOrEqual 3
+        foreach ($example in $help.examples.example) {
+            $errors = $null
+            [System.Management.Automation.Language.Parser]::ParseInput($example.code, [ref] $null, [ref] $errors) | Out-Null
+            $errors | Should -BeNullOrEmpty -Because $example.code
+            ($example.remarks.Text -join ' ') | Should -Not -BeNullOrEmpty
+        }
+    }
+
     It 'has an about topic that explains credentials, result codes, journals and rate limits' {
         $file = Join-Path $Work 'about-help.ps1'
         # Get-Help finds about topics in the module folders on PSModulePath.

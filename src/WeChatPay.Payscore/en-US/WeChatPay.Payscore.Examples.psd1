@@ -1,0 +1,74 @@
+# The examples of each cmdlet's help (Get-Help <cmdlet> -Examples). tools/New-ModuleHelp.ps1 writes them into the
+# MAML help file; the tests check that each one parses.
+@{
+    'Invoke-WxPayscoreTerminate' = @(
+        @{
+            Code    = "Import-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath run.jsonl | Export-Csv results.csv -NoTypeInformation"
+            Remarks = 'Ends the authorization of every row of users.csv (columns openid, service_id, optionally appid and reason) with the session connection, keeps a journal, and writes one result per row to results.csv. Run it again with the same journal after a crash: nothing is sent twice.'
+        }
+        @{
+            Code    = "Import-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -WhatIf"
+            Remarks = 'Previews the run: every row is validated and shown, nothing is sent. Rows with bad input still get an INVALID_INPUT result.'
+        }
+        @{
+            Code    = "`$env:WXPAY_PRIVATE_KEY = Get-AutomationVariable -Name 'wxpay-private-key'`nImport-Csv `$UsersCsv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -ErrorAction Continue -JournalPath `$JournalPath | Export-Csv `$ResultsCsv -NoTypeInformation"
+            Remarks = 'A runbook: the credentials come from WXPAY_* environment variables (WXPAY_MCHID, WXPAY_MERCHANT_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_PUBLIC_KEY_ID, WXPAY_PUBLIC_KEY), -Confirm:$false because nobody can answer a prompt.'
+        }
+    )
+    'Get-WxPayscorePermission' = @(
+        @{
+            Code    = 'Import-Csv users.csv | Get-WxPayscorePermission -AppId wxd678efh567hg6787 | Group-Object AuthorizationState'
+            Remarks = 'Previews a batch: how many authorizations stand (AVAILABLE), are ended (UNAVAILABLE) or were unbound by the user (UNBINDUSER).'
+        }
+        @{
+            Code    = "Import-Csv users.csv | Get-WxPayscorePermission -AppId wxd678efh567hg6787 | Where-Object AuthorizationState -eq 'AVAILABLE' | Export-Csv still-authorized.csv -NoTypeInformation"
+            Remarks = 'Audits a batch after Invoke-WxPayscoreTerminate: the rows whose authorization still stands.'
+        }
+        @{
+            Code    = 'Get-WxPayscorePermission -OpenId oUpF8uMuAJO_M2pxb1Q9zNjWeS6o -ServiceId 500001 -AppId wxd678efh567hg6787 | Format-List'
+            Remarks = 'Asks about one user, with the state and its times.'
+        }
+    )
+    'Connect-WxPayscore' = @(
+        @{
+            Code    = 'Connect-WxPayscore -MerchantId 1900009191 -CertificatePath ./apiclient_cert.p12 -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem'
+            Remarks = 'Connects with the PKCS#12 file WeChat Pay issued (its password is the merchant id, its certificate gives the serial number).'
+        }
+        @{
+            Code    = 'Connect-WxPayscore -MerchantId 1900009191 -PrivateKey (Get-Secret wxpay-key) -MerchantCertificatePath ./apiclient_cert.pem -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem -PassThru'
+            Remarks = 'Connects with the key from a SecretManagement vault: it never touches the disk. The certificate gives the serial number and is checked against the key.'
+        }
+        @{
+            Code    = 'Connect-WxPayscore -Proxy http://proxy.corp.example:8080 -ProxyCredential (Get-Credential)'
+            Remarks = 'Connects with the WXPAY_* environment variables for everything not given, through a proxy that asks for credentials.'
+        }
+    )
+    'Get-WxPayscoreConnection' = @(
+        @{
+            Code    = 'Get-WxPayscoreConnection'
+            Remarks = 'Shows the merchant id, serial number, where the key is, the WeChat Pay key ids and the base URI of the session connection. Never key material.'
+        }
+        @{
+            Code    = "(Get-WxPayscoreConnection).CertificateNotAfter -lt (Get-Date).AddDays(30)"
+            Remarks = 'True when the merchant certificate expires within 30 days.'
+        }
+        @{
+            Code    = 'if (-not (Get-WxPayscoreConnection)) { Connect-WxPayscore }'
+            Remarks = 'Connects from the environment variables unless the session already has a connection.'
+        }
+    )
+    'Disconnect-WxPayscore' = @(
+        @{
+            Code    = 'Disconnect-WxPayscore'
+            Remarks = 'Forgets the session connection; later commands need credential parameters or WXPAY_* variables again.'
+        }
+        @{
+            Code    = "try { Import-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false } finally { Disconnect-WxPayscore }"
+            Remarks = 'A script that connects for one run and leaves nothing behind.'
+        }
+        @{
+            Code    = 'Disconnect-WxPayscore -Verbose'
+            Remarks = 'Says whether there was a connection to forget.'
+        }
+    )
+}
