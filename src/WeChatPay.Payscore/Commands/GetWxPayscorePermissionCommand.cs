@@ -55,7 +55,7 @@ namespace WeChatPay.Payscore.Commands
             WriteObject(result);
             if (!result.Success)
             {
-                (string errorId, ErrorCategory category) = InvokeWxPayscoreTerminateCommand.ClassifyFailure(result.Code);
+                (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
                 WriteError(new ErrorRecord(new PermissionRowException(result), errorId, category, outcome.Input));
             }
         }

@@ -68,17 +68,17 @@ namespace WeChatPay.Payscore.Commands
 
         private RunJournal OpenJournal(string path)
         {
-            RunJournal? journal = null;
+            RunJournal journal;
             try
             {
                 journal = RunJournal.Open(path, readOnly: IsPreview());
             }
             catch (PayscoreConfigurationException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, path));
+                throw Stop(ex, path);
             }
 
-            WriteVerbose(journal!.PreviousRecords == 0
+            WriteVerbose(journal.PreviousRecords == 0
                 ? $"Journal {path}: new."
                 : $"Journal {path}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
             return journal;
@@ -199,32 +199,6 @@ namespace WeChatPay.Payscore.Commands
                 }
 
                 WriteError(record);
-            }
-        }
-
-        internal static (string ErrorId, ErrorCategory Category) ClassifyFailure(string code)
-        {
-            switch (code)
-            {
-                case ResultCodes.InvalidInput: return (ErrorIds.InvalidInput, ErrorCategory.InvalidData);
-                case ResultCodes.ResponseUnverified: return (ErrorIds.ResponseUnverified, ErrorCategory.SecurityError);
-                case ResultCodes.SignatureProbe: return (ErrorIds.SignatureProbe, ErrorCategory.SecurityError);
-                case ResultCodes.UnexpectedResponse: return (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult);
-                case ResultCodes.NetworkError: return (ErrorIds.NetworkError, ErrorCategory.ConnectionError);
-                case ResultCodes.Timeout: return (ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout);
-                case ResultCodes.InternalError: return (ErrorIds.InternalError, ErrorCategory.NotSpecified);
-                case ResultCodes.Duplicate: return (ErrorIds.DuplicateRow, ErrorCategory.InvalidData);
-                case ResultCodes.OutcomeUnknown: return (ErrorIds.OutcomeUnknown, ErrorCategory.OperationTimeout);
-                case "NO_AUTH": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.PermissionDenied);
-                case "SIGN_ERROR": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.AuthenticationError);
-                case "ORDER_NOT_EXIST":
-                case "NOT_FOUND": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ObjectNotFound);
-                case "FREQUENCY_LIMITED":
-                case "RATELIMIT_EXCEEDED": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.LimitsExceeded);
-                case "SYSTEM_ERROR":
-                case "SYSTEMERROR":
-                case "SERVICE_UNAVAILABLE": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ResourceUnavailable);
-                default: return (ErrorIds.WechatpayErrorResponse, ErrorCategory.InvalidOperation);
             }
         }
 

@@ -85,6 +85,9 @@ namespace WeChatPay.Payscore.Commands
 
         internal ResilientSender? Sender { get; private set; }
 
+        internal override void AddCommandSettings(ClientSettings layer) =>
+            layer.WithBackupBaseUri(BackupBaseUri?.OriginalString, "-BackupBaseUri");
+
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
         internal void BeginRun()
         {
@@ -92,10 +95,6 @@ namespace WeChatPay.Payscore.Commands
             CommandLineAppId = AppId;
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             ClientSettings settings = LayeredSettings(useConnection: true);
-            if (BackupBaseUri != null)
-            {
-                settings = ClientSettings.Merge(new ClientSettings().WithBackupBaseUri(BackupBaseUri.OriginalString, "-BackupBaseUri"), settings);
-            }
 
             Credentials = ResolveOrStop(settings);
             _client = Credentials.CreateClient(TimeoutOf(settings), Math.Max(2, ThrottleLimit));
@@ -141,6 +140,33 @@ namespace WeChatPay.Payscore.Commands
             string text = preference?.ToString() ?? string.Empty;
             return string.Equals(text, nameof(ActionPreference.Stop), StringComparison.OrdinalIgnoreCase)
                 || string.Equals(text, nameof(ActionPreference.Inquire), StringComparison.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The stable error id and category of a failed row's error record, by its result code.</summary>
+        internal static (string ErrorId, ErrorCategory Category) ClassifyFailure(string code)
+        {
+            switch (code)
+            {
+                case ResultCodes.InvalidInput: return (ErrorIds.InvalidInput, ErrorCategory.InvalidData);
+                case ResultCodes.ResponseUnverified: return (ErrorIds.ResponseUnverified, ErrorCategory.SecurityError);
+                case ResultCodes.SignatureProbe: return (ErrorIds.SignatureProbe, ErrorCategory.SecurityError);
+                case ResultCodes.UnexpectedResponse: return (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult);
+                case ResultCodes.NetworkError: return (ErrorIds.NetworkError, ErrorCategory.ConnectionError);
+                case ResultCodes.Timeout: return (ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout);
+                case ResultCodes.InternalError: return (ErrorIds.InternalError, ErrorCategory.NotSpecified);
+                case ResultCodes.Duplicate: return (ErrorIds.DuplicateRow, ErrorCategory.InvalidData);
+                case ResultCodes.OutcomeUnknown: return (ErrorIds.OutcomeUnknown, ErrorCategory.OperationTimeout);
+                case "NO_AUTH": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.PermissionDenied);
+                case "SIGN_ERROR": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.AuthenticationError);
+                case "ORDER_NOT_EXIST":
+                case "NOT_FOUND": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ObjectNotFound);
+                case "FREQUENCY_LIMITED":
+                case "RATELIMIT_EXCEEDED": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.LimitsExceeded);
+                case "SYSTEM_ERROR":
+                case "SYSTEMERROR":
+                case "SERVICE_UNAVAILABLE": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ResourceUnavailable);
+                default: return (ErrorIds.WechatpayErrorResponse, ErrorCategory.InvalidOperation);
+            }
         }
 
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>

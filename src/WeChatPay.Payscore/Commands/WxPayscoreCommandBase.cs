@@ -104,8 +104,7 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (PayscoreConfigurationException ex)
             {
-                ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
-                throw; // not reached: ThrowTerminatingError always throws
+                throw Stop(ex);
             }
         }
 
@@ -170,8 +169,14 @@ namespace WeChatPay.Payscore.Commands
                 .WithBaseUri(BaseUri?.OriginalString, "-BaseUri")
                 .WithProxy(Proxy, ProxyCredential?.GetNetworkCredential())
                 .WithTimeout(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null);
+            AddCommandSettings(layer);
             Own(layer);
             return layer;
+        }
+
+        /// <summary>Settings only some commands take, added to the command's own layer.</summary>
+        internal virtual void AddCommandSettings(ClientSettings layer)
+        {
         }
 
         private void Own(ClientSettings layer)
@@ -192,9 +197,10 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        private Exception Stop(PayscoreConfigurationException ex)
+        /// <summary>Stops the command with a configuration error, its id as the error id; written as <c>throw Stop(...)</c>.</summary>
+        internal Exception Stop(PayscoreConfigurationException ex, object? target = null)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, target));
             return ex; // not reached: ThrowTerminatingError always throws
         }
 

@@ -68,9 +68,6 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        /// <summary>A finished result, if one is waiting; never blocks.</summary>
-        public bool TryTake(out T result) => _completed.TryDequeue(out result!);
-
         /// <summary>
         /// Blocks until fewer than <paramref name="inFlight"/> pieces of work run, handing the finished results to
         /// <paramref name="consume"/> in batches (all that were ready at once), so that they can share one disk flush.

@@ -53,7 +53,13 @@ namespace WeChatPay.Payscore.Protocol
         public TimeSpan? Timeout { get; private set; }
 
         /// <summary>True when the layer names the merchant's certificate, from which the serial number follows.</summary>
-        private bool HasCertificate => MerchantCertificate != null || CertificateCarrier != null || (PrivateKey?.CarriesCertificate ?? false);
+        private bool HasCertificate => MerchantCertificate != null || OwnCertificateCarrier != null;
+
+        /// <summary>The layer's PKCS#12 source: the one it was given, else its own key when that is a PKCS#12 file.</summary>
+        private MerchantKeySource? OwnCertificateCarrier => CertificateCarrier ?? (PrivateKey?.CarriesCertificate == true ? PrivateKey : null);
+
+        /// <summary>True when the layer says who the merchant is: a serial number or a certificate.</summary>
+        private bool NamesMerchant => MerchantSerialNumber != null || HasCertificate;
 
         #region Building a layer
 
@@ -206,10 +212,6 @@ namespace WeChatPay.Payscore.Protocol
         public static ClientSettings Merge(params ClientSettings?[] highestFirst)
         {
             var merged = new ClientSettings();
-            bool serialDecided = false;
-            bool keyDecided = false;
-            bool publicKeyDecided = false;
-            bool proxyDecided = false;
             foreach (ClientSettings? layer in highestFirst)
             {
                 if (layer == null)
@@ -221,34 +223,32 @@ namespace WeChatPay.Payscore.Protocol
                 merged.Take(layer, nameof(BaseUri), layer.BaseUri, v => merged.BaseUri = v);
                 merged.Take(layer, nameof(BackupBaseUri), layer.BackupBaseUri, v => merged.BackupBaseUri = v);
 
-                if (!serialDecided && (layer.MerchantSerialNumber != null || layer.HasCertificate))
+                // A group is decided once the merged settings hold any part of it. The merchant's identity is taken
+                // before the key of the same layer, so a PKCS#12 key already merged can only come from a layer that
+                // decided the identity itself.
+                if (!merged.NamesMerchant && layer.NamesMerchant)
                 {
-                    serialDecided = true;
                     merged.Take(layer, nameof(MerchantSerialNumber), layer.MerchantSerialNumber, v => merged.MerchantSerialNumber = v);
                     merged.MerchantCertificate = layer.MerchantCertificate;
-                    merged.CertificateCarrier = layer.CertificateCarrier ?? (layer.PrivateKey?.CarriesCertificate == true ? layer.PrivateKey : null);
+                    merged.CertificateCarrier = layer.OwnCertificateCarrier;
                 }
 
-                if (!keyDecided && (layer.PrivateKey != null || layer.PrivateKeyProblem != null))
+                if (merged.PrivateKey == null && merged.PrivateKeyProblem == null)
                 {
-                    keyDecided = true;
                     merged.PrivateKey = layer.PrivateKey;
                     merged.PrivateKeyProblem = layer.PrivateKeyProblem;
                 }
 
-
-                if (!publicKeyDecided && (layer.WechatpayPublicKey != null || layer.WechatpayPublicKeyProblem != null))
+                if (merged.WechatpayPublicKey == null && merged.WechatpayPublicKeyProblem == null)
                 {
-                    publicKeyDecided = true;
                     merged.WechatpayPublicKey = layer.WechatpayPublicKey;
                     merged.WechatpayPublicKeyProblem = layer.WechatpayPublicKeyProblem;
                 }
 
                 merged.PlatformCertificates ??= layer.PlatformCertificates;
                 merged.Timeout ??= layer.Timeout;
-                if (!proxyDecided && (layer.Proxy != null || layer.ProxyCredential != null))
+                if (merged.Proxy == null && merged.ProxyCredential == null)
                 {
-                    proxyDecided = true;
                     merged.Proxy = layer.Proxy;
                     merged.ProxyCredential = layer.ProxyCredential;
                 }
@@ -298,7 +298,7 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             MerchantKey key = PrivateKey.Load(merchantId);
-            MerchantKeySource? carrier = CertificateCarrier ?? (PrivateKey.CarriesCertificate ? PrivateKey : null);
+            MerchantKeySource? carrier = OwnCertificateCarrier;
             MerchantCertificate? pkcs12Certificate = carrier?.Load(merchantId).Certificate;
             string serial = CheckCertificate(key, pkcs12Certificate, carrier, explicitSerial);
             WechatpayKeyStore keys = LoadWechatpayKeys();

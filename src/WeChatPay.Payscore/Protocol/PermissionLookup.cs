@@ -82,25 +82,26 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>The code a failed query reports: WeChat Pay's own when it refused, the module's otherwise.</summary>
         private static (string Code, string Message) Failure(WechatpayResponse? response, string description)
         {
+            string said = KeyFile.Capitalize(description) + ".";
             if (response == null || response.Failure == TransportFailure.Timeout)
             {
-                return (ResultCodes.Timeout, KeyFile.Capitalize(description) + ".");
+                return (ResultCodes.Timeout, said);
             }
 
             if (response.Failure != TransportFailure.None)
             {
-                return (ResultCodes.NetworkError, KeyFile.Capitalize(description) + ".");
+                return (ResultCodes.NetworkError, said);
             }
 
             if (!response.Verification.IsVerified)
             {
-                return (ResultCodes.ResponseUnverified, KeyFile.Capitalize(description) + ".");
+                return (ResultCodes.ResponseUnverified, said);
             }
 
             ErrorBody? error = ErrorBody.TryParse(response.Body);
             return error != null
                 ? (error.Code, error.Message.Length > 0 ? error.Message : $"HTTP {response.StatusCode}")
-                : (ResultCodes.UnexpectedResponse, KeyFile.Capitalize(description) + ".");
+                : (ResultCodes.UnexpectedResponse, said);
         }
     }
 }

@@ -8,19 +8,15 @@ namespace WeChatPay.Payscore.Protocol
     /// <summary>What one request took: its last answer and how many attempts it needed.</summary>
     internal sealed class SendOutcome
     {
-        public SendOutcome(WechatpayResponse response, int attempts, bool earlierAttemptMayHaveLanded)
+        public SendOutcome(WechatpayResponse response, int attempts)
         {
             Response = response;
             Attempts = attempts;
-            EarlierAttemptMayHaveLanded = earlierAttemptMayHaveLanded;
         }
 
         public WechatpayResponse Response { get; }
 
         public int Attempts { get; }
-
-        /// <summary>An earlier attempt broke after the request had left, so WeChat Pay may have processed it.</summary>
-        public bool EarlierAttemptMayHaveLanded { get; }
     }
 
     /// <summary>
@@ -49,7 +45,6 @@ namespace WeChatPay.Payscore.Protocol
             int limit = Math.Min(maxAttempts ?? int.MaxValue, _retries.MaxRetries + 1);
             bool idempotent = method == HttpMethod.Get;
             Uri? unreachable = null;
-            bool mayHaveLanded = false;
             for (int attempt = 1; ; attempt++)
             {
                 await _rate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -83,10 +78,9 @@ namespace WeChatPay.Payscore.Protocol
 
                 if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent))
                 {
-                    return new SendOutcome(response, attempt, mayHaveLanded);
+                    return new SendOutcome(response, attempt);
                 }
 
-                mayHaveLanded |= response.Failure == TransportFailure.Network;
                 TimeSpan wait = _retries.DelayBefore(attempt);
                 diagnostics?.Verbose.Add(
                     $"Attempt {attempt} of {limit} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + _hosts.Choose(unreachable).GetLeftPart(UriPartial.Authority) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
