@@ -14,6 +14,18 @@ namespace WeChatPay.Payscore
 
         public string? AppId { get; internal set; }
 
+        /// <summary>The authorization code the row named instead of an openid.</summary>
+        public string? AuthorizationCode { get; internal set; }
+
+        /// <summary>The sub-merchant a service provider acted for (sub_mchid).</summary>
+        public string? SubMerchantId { get; internal set; }
+
+        /// <summary>The sub-merchant's appid (sub_appid), for sub_openid rows.</summary>
+        public string? SubAppId { get; internal set; }
+
+        /// <summary>The user's openid under the sub-merchant's sub_appid.</summary>
+        public string? SubOpenId { get; internal set; }
+
         /// <summary>True only when WeChat Pay answered 204 and the answer's signature verified.</summary>
         public bool Success { get; internal set; }
 
@@ -38,6 +50,21 @@ namespace WeChatPay.Payscore
 
         public DateTimeOffset CompletedAt { get; internal set; }
 
-        public override string ToString() => $"{RowNumber} {OpenId} {ServiceId} {StatusCode} {Code}";
+        /// <summary>The row's identifying values, as the request carried them (or as the row gave them, when it was not sent).</summary>
+        internal void Identify(Protocol.RowFields fields)
+        {
+            OpenId = fields.OpenId;
+            ServiceId = fields.ServiceId;
+            AppId = fields.AppId;
+            AuthorizationCode = fields.AuthorizationCode;
+            SubMerchantId = fields.SubMerchantId;
+            SubAppId = fields.SubAppId;
+            SubOpenId = fields.SubOpenId;
+        }
+
+        /// <summary>Who the row is about, in one word: the openid, else the sub_openid, else the authorization code.</summary>
+        internal string? Subject => OpenId ?? SubOpenId ?? AuthorizationCode;
+
+        public override string ToString() => $"{RowNumber} {Subject} {ServiceId} {StatusCode} {Code}";
     }
 }

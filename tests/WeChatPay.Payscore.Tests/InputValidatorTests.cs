@@ -117,4 +117,36 @@ public class InputValidatorTests
 
         Assert.Equal(new[] { "openid", "service_id", "appid", "reason" }, problems.Select(p => p.Split(' ')[0]));
     }
+
+    [Theory]
+    [InlineData("C")]
+    [InlineData("1234323JKHDFE1243252")]
+    [InlineData("a_b-c*d_____________________--**")] // 32
+    public void Authorization_codes_of_1_to_32_letters_digits_underscores_dashes_and_stars_are_valid(string code)
+    {
+        Assert.Empty(InputValidator.ValidateTarget(TargetKind.AuthorizationCode, new RowFields { AuthorizationCode = code, ServiceId = ServiceId }));
+    }
+
+    [Theory]
+    [InlineData("C1", null, null, "AuthorizationCode")]
+    [InlineData("C1", "1900000109", "o1", "AuthorizationCode")]
+    [InlineData(null, "1900000109", "o1", "Partner")]
+    [InlineData("", "", "o1", "OpenId")]
+    [InlineData(null, null, null, "OpenId")]
+    public void A_row_is_a_code_row_if_it_has_a_code_else_a_sub_merchant_row_if_it_has_a_sub_mchid(string? code, string? subMchId, string? openId, string kind)
+    {
+        Assert.Equal(Enum.Parse<TargetKind>(kind), AuthorizationTarget.KindOf(new RowFields { AuthorizationCode = code, SubMerchantId = subMchId, OpenId = openId }));
+    }
+
+    [Fact]
+    public void A_sub_merchant_row_names_its_user_by_openid_or_by_sub_openid_with_sub_appid()
+    {
+        var byOpenId = new RowFields { SubMerchantId = "1900000109", OpenId = OpenId, AppId = AppId, ServiceId = ServiceId };
+        var bySubOpenId = new RowFields { SubMerchantId = "1900000109", SubOpenId = OpenId, SubAppId = AppId, AppId = AppId, ServiceId = ServiceId };
+        var withoutAppId = new RowFields { SubMerchantId = "1900000109", OpenId = OpenId, ServiceId = ServiceId };
+
+        Assert.Empty(InputValidator.ValidateTarget(TargetKind.Partner, byOpenId));
+        Assert.Empty(InputValidator.ValidateTarget(TargetKind.Partner, bySubOpenId));
+        Assert.Equal("appid is missing or empty", Assert.Single(InputValidator.ValidateTarget(TargetKind.Partner, withoutAppId)));
+    }
 }

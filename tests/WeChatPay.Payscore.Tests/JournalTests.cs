@@ -19,7 +19,13 @@ public sealed class JournalTests : IDisposable
 
     private string PathOf(string name) => Path.Combine(_dir, name);
 
-    private RowKey Key(string openId, string serviceId = "500001") => RowKey.Of(TerminateRoute.UserPermission, openId, serviceId, _sha);
+    private RowKey Key(string openId, string serviceId = "500001") => Key(RowFields.ForOpenId(openId, serviceId, "wxd678efh567hg6787"));
+
+    private RowKey Key(RowFields fields)
+    {
+        Assert.True(AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out var problems), string.Join("; ", problems));
+        return RowKey.Of(target!, _sha);
+    }
 
     private static TerminateRequest Request(string openId)
     {
@@ -60,19 +66,26 @@ public sealed class JournalTests : IDisposable
     }
 
     [Fact]
-    public void Keys_differ_by_route_openid_and_service_id_and_cannot_be_forged_by_moving_a_separator()
+    public void Keys_name_the_authorization_whatever_the_endpoint_and_cannot_be_forged_by_moving_a_separator()
     {
         var keys = new[]
         {
-            RowKey.Of(TerminateRoute.UserPermission, "oA", "1", _sha),
-            RowKey.Of(TerminateRoute.OpenIdPermission, "oA", "1", _sha),
-            RowKey.Of(TerminateRoute.UserPermission, "oA", "2", _sha),
-            RowKey.Of(TerminateRoute.UserPermission, "oA1", "", _sha),
-            RowKey.Of(TerminateRoute.UserPermission, "o", "A1", _sha),
+            Key("oA", "1"),
+            Key("oA", "2"),
+            Key("oA", "11"),
+            Key("oA1", "1"),
+            Key(new RowFields { AuthorizationCode = "oA", ServiceId = "1" }),
+            Key(new RowFields { SubMerchantId = "1900000109", OpenId = "oA", AppId = "wx1", ServiceId = "1" }),
+            Key(new RowFields { SubMerchantId = "1900000109", SubOpenId = "oA", SubAppId = "wx2", AppId = "wx1", ServiceId = "1" }),
+            Key(new RowFields { SubMerchantId = "1900000110", OpenId = "oA", AppId = "wx1", ServiceId = "1" }),
         };
 
         Assert.Equal(keys.Length, keys.Distinct().Count());
-        Assert.Equal(keys[0], RowKey.Of(TerminateRoute.UserPermission, "oA", "1", _sha));
+
+        // The appid and the route do not name the authorization: the openid and service_id do.
+        Assert.Equal(keys[0], Key(RowFields.ForOpenId("oA", "1", "wxOther")));
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, "oA", "1", "wx9", "r", out TerminateRequest? viaOtherRoute, out _));
+        Assert.Equal(keys[0], RowKey.Of(viaOtherRoute!.Target, _sha));
     }
 
     [Fact]

@@ -40,4 +40,66 @@ public class TerminateRequestTests
         Assert.Null(request);
         Assert.Single(problems);
     }
+
+    [Fact]
+    public void A_code_row_goes_to_the_authorization_code_endpoint_with_the_star_escaped_and_no_appid()
+    {
+        var fields = new RowFields { AuthorizationCode = "AB_1-*", ServiceId = "500001", AppId = "wxFromTheCommandLine" };
+
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, fields, "r", out var request, out _));
+
+        Assert.Equal(TerminateRoute.AuthorizationCode, request!.Route);
+        Assert.Equal("/v3/payscore/permissions/authorization-code/AB_1-%2A/terminate", request.PathAndQuery);
+        Assert.Equal("{\"service_id\":\"500001\",\"reason\":\"r\"}", Encoding.UTF8.GetString(request.Body));
+        Assert.Equal("/v3/payscore/permissions/authorization-code/AB_1-%2A?service_id=500001", request.Target.QueryPath);
+        Assert.Null(request.Target.Fields.AppId);
+    }
+
+    [Fact]
+    public void A_sub_merchant_row_by_openid_goes_to_the_partner_endpoint_whatever_the_route()
+    {
+        var fields = new RowFields { SubMerchantId = "1900000109", OpenId = "oP", AppId = "wx1", ServiceId = "500001", SubAppId = "" };
+
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.UserPermission, fields, "r", out var request, out _));
+
+        Assert.Equal(TerminateRoute.Partner, request!.Route);
+        Assert.Equal("/v3/payscore/partner/permissions/terminate", request.PathAndQuery);
+        Assert.Equal("{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"appid\":\"wx1\",\"openid\":\"oP\",\"reason\":\"r\"}", Encoding.UTF8.GetString(request.Body));
+        Assert.Equal("/v3/payscore/partner/permissions/search?service_id=500001&sub_mchid=1900000109&appid=wx1&openid=oP", request.Target.QueryPath);
+    }
+
+    [Fact]
+    public void A_sub_merchant_row_by_sub_openid_sends_sub_appid_and_sub_openid()
+    {
+        var fields = new RowFields { SubMerchantId = "1900000109", SubOpenId = "oS", SubAppId = "wx2", AppId = "wx1", ServiceId = "500001" };
+
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.UserPermission, fields, "r", out var request, out _));
+
+        Assert.Equal("{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"appid\":\"wx1\",\"sub_appid\":\"wx2\",\"sub_openid\":\"oS\",\"reason\":\"r\"}", Encoding.UTF8.GetString(request!.Body));
+        Assert.Equal("/v3/payscore/partner/permissions/search?service_id=500001&sub_mchid=1900000109&appid=wx1&sub_appid=wx2&sub_openid=oS", request.Target.QueryPath);
+    }
+
+    [Fact]
+    public void A_bad_reason_and_a_bad_target_are_both_reported()
+    {
+        var fields = new RowFields { AuthorizationCode = "A/B", ServiceId = "500001" };
+
+        Assert.False(TerminateRequest.TryCreate(TerminateRoute.UserPermission, fields, "", out var request, out var problems));
+
+        Assert.Null(request);
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("authorization_code", problems[0]);
+        Assert.StartsWith("reason", problems[1]);
+    }
+
+    [Theory]
+    [InlineData("{\"authorization_success_time\":\"2015-05-20T13:29:35+08:00\"}")]
+    [InlineData("{\"authorization_time\":\"2015-05-20T13:29:35+08:00\"}")]
+    [InlineData("{\"authorization_time\":\"not a time\",\"authorization_success_time\":\"2015-05-20T13:29:35+08:00\"}")]
+    public void The_authorization_time_is_read_under_either_name(string body)
+    {
+        DateTimeOffset? time = PermissionQuery.ReadAuthorizationTime(Encoding.UTF8.GetBytes(body));
+
+        Assert.Equal(new DateTimeOffset(2015, 5, 20, 13, 29, 35, TimeSpan.FromHours(8)), time);
+    }
 }

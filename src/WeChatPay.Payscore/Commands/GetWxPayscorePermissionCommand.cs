@@ -9,7 +9,7 @@ namespace WeChatPay.Payscore.Commands
     /// Asks WeChat Pay, row by row, whether each user's Pay Score authorization stands: to preview a batch before
     /// ending it, and to audit it afterwards. Read-only; signed, verified, paced and retried like the terminate.
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "WxPayscorePermission")]
+    [Cmdlet(VerbsCommon.Get, "WxPayscorePermission", DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(PayscorePermission))]
     public sealed class GetWxPayscorePermissionCommand : WxPayscoreBulkCommandBase
     {
@@ -26,16 +26,11 @@ namespace WeChatPay.Payscore.Commands
         protected override void ProcessRecord()
         {
             long rowNumber = NextRowNumber();
-            string? openId = RowValue(InputObject, "openid", OpenId);
-            string? serviceId = RowValue(InputObject, "service_id", ServiceId);
-            string? appId = RowValue(InputObject, "appid", CommandLineAppId ?? AppId);
-            object input = InputObject ?? (object?)openId ?? string.Empty;
-
-            IReadOnlyList<string> problems = InputValidator.ValidateQuery(openId, serviceId, appId);
-            if (problems.Count > 0)
+            RowFields fields = ReadRow();
+            object input = TargetObject(fields);
+            if (!AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> problems))
             {
-                PayscorePermission invalid = PermissionLookup.InvalidInput(rowNumber, openId, serviceId, appId, problems);
-                Complete(new RowOutcome(input, invalid, success: false, null));
+                Complete(new RowOutcome(input, PermissionLookup.InvalidInput(rowNumber, fields, problems), success: false, null));
                 return;
             }
 
@@ -43,7 +38,7 @@ namespace WeChatPay.Payscore.Commands
             PermissionLookup lookup = _lookup!;
             Dispatch(async stopping =>
             {
-                PayscorePermission result = await lookup.LookUpAsync(rowNumber, openId!, serviceId!, appId!, diagnostics, stopping).ConfigureAwait(false);
+                PayscorePermission result = await lookup.LookUpAsync(rowNumber, target!, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, result.Success, diagnostics);
             });
         }

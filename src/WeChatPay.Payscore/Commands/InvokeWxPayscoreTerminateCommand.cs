@@ -14,7 +14,7 @@ namespace WeChatPay.Payscore.Commands
     /// Ends WeChat Pay Pay Score authorizations, one signed and verified request per input row,
     /// one <see cref="TerminateResult"/> per row.
     /// </summary>
-    [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(TerminateResult))]
     public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
     {
@@ -33,8 +33,12 @@ namespace WeChatPay.Payscore.Commands
         [AllowEmptyString]
         public string? Reason { get; set; }
 
-        /// <summary>UserPermission (default): /v3/payscore/users/{openid}/permissions/{service_id}/terminate; OpenIdPermission: /v3/payscore/permissions/openid/{openid}/terminate.</summary>
+        /// <summary>
+        /// The endpoint for openid rows. UserPermission (default): /v3/payscore/users/{openid}/permissions/{service_id}/terminate;
+        /// OpenIdPermission: /v3/payscore/permissions/openid/{openid}/terminate. Authorization-code and sub_mchid rows have one endpoint each.
+        /// </summary>
         [Parameter]
+        [ValidateSet(nameof(TerminateRoute.UserPermission), nameof(TerminateRoute.OpenIdPermission))]
         public TerminateRoute Route { get; set; } = TerminateRoute.UserPermission;
 
         /// <summary>
@@ -89,15 +93,13 @@ namespace WeChatPay.Payscore.Commands
         protected override void ProcessRecord()
         {
             long rowNumber = NextRowNumber();
-            string? openId = RowValue(InputObject, "openid", OpenId);
-            string? serviceId = RowValue(InputObject, "service_id", ServiceId);
-            string? appId = RowValue(InputObject, "appid", CommandLineAppId ?? AppId);
+            RowFields fields = ReadRow();
             string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
 
-            object input = InputObject ?? (object?)openId ?? string.Empty;
-            if (!TerminateRequest.TryCreate(Route, openId, serviceId, appId, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
+            object input = TargetObject(fields);
+            if (!TerminateRequest.TryCreate(Route, fields, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {
-                Complete(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, Route, openId, serviceId, appId, problems), null));
+                Complete(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
                 return;
             }
 
@@ -105,7 +107,7 @@ namespace WeChatPay.Payscore.Commands
             if (decision == RowDecision.Duplicate)
             {
                 Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
-                    $"Not sent: the same openid, service_id and route as row {firstRow}, which is sent once for both; see row {firstRow}'s result."), null));
+                    $"Not sent: the same authorization as row {firstRow} ({request!.Target}), which is sent once for both; see row {firstRow}'s result."), null));
                 return;
             }
 
@@ -117,7 +119,7 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            if (!Approve($"openid '{openId}', service_id '{serviceId}', appid '{appId}' (row {rowNumber})"))
+            if (!Approve($"{request!.Target} (row {rowNumber})"))
             {
                 return;
             }

@@ -25,12 +25,25 @@ namespace WeChatPay.Payscore.Commands
 
         #region Parameters
 
-        /// <summary>The input row: a CSV line from Import-Csv, any object with openid, service_id and appid properties, or a hashtable; its own values win over the parameters.</summary>
+        /// <summary>The row names the user by openid (under appid), for the merchant itself or, with -SubMerchantId, for a sub-merchant.</summary>
+        internal const string OpenIdSet = "OpenId";
+
+        /// <summary>The row names the user by sub_openid (under the sub-merchant's sub_appid), for a sub-merchant.</summary>
+        internal const string SubOpenIdSet = "SubOpenId";
+
+        /// <summary>The row names the authorization by its authorization code.</summary>
+        internal const string AuthorizationCodeSet = "AuthorizationCode";
+
+        /// <summary>
+        /// The input row: a CSV line from Import-Csv, any object with openid, service_id and appid properties (or
+        /// authorization_code, or sub_mchid with openid or sub_openid), or a hashtable; its own values win over the
+        /// parameters. Each row's values decide its endpoint, so one CSV may mix all three kinds of row.
+        /// </summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
 
         /// <summary>The user's openid under the appid; from the row's openid column.</summary>
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = OpenIdSet, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
         public string? OpenId { get; set; }
@@ -42,12 +55,48 @@ namespace WeChatPay.Payscore.Commands
         [AllowEmptyString]
         public string? ServiceId { get; set; }
 
-        /// <summary>The appid the user authorized; from the row's appid column, else this value.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
+        /// <summary>The appid the user authorized (a service provider's own appid with -SubMerchantId); from the row's appid column, else this value.</summary>
+        [Parameter(ParameterSetName = OpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = SubOpenIdSet, ValueFromPipelineByPropertyName = true)]
         [AllowNull]
         [AllowEmptyString]
         public string? AppId { get; set; }
 
+        /// <summary>
+        /// The authorization code (1 to 32 of A-Z a-z 0-9 _ - *) the merchant gave when the user authorized, instead of an
+        /// openid: the authorization-code endpoints are used; from the row's authorization_code column.
+        /// </summary>
+        [Parameter(ParameterSetName = AuthorizationCodeSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("authorization_code")]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? AuthorizationCode { get; set; }
+
+        /// <summary>
+        /// For service providers: the sub-merchant (sub_mchid) whose user's authorization is meant; the partner
+        /// endpoints are used, with the service provider's own credentials; from the row's sub_mchid column, else this value.
+        /// </summary>
+        [Parameter(ParameterSetName = OpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = SubOpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("sub_mchid")]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? SubMerchantId { get; set; }
+
+        /// <summary>For service providers: the sub-merchant's appid (sub_appid), needed with -SubOpenId; from the row's sub_appid column, else this value.</summary>
+        [Parameter(ParameterSetName = OpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = SubOpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("sub_appid")]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? SubAppId { get; set; }
+
+        /// <summary>For service providers: the user's openid under the sub-merchant's sub_appid, instead of -OpenId; from the row's sub_openid column.</summary>
+        [Parameter(ParameterSetName = SubOpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("sub_openid")]
+        [AllowNull]
+        [AllowEmptyString]
+        public string? SubOpenId { get; set; }
 
         /// <summary>Requests in flight at once; 1 sends the rows strictly one after another, in input order.</summary>
         [Parameter]
@@ -77,9 +126,6 @@ namespace WeChatPay.Payscore.Commands
 
         internal ResolvedCredentials? Credentials { get; private set; }
 
-        /// <summary>-AppId as given on the command line, the fallback for rows without an appid of their own.</summary>
-        internal string? CommandLineAppId { get; private set; }
-
         /// <summary>Whether anyone listens on the verbose or debug stream: diagnostics are collected only then.</summary>
         internal bool WantDiagnostics { get; private set; }
 
@@ -91,8 +137,6 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
         internal void BeginRun()
         {
-            // Only command-line values are bound at this point; pipeline values come per row.
-            CommandLineAppId = AppId;
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             ClientSettings settings = LayeredSettings(useConnection: true);
 
@@ -262,8 +306,27 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        /// <summary>The row's own value for a field when it has one, else the parameter's.</summary>
-        internal static string? RowValue(PSObject? input, string name, string? fallback)
+        /// <summary>
+        /// The row's values, each from the row itself (by its WeChat Pay column name, or by the property name of this
+        /// module's own output, so that Get-WxPayscorePermission pipes into Invoke-WxPayscoreTerminate), else the parameter.
+        /// </summary>
+        internal RowFields ReadRow() => new RowFields
+        {
+            OpenId = RowValue(InputObject, "openid", OpenId),
+            ServiceId = RowValue(InputObject, "service_id", ServiceId, nameof(ServiceId)),
+            AppId = RowValue(InputObject, "appid", AppId),
+            AuthorizationCode = RowValue(InputObject, "authorization_code", AuthorizationCode, nameof(AuthorizationCode)),
+            SubMerchantId = RowValue(InputObject, "sub_mchid", SubMerchantId, nameof(SubMerchantId)),
+            SubAppId = RowValue(InputObject, "sub_appid", SubAppId, nameof(SubAppId)),
+            SubOpenId = RowValue(InputObject, "sub_openid", SubOpenId, nameof(SubOpenId)),
+        };
+
+        /// <summary>What a row's error record names as its target: the row itself, else the value that names the user.</summary>
+        internal object TargetObject(RowFields fields) =>
+            InputObject ?? (object?)fields.OpenId ?? fields.AuthorizationCode ?? fields.SubOpenId ?? string.Empty;
+
+        /// <summary>The row's own value for a field when it has one (under <paramref name="name"/> or <paramref name="otherName"/>), else the parameter's.</summary>
+        internal static string? RowValue(PSObject? input, string name, string? fallback, string? otherName = null)
         {
             object? value = null;
             object? row = input?.BaseObject;
@@ -271,7 +334,8 @@ namespace WeChatPay.Payscore.Commands
             {
                 foreach (DictionaryEntry entry in dictionary)
                 {
-                    if (string.Equals(entry.Key?.ToString(), name, StringComparison.OrdinalIgnoreCase))
+                    string? key = entry.Key?.ToString();
+                    if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase) || string.Equals(key, otherName, StringComparison.OrdinalIgnoreCase))
                     {
                         value = entry.Value;
                         break;
@@ -280,7 +344,7 @@ namespace WeChatPay.Payscore.Commands
             }
             else if (input != null && !(row is string))
             {
-                value = input.Properties[name]?.Value;
+                value = (input.Properties[name] ?? (otherName != null ? input.Properties[otherName] : null))?.Value;
             }
 
             if (value is PSObject wrapped)

@@ -6,7 +6,7 @@ using WeChatPay.Payscore.Protocol;
 namespace WeChatPay.Payscore.Execution
 {
     /// <summary>
-    /// The identity of an authorization to end, (route, openid, service_id), as a 128-bit digest: compact enough to
+    /// The identity of an authorization to end (<see cref="AuthorizationTarget.Identity"/>), as a 128-bit digest: compact enough to
     /// remember millions of rows, wide enough that two different rows never share one in practice.
     /// </summary>
     internal readonly struct RowKey : IEquatable<RowKey>
@@ -22,11 +22,9 @@ namespace WeChatPay.Payscore.Execution
         public ulong Low { get; }
 
         /// <summary>Not thread-safe through <paramref name="sha"/>: each thread brings its own.</summary>
-        public static RowKey Of(TerminateRoute route, string openId, string serviceId, SHA256 sha)
+        public static RowKey Of(AuthorizationTarget target, SHA256 sha)
         {
-            // Lengths first, so that no two (openid, service_id) pairs make the same text.
-            string text = $"{(int)route}|{openId.Length}|{openId}|{serviceId.Length}|{serviceId}";
-            byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+            byte[] digest = sha.ComputeHash(Encoding.UTF8.GetBytes(target.Identity));
             return new RowKey(BitConverter.ToUInt64(digest, 0), BitConverter.ToUInt64(digest, 8));
         }
 

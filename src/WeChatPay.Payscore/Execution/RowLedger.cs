@@ -21,7 +21,7 @@ namespace WeChatPay.Payscore.Execution
     }
 
     /// <summary>
-    /// Remembers every row of a run by what it ends (route, openid, service_id) and decides whether it is sent, so
+    /// Remembers every row of a run by the authorization it ends and decides whether it is sent, so
     /// that nothing is sent twice, in one run or across runs resumed from a journal. Used on one thread.
     /// </summary>
     internal sealed class RowLedger : IDisposable
@@ -39,7 +39,7 @@ namespace WeChatPay.Payscore.Execution
         /// <param name="firstRow">For a duplicate: the row it repeats.</param>
         public RowDecision Decide(long rowNumber, TerminateRequest request, out long firstRow)
         {
-            RowKey key = RowKey.Of(request.Route, request.OpenId, request.ServiceId, _sha);
+            RowKey key = RowKey.Of(request.Target, _sha);
             if (!_seen.TryAdd(key, (int)Math.Min(rowNumber, int.MaxValue), out int first))
             {
                 firstRow = first;

@@ -139,7 +139,7 @@ namespace WeChatPay.Payscore.Execution
             Write(writer =>
             {
                 writer.WriteString("event", "sending");
-                WriteIdentity(writer, rowNumber, request.Route, request.OpenId, request.ServiceId, request.AppId);
+                WriteIdentity(writer, rowNumber, request.Route, request.Target.Fields);
                 writer.WriteString("at", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
             });
             _file.Flush();
@@ -156,7 +156,16 @@ namespace WeChatPay.Payscore.Execution
             Write(writer =>
             {
                 writer.WriteString("event", "result");
-                WriteIdentity(writer, result.RowNumber, result.Route, result.OpenId, result.ServiceId, result.AppId);
+                WriteIdentity(writer, result.RowNumber, result.Route, new RowFields
+                {
+                    OpenId = result.OpenId,
+                    ServiceId = result.ServiceId,
+                    AppId = result.AppId,
+                    AuthorizationCode = result.AuthorizationCode,
+                    SubMerchantId = result.SubMerchantId,
+                    SubAppId = result.SubAppId,
+                    SubOpenId = result.SubOpenId,
+                });
                 writer.WriteBoolean("success", result.Success);
                 writer.WriteString("code", result.Code);
                 writer.WriteNumber("status", result.StatusCode);
@@ -218,14 +227,44 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        private static void WriteIdentity(Utf8JsonWriter writer, long rowNumber, TerminateRoute route, string? openId, string? serviceId, string? appId)
+        /// <summary>The fields that name the authorization, by their WeChat Pay names; those a row does not have are left out.</summary>
+        private static void WriteIdentity(Utf8JsonWriter writer, long rowNumber, TerminateRoute route, RowFields fields)
         {
             writer.WriteNumber("row", rowNumber);
             writer.WriteString("route", route.ToString());
-            writer.WriteString("openid", openId);
-            writer.WriteString("service_id", serviceId);
-            writer.WriteString("appid", appId);
+            foreach ((string name, string? value) in IdentityFields(fields))
+            {
+                if (value != null)
+                {
+                    writer.WriteString(name, value);
+                }
+            }
         }
+
+        private static IEnumerable<(string Name, string? Value)> IdentityFields(RowFields f)
+        {
+            yield return ("openid", f.OpenId);
+            yield return ("service_id", f.ServiceId);
+            yield return ("appid", f.AppId);
+            yield return ("authorization_code", f.AuthorizationCode);
+            yield return ("sub_mchid", f.SubMerchantId);
+            yield return ("sub_appid", f.SubAppId);
+            yield return ("sub_openid", f.SubOpenId);
+        }
+
+        private static RowFields ReadIdentity(JsonElement record) => new RowFields
+        {
+            OpenId = Optional(record, "openid"),
+            ServiceId = Optional(record, "service_id"),
+            AppId = Optional(record, "appid"),
+            AuthorizationCode = Optional(record, "authorization_code"),
+            SubMerchantId = Optional(record, "sub_mchid"),
+            SubAppId = Optional(record, "sub_appid"),
+            SubOpenId = Optional(record, "sub_openid"),
+        };
+
+        private static string? Optional(JsonElement record, string name) =>
+            record.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
         private void Write(Action<Utf8JsonWriter> body)
         {
@@ -286,15 +325,12 @@ namespace WeChatPay.Payscore.Execution
                 {
                     JsonElement root = document.RootElement;
                     string kind = root.GetProperty("event").GetString() ?? string.Empty;
-                    var route = (TerminateRoute)Enum.Parse(typeof(TerminateRoute), root.GetProperty("route").GetString() ?? string.Empty);
-                    string? openId = root.GetProperty("openid").GetString();
-                    string? serviceId = root.GetProperty("service_id").GetString();
-                    if (openId == null || serviceId == null)
+                    if (!AuthorizationTarget.TryCreate(ReadIdentity(root), out AuthorizationTarget? target, out _))
                     {
                         return; // a row with bad input: nothing to remember
                     }
 
-                    RowKey key = RowKey.Of(route, openId, serviceId, sha);
+                    RowKey key = RowKey.Of(target!, sha);
                     if (kind == "sending")
                     {
                         // A request about to go out after a final record (a retry in a later run) reopens the row.

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace WeChatPay.Payscore.Protocol
@@ -14,28 +15,103 @@ namespace WeChatPay.Payscore.Protocol
         public const int MaxAppIdLength = 32;
         public const int MaxReasonLength = 50;
 
-        /// <summary>Returns every problem of the row, each naming its field; an empty list when the row is valid.</summary>
-        /// <summary>The fields of a permission query: an openid, a service_id and an appid (no reason).</summary>
-        public static IReadOnlyList<string> ValidateQuery(string? openId, string? serviceId, string? appId) =>
-            CheckIdentifiers(openId, serviceId, appId);
+        public const int MaxAuthorizationCodeLength = 32;
+        public const int MaxSubMerchantIdLength = 32;
 
-        public static IReadOnlyList<string> ValidateTerminate(string? openId, string? serviceId, string? appId, string? reason)
+        private const string LettersAndDigits = "";
+        private const string OpenIdExtras = "_-";
+        private const string AuthorizationCodeExtras = "_*-";
+
+        /// <summary>Every problem of a terminate row, each naming its field; an empty list when the row is valid.</summary>
+        public static IReadOnlyList<string> ValidateTerminate(RowFields fields, string? reason)
         {
-            List<string> problems = CheckIdentifiers(openId, serviceId, appId);
+            List<string> problems = ValidateTarget(AuthorizationTarget.KindOf(fields), fields);
             CheckReason(problems, reason);
             return problems;
         }
 
-        private static List<string> CheckIdentifiers(string? openId, string? serviceId, string? appId)
+        public static IReadOnlyList<string> ValidateReason(string? reason)
         {
             var problems = new List<string>(0);
-            CheckIdentifier(problems, "openid", openId, MaxOpenIdLength, allowUnderscoreAndDash: true);
-            CheckIdentifier(problems, "service_id", serviceId, MaxServiceIdLength, allowUnderscoreAndDash: false);
-            CheckIdentifier(problems, "appid", appId, MaxAppIdLength, allowUnderscoreAndDash: false);
+            CheckReason(problems, reason);
             return problems;
         }
 
-        private static void CheckIdentifier(List<string> problems, string field, string? value, int maxLength, bool allowUnderscoreAndDash)
+        public static IReadOnlyList<string> ValidateTerminate(string? openId, string? serviceId, string? appId, string? reason) =>
+            ValidateTerminate(RowFields.ForOpenId(openId, serviceId, appId), reason);
+
+        /// <summary>The fields that name an authorization of <paramref name="kind"/>, and the ones such a row must not have.</summary>
+        public static List<string> ValidateTarget(TargetKind kind, RowFields f)
+        {
+            var problems = new List<string>(0);
+            switch (kind)
+            {
+                case TargetKind.AuthorizationCode:
+                    CheckIdentifier(problems, "authorization_code", f.AuthorizationCode, MaxAuthorizationCodeLength, AuthorizationCodeExtras);
+                    CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
+                    if (!string.IsNullOrEmpty(f.OpenId) || !string.IsNullOrEmpty(f.SubOpenId))
+                    {
+                        problems.Add("the row has both an authorization_code and an openid; give one of them, so that it is clear which authorization to end");
+                    }
+
+                    if (!string.IsNullOrEmpty(f.SubMerchantId))
+                    {
+                        problems.Add("the row has both an authorization_code and a sub_mchid; a service provider ends authorizations by openid or sub_openid");
+                    }
+
+                    break;
+
+                case TargetKind.Partner:
+                    CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
+                    CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
+                    CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
+                    bool hasOpenId = !string.IsNullOrEmpty(f.OpenId);
+                    bool hasSubOpenId = !string.IsNullOrEmpty(f.SubOpenId);
+                    if (hasOpenId && hasSubOpenId)
+                    {
+                        problems.Add("the row has both an openid and a sub_openid; give one of them");
+                    }
+                    else if (!hasOpenId && !hasSubOpenId)
+                    {
+                        problems.Add("openid or sub_openid is missing (a row with a sub_mchid needs one of them)");
+                    }
+                    else if (hasOpenId)
+                    {
+                        CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
+                    }
+                    else
+                    {
+                        CheckIdentifier(problems, "sub_openid", f.SubOpenId, MaxOpenIdLength, OpenIdExtras);
+                        if (string.IsNullOrEmpty(f.SubAppId))
+                        {
+                            problems.Add("sub_appid is missing (a sub_openid is the user's id under the sub-merchant's sub_appid)");
+                        }
+                    }
+
+                    if (!string.IsNullOrEmpty(f.SubAppId))
+                    {
+                        CheckIdentifier(problems, "sub_appid", f.SubAppId, MaxAppIdLength, LettersAndDigits);
+                    }
+
+                    break;
+
+                default:
+                    CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
+                    CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
+                    CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
+                    if (!string.IsNullOrEmpty(f.SubOpenId) || !string.IsNullOrEmpty(f.SubAppId))
+                    {
+                        problems.Add("the row has a sub_openid or sub_appid but no sub_mchid; give the sub-merchant's sub_mchid (-SubMerchantId or a sub_mchid column)");
+                    }
+
+                    break;
+            }
+
+            return problems;
+        }
+
+        /// <param name="extras">The characters allowed besides ASCII letters and digits.</param>
+        private static void CheckIdentifier(List<string> problems, string field, string? value, int maxLength, string extras)
         {
             if (string.IsNullOrEmpty(value))
             {
@@ -51,11 +127,12 @@ namespace WeChatPay.Payscore.Protocol
 
             foreach (char c in value)
             {
-                bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || (allowUnderscoreAndDash && (c == '_' || c == '-'));
+                bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extras.IndexOf(c) >= 0;
                 if (!allowed)
                 {
-                    string expected = allowUnderscoreAndDash ? "letters A-Z a-z, digits, '_' and '-'" : "letters A-Z a-z and digits";
+                    string expected = extras.Length == 0
+                        ? "letters A-Z a-z and digits"
+                        : "letters A-Z a-z, digits and " + string.Join(" ", extras.ToCharArray().Select(x => "'" + x + "'"));
                     problems.Add($"{field} '{Printable(value)}' contains {Describe(c)}; only {expected} are allowed");
                     return;
                 }

@@ -20,25 +20,27 @@ namespace WeChatPay.Payscore.Protocol
             _query = new PermissionQuery(sender);
         }
 
-        public static PayscorePermission InvalidInput(long rowNumber, string? openId, string? serviceId, string? appId, IReadOnlyList<string> problems) =>
-            new PayscorePermission
+        public static PayscorePermission InvalidInput(long rowNumber, RowFields fields, IReadOnlyList<string> problems)
+        {
+            var result = new PayscorePermission
             {
                 RowNumber = rowNumber,
-                OpenId = openId,
-                ServiceId = serviceId,
-                AppId = appId,
                 Code = ResultCodes.InvalidInput,
                 Message = "Not sent: " + string.Join("; ", problems) + ".",
                 CompletedAt = DateTimeOffset.UtcNow,
             };
+            result.Identify(fields);
+            return result;
+        }
 
-        public async Task<PayscorePermission> LookUpAsync(long rowNumber, string openId, string serviceId, string appId, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        public async Task<PayscorePermission> LookUpAsync(long rowNumber, AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             var stopwatch = Stopwatch.StartNew();
-            var result = new PayscorePermission { RowNumber = rowNumber, OpenId = openId, ServiceId = serviceId, AppId = appId };
+            var result = new PayscorePermission { RowNumber = rowNumber };
+            result.Identify(target.Fields);
             try
             {
-                QueryOutcome outcome = await _query.QueryAsync(openId, appId, serviceId, diagnostics, cancellationToken).ConfigureAwait(false);
+                QueryOutcome outcome = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
                 WechatpayResponse? response = outcome.Response;
                 result.Attempts = outcome.Attempts;
                 result.RequestId = outcome.RequestId;

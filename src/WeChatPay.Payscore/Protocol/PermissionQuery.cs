@@ -52,9 +52,9 @@ namespace WeChatPay.Payscore.Protocol
     }
 
     /// <summary>
-    /// Asks WeChat Pay whether an authorization still stands:
-    /// <c>GET /v3/payscore/permissions/openid/{openid}?appid=...&amp;service_id=...</c>, signed, verified, paced and
-    /// retried like every call. Used to settle a terminate whose answer was lost or could not be trusted.
+    /// Asks WeChat Pay whether an authorization still stands (by openid, by authorization code, or as a service
+    /// provider: see <see cref="AuthorizationTarget.QueryPath"/>), signed, verified, paced and retried like every call.
+    /// Used by Get-WxPayscorePermission, and to settle a terminate whose answer was lost or could not be trusted.
     /// </summary>
     internal sealed class PermissionQuery
     {
@@ -65,14 +65,10 @@ namespace WeChatPay.Payscore.Protocol
             _sender = sender;
         }
 
-        public static string BuildPath(string openId, string appId, string serviceId) =>
-            "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(openId)
-            + "?appid=" + Uri.EscapeDataString(appId) + "&service_id=" + Uri.EscapeDataString(serviceId);
-
-        public async Task<QueryOutcome> QueryAsync(string openId, string appId, string serviceId, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        public async Task<QueryOutcome> QueryAsync(AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             SendOutcome outcome = await _sender
-                .SendAsync(HttpMethod.Get, BuildPath(openId, appId, serviceId), WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
+                .SendAsync(HttpMethod.Get, target.QueryPath, WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
                 .ConfigureAwait(false);
             WechatpayResponse response = outcome.Response;
             if (response.Failure != TransportFailure.None)
@@ -107,7 +103,7 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             answer.Response = response;
-            answer.AuthorizationTime = ReadTime(response.Body, "authorization_time");
+            answer.AuthorizationTime = ReadAuthorizationTime(response.Body);
             answer.CancelAuthorizationTime = ReadTime(response.Body, "cancel_authorization_time");
             return answer;
         }
@@ -130,6 +126,10 @@ namespace WeChatPay.Payscore.Protocol
                 return null;
             }
         }
+
+        /// <summary>WeChat Pay documents authorization_success_time; answers have also been seen with authorization_time.</summary>
+        internal static DateTimeOffset? ReadAuthorizationTime(byte[] body) =>
+            ReadTime(body, "authorization_success_time") ?? ReadTime(body, "authorization_time");
 
         /// <summary>WeChat Pay writes times as RFC 3339 with the China offset, e.g. 2015-05-20T13:29:35+08:00.</summary>
         private static DateTimeOffset? ReadTime(byte[] body, string name) =>

@@ -24,39 +24,35 @@ namespace WeChatPay.Payscore.Protocol
             _maxAttempts = maxRetries + 1;
         }
 
-        public static TerminateResult InvalidInput(
-            long rowNumber,
-            TerminateRoute route,
-            string? openId,
-            string? serviceId,
-            string? appId,
-            IReadOnlyList<string> problems) =>
-            new TerminateResult
+        public static TerminateResult InvalidInput(long rowNumber, TerminateRoute route, RowFields fields, IReadOnlyList<string> problems)
+        {
+            var result = new TerminateResult
             {
                 RowNumber = rowNumber,
                 Route = route,
-                OpenId = openId,
-                ServiceId = serviceId,
-                AppId = appId,
                 Code = ResultCodes.InvalidInput,
                 Message = "Not sent: " + string.Join("; ", problems) + ".",
                 CompletedAt = DateTimeOffset.UtcNow,
             };
+            result.Identify(fields);
+            return result;
+        }
 
         /// <summary>A valid row that is not sent: a duplicate of an earlier row, or one an earlier run already ended.</summary>
-        public static TerminateResult NotSent(long rowNumber, TerminateRequest request, string code, bool success, string message) =>
-            new TerminateResult
+        public static TerminateResult NotSent(long rowNumber, TerminateRequest request, string code, bool success, string message)
+        {
+            var result = new TerminateResult
             {
                 RowNumber = rowNumber,
                 Route = request.Route,
-                OpenId = request.OpenId,
-                ServiceId = request.ServiceId,
-                AppId = request.AppId,
                 Success = success,
                 Code = code,
                 Message = message,
                 CompletedAt = DateTimeOffset.UtcNow,
             };
+            result.Identify(request.Target.Fields);
+            return result;
+        }
 
         /// <summary>
         /// Ends one authorization. When an answer is lost or cannot be trusted (or <paramref name="askFirst"/>, for a
@@ -67,14 +63,8 @@ namespace WeChatPay.Payscore.Protocol
         public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             var stopwatch = Stopwatch.StartNew();
-            var result = new TerminateResult
-            {
-                RowNumber = rowNumber,
-                Route = request.Route,
-                OpenId = request.OpenId,
-                ServiceId = request.ServiceId,
-                AppId = request.AppId,
-            };
+            var result = new TerminateResult { RowNumber = rowNumber, Route = request.Route };
+            result.Identify(request.Target.Fields);
 
             try
             {
@@ -83,7 +73,7 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     if (why != null)
                     {
-                        QueryOutcome query = await _query.QueryAsync(request.OpenId, request.AppId, request.ServiceId, diagnostics, cancellationToken).ConfigureAwait(false);
+                        QueryOutcome query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
                         diagnostics?.Verbose.Add($"Row {rowNumber}: {why}; asked WeChat Pay: {query.Description}.");
                         if (query.State == AuthorizationState.Ended)
                         {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 
@@ -8,7 +9,7 @@ namespace WeChatPay.Payscore.Protocol
 {
     /// <summary>
     /// One validated terminate call: the path and the body bytes, serialized once so that the bytes
-    /// signed are the bytes sent. Only <see cref="TryCreate"/> makes one, so nothing unvalidated is sent.
+    /// signed are the bytes sent. Only TryCreate makes one, so nothing unvalidated is sent.
     /// </summary>
     internal sealed class TerminateRequest
     {
@@ -18,24 +19,18 @@ namespace WeChatPay.Payscore.Protocol
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 
-        private TerminateRequest(TerminateRoute route, string openId, string serviceId, string appId, string reason)
+        private TerminateRequest(AuthorizationTarget target, TerminateRoute route, string reason)
         {
+            Target = target;
             Route = route;
-            OpenId = openId;
-            ServiceId = serviceId;
-            AppId = appId;
             Reason = reason;
-            PathAndQuery = BuildPath(route, openId, serviceId);
-            Body = BuildBody(route, serviceId, appId, reason);
+            PathAndQuery = BuildPath(route, target.Fields);
+            Body = BuildBody(route, target.Fields, reason);
         }
 
+        public AuthorizationTarget Target { get; }
+
         public TerminateRoute Route { get; }
-
-        public string OpenId { get; }
-
-        public string ServiceId { get; }
-
-        public string AppId { get; }
 
         public string Reason { get; }
 
@@ -43,47 +38,79 @@ namespace WeChatPay.Payscore.Protocol
 
         public byte[] Body { get; }
 
-        public static bool TryCreate(
-            TerminateRoute route,
-            string? openId,
-            string? serviceId,
-            string? appId,
-            string? reason,
-            out TerminateRequest? request,
-            out IReadOnlyList<string> problems)
+        /// <param name="openIdRoute">The endpoint for openid rows (-Route); code and sub_mchid rows have one endpoint each.</param>
+        public static bool TryCreate(TerminateRoute openIdRoute, RowFields fields, string? reason, out TerminateRequest? request, out IReadOnlyList<string> problems)
         {
-            problems = InputValidator.ValidateTerminate(openId, serviceId, appId, reason);
-            request = problems.Count == 0 ? new TerminateRequest(route, openId!, serviceId!, appId!, reason!) : null;
+            AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> targetProblems);
+            IReadOnlyList<string> reasonProblems = InputValidator.ValidateReason(reason);
+            problems = reasonProblems.Count == 0 ? targetProblems : targetProblems.Concat(reasonProblems).ToList();
+            request = problems.Count == 0 ? new TerminateRequest(target!, RouteOf(target!.Kind, openIdRoute), reason!) : null;
             return request != null;
         }
 
-        private static string BuildPath(TerminateRoute route, string openId, string serviceId)
+        public static bool TryCreate(TerminateRoute route, string? openId, string? serviceId, string? appId, string? reason, out TerminateRequest? request, out IReadOnlyList<string> problems) =>
+            TryCreate(route, RowFields.ForOpenId(openId, serviceId, appId), reason, out request, out problems);
+
+        /// <summary>The endpoint for a row of <paramref name="kind"/>.</summary>
+        internal static TerminateRoute RouteOf(TargetKind kind, TerminateRoute openIdRoute)
         {
-            string openIdSegment = Uri.EscapeDataString(openId);
+            switch (kind)
+            {
+                case TargetKind.AuthorizationCode: return TerminateRoute.AuthorizationCode;
+                case TargetKind.Partner: return TerminateRoute.Partner;
+                default: return openIdRoute;
+            }
+        }
+
+        private static string BuildPath(TerminateRoute route, RowFields f)
+        {
             switch (route)
             {
                 case TerminateRoute.UserPermission:
-                    return "/v3/payscore/users/" + openIdSegment + "/permissions/" + Uri.EscapeDataString(serviceId) + "/terminate";
+                    return "/v3/payscore/users/" + Uri.EscapeDataString(f.OpenId!) + "/permissions/" + Uri.EscapeDataString(f.ServiceId!) + "/terminate";
                 case TerminateRoute.OpenIdPermission:
-                    return "/v3/payscore/permissions/openid/" + openIdSegment + "/terminate";
+                    return "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(f.OpenId!) + "/terminate";
+                case TerminateRoute.AuthorizationCode:
+                    return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(f.AuthorizationCode!) + "/terminate";
+                case TerminateRoute.Partner:
+                    return "/v3/payscore/partner/permissions/terminate";
                 default:
                     throw new ArgumentOutOfRangeException(nameof(route), route, null);
             }
         }
 
-        private static byte[] BuildBody(TerminateRoute route, string serviceId, string appId, string reason)
+        private static byte[] BuildBody(TerminateRoute route, RowFields f, string reason)
         {
             using (var stream = new MemoryStream(128))
             {
                 using (var writer = new Utf8JsonWriter(stream, WriterOptions))
                 {
                     writer.WriteStartObject();
-                    if (route == TerminateRoute.OpenIdPermission)
+                    if (route != TerminateRoute.UserPermission)
                     {
-                        writer.WriteString("service_id", serviceId);
+                        writer.WriteString("service_id", f.ServiceId);
                     }
 
-                    writer.WriteString("appid", appId);
+                    if (route == TerminateRoute.Partner)
+                    {
+                        writer.WriteString("sub_mchid", f.SubMerchantId);
+                    }
+
+                    if (route != TerminateRoute.AuthorizationCode)
+                    {
+                        writer.WriteString("appid", f.AppId);
+                    }
+
+                    if (route == TerminateRoute.Partner)
+                    {
+                        if (f.SubAppId != null)
+                        {
+                            writer.WriteString("sub_appid", f.SubAppId);
+                        }
+
+                        writer.WriteString(f.OpenId != null ? "openid" : "sub_openid", f.OpenId ?? f.SubOpenId);
+                    }
+
                     writer.WriteString("reason", reason);
                     writer.WriteEndObject();
                 }

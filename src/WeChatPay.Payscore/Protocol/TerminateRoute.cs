@@ -8,5 +8,11 @@ namespace WeChatPay.Payscore
 
         /// <summary><c>POST /v3/payscore/permissions/openid/{openid}/terminate</c>, body <c>{service_id, appid, reason}</c>.</summary>
         OpenIdPermission,
+
+        /// <summary><c>POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate</c>, body <c>{service_id, reason}</c>.</summary>
+        AuthorizationCode,
+
+        /// <summary><c>POST /v3/payscore/partner/permissions/terminate</c>, body <c>{service_id, sub_mchid, appid, sub_appid, openid or sub_openid, reason}</c>.</summary>
+        Partner,
     }
 }
