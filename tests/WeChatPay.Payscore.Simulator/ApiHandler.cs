@@ -122,7 +122,7 @@ internal sealed class ApiHandler(
             return;
         }
 
-        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.OpenId, bound.Route.Operation);
+        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.Subject.FaultKey, bound.Route.Operation);
         SignatureTampering tampering = SignatureTampering.None;
         switch (fault?.Kind)
         {
@@ -210,16 +210,17 @@ internal sealed class ApiHandler(
 
     private (int Status, byte[] Body) Process(PayscoreRequest request, string requestId, string method, string rawTarget)
     {
-        if (request.Route.Operation == PayscoreOperation.QueryByOpenId)
+        if (!request.Route.IsTerminate)
         {
             return (200, QueryAnswer(request));
         }
 
         // Counted whatever the store answers: a terminate that reaches an authorization is what a client must
         // never send twice, even when it is refused as already ended or its answer is lost.
-        journal.CountProcessedTerminate(request.OpenId, request.ServiceId);
+        AuthorizationSubject subject = request.Subject;
+        journal.CountProcessedTerminate(subject);
         DateTimeOffset now = DateTimeOffset.UtcNow;
-        TerminateOutcome outcome = store.Terminate(request.OpenId, request.ServiceId, now);
+        TerminateOutcome outcome = store.Terminate(subject, now);
         ApiError? refusal = outcome switch
         {
             TerminateOutcome.NeverAuthorized => ApiError.InvalidRequest("用户未授权该服务"),
@@ -234,23 +235,60 @@ internal sealed class ApiHandler(
         }
 
         journal.Record(new RecordedTerminate(
-            request.Route.RecordedName, request.OpenId, request.ServiceId, request.AppId, request.Reason!, requestId, now));
+            request.Route.RecordedName, subject.OpenId, subject.ServiceId, request.AppId, request.Reason!, requestId, now,
+            subject.AuthorizationCode, subject.SubMerchantId, request.SubAppId, subject.SubOpenId));
         return (204, []);
     }
 
+    /// <summary>
+    /// The query answer in WeChat Pay's field names: the request's identifying fields, then the state and its times.
+    /// The partner answer's mchid is the service provider's, that is the simulator's merchant id.
+    /// </summary>
     private byte[] QueryAnswer(PayscoreRequest request)
     {
-        AuthorizationView view = store.Query(request.OpenId, request.ServiceId);
+        AuthorizationSubject subject = request.Subject;
+        AuthorizationView view = store.Query(subject);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions))
         {
             writer.WriteStartObject();
-            writer.WriteString("appid", request.AppId);
-            writer.WriteString("mchid", simulator.Keys.MerchantId);
-            writer.WriteString("service_id", request.ServiceId);
-            writer.WriteString("openid", request.OpenId);
+            switch (request.Route.Operation)
+            {
+                case PayscoreOperation.QueryByOpenId:
+                    writer.WriteString("appid", request.AppId);
+                    writer.WriteString("mchid", simulator.Keys.MerchantId);
+                    writer.WriteString("service_id", subject.ServiceId);
+                    writer.WriteString("openid", subject.OpenId);
+                    break;
+                case PayscoreOperation.QueryByAuthorizationCode:
+                    writer.WriteString("mchid", simulator.Keys.MerchantId);
+                    writer.WriteString("service_id", subject.ServiceId);
+                    writer.WriteString("authorization_code", subject.AuthorizationCode);
+                    break;
+                default:
+                    writer.WriteString("mchid", simulator.Keys.MerchantId);
+                    writer.WriteString("sub_mchid", subject.SubMerchantId);
+                    writer.WriteString("service_id", subject.ServiceId);
+                    writer.WriteString("appid", request.AppId);
+                    if (request.SubAppId != null)
+                    {
+                        writer.WriteString("sub_appid", request.SubAppId);
+                    }
+
+                    if (subject.OpenId != null)
+                    {
+                        writer.WriteString("openid", subject.OpenId);
+                    }
+                    else
+                    {
+                        writer.WriteString("sub_openid", subject.SubOpenId);
+                    }
+
+                    break;
+            }
+
             writer.WriteString("authorization_state", view.State);
-            writer.WriteString("authorization_time", Rfc3339China(view.AuthorizedAt));
+            writer.WriteString("authorization_success_time", Rfc3339China(view.AuthorizedAt));
             if (view.CancelledAt is { } cancelled)
             {
                 writer.WriteString("cancel_authorization_time", Rfc3339China(cancelled));

@@ -9,12 +9,12 @@ internal enum TerminateOutcome
     NeverAuthorized,
 }
 
-/// <summary>A pair's authorization as the query endpoint reports it.</summary>
+/// <summary>A subject's authorization as the query endpoints report it.</summary>
 internal readonly record struct AuthorizationView(string State, DateTimeOffset AuthorizedAt, DateTimeOffset? CancelledAt);
 
 /// <summary>
-/// Pay Score authorization state per (openid, service_id). Every pair is AVAILABLE until terminated or set
-/// otherwise; only pairs that were touched are stored.
+/// Pay Score authorization state per <see cref="AuthorizationSubject"/>, whichever of its namespaces it is in. Every
+/// subject is AVAILABLE until terminated or set otherwise; only subjects that were touched are stored.
 /// </summary>
 internal sealed class AuthorizationStore
 {
@@ -22,26 +22,26 @@ internal sealed class AuthorizationStore
     public const string Unavailable = "UNAVAILABLE";
     public const string UnbindUser = "UNBINDUSER";
 
-    private readonly ConcurrentDictionary<(string OpenId, string ServiceId), Pair> _pairs = new();
+    private readonly ConcurrentDictionary<AuthorizationSubject, Entry> _entries = new();
 
-    // Pairs never touched report one authorization time, a month before the simulator started.
+    // Subjects never touched report one authorization time, a month before the simulator started.
     private readonly DateTimeOffset _defaultAuthorizedAt = TruncateToSeconds(DateTimeOffset.UtcNow.AddDays(-30));
 
     public static bool IsKnownState(string? state) => state is Available or Unavailable or UnbindUser;
 
-    public TerminateOutcome Terminate(string openId, string serviceId, DateTimeOffset now)
+    public TerminateOutcome Terminate(AuthorizationSubject subject, DateTimeOffset now)
     {
-        Pair pair = _pairs.GetOrAdd((openId, serviceId), static (_, at) => new Pair(at), _defaultAuthorizedAt);
-        lock (pair)
+        Entry entry = _entries.GetOrAdd(subject, static (_, at) => new Entry(at), _defaultAuthorizedAt);
+        lock (entry)
         {
-            switch (pair.State)
+            switch (entry.State)
             {
                 case Available:
-                    pair.State = Unavailable;
-                    pair.EverTerminated = true;
-                    pair.CancelledAt = TruncateToSeconds(now);
+                    entry.State = Unavailable;
+                    entry.EverTerminated = true;
+                    entry.CancelledAt = TruncateToSeconds(now);
                     return TerminateOutcome.Terminated;
-                case UnbindUser when !pair.EverTerminated:
+                case UnbindUser when !entry.EverTerminated:
                     return TerminateOutcome.NeverAuthorized;
                 default:
                     return TerminateOutcome.AlreadyTerminated;
@@ -49,7 +49,7 @@ internal sealed class AuthorizationStore
         }
     }
 
-    public void Set(string openId, string serviceId, string state)
+    public void Set(AuthorizationSubject subject, string state)
     {
         if (!IsKnownState(state))
         {
@@ -57,44 +57,44 @@ internal sealed class AuthorizationStore
         }
 
         DateTimeOffset now = TruncateToSeconds(DateTimeOffset.UtcNow);
-        Pair pair = _pairs.GetOrAdd((openId, serviceId), static (_, at) => new Pair(at), _defaultAuthorizedAt);
-        lock (pair)
+        Entry entry = _entries.GetOrAdd(subject, static (_, at) => new Entry(at), _defaultAuthorizedAt);
+        lock (entry)
         {
-            pair.State = state;
+            entry.State = state;
             switch (state)
             {
                 case Available:
                     // A fresh authorization: earlier terminations no longer count.
-                    pair.AuthorizedAt = now;
-                    pair.CancelledAt = null;
-                    pair.EverTerminated = false;
+                    entry.AuthorizedAt = now;
+                    entry.CancelledAt = null;
+                    entry.EverTerminated = false;
                     break;
                 case Unavailable:
-                    pair.CancelledAt ??= now;
+                    entry.CancelledAt ??= now;
                     break;
             }
         }
     }
 
-    public AuthorizationView Query(string openId, string serviceId)
+    public AuthorizationView Query(AuthorizationSubject subject)
     {
-        if (!_pairs.TryGetValue((openId, serviceId), out Pair? pair))
+        if (!_entries.TryGetValue(subject, out Entry? entry))
         {
             return new AuthorizationView(Available, _defaultAuthorizedAt, null);
         }
 
-        lock (pair)
+        lock (entry)
         {
-            return new AuthorizationView(pair.State, pair.AuthorizedAt, pair.State == Unavailable ? pair.CancelledAt : null);
+            return new AuthorizationView(entry.State, entry.AuthorizedAt, entry.State == Unavailable ? entry.CancelledAt : null);
         }
     }
 
-    public void Clear() => _pairs.Clear();
+    public void Clear() => _entries.Clear();
 
     private static DateTimeOffset TruncateToSeconds(DateTimeOffset time) =>
         DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
 
-    private sealed class Pair(DateTimeOffset authorizedAt)
+    private sealed class Entry(DateTimeOffset authorizedAt)
     {
         public string State { get; set; } = Available;
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
 namespace WeChatPay.Payscore.Simulator;
@@ -35,13 +36,14 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
                     return;
                 case "/__sim/state" when HttpMethods.IsPost(method):
                     StateChange change = await ReadAsync<StateChange>(context);
-                    if (string.IsNullOrEmpty(change.OpenId) || string.IsNullOrEmpty(change.ServiceId) || !AuthorizationStore.IsKnownState(change.State))
+                    AuthorizationSubject? subject = change.Subject();
+                    if (subject == null || !AuthorizationStore.IsKnownState(change.State))
                     {
-                        await BadRequestAsync(context, "Expected {\"openId\",\"serviceId\",\"state\"} with state AVAILABLE, UNAVAILABLE or UNBINDUSER.");
+                        await BadRequestAsync(context, StateChange.Expected);
                         return;
                     }
 
-                    simulator.SetAuthorizationState(change.OpenId, change.ServiceId, change.State!);
+                    simulator.SetAuthorizationState(subject, change.State!);
                     break;
                 case "/__sim/faults" when HttpMethods.IsPost(method):
                     if (!await AddFaultsAsync(context))
@@ -165,7 +167,31 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
         return WriteJsonAsync(context, new ControlError(message), StatusCodes.Status400BadRequest);
     }
 
-    private sealed record StateChange(string? OpenId, string? ServiceId, string? State);
+    /// <summary>
+    /// The subject is named as <see cref="AuthorizationSubject.From"/> takes it. Unknown fields are refused, so that a
+    /// misspelt authorizationCode or subMerchantId cannot quietly set the state of the openid's own authorization.
+    /// </summary>
+    [JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
+    private sealed record StateChange(
+        string? OpenId, string? ServiceId, string? State, string? AuthorizationCode, string? SubMerchantId, string? SubOpenId)
+    {
+        public const string Expected =
+            "Expected {\"serviceId\",\"state\"} with state AVAILABLE, UNAVAILABLE or UNBINDUSER, and one of: \"openId\"; "
+            + "\"authorizationCode\"; \"subMerchantId\" with either \"openId\" or \"subOpenId\".";
+
+        /// <summary>Null when the fields name no subject.</summary>
+        public AuthorizationSubject? Subject()
+        {
+            try
+            {
+                return AuthorizationSubject.From(ServiceId, OpenId, AuthorizationCode, SubMerchantId, SubOpenId);
+            }
+            catch (ArgumentException)
+            {
+                return null;
+            }
+        }
+    }
 
     private sealed record LatencyChange(int? Ms);
 

@@ -64,10 +64,10 @@ public enum FaultTarget
     /// <summary>Every API request.</summary>
     Any,
 
-    /// <summary>Terminates only, on either route, so that the query a client settles with stays clean.</summary>
+    /// <summary>Terminates only, on any route, so that the query a client settles with stays clean.</summary>
     Terminate,
 
-    /// <summary>Only the query, GET /v3/payscore/permissions/openid/{openid}.</summary>
+    /// <summary>Only the queries: by openid, by authorization code and the partner search.</summary>
     Query,
 }
 
@@ -76,7 +76,10 @@ public sealed class FaultRule
 {
     public FaultKind Kind { get; set; }
 
-    /// <summary>Only requests whose (decoded) openid equals this; null matches any request.</summary>
+    /// <summary>
+    /// Only requests about this (decoded) openid; null matches any request. A request by authorization code is
+    /// matched by its code, a partner request by its openid or sub_openid, whichever it carries.
+    /// </summary>
     public string? OpenId { get; set; }
 
     /// <summary>Only requests of this kind; <see cref="FaultTarget.Any"/> (the default) matches every request.</summary>
@@ -147,9 +150,9 @@ internal sealed class FaultPlan
     }
 
     /// <summary>
-    /// The first rule that matches <paramref name="openId"/> and <paramref name="operation"/> and fires, its count
-    /// taken; null when none does. Target and openid are checked before the count, so that requests a rule does not
-    /// match never use up its firings.
+    /// The first rule that matches <paramref name="openId"/> (the subject's <see cref="AuthorizationSubject.FaultKey"/>)
+    /// and <paramref name="operation"/> and fires, its count taken; null when none does. Target and openid are checked
+    /// before the count, so that requests a rule does not match never use up its firings.
     /// </summary>
     public ArmedRule? Draw(string openId, PayscoreOperation operation)
     {
@@ -193,8 +196,8 @@ internal sealed class FaultPlan
         {
             bool targeted = Target switch
             {
-                FaultTarget.Terminate => operation != PayscoreOperation.QueryByOpenId,
-                FaultTarget.Query => operation == PayscoreOperation.QueryByOpenId,
+                FaultTarget.Terminate => operation.IsTerminate(),
+                FaultTarget.Query => !operation.IsTerminate(),
                 _ => true,
             };
             return targeted && (OpenId == null || string.Equals(OpenId, openId, StringComparison.Ordinal));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
 namespace WeChatPay.Payscore.Simulator;
@@ -13,14 +12,44 @@ internal enum PayscoreOperation
 
     /// <summary>GET /v3/payscore/permissions/openid/{openid}?appid=..&amp;service_id=...</summary>
     QueryByOpenId,
+
+    /// <summary>POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate.</summary>
+    AuthorizationCodeTerminate,
+
+    /// <summary>GET /v3/payscore/permissions/authorization-code/{authorization_code}?service_id=...</summary>
+    QueryByAuthorizationCode,
+
+    /// <summary>POST /v3/payscore/partner/permissions/terminate, a service provider for its sub-merchant.</summary>
+    PartnerTerminate,
+
+    /// <summary>GET /v3/payscore/partner/permissions/search?service_id=..&amp;sub_mchid=..&amp;appid=..&amp;openid=...</summary>
+    PartnerQuery,
 }
 
-/// <summary>The route of a request, from its raw (still URL-escaped) path segments.</summary>
-internal readonly record struct PayscoreRoute(PayscoreOperation Operation, string RawOpenId, string? RawServiceId, string Query)
+internal static class PayscoreOperations
 {
-    public bool IsTerminate => Operation != PayscoreOperation.QueryByOpenId;
+    public static bool IsTerminate(this PayscoreOperation operation) =>
+        operation is PayscoreOperation.UserPermissionTerminate or PayscoreOperation.OpenIdPermissionTerminate
+            or PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.PartnerTerminate;
+}
 
-    public string RecordedName => Operation == PayscoreOperation.UserPermissionTerminate ? "UserPermission" : "OpenIdPermission";
+/// <summary>
+/// The route of a request, from its raw (still URL-escaped) path segments: the openid or authorization code in the
+/// path (none for the partner routes) and, for the user permission route, the service_id.
+/// </summary>
+internal readonly record struct PayscoreRoute(PayscoreOperation Operation, string? RawPathId, string? RawServiceId, string Query)
+{
+    public bool IsTerminate => Operation.IsTerminate();
+
+    /// <summary>The <see cref="RecordedTerminate.Route"/> of a terminate.</summary>
+    public string RecordedName => Operation switch
+    {
+        PayscoreOperation.UserPermissionTerminate => "UserPermission",
+        PayscoreOperation.OpenIdPermissionTerminate => "OpenIdPermission",
+        PayscoreOperation.AuthorizationCodeTerminate => "AuthorizationCode",
+        PayscoreOperation.PartnerTerminate => "Partner",
+        _ => throw new InvalidOperationException($"{Operation} is not a terminate."),
+    };
 
     /// <summary>Matches the path of the raw request target; 404 for an unknown path, 405 for a known path and another method.</summary>
     public static ApiError? TryMatch(string method, string rawTarget, out PayscoreRoute route)
@@ -32,22 +61,41 @@ internal readonly record struct PayscoreRoute(PayscoreOperation Operation, strin
 
         // "", "v3", "payscore", ...
         string[] s = path.Split('/');
+        bool payscore = s.Length >= 6 && s[0].Length == 0 && s[1] == "v3" && s[2] == "payscore";
         string expectedMethod;
-        if (s.Length == 8 && s[0].Length == 0 && s[1] == "v3" && s[2] == "payscore" && s[3] == "users" && s[5] == "permissions"
-            && s[7] == "terminate")
+        if (payscore && s.Length == 8 && s[3] == "users" && s[5] == "permissions" && s[7] == "terminate")
         {
             route = new PayscoreRoute(PayscoreOperation.UserPermissionTerminate, s[4], s[6], query);
             expectedMethod = HttpMethods.Post;
         }
-        else if (s.Length == 7 && s[0].Length == 0 && s[1] == "v3" && s[2] == "payscore" && s[3] == "permissions" && s[4] == "openid"
-            && s[6] == "terminate")
+        else if (payscore && s.Length == 7 && s[3] == "permissions" && s[4] == "openid" && s[6] == "terminate")
         {
             route = new PayscoreRoute(PayscoreOperation.OpenIdPermissionTerminate, s[5], null, query);
             expectedMethod = HttpMethods.Post;
         }
-        else if (s.Length == 6 && s[0].Length == 0 && s[1] == "v3" && s[2] == "payscore" && s[3] == "permissions" && s[4] == "openid")
+        else if (payscore && s.Length == 6 && s[3] == "permissions" && s[4] == "openid")
         {
             route = new PayscoreRoute(PayscoreOperation.QueryByOpenId, s[5], null, query);
+            expectedMethod = HttpMethods.Get;
+        }
+        else if (payscore && s.Length == 7 && s[3] == "permissions" && s[4] == "authorization-code" && s[6] == "terminate")
+        {
+            route = new PayscoreRoute(PayscoreOperation.AuthorizationCodeTerminate, s[5], null, query);
+            expectedMethod = HttpMethods.Post;
+        }
+        else if (payscore && s.Length == 6 && s[3] == "permissions" && s[4] == "authorization-code")
+        {
+            route = new PayscoreRoute(PayscoreOperation.QueryByAuthorizationCode, s[5], null, query);
+            expectedMethod = HttpMethods.Get;
+        }
+        else if (payscore && s.Length == 6 && s[3] == "partner" && s[4] == "permissions" && s[5] == "terminate")
+        {
+            route = new PayscoreRoute(PayscoreOperation.PartnerTerminate, null, null, query);
+            expectedMethod = HttpMethods.Post;
+        }
+        else if (payscore && s.Length == 6 && s[3] == "partner" && s[4] == "permissions" && s[5] == "search")
+        {
+            route = new PayscoreRoute(PayscoreOperation.PartnerQuery, null, null, query);
             expectedMethod = HttpMethods.Get;
         }
         else
@@ -66,20 +114,38 @@ internal readonly record struct PayscoreRoute(PayscoreOperation Operation, strin
     public static ApiError NotFound() => new(404, "NOT_FOUND", "请求的资源不存在");
 }
 
-/// <summary>A request that passed every check: the decoded, validated parameters.</summary>
-internal sealed record PayscoreRequest(PayscoreRoute Route, string OpenId, string ServiceId, string AppId, string? Reason)
+/// <summary>
+/// A request that passed every check: whose authorization it is about and the other decoded, validated
+/// parameters. <see cref="AppId"/> is null for the authorization code routes, which take none.
+/// </summary>
+internal sealed record PayscoreRequest(PayscoreRoute Route, AuthorizationSubject Subject, string? AppId, string? SubAppId, string? Reason)
 {
     private const string Path = "path";
-    private const string Body = "body";
-    private const string Query = "query";
+    private const int MaxIdLength = 32;
+    private const int MaxOpenIdLength = 128;
 
-    /// <summary>Content type, JSON body and field rules, in WeChat Pay's order: path first, then service_id, appid, reason.</summary>
+    // The characters an identifier may hold besides ASCII letters and digits.
+    private const string Plain = "";
+    private const string OpenIdExtras = "_-";
+    private const string CodeExtras = "_*-";
+
+    private static readonly string[] UserPermissionFields = ["appid", "reason"];
+    private static readonly string[] OpenIdPermissionFields = ["service_id", "appid", "reason"];
+    private static readonly string[] QueryByOpenIdFields = ["service_id", "appid"];
+    private static readonly string[] CodeTerminateFields = ["service_id", "reason"];
+    private static readonly string[] CodeQueryFields = ["service_id"];
+    private static readonly string[] PartnerTerminateFields = ["service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid", "reason"];
+    private static readonly string[] PartnerQueryFields = ["service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid"];
+
+    /// <summary>
+    /// Content type, JSON body or query, then the field rules in WeChat Pay's order: the path first, then the fields
+    /// in the order the operation lists them, reason last.
+    /// </summary>
     public static ApiError? TryBind(HttpRequest request, in PayscoreRoute route, ReadOnlySpan<byte> body, out PayscoreRequest? bound)
     {
         bound = null;
-        string? serviceId = null, appId = null, reason = null;
-        FieldState serviceIdState = default, appIdState = default, reasonState = default;
-
+        ApiError? error;
+        RequestFields input;
         if (route.IsTerminate)
         {
             string? contentType = request.ContentType;
@@ -88,38 +154,13 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, string OpenId, strin
                 return ApiError.InvalidRequest("Content-Type应为application/json");
             }
 
-            ApiError? bodyError = ReadBody(body, route.Operation, ref serviceIdState, ref appIdState, ref reasonState);
-            if (bodyError != null)
-            {
-                return bodyError;
-            }
+            input = new RequestFields(RequestFields.Body, FieldsOf(route.Operation));
+            error = input.ReadBody(body);
         }
         else
         {
-            ApiError? queryError = ReadQuery(route.Query, ref serviceIdState, ref appIdState);
-            if (queryError != null)
-            {
-                return queryError;
-            }
-        }
-
-        string openId = Uri.UnescapeDataString(route.RawOpenId);
-        ApiError? error = CheckIdentifier(Path, "openid", openId, 128, allowUnderscoreAndDash: true);
-        if (error != null)
-        {
-            return error;
-        }
-
-        if (route.Operation == PayscoreOperation.UserPermissionTerminate)
-        {
-            serviceId = Uri.UnescapeDataString(route.RawServiceId!);
-            error = CheckIdentifier(Path, "service_id", serviceId, 32, allowUnderscoreAndDash: false);
-        }
-        else
-        {
-            string location = route.IsTerminate ? Body : Query;
-            error = serviceIdState.Check(location, "service_id") ?? CheckIdentifier(location, "service_id", serviceIdState.Value!, 32, false);
-            serviceId = serviceIdState.Value;
+            input = new RequestFields(RequestFields.Query, FieldsOf(route.Operation));
+            error = input.ReadQuery(route.Query);
         }
 
         if (error != null)
@@ -127,120 +168,100 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, string OpenId, strin
             return error;
         }
 
-        string appIdLocation = route.IsTerminate ? Body : Query;
-        error = appIdState.Check(appIdLocation, "appid") ?? CheckIdentifier(appIdLocation, "appid", appIdState.Value!, 32, false);
-        if (error != null)
+        return route.Operation switch
         {
-            return error;
-        }
-
-        appId = appIdState.Value!;
-        if (route.IsTerminate)
-        {
-            error = reasonState.Check(Body, "reason") ?? CheckReason(reasonState.Value!);
-            if (error != null)
-            {
-                return error;
-            }
-
-            reason = reasonState.Value;
-        }
-
-        bound = new PayscoreRequest(route, openId, serviceId!, appId, reason);
-        return null;
+            PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.QueryByAuthorizationCode => BindCode(route, input, out bound),
+            PayscoreOperation.PartnerTerminate or PayscoreOperation.PartnerQuery => BindPartner(route, input, out bound),
+            _ => BindOpenId(route, input, out bound),
+        };
     }
 
-    private static ApiError? ReadBody(
-        ReadOnlySpan<byte> body, PayscoreOperation operation, ref FieldState serviceId, ref FieldState appId, ref FieldState reason)
+    private static string[] FieldsOf(PayscoreOperation operation) => operation switch
     {
-        var reader = new Utf8JsonReader(body, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow, MaxDepth = 32 });
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return new ApiError(400, "PARAM_ERROR", "请求体应为JSON对象");
-            }
+        PayscoreOperation.UserPermissionTerminate => UserPermissionFields,
+        PayscoreOperation.OpenIdPermissionTerminate => OpenIdPermissionFields,
+        PayscoreOperation.QueryByOpenId => QueryByOpenIdFields,
+        PayscoreOperation.AuthorizationCodeTerminate => CodeTerminateFields,
+        PayscoreOperation.QueryByAuthorizationCode => CodeQueryFields,
+        PayscoreOperation.PartnerTerminate => PartnerTerminateFields,
+        PayscoreOperation.PartnerQuery => PartnerQueryFields,
+        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
+    };
 
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                string name = reader.GetString()!;
-                reader.Read();
-                switch (name)
-                {
-                    case "service_id" when operation == PayscoreOperation.OpenIdPermissionTerminate:
-                        if (!serviceId.Take(ref reader))
-                        {
-                            return Duplicate("service_id");
-                        }
-
-                        break;
-                    case "appid":
-                        if (!appId.Take(ref reader))
-                        {
-                            return Duplicate("appid");
-                        }
-
-                        break;
-                    case "reason":
-                        if (!reason.Take(ref reader))
-                        {
-                            return Duplicate("reason");
-                        }
-
-                        break;
-                    default:
-                        reader.Skip();
-                        break;
-                }
-            }
-
-            // Anything after the object other than whitespace makes the reader throw.
-            if (reader.Read())
-            {
-                return new ApiError(400, "PARAM_ERROR", "请求体不是合法的JSON");
-            }
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            return new ApiError(400, "PARAM_ERROR", "请求体不是合法的JSON");
-        }
-
-        return null;
-    }
-
-    private static ApiError? ReadQuery(string query, ref FieldState serviceId, ref FieldState appId)
+    /// <summary>The merchant routes: openid in the path, then service_id (in the path for the user permission route), appid, reason.</summary>
+    private static ApiError? BindOpenId(in PayscoreRoute route, RequestFields input, out PayscoreRequest? bound)
     {
-        if (query.Length == 0)
-        {
-            return null;
-        }
-
-        foreach (string pair in query.Split('&'))
-        {
-            int equals = pair.IndexOf('=');
-            string name = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
-            string value = equals < 0 ? string.Empty : Uri.UnescapeDataString(pair[(equals + 1)..]);
-            bool fresh = name switch
-            {
-                "service_id" => serviceId.Take(value),
-                "appid" => appId.Take(value),
-                _ => true,
-            };
-            if (!fresh)
-            {
-                return Param(Query, name, "唯一性规则", "参数重复");
-            }
-        }
-
-        return null;
+        var check = new FirstFailure(input);
+        string openId = check.PathSegment(route.RawPathId!, "openid", MaxOpenIdLength, OpenIdExtras);
+        string serviceId = route.Operation == PayscoreOperation.UserPermissionTerminate
+            ? check.PathSegment(route.RawServiceId!, "service_id", MaxIdLength, Plain)
+            : check.Required("service_id", MaxIdLength, Plain);
+        string appId = check.Required("appid", MaxIdLength, Plain);
+        string? reason = check.Reason(route);
+        bound = check.Error == null ? new PayscoreRequest(route, AuthorizationSubject.ByOpenId(openId, serviceId), appId, null, reason) : null;
+        return check.Error;
     }
 
-    private static ApiError Duplicate(string field) => Param(Body, field, "唯一性规则", "字段重复");
+    /// <summary>The authorization code routes: the code in the path, then service_id, reason.</summary>
+    private static ApiError? BindCode(in PayscoreRoute route, RequestFields input, out PayscoreRequest? bound)
+    {
+        var check = new FirstFailure(input);
+        string code = check.PathSegment(route.RawPathId!, "authorization_code", MaxIdLength, CodeExtras);
+        string serviceId = check.Required("service_id", MaxIdLength, Plain);
+        string? reason = check.Reason(route);
+        bound = check.Error == null ? new PayscoreRequest(route, AuthorizationSubject.ByCode(code, serviceId), null, null, reason) : null;
+        return check.Error;
+    }
+
+    /// <summary>
+    /// The partner routes: service_id, sub_mchid, appid, sub_appid, openid, sub_openid, then the rules between them
+    /// (exactly one of openid and sub_openid; sub_openid only with the sub_appid it belongs to), then reason.
+    /// </summary>
+    private static ApiError? BindPartner(in PayscoreRoute route, RequestFields input, out PayscoreRequest? bound)
+    {
+        bound = null;
+        var check = new FirstFailure(input);
+        string serviceId = check.Required("service_id", MaxIdLength, Plain);
+        string subMerchantId = check.Required("sub_mchid", MaxIdLength, Plain);
+        string appId = check.Required("appid", MaxIdLength, Plain);
+        string? subAppId = check.Optional("sub_appid", MaxIdLength, Plain);
+        string? openId = check.Optional("openid", MaxOpenIdLength, OpenIdExtras);
+        string? subOpenId = check.Optional("sub_openid", MaxOpenIdLength, OpenIdExtras);
+        if (check.Error != null)
+        {
+            return check.Error;
+        }
+
+        if (openId != null && subOpenId != null)
+        {
+            return Param(input.Location, "sub_openid", "互斥性规则", "openid与sub_openid只能填写其一");
+        }
+
+        if (openId == null && subOpenId == null)
+        {
+            return Param(input.Location, "openid", "必填性规则", "openid与sub_openid必须填写其一");
+        }
+
+        // A sub_openid only means something under the sub-merchant's appid that issued it.
+        if (subOpenId != null && subAppId == null)
+        {
+            return Param(input.Location, "sub_appid", "必填性规则", "填写sub_openid时sub_appid为必填项");
+        }
+
+        string? reason = check.Reason(route);
+        if (check.Error != null)
+        {
+            return check.Error;
+        }
+
+        bound = new PayscoreRequest(route, AuthorizationSubject.Partner(subMerchantId, serviceId, openId, subOpenId), appId, subAppId, reason);
+        return null;
+    }
 
     private static ApiError Param(string location, string field, string rule, string issue, string? value = null) =>
         ApiError.Param(location, field, rule, issue, value);
 
-    private static ApiError? CheckIdentifier(string location, string field, string value, int maxLength, bool allowUnderscoreAndDash)
+    private static ApiError? CheckIdentifier(string location, string field, string value, int maxLength, string extras)
     {
         if (value.Length == 0)
         {
@@ -254,7 +275,7 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, string OpenId, strin
 
         foreach (char c in value)
         {
-            if (!char.IsAsciiLetterOrDigit(c) && !(allowUnderscoreAndDash && c is '_' or '-'))
+            if (!char.IsAsciiLetterOrDigit(c) && !extras.Contains(c))
             {
                 return Param(location, field, "字符串规则", "含有不允许的字符", value);
             }
@@ -267,12 +288,12 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, string OpenId, strin
     {
         if (value.Length == 0)
         {
-            return Param(Body, "reason", "字符串规则", "字符数 0，小于最小值 1", value);
+            return Param(RequestFields.Body, "reason", "字符串规则", "字符数 0，小于最小值 1", value);
         }
 
         if (value.Length > 50)
         {
-            return Param(Body, "reason", "字符串规则", $"字符数 {value.Length}，大于最大值 50", value);
+            return Param(RequestFields.Body, "reason", "字符串规则", $"字符数 {value.Length}，大于最大值 50", value);
         }
 
         foreach (char c in value)
@@ -280,66 +301,65 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, string OpenId, strin
             // Characters outside the BMP (emoji) need four UTF-8 bytes, which WeChat Pay does not store.
             if (char.IsSurrogate(c))
             {
-                return Param(Body, "reason", "字符串规则", "含有不支持的字符（如emoji）", value);
+                return Param(RequestFields.Body, "reason", "字符串规则", "含有不支持的字符（如emoji）", value);
             }
         }
 
         return null;
     }
-
-    /// <summary>One input field: not given, a string, or something else.</summary>
-    private struct FieldState
+    /// <summary>
+    /// Runs the field rules in the order they are asked for and keeps the first failure: WeChat Pay reports one
+    /// problem, the first it finds. Once a rule failed the later ones are skipped and give empty values.
+    /// </summary>
+    private sealed class FirstFailure(RequestFields input)
     {
-        private bool _seen;
-        private bool _wrongType;
+        public ApiError? Error { get; private set; }
 
-        public string? Value { get; private set; }
-
-        /// <summary>Reads the current JSON value; false when the field was already given.</summary>
-        public bool Take(ref Utf8JsonReader reader)
+        /// <summary>A path segment, URL-escaped as it came.</summary>
+        public string PathSegment(string raw, string field, int maxLength, string extras)
         {
-            if (_seen)
-            {
-                return false;
-            }
-
-            _seen = true;
-            switch (reader.TokenType)
-            {
-                case JsonTokenType.String:
-                    Value = reader.GetString();
-                    break;
-                case JsonTokenType.Null:
-                    break;
-                default:
-                    _wrongType = true;
-                    reader.Skip();
-                    break;
-            }
-
-            return true;
+            string value = Uri.UnescapeDataString(raw);
+            Error ??= CheckIdentifier(PayscoreRequest.Path, field, value, maxLength, extras);
+            return value;
         }
 
-        public bool Take(string value)
+        public string Required(string field, int maxLength, string extras)
         {
-            if (_seen)
+            if (Error != null)
             {
-                return false;
+                return string.Empty;
             }
 
-            _seen = true;
-            Value = value;
-            return true;
+            Error = input.Required(field, out string value) ?? CheckIdentifier(input.Location, field, value, maxLength, extras);
+            return value;
         }
 
-        public readonly ApiError? Check(string location, string field)
+        public string? Optional(string field, int maxLength, string extras)
         {
-            if (_wrongType)
+            if (Error != null)
             {
-                return Param(location, field, "类型规则", "应为字符串");
+                return null;
             }
 
-            return Value == null ? Param(location, field, "必填性规则", "此字段为必填项") : null;
+            Error = input.Optional(field, out string? value);
+            if (Error == null && value != null)
+            {
+                Error = CheckIdentifier(input.Location, field, value, maxLength, extras);
+            }
+
+            return value;
+        }
+
+        /// <summary>The reason of a terminate; queries have none.</summary>
+        public string? Reason(in PayscoreRoute route)
+        {
+            if (Error != null || !route.IsTerminate)
+            {
+                return null;
+            }
+
+            Error = input.Required("reason", out string value) ?? CheckReason(value);
+            return value;
         }
     }
 }

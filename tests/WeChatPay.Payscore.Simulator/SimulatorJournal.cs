@@ -10,7 +10,7 @@ internal sealed class SimulatorJournal
 {
     private readonly ConcurrentQueue<RecordedTerminate> _terminates = new();
     private readonly ConcurrentQueue<RejectedRequest> _rejected = new();
-    private readonly ConcurrentDictionary<(string OpenId, string ServiceId), int> _processed = new();
+    private readonly ConcurrentDictionary<AuthorizationSubject, int> _processed = new();
     private int _requestCount;
     private int _inFlight;
     private int _maxInFlight;
@@ -54,20 +54,27 @@ internal sealed class SimulatorJournal
 
     public void Record(RejectedRequest rejected) => _rejected.Enqueue(rejected);
 
-    /// <summary>A terminate for the pair reached the authorization store, whatever the store then answered.</summary>
-    public void CountProcessedTerminate(string openId, string serviceId) =>
-        _processed.AddOrUpdate((openId, serviceId), 1, static (_, count) => count + 1);
+    /// <summary>A terminate for the subject reached the authorization store, whatever the store then answered.</summary>
+    public void CountProcessedTerminate(AuthorizationSubject subject) =>
+        _processed.AddOrUpdate(subject, 1, static (_, count) => count + 1);
 
-    public int ProcessedTerminates(string openId, string serviceId) =>
-        _processed.TryGetValue((openId, serviceId), out int count) ? count : 0;
+    public int ProcessedTerminates(AuthorizationSubject subject) =>
+        _processed.TryGetValue(subject, out int count) ? count : 0;
 
-    /// <summary>Every pair with at least one processed terminate, ordered by openid, then service_id.</summary>
+    /// <summary>
+    /// Every subject with at least one processed terminate, ordered by openid, then service_id, then the fields of the
+    /// other namespaces, so that the order is stable (null sorts first).
+    /// </summary>
     public IReadOnlyList<ProcessedTerminateCount> ProcessedTerminateCounts() =>
         _processed
             .Where(p => p.Value >= 1)
-            .Select(p => new ProcessedTerminateCount(p.Key.OpenId, p.Key.ServiceId, p.Value))
+            .Select(p => new ProcessedTerminateCount(
+                p.Key.OpenId, p.Key.ServiceId, p.Value, p.Key.AuthorizationCode, p.Key.SubMerchantId, p.Key.SubOpenId))
             .OrderBy(c => c.OpenId, StringComparer.Ordinal)
             .ThenBy(c => c.ServiceId, StringComparer.Ordinal)
+            .ThenBy(c => c.AuthorizationCode, StringComparer.Ordinal)
+            .ThenBy(c => c.SubMerchantId, StringComparer.Ordinal)
+            .ThenBy(c => c.SubOpenId, StringComparer.Ordinal)
             .ToArray();
 
     public void CountSignedAnswer(bool byPublicKey)

@@ -1,17 +1,35 @@
 namespace WeChatPay.Payscore.Simulator;
 
 /// <summary>A terminate the simulator accepted.</summary>
-/// <param name="Route">"UserPermission" or "OpenIdPermission".</param>
+/// <param name="Route">"UserPermission", "OpenIdPermission", "AuthorizationCode" or "Partner".</param>
+/// <param name="OpenId">Null for the authorization code route, and for the partner route given a sub_openid.</param>
+/// <param name="AppId">Null for the authorization code route, which takes none.</param>
 /// <param name="RequestId">The <c>Request-ID</c> header of the answer, so a client's result can be matched to it.</param>
+/// <param name="AuthorizationCode">Set for the authorization code route only.</param>
+/// <param name="SubMerchantId">Set for the partner route only, as are <paramref name="SubAppId"/> (when given) and <paramref name="SubOpenId"/>.</param>
 public sealed record RecordedTerminate(
-    string Route, string OpenId, string ServiceId, string AppId, string Reason, string RequestId, DateTimeOffset Time);
+    string Route,
+    string? OpenId,
+    string ServiceId,
+    string? AppId,
+    string Reason,
+    string RequestId,
+    DateTimeOffset Time,
+    string? AuthorizationCode = null,
+    string? SubMerchantId = null,
+    string? SubAppId = null,
+    string? SubOpenId = null);
 
 /// <summary>A request the simulator refused on its own account (not through an injected fault).</summary>
 /// <param name="Path">The request target as received on the wire, query included.</param>
 public sealed record RejectedRequest(string Method, string Path, int StatusCode, string Code, string Message);
 
-/// <summary>One entry of <c>GET /__sim/processed</c>: how many terminates reached the pair's authorization.</summary>
-internal sealed record ProcessedTerminateCount(string OpenId, string ServiceId, int Terminates);
+/// <summary>
+/// One entry of <c>GET /__sim/processed</c>: how many terminates reached the subject's authorization. The fields of
+/// the other namespaces are null: <see cref="OpenId"/> for a code or a partner's sub_openid, and so on.
+/// </summary>
+internal sealed record ProcessedTerminateCount(
+    string? OpenId, string ServiceId, int Terminates, string? AuthorizationCode, string? SubMerchantId, string? SubOpenId);
 
 /// <summary>The contents of <c>GET /__sim/info</c> and of the CLI's info file.</summary>
 internal sealed record SimulatorInfo(

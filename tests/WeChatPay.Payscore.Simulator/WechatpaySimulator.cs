@@ -64,17 +64,21 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     public IReadOnlyList<RejectedRequest> Rejected => _journal.Rejected;
 
     /// <summary>
-    /// How many terminates for the pair reached processing, that is the point where the authorization is ended:
+    /// How many terminates for the subject reached processing, that is the point where the authorization is ended:
     /// accepted ones, ones refused because it was already ended or never authorized, and ones whose connection
     /// <see cref="FaultKind.ResetAfterProcessing"/> dropped afterwards; not ones that failed a check or that an
     /// injected fault answered instead. 0 when none did. Lets tests check that a client never terminates twice.
+    /// Each namespace counts apart: terminating by code does not count for the openid of the same user.
     /// </summary>
-    public int ProcessedTerminates(string openId, string serviceId)
+    public int ProcessedTerminates(AuthorizationSubject subject)
     {
-        ArgumentNullException.ThrowIfNull(openId);
-        ArgumentNullException.ThrowIfNull(serviceId);
-        return _journal.ProcessedTerminates(openId, serviceId);
+        ArgumentNullException.ThrowIfNull(subject);
+        return _journal.ProcessedTerminates(subject);
     }
+
+    /// <summary><see cref="ProcessedTerminates(AuthorizationSubject)"/> of the merchant's (openid, service_id).</summary>
+    public int ProcessedTerminates(string openId, string serviceId) =>
+        ProcessedTerminates(AuthorizationSubject.ByOpenId(openId, serviceId));
 
     /// <summary>API requests received, faulted and refused ones included; control endpoints are not counted.</summary>
     public int RequestCount => _journal.RequestCount;
@@ -146,13 +150,16 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
-    /// <summary>Sets a pair's state: "AVAILABLE" (every pair's default), "UNAVAILABLE" or "UNBINDUSER".</summary>
-    public void SetAuthorizationState(string openId, string serviceId, string state)
+    /// <summary>Sets a subject's state: "AVAILABLE" (every subject's default), "UNAVAILABLE" or "UNBINDUSER".</summary>
+    public void SetAuthorizationState(AuthorizationSubject subject, string state)
     {
-        ArgumentException.ThrowIfNullOrEmpty(openId);
-        ArgumentException.ThrowIfNullOrEmpty(serviceId);
-        _store.Set(openId, serviceId, state);
+        ArgumentNullException.ThrowIfNull(subject);
+        _store.Set(subject, state);
     }
+
+    /// <summary><see cref="SetAuthorizationState(AuthorizationSubject, string)"/> of the merchant's (openid, service_id).</summary>
+    public void SetAuthorizationState(string openId, string serviceId, string state) =>
+        SetAuthorizationState(AuthorizationSubject.ByOpenId(openId, serviceId), state);
 
     /// <summary>
     /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, authorization

@@ -75,6 +75,7 @@ function Add-WxSimulatorFault {
     # -Kind is any FaultKind name (the simulator checks it and refuses unknown ones), OversizedBody and Redirect
     # included. -Target Terminate or Query limits the rule to that kind of request, so that for instance a client's
     # settling query stays clean while its terminates fail; -Count is only used up by requests the rule matches.
+    # -OpenId also matches a request by authorization code with that code, and a partner request by its sub_openid.
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Simulator,
@@ -93,9 +94,37 @@ function Add-WxSimulatorFault {
         -Body (ConvertTo-Json $rule -Compress) -TimeoutSec 10 | Out-Null
 }
 
+function Set-WxSimulatorAuthorizationState {
+    # Sets one authorization's state, AVAILABLE being every authorization's default. The authorization is a
+    # merchant's user by -OpenId, one by -AuthorizationCode, or a service provider's sub-merchant's user by
+    # -SubMerchantId with -OpenId or -SubOpenId: three namespaces that never share a state.
+    [CmdletBinding(DefaultParameterSetName = 'OpenId')]
+    param(
+        [Parameter(Mandatory)] $Simulator,
+        [Parameter(Mandatory)] [string] $ServiceId,
+        [Parameter(Mandatory)] [ValidateSet('AVAILABLE', 'UNAVAILABLE', 'UNBINDUSER')] [string] $State,
+        [Parameter(Mandatory, ParameterSetName = 'OpenId')]
+        [Parameter(Mandatory, ParameterSetName = 'PartnerOpenId')] [string] $OpenId,
+        [Parameter(Mandatory, ParameterSetName = 'AuthorizationCode')] [string] $AuthorizationCode,
+        [Parameter(Mandatory, ParameterSetName = 'PartnerOpenId')]
+        [Parameter(Mandatory, ParameterSetName = 'PartnerSubOpenId')] [string] $SubMerchantId,
+        [Parameter(Mandatory, ParameterSetName = 'PartnerSubOpenId')] [string] $SubOpenId
+    )
+    # ValidateSet ignores case; the simulator does not.
+    $change = @{ serviceId = $ServiceId; state = $State.ToUpperInvariant() }
+    if ($OpenId) { $change.openId = $OpenId }
+    if ($AuthorizationCode) { $change.authorizationCode = $AuthorizationCode }
+    if ($SubMerchantId) { $change.subMerchantId = $SubMerchantId }
+    if ($SubOpenId) { $change.subOpenId = $SubOpenId }
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/state" -ContentType 'application/json' `
+        -Body (ConvertTo-Json $change -Compress) -TimeoutSec 10 | Out-Null
+}
+
 function Get-WxSimulatorProcessed {
-    # How many terminates reached each (openid, service_id) authorization since start or the last reset, refused
-    # ones included: objects with openId, serviceId and terminates (>= 1), ordered by openid, then service_id.
+    # How many terminates reached each authorization since start or the last reset, refused ones included: objects
+    # with openId, serviceId, terminates (>= 1), authorizationCode, subMerchantId and subOpenId, the fields that do
+    # not name the authorization being null (openId for one by code, say). Ordered by openid, then service_id,
+    # then the others.
     [CmdletBinding()]
     param([Parameter(Mandatory)] $Simulator)
     # foreach, not the pipeline: an empty list must give nothing rather than one $null.
@@ -127,4 +156,4 @@ function Get-WxSimulatorCredential {
 }
 
 Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Get-WxSimulatorSignature, Reset-WxSimulator,
-    Add-WxSimulatorFault, Get-WxSimulatorProcessed, Get-WxSimulatorCredential
+    Add-WxSimulatorFault, Set-WxSimulatorAuthorizationState, Get-WxSimulatorProcessed, Get-WxSimulatorCredential

@@ -188,7 +188,7 @@ public sealed class ConnectionTests : IDisposable
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oEnv1", "oEnv2"));
 
         AssertAllSucceeded(run, 2);
-        Assert.Equal(["oEnv1", "oEnv2"], _sim.Terminates.Select(t => t.OpenId).Order().ToArray());
+        Assert.Equal(["oEnv1", "oEnv2"], _sim.Terminates.Select(t => t.OpenId!).Order().ToArray());
     }
 
     [Fact]

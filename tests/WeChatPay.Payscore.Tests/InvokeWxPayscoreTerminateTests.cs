@@ -50,7 +50,7 @@ public sealed class InvokeWxPayscoreTerminateTests
         Assert.Empty(run.Errors);
         Assert.Equal(
             new[] { ("oUser1", "500001"), ("oUser2", "500002"), ("oUser3", "500001") },
-            _sim.Terminates.Select(t => (t.OpenId, t.ServiceId)));
+            _sim.Terminates.Select(t => (t.OpenId!, t.ServiceId)));
         Assert.All(_sim.Terminates, t =>
         {
             Assert.Equal("UserPermission", t.Route);
@@ -66,7 +66,7 @@ public sealed class InvokeWxPayscoreTerminateTests
         var run = Run(Row("oA", appid: "wxRowApp", reason: "行内原因"), Row("oB", appid: "", reason: ""), Row("oC"));
 
         Assert.All(run.Results, r => Assert.True(r.Success));
-        var byOpenId = _sim.Terminates.ToDictionary(t => t.OpenId);
+        var byOpenId = _sim.Terminates.ToDictionary(t => t.OpenId!);
         Assert.Equal(("wxRowApp", "行内原因"), (byOpenId["oA"].AppId, byOpenId["oA"].Reason));
         Assert.Equal((AppId, Reason), (byOpenId["oB"].AppId, byOpenId["oB"].Reason));
         Assert.Equal((AppId, Reason), (byOpenId["oC"].AppId, byOpenId["oC"].Reason));
