@@ -166,6 +166,15 @@ function Invoke-Demo {
         $again | Group-Object Code -NoElement | Format-Table Name, Count | Out-Host
         $state = Get-WxSimulatorState -Simulator $sim
         Write-Host ("The simulator still recorded {0} terminations: nothing was sent twice." -f @($state.terminates).Count) -ForegroundColor Cyan
+
+        # One file may mix the kinds of row: by openid, by authorization code, and a service provider's sub-merchant rows.
+        $mixed = Join-Path $Root 'samples/mixed-users.csv'
+        Write-Host "`nImport-Csv $mixed | Get-WxPayscorePermission -AppId wxd678efh567hg6787`n" -ForegroundColor Cyan
+        Import-Csv $mixed | Get-WxPayscorePermission -AppId 'wxd678efh567hg6787' -ErrorAction SilentlyContinue |
+            Sort-Object RowNumber | Format-Table | Out-Host
+        Write-Host "Import-Csv $mixed | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false`n" -ForegroundColor Cyan
+        Import-Csv $mixed | Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason '服务调整' -Confirm:$false -ErrorAction SilentlyContinue |
+            Sort-Object RowNumber | Format-Table RowNumber, Route, Code, Message -Wrap | Out-Host
     }
     finally {
         Disconnect-WxPayscore -ErrorAction Ignore

@@ -89,18 +89,21 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
         }
     }
 
+    # One syntax block per parameter set, each with the set's own positions and mandatory parameters.
     $writer.WriteStartElement('command', 'syntax', $command)
-    $writer.WriteStartElement('command', 'syntaxItem', $command)
-    $writer.WriteElementString('name', $maml, $cmdlet.Name)
-    foreach ($p in $parameters) {
-        $writer.WriteStartElement('command', 'parameter', $command)
-        $writer.WriteAttributeString('required', "$($p.Required)".ToLowerInvariant())
-        $writer.WriteAttributeString('position', $p.Position)
-        $writer.WriteElementString('name', $maml, $p.Name)
-        if ($p.Type -ne [System.Management.Automation.SwitchParameter]) { $writer.WriteElementString('parameterValue', $command, (Format-Type $p.Type)) }
+    foreach ($set in $cmdlet.ParameterSets) {
+        $writer.WriteStartElement('command', 'syntaxItem', $command)
+        $writer.WriteElementString('name', $maml, $cmdlet.Name)
+        foreach ($p in $set.Parameters | Where-Object { $_.Name -notin $common -or $shouldProcess.ContainsKey($_.Name) }) {
+            $writer.WriteStartElement('command', 'parameter', $command)
+            $writer.WriteAttributeString('required', "$($p.IsMandatory)".ToLowerInvariant())
+            $writer.WriteAttributeString('position', $(if ($p.Position -ge 0) { "$($p.Position)" } else { 'named' }))
+            $writer.WriteElementString('name', $maml, $p.Name)
+            if ($p.ParameterType -ne [System.Management.Automation.SwitchParameter]) { $writer.WriteElementString('parameterValue', $command, (Format-Type $p.ParameterType)) }
+            $writer.WriteEndElement()
+        }
         $writer.WriteEndElement()
     }
-    $writer.WriteEndElement()
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('command', 'parameters', $command)

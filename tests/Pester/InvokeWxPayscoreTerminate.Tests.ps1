@@ -9,14 +9,16 @@ BeforeAll {
 
     # Runs a script file in a child pwsh as an automation host would: no profile, no console to answer prompts.
     # A child that does not end within the limit is killed, so a prompt can fail the test but never hang it.
-    function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120) {
-        $start = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-File', $File) { $start.ArgumentList.Add($a) }
+    # With -Direct the child runs this pwsh's own pwsh.dll rather than the dotnet tool, which a changed HOME hides.
+    function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120, [switch] $Direct) {
+        $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
+        $pwsh = if ($Direct) { Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll' } else { 'pwsh' }
+        foreach ($a in $pwsh, '-NoProfile', '-NonInteractive', '-File', $File) { $start.ArgumentList.Add($a) }
         $start.WorkingDirectory = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
         $start.RedirectStandardOutput = $true
         $start.RedirectStandardError = $true
         $start.RedirectStandardInput = $true
-        foreach ($name in $Environment.Keys) { $start.Environment[$name] = $Environment[$name] }
+        foreach ($name in $Environment.Keys) { if ($null -eq $Environment[$name]) { [void] $start.Environment.Remove($name) } else { $start.Environment[$name] = $Environment[$name] } }
         $process = [Diagnostics.Process]::Start($start)
         $process.StandardInput.Close()
         $stdout = $process.StandardOutput.ReadToEndAsync()
@@ -177,12 +179,41 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
         $all | Should -Not -Match '[A-Za-z0-9+/]{300,}'
     }
 
+    It 'takes one CSV that mixes openid, authorization_code and sub_mchid rows, and reads well as a table and a list' {
+        $csv = Join-Path $Work 'mixed-users.csv'
+        $out = Join-Path $Work 'mixed-results.csv'
+        New-UsersCsv $csv @(
+            'openid,service_id,authorization_code,sub_mchid,sub_appid,sub_openid',
+            'oMixedMerchant,500001,,,,',
+            ',500001,MIXED_CODE-1,,,',
+            'oMixedPartner,500001,,1900000109,,',
+            ',500001,,1900000109,wx8888888888888888,oMixedSubUser',
+            ',500001,MIXED2,1900000109,,')
+
+        $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred -ErrorAction SilentlyContinue |
+            Sort-Object RowNumber
+        $results | Export-Csv $out -NoTypeInformation
+        $table = ($results | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
+        $list = $results[1] | Format-List | Out-String -Width 80
+
+        @($results).Route | Should -Be @('UserPermission', 'AuthorizationCode', 'Partner', 'Partner', 'AuthorizationCode')
+        @($results).Code | Should -Be @('OK', 'OK', 'OK', 'OK', 'INVALID_INPUT')
+        $table | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $table[3] | Should -Match 'code MIXED_CODE-1\s+500001\s+204\s+OK'
+        $table[5] | Should -Match 'oMixedSubUser\s+500001\s+204\s+OK'
+        $list | Should -Match 'AuthorizationCode\s*: MIXED_CODE-1'
+        $list | Should -Not -Match 'SubMerchantId'
+        (Import-Csv $out | Select-Object -Index 3).SubOpenId | Should -Be 'oMixedSubUser'
+        $terminates = @((Get-WxSimulatorState -Simulator $Sim).terminates)
+        @($terminates.route | Sort-Object) | Should -Be @('AuthorizationCode', 'Partner', 'Partner', 'UserPermission')
+    }
+
     It 'reads well in an 80-column console' {
         $results = 1..2 | ForEach-Object { [pscustomobject]@{ openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6$_"; service_id = '500001' } } |
             Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred
 
         $lines = ($results | Sort-Object RowNumber | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
-        $lines[0] | Should -Match '^\s*Row\s+OpenId\s+ServiceId\s+Status\s+Code\s+Message'
+        $lines[0] | Should -Match '^\s*Row\s+OpenId or code\s+ServiceId\s+Status\s+Code\s+Message'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         $lines[2] | Should -Match 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61\s+500001\s+204\s+OK'
     }
@@ -336,47 +367,48 @@ Describe 'Get-WxPayscorePermission' {
 
         $before['AVAILABLE'].Count | Should -Be 3
         @($after | Sort-Object RowNumber).AuthorizationState | Should -Be @('UNAVAILABLE', 'AVAILABLE', 'AVAILABLE')
-        $lines[0] | Should -Match '^\s*Row\s+OpenId\s+ServiceId\s+State\s+Since'
+        $lines[0] | Should -Match '^\s*Row\s+OpenId or code\s+ServiceId\s+State\s+Since'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[2] | Should -Match 'oPreview1\s+500001\s+UNAVAILABLE\s+\d{4}-\d\d-\d\d \d\d:\d\d'
+        $lines[2] | Should -Match 'oPreview1\s+500001\s+ended\s+\d{4}-\d\d-\d\d \d\d:\d\d'
+        $lines[3] | Should -Match 'oPreview2\s+500001\s+authorized\s+\d{4}-\d\d-\d\d \d\d:\d\d'
         @((Get-WxSimulatorState -Simulator $Sim).terminates).Count | Should -Be 1
     }
 }
 
 Describe 'Package' {
-    It 'installs from a local folder repository with PSResourceGet and runs from the installed copy' {
-        $repository = "WeChatPay.Payscore.Test.$([guid]::NewGuid().ToString('n'))"
-        $target = Join-Path $Work 'installed-modules'
-        New-Item -ItemType Directory -Path $target -Force | Out-Null
-        Register-PSResourceRepository -Name $repository -Uri (Split-Path $env:WXPAYSCORE_TEST_PACKAGE) -Trusted
-        try {
-            $found = Find-PSResource -Name WeChatPay.Payscore -Repository $repository
-            Save-PSResource -Name WeChatPay.Payscore -Repository $repository -Path $target -TrustRepository
-        }
-        finally {
-            Unregister-PSResourceRepository -Name $repository
-        }
-        $manifestPath = Join-Path $target "WeChatPay.Payscore/$($found.Version)/WeChatPay.Payscore.psd1"
-        $manifest = Test-ModuleManifest $manifestPath
-        $file = Join-Path $Work 'installed-run.ps1'
-        # A child pwsh with the temporary folder first on PSModulePath: the module is found by name there.
+    It 'installs with Install-PSResource from a local folder repository and runs from the installed copy' {
+        # A child pwsh whose HOME is a fresh folder: its CurrentUser module path and its PSResourceGet repository
+        # list live there, so the install touches nothing of this machine's.
+        $userHome = Join-Path $Work 'home'
+        $modules = Join-Path $userHome '.local/share/powershell/Modules'
+        New-Item -ItemType Directory -Path $userHome -Force | Out-Null
+        $file = Join-Path $Work 'install-and-run.ps1'
         Set-Content -Path $file -Encoding utf8 -Value @"
-`$env:PSModulePath = '$target' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$ErrorActionPreference = 'Stop'
+Register-PSResourceRepository -Name LocalPackages -Uri '$(Split-Path $env:WXPAYSCORE_TEST_PACKAGE)' -Trusted
+Install-PSResource -Name WeChatPay.Payscore -Repository LocalPackages -Scope CurrentUser
+`$installed = Get-InstalledPSResource -Name WeChatPay.Payscore
+"INSTALLED:`$(`$installed.Version):`$(`$installed.InstalledLocation)"
 Import-Module WeChatPay.Payscore
+`$manifest = Test-ModuleManifest (Join-Path (Get-Module WeChatPay.Payscore).ModuleBase 'WeChatPay.Payscore.psd1')
 "MODULE:`$((Get-Module WeChatPay.Payscore).ModuleBase)"
+"TAGS:`$(`$manifest.Tags -join ',')"
+"NOTES:`$([bool]`$manifest.ReleaseNotes)"
 `$r = [pscustomobject]@{ openid = 'oInstalled'; service_id = '500001' } | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false ``
     -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' -PrivateKeyPath '$($Cred.PrivateKeyPath)' ``
     -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'
 "RESULT:`$(`$r.Success):`$(`$r.Code)"
 "@
 
-        $run = Invoke-Runbook -File $file
+        $run = Invoke-Runbook -File $file -Environment @{ HOME = $userHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null } -Direct
 
-        $found.Version.ToString() | Should -Be (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).ModuleVersion
-        $manifest.Tags | Should -Contain 'PSEdition_Desktop'
-        $manifest.Tags | Should -Contain 'PSEdition_Core'
-        $manifest.ReleaseNotes | Should -Not -BeNullOrEmpty
-        $run.Output | Should -Match ([regex]::Escape("MODULE:$(Split-Path $manifestPath)"))
+        $version = (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).ModuleVersion
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match ([regex]::Escape("INSTALLED:${version}:$modules"))
+        $run.Output | Should -Match ([regex]::Escape("MODULE:$(Join-Path $modules "WeChatPay.Payscore/$version")"))
+        $run.Output | Should -Match 'TAGS:.*PSEdition_Desktop'
+        $run.Output | Should -Match 'TAGS:.*PSEdition_Core'
+        $run.Output | Should -Match 'NOTES:True'
         $run.Output | Should -Match 'RESULT:True:OK'
     }
 }
@@ -395,7 +427,10 @@ Describe 'Help' {
         foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common -or $_ -in 'WhatIf', 'Confirm' }) {
             $parameter = $help.parameters.parameter | Where-Object name -eq $name
             ($parameter.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$name needs help text"
+            $byName = $command.Parameters[$name].Attributes | Where-Object { $_ -is [Parameter] -and $_.ValueFromPipelineByPropertyName }
+            $parameter.pipelineInput | Should -Match $(if ($byName) { 'ByPropertyName' } else { '^False|ByValue' }) -Because "-$name's pipeline input"
         }
+        @($help.syntax.syntaxItem).Count | Should -Be $command.ParameterSets.Count
         @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
         @($help.examples.example).Count | Should -BeGreaterOrEqual 3
         foreach ($example in $help.examples.example) {
@@ -416,7 +451,7 @@ Get-Help about_WeChatPay_Payscore | Out-String -Width 200
 
         $run = Invoke-Runbook -File $file
 
-        foreach ($words in 'CREDENTIALS', 'WXPAY_PRIVATE_KEY', 'SETTLED_BY_QUERY', 'JOURNALS', 'RATE LIMITS') {
+        foreach ($words in 'CREDENTIALS', 'WXPAY_PRIVATE_KEY', 'KINDS OF ROW', 'authorization_code', 'SETTLED_BY_QUERY', 'JOURNALS', 'RATE LIMITS') {
             $run.Output | Should -Match ([regex]::Escape($words))
         }
     }

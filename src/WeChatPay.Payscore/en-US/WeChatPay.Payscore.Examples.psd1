@@ -14,6 +14,14 @@
             Code    = "`$env:WXPAY_PRIVATE_KEY = Get-AutomationVariable -Name 'wxpay-private-key'`nImport-Csv `$UsersCsv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -ErrorAction Continue -JournalPath `$JournalPath | Export-Csv `$ResultsCsv -NoTypeInformation"
             Remarks = 'A runbook: the credentials come from WXPAY_* environment variables (WXPAY_MCHID, WXPAY_MERCHANT_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_PUBLIC_KEY_ID, WXPAY_PUBLIC_KEY), -Confirm:$false because nobody can answer a prompt.'
         }
+        @{
+            Code    = "Invoke-WxPayscoreTerminate -AuthorizationCode 1234323JKHDFE1243252 -ServiceId 500001 -Reason '服务调整' -Confirm:`$false"
+            Remarks = 'Ends one authorization by the authorization code the merchant gave when the user authorized. In a CSV, a row with an authorization_code column does the same; one file may mix openid and authorization_code rows.'
+        }
+        @{
+            Code    = "Import-Csv sub-merchant-users.csv | Invoke-WxPayscoreTerminate -SubMerchantId 1900000109 -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation"
+            Remarks = 'A service provider ends the authorizations of a sub-merchant''s users with its own credentials: rows with openid (under the provider''s appid) or sub_openid with sub_appid (under the sub-merchant''s appid). A sub_mchid column instead of -SubMerchantId lets one file cover several sub-merchants.'
+        }
     )
     'Get-WxPayscorePermission' = @(
         @{
@@ -27,6 +35,14 @@
         @{
             Code    = 'Get-WxPayscorePermission -OpenId oUpF8uMuAJO_M2pxb1Q9zNjWeS6o -ServiceId 500001 -AppId wxd678efh567hg6787 | Format-List'
             Remarks = 'Asks about one user, with the state and its times.'
+        }
+        @{
+            Code    = "Import-Csv users.csv | Get-WxPayscorePermission -AppId wxd678efh567hg6787 | Where-Object AuthorizationState -eq 'AVAILABLE' | Invoke-WxPayscoreTerminate -Reason '服务调整' -Confirm:`$false"
+            Remarks = 'Ends only the authorizations that still stand: the results of Get-WxPayscorePermission carry every identifying value (openid, authorization code, sub-merchant), so they pipe straight into Invoke-WxPayscoreTerminate.'
+        }
+        @{
+            Code    = 'Get-WxPayscorePermission -SubMerchantId 1900000109 -SubAppId wx8888888888888888 -SubOpenId oUpF8uMuAJO_M2pxb1Q9zNjWeS6o -AppId wxd678efh567hg6787 -ServiceId 500001'
+            Remarks = 'A service provider asks about a sub-merchant''s user, named by the openid under the sub-merchant''s appid.'
         }
     )
     'Connect-WxPayscore' = @(
