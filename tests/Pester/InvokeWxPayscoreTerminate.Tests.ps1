@@ -199,8 +199,8 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
         @($results).Route | Should -Be @('UserPermission', 'AuthorizationCode', 'Partner', 'Partner', 'AuthorizationCode')
         @($results).Code | Should -Be @('OK', 'OK', 'OK', 'OK', 'INVALID_INPUT')
         $table | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $table[3] | Should -Match 'code MIXED_CODE-1\s+500001\s+204\s+OK'
-        $table[5] | Should -Match 'oMixedSubUser\s+500001\s+204\s+OK'
+        $table[3] | Should -Match 'code MIXED_CODE-1\s+500001\s+ended\s'
+        $table[5] | Should -Match 'oMixedSubUser\s+500001\s+ended\s'
         $list | Should -Match 'AuthorizationCode\s*: MIXED_CODE-1'
         $list | Should -Not -Match 'SubMerchantId'
         (Import-Csv $out | Select-Object -Index 3).SubOpenId | Should -Be 'oMixedSubUser'
@@ -208,14 +208,20 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
         @($terminates.route | Sort-Object) | Should -Be @('AuthorizationCode', 'Partner', 'Partner', 'UserPermission')
     }
 
-    It 'reads well in an 80-column console' {
-        $results = 1..2 | ForEach-Object { [pscustomobject]@{ openid = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6$_"; service_id = '500001' } } |
-            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false @Cred
+    It 'reads well in an 80-column console, with each result in words' {
+        Add-WxSimulatorFault -Simulator $Sim -Kind RateLimited -OpenId 'oRefused' -Count 1
+        $rows = 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61', 'bad/row', 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61', 'oRefused' |
+            ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } }
+        $results = $rows | Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false -MaxRetries 0 -ErrorAction SilentlyContinue @Cred
 
         $lines = ($results | Sort-Object RowNumber | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
-        $lines[0] | Should -Match '^\s*Row\s+OpenId or code\s+ServiceId\s+Status\s+Code\s+Message'
+        $lines[0] | Should -Match '^\s*Row\s+OpenId or code\s+ServiceId\s+Result\s+Message'
         $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[2] | Should -Match 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61\s+500001\s+204\s+OK'
+        $lines[2] | Should -Match '^\s+1 oUpF8uMuAJO_M2pxb1Q9zNjWeS61\s+500001\s+ended\s+Authoriz'
+        $lines[3] | Should -Match 'bad/row\s+500001\s+not sent: bad input Not sent'
+        $lines[4] | Should -Match 'oUpF8uMuAJO_M2pxb1Q9zNjWeS61\s+500001\s+not sent: repeat\s'
+        $lines[5] | Should -Match 'oRefused\s+500001\s+refused: HTTP 429\s'
+        @($results | Sort-Object RowNumber).Code | Should -Be @('OK', 'INVALID_INPUT', 'DUPLICATE', 'FREQUENCY_LIMITED')
     }
 }
 
@@ -282,12 +288,15 @@ try {
         $results = 'oSession1', 'oSession2' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } } |
             Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false
         $view = Get-WxPayscoreConnection | Format-List | Out-String -Width 200
+        $table = (Get-WxPayscoreConnection | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
 
         $connection.MerchantSerialNumber | Should -Be $Cred.MerchantSerialNumber
         $results.Success | Should -Be @($true, $true)
         $view | Should -Match "MerchantId\s+: $($Cred.MerchantId)"
         $view | Should -Match 'PKCS#12 file'
         $view | Should -Match '\(system proxy\)'
+        $table | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
+        $table[2] | Should -Match "^$($Cred.MerchantId)\s+$($Cred.MerchantSerialNumber)\s+public key\s+\d{4}-\d\d-\d\d"
 
         # A SecureString from a secret store replaces the connection's key for one command.
         $secret = ConvertTo-SecureString (Get-Content -Raw $Cred.PrivateKeyPath) -AsPlainText -Force
