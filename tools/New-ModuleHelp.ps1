@@ -19,10 +19,22 @@ Set-StrictMode -Version 3.0
 $module = Import-Module $ManifestPath -PassThru
 [xml] $documentation = Get-Content $DocumentationPath -Raw
 $examples = Import-PowerShellDataFile $ExamplesPath
+function Format-Words([string] $Text) { (($Text -split '\s+') -join ' ').Trim() }
 $summaries = @{}
+$remarks = @{}
+# <see cref="T:Ns.TerminateResult"/>, <paramref name="x"/> and <see langword="null"/> have no inner text;
+# without their words a sentence in the help loses its noun.
+foreach ($reference in @($documentation.SelectNodes('//see | //paramref | //typeparamref'))) {
+    $name = foreach ($attribute in 'cref', 'name', 'langword') { if ($reference.HasAttribute($attribute)) { $reference.GetAttribute($attribute); break } }
+    $word = ($name -replace '^[A-Z]:', '' -replace '\(.*$', '' -split '\.')[-1]
+    $null = $reference.ParentNode.ReplaceChild($documentation.CreateTextNode($word), $reference)
+}
 foreach ($member in $documentation.doc.members.member) {
     $summary = $member.SelectSingleNode('summary')
-    if ($summary) { $summaries[$member.name] = (($summary.InnerText -split '\s+') -join ' ').Trim() }
+    if ($summary) { $summaries[$member.name] = Format-Words $summary.InnerText }
+    # A cmdlet's <remarks> are the rest of its help description, one paragraph per <para>.
+    $paragraphs = @($member.SelectNodes('remarks/para') | ForEach-Object { Format-Words $_.InnerText })
+    if ($paragraphs) { $remarks[$member.name] = $paragraphs }
 }
 
 $shouldProcess = @{
@@ -47,7 +59,7 @@ $maml = 'http://schemas.microsoft.com/maml/2004/10'
 $command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
 $dev = 'http://schemas.microsoft.com/maml/dev/2004/10'
 function Write-Para([string] $Text) { $writer.WriteStartElement('maml', 'para', $maml); $writer.WriteString($Text); $writer.WriteEndElement() }
-function Write-Description([string] $Text) { $writer.WriteStartElement('maml', 'description', $maml); Write-Para $Text; $writer.WriteEndElement() }
+function Write-Description([string[]] $Text) { $writer.WriteStartElement('maml', 'description', $maml); $Text | ForEach-Object { Write-Para $_ }; $writer.WriteEndElement() }
 
 $writer.WriteStartDocument()
 $writer.WriteStartElement('helpItems', 'http://msh')
@@ -68,7 +80,7 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $writer.WriteElementString('verb', $command, $cmdlet.Verb)
     $writer.WriteElementString('noun', $command, $cmdlet.Noun)
     $writer.WriteEndElement()
-    Write-Description $description
+    Write-Description (@($description) + @($remarks["T:$($type.FullName)"] | Where-Object { $_ }))
 
     $parameters = foreach ($parameter in $cmdlet.Parameters.Values | Where-Object { $_.Name -notin $common -or $shouldProcess.ContainsKey($_.Name) }) {
         $property = $type.GetProperty($parameter.Name)
@@ -143,6 +155,15 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
         $writer.WriteElementString('title', $maml, "-------------------------- Example $number --------------------------")
         $writer.WriteElementString('code', $dev, $example.Code)
         $writer.WriteStartElement('dev', 'remarks', $dev); Write-Para $example.Remarks; $writer.WriteEndElement()
+        $writer.WriteEndElement()
+    }
+    $writer.WriteEndElement()
+
+    $writer.WriteStartElement('command', 'relatedLinks', $command)
+    $related = @(Get-Command -Module $module.Name -CommandType Cmdlet | Where-Object Name -ne $cmdlet.Name | Sort-Object Name | ForEach-Object Name) + 'about_WeChatPay_Payscore'
+    foreach ($link in $related) {
+        $writer.WriteStartElement('maml', 'navigationLink', $maml)
+        $writer.WriteElementString('linkText', $maml, $link)
         $writer.WriteEndElement()
     }
     $writer.WriteEndElement()

@@ -432,7 +432,8 @@ Describe 'Help' {
 
         $help.Synopsis | Should -Not -BeNullOrEmpty
         $help.Synopsis | Should -Not -Match "^\s*$([regex]::Escape($_))"
-        ($help.description.Text -join ' ') | Should -Not -BeNullOrEmpty
+        ($help.description.Text -join ' ').Length | Should -BeGreaterThan (2 * $help.Synopsis.Length) -Because 'the description says more than the synopsis'
+        @($help.relatedLinks.navigationLink.linkText) | Should -Contain 'about_WeChatPay_Payscore'
         foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common -or $_ -in 'WhatIf', 'Confirm' }) {
             $parameter = $help.parameters.parameter | Where-Object name -eq $name
             ($parameter.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$name needs help text"
@@ -448,6 +449,10 @@ Describe 'Help' {
             $errors | Should -BeNullOrEmpty -Because $example.code
             ($example.remarks.Text -join ' ') | Should -Not -BeNullOrEmpty
         }
+    }
+
+    It 'keeps the type names that the documentation refers to' {
+        (Get-Help Invoke-WxPayscoreTerminate).Synopsis | Should -Match 'one TerminateResult per row'
     }
 
     It 'has an about topic that explains credentials, result codes, journals and rate limits' {

@@ -9,6 +9,20 @@ namespace WeChatPay.Payscore.Commands
     /// Asks WeChat Pay, row by row, whether each user's Pay Score authorization stands: to preview a batch before
     /// ending it, and to audit it afterwards. Read-only; signed, verified, paced and retried like the terminate.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// It takes the same rows as Invoke-WxPayscoreTerminate (openid, authorization_code or sub_mchid rows, even
+    /// mixed in one CSV) and calls the matching query endpoint, one signed GET per row. AuthorizationState is
+    /// AVAILABLE (the authorization stands), UNAVAILABLE (ended) or UNBINDUSER (the user unbound it), with
+    /// AuthorizationTime and CancelAuthorizationTime; it is empty when the answer did not verify or WeChat Pay
+    /// refused, and Code says why.
+    /// </para>
+    /// <para>
+    /// Nothing is changed, so there is no -WhatIf. A row with bad input gets an INVALID_INPUT result and is not
+    /// sent. Its results pipe straight into Invoke-WxPayscoreTerminate, which reads their OpenId, ServiceId, AppId,
+    /// AuthorizationCode and sub-merchant properties.
+    /// </para>
+    /// </remarks>
     [Cmdlet(VerbsCommon.Get, "WxPayscorePermission", DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(PayscorePermission))]
     public sealed class GetWxPayscorePermissionCommand : WxPayscoreBulkCommandBase

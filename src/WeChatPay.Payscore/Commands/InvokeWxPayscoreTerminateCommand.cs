@@ -14,6 +14,37 @@ namespace WeChatPay.Payscore.Commands
     /// Ends WeChat Pay Pay Score authorizations, one signed and verified request per input row,
     /// one <see cref="TerminateResult"/> per row.
     /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Each row is checked first: a row that breaks an input rule gets an INVALID_INPUT result and an error, is
+    /// never sent, and the other rows go on. Each valid row becomes one POST signed with the merchant key, and
+    /// WeChat Pay's answer is verified with its public key or platform certificate before the row counts: Success
+    /// is True only for a verified 204, or when WeChat Pay's own query shows the authorization ended.
+    /// </para>
+    /// <para>
+    /// The row's values choose the endpoint, so one CSV may mix kinds of row: openid, service_id and appid end a
+    /// merchant's user's authorization (-Route picks one of the two openid endpoints); authorization_code and
+    /// service_id end it by the code the merchant gave; sub_mchid, with openid or with sub_openid and sub_appid,
+    /// ends a sub-merchant's user's authorization through the service-provider endpoint, with the provider's own
+    /// credentials.
+    /// </para>
+    /// <para>
+    /// Up to -ThrottleLimit requests are in flight at once, paced by -MaxRequestsPerSecond and slowed further by
+    /// 429s; 429, 500, 502, 503 and failed connections are retried up to -MaxRetries times. An answer that is lost
+    /// or cannot be trusted is settled by WeChat Pay's query before anything is sent again. Results come in the
+    /// order rows finish: sort by RowNumber for input order.
+    /// </para>
+    /// <para>
+    /// With -JournalPath each finished row is on disk before its result is written; run the same command with the
+    /// same journal to resume after a crash, and the rows it records as ended come back ALREADY_DONE without a
+    /// request. A row naming the same authorization as an earlier row of the run is sent once (DUPLICATE).
+    /// </para>
+    /// <para>
+    /// ConfirmImpact is High, so a console asks before each row: runbooks pass -Confirm:$false, and a host that
+    /// cannot ask stops the run before anything is sent. -WhatIf sends nothing. Credentials come from the
+    /// parameters, else Connect-WxPayscore, else the WXPAY_* environment variables; see about_WeChatPay_Payscore.
+    /// </para>
+    /// </remarks>
     [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(TerminateResult))]
     public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
