@@ -33,8 +33,7 @@ foreach ($member in $documentation.doc.members.member) {
     $summary = $member.SelectSingleNode('summary')
     if ($summary) { $summaries[$member.name] = Format-Words $summary.InnerText }
     # A cmdlet's <remarks> are the rest of its help description, one paragraph per <para>.
-    $paragraphs = @($member.SelectNodes('remarks/para') | ForEach-Object { Format-Words $_.InnerText })
-    if ($paragraphs) { $remarks[$member.name] = $paragraphs }
+    $remarks[$member.name] = @($member.SelectNodes('remarks/para') | ForEach-Object { Format-Words $_.InnerText })
 }
 
 $shouldProcess = @{
@@ -64,7 +63,8 @@ function Write-Description([string[]] $Text) { $writer.WriteStartElement('maml',
 $writer.WriteStartDocument()
 $writer.WriteStartElement('helpItems', 'http://msh')
 $writer.WriteAttributeString('schema', 'maml')
-foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name) {
+$cmdlets = @(Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Object Name)
+foreach ($cmdlet in $cmdlets) {
     $type = $cmdlet.ImplementingType
     $description = Get-Summary "T:$($type.FullName)"
     if (-not $description) { throw "$($type.FullName) has no doc comment: it is the help's description." }
@@ -80,7 +80,7 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $writer.WriteElementString('verb', $command, $cmdlet.Verb)
     $writer.WriteElementString('noun', $command, $cmdlet.Noun)
     $writer.WriteEndElement()
-    Write-Description (@($description) + @($remarks["T:$($type.FullName)"] | Where-Object { $_ }))
+    Write-Description (@($description) + $remarks["T:$($type.FullName)"])
 
     $parameters = foreach ($parameter in $cmdlet.Parameters.Values | Where-Object { $_.Name -notin $common -or $shouldProcess.ContainsKey($_.Name) }) {
         $property = $type.GetProperty($parameter.Name)
@@ -160,8 +160,7 @@ foreach ($cmdlet in Get-Command -Module $module.Name -CommandType Cmdlet | Sort-
     $writer.WriteEndElement()
 
     $writer.WriteStartElement('command', 'relatedLinks', $command)
-    $related = @(Get-Command -Module $module.Name -CommandType Cmdlet | Where-Object Name -ne $cmdlet.Name | Sort-Object Name | ForEach-Object Name) + 'about_WeChatPay_Payscore'
-    foreach ($link in $related) {
+    foreach ($link in @($cmdlets.Name -ne $cmdlet.Name) + 'about_WeChatPay_Payscore') {
         $writer.WriteStartElement('maml', 'navigationLink', $maml)
         $writer.WriteElementString('linkText', $maml, $link)
         $writer.WriteEndElement()

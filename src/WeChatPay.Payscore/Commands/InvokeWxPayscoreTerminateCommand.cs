@@ -19,7 +19,7 @@ namespace WeChatPay.Payscore.Commands
     /// Each row is checked first: a row that breaks an input rule gets an INVALID_INPUT result and an error, is
     /// never sent, and the other rows go on. Each valid row becomes one POST signed with the merchant key, and
     /// WeChat Pay's answer is verified with its public key or platform certificate before the row counts: Success
-    /// is True only for a verified 204, or when WeChat Pay's own query shows the authorization ended.
+    /// is True only for a verified 204, or when WeChat Pay's own query or the journal shows the authorization ended.
     /// </para>
     /// <para>
     /// The row's values choose the endpoint, so one CSV may mix kinds of row: openid, service_id and appid end a
