@@ -175,6 +175,17 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
 
+        /// <summary>
+        /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
+        /// that no row that was sent is left without its result; rows not yet read are never sent.
+        /// </summary>
+        internal Exception StopRun(PayscoreConfigurationException ex, ErrorCategory category, object? target = null)
+        {
+            SettleInFlight();
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, category, target));
+            return ex; // not reached: ThrowTerminatingError always throws
+        }
+
         /// <summary>True when the next non-terminating error ends the pipeline (-ErrorAction Stop or Inquire).</summary>
         internal bool ErrorsStopTheRun()
         {
