@@ -51,6 +51,9 @@ namespace WeChatPay.Payscore
         public const string JournalUnavailable = "JournalUnavailable";
         public const string JournalInvalid = "JournalInvalid";
 
+        /// <summary>The journal could not be written in the middle of a run (a full disk); the run stops after the rows in flight.</summary>
+        public const string JournalWriteFailed = "JournalWriteFailed";
+
         /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
         public const string ConfirmationNotPossible = "ConfirmationNotPossible";
     }

@@ -149,6 +149,291 @@ public sealed class JournalTests : IDisposable
         Assert.Equal("openid,service_id\noA,1\n", File.ReadAllText(path));
     }
 
+    #region One journal, one run
+
+    [Theory]
+    [InlineData(JournalFiles.SymbolicLink)]
+    [InlineData(JournalFiles.HardLink)]
+    [InlineData(JournalFiles.RelativePath)]
+    [InlineData(JournalFiles.AbsolutePath)]
+    public void A_journal_a_run_holds_is_refused_to_a_second_by_any_name_of_the_file_and_stays_readable(string name)
+    {
+        string path = PathOf("held.jsonl");
+        using (RunJournal first = RunJournal.Open(path))
+        {
+            first.RecordSending(1, Request("oHeld"));
+            string other = JournalFiles.OtherName(path, name);
+
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(other));
+
+            Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
+            Assert.Contains("in use by another run", ex.Message);
+
+            // Get-Content opens with read access, letting writers in; -WhatIf reads the same way.
+            using (var reader = new StreamReader(new FileStream(other, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)))
+            {
+                Assert.Contains("oHeld", reader.ReadToEnd());
+            }
+
+            using RunJournal preview = RunJournal.Open(other, readOnly: true);
+            Assert.Equal(JournalEntry.Sending, preview.Previous(Key("oHeld")));
+        }
+
+        // The first run has ended: its hold is gone, and it left no other file behind.
+        using RunJournal next = RunJournal.Open(JournalFiles.OtherName(PathOf("held.jsonl"), JournalFiles.AbsolutePath));
+        Assert.Equal(JournalEntry.Sending, next.Previous(Key("oHeld")));
+        Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.EndsWith(".lock", StringComparison.Ordinal));
+    }
+
+    #endregion
+
+    #region What is not a journal
+
+    private static byte[] Content(string kind) => kind switch
+    {
+        "text without a line end" => "Notes for Monday: call the bank"u8.ToArray(),
+        "a PNG photo" => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0x49, 0x48, 0x44, 0x52, 0x00, 0x00, 0x01, 0x00],
+        "a JPEG photo without a line end" => [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, 0x4A, 0x46, 0x49, 0x46, 0x00, 0x01, 0x01, 0x00, 0x00, 0x48, 0xFF, 0xDB, 0x00, 0x43],
+        "a journal that ends in something else" => [.. "{\"event\":\"sending\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oA\",\"service_id\":\"1\"}\n"u8, .. "{\"openid\":\"oB\"}"u8],
+        "one 100 KiB line" => [.. Enumerable.Repeat((byte)'x', 100 * 1024), (byte)'\n'],
+        "one 100 KiB line without a line end" => [.. "{\"event\":\"sending\",\"openid\":\""u8, .. Enumerable.Repeat((byte)'x', 100 * 1024)],
+        "UTF-16 text" => [0xFF, 0xFE, .. System.Text.Encoding.Unicode.GetBytes("{\"event\":\"sending\"}\n")],
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    [Theory]
+    [InlineData("text without a line end")]
+    [InlineData("a PNG photo")]
+    [InlineData("a JPEG photo without a line end")]
+    [InlineData("a journal that ends in something else")]
+    [InlineData("one 100 KiB line")]
+    [InlineData("one 100 KiB line without a line end")]
+    [InlineData("UTF-16 text")]
+    public void A_file_the_module_did_not_write_is_refused_naming_it_and_stays_byte_identical(string kind)
+    {
+        string path = PathOf("not-a-journal.dat");
+        byte[] before = Content(kind);
+        File.WriteAllBytes(path, before);
+
+        foreach (bool readOnly in new[] { false, true })
+        {
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(path, readOnly));
+
+            Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
+            Assert.Contains($"'{UserText.Excerpt(path)}' is not a journal", ex.Message);
+            Assert.Equal(SHA256.HashData(before), SHA256.HashData(File.ReadAllBytes(path)));
+        }
+    }
+
+    [Theory]
+    [InlineData("{")]
+    [InlineData("{\"ev")]
+    [InlineData("{\"event\":\"sending\",\"row\":2,\"rou")]
+    [InlineData("{\"event\":\"result\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oB\",\"service_id\":\"500001\",\"success\":true}")]
+    public void Only_a_last_line_that_begins_a_record_is_dropped_as_torn(string torn)
+    {
+        string path = PathOf("torn-prefix.jsonl");
+        using (RunJournal journal = RunJournal.Open(path))
+        {
+            journal.RecordResult(Result(1, "oWhole", true, ResultCodes.Ok));
+        }
+
+        File.AppendAllText(path, torn);
+
+        using (RunJournal journal = RunJournal.Open(path))
+        {
+            Assert.Equal(torn.Length, journal.TornBytes);
+            Assert.Equal(JournalEntry.Done, journal.Previous(Key("oWhole")));
+        }
+
+        Assert.Single(File.ReadAllLines(path));
+    }
+
+    [Fact]
+    public void An_empty_file_is_a_new_journal()
+    {
+        string path = PathOf("empty.jsonl");
+        File.WriteAllBytes(path, []);
+
+        using (RunJournal journal = RunJournal.Open(path))
+        {
+            Assert.Equal(0, journal.PreviousRecords);
+            journal.RecordResult(Result(1, "oFirst", true, ResultCodes.Ok));
+        }
+
+        using RunJournal reopened = RunJournal.Open(path);
+        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oFirst")));
+    }
+
+    [Fact]
+    public void A_folder_is_refused_as_a_folder()
+    {
+        foreach (bool readOnly in new[] { false, true })
+        {
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(_dir, readOnly));
+
+            Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
+            Assert.Contains("names a folder, not a file", ex.Message);
+        }
+    }
+
+    [Fact]
+    public void A_device_is_refused_without_being_read_to_its_end()
+    {
+        if (!File.Exists("/dev/zero"))
+        {
+            return; // no such devices here (Windows): FileStream refuses devices itself
+        }
+
+        // /dev/zero reads as an endless line: a run refuses it as a device, -WhatIf (which cannot write to tell) at the line cap.
+        var run = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open("/dev/zero"));
+        var preview = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open("/dev/zero", readOnly: true));
+        var nothing = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open("/dev/null"));
+
+        Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (run.ErrorId, preview.ErrorId, nothing.ErrorId));
+        Assert.Contains("names a device or a pipe, not a file", run.Message);
+        Assert.Contains("longer than 64 KiB", preview.Message);
+        Assert.Contains("names a device or a pipe, not a file", nothing.Message);
+    }
+
+    #endregion
+
+    #region What Windows writes
+
+    [Fact]
+    public void A_journal_saved_by_Windows_PowerShell_with_a_byte_order_mark_and_CRLF_line_ends_is_read_and_continued()
+    {
+        // What Set-Content -Encoding UTF8 writes in Windows PowerShell 5.1: a BOM, CRLF after every line.
+        string path = PathOf("windows.jsonl");
+        File.WriteAllText(path, string.Concat(
+            "{\"event\":\"sending\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n",
+            "{\"event\":\"result\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\",\"success\":true,\"code\":\"OK\",\"status\":204,\"attempts\":1,\"message\":\"m\"}\r\n",
+            "\r\n",
+            "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
+            new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        using (RunJournal journal = RunJournal.Open(path))
+        {
+            Assert.Equal(3, journal.PreviousRecords);
+            Assert.Equal(JournalEntry.Done, journal.Previous(Key("oBom1")));
+            Assert.Equal(JournalEntry.Sending, journal.Previous(Key("oBom2")));
+            journal.RecordResult(Result(2, "oBom2", true, ResultCodes.SettledByQuery));
+        }
+
+        using RunJournal reopened = RunJournal.Open(path);
+        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oBom2")));
+        Assert.Equal([0xEF, 0xBB, 0xBF], File.ReadAllBytes(path).Take(3));
+    }
+
+    [Fact]
+    public void A_row_with_an_overlong_value_is_recorded_within_the_line_a_journal_may_have()
+    {
+        string path = PathOf("long-values.jsonl");
+        TerminateResult invalid = Result(1, new string('o', 100_000), false, ResultCodes.InvalidInput);
+        invalid.Message = "openid is 100000 characters long " + new string('!', 100_000);
+        using (RunJournal journal = RunJournal.Open(path))
+        {
+            journal.RecordResult(invalid);
+            journal.RecordResult(Result(2, "oAfter", true, ResultCodes.Ok));
+        }
+
+        using RunJournal reopened = RunJournal.Open(path);
+        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oAfter")));
+        Assert.All(File.ReadAllLines(path), line => Assert.True(line.Length < RunJournal.MaxLineBytes, $"{line.Length} characters"));
+    }
+
+    #endregion
+
+    #region Errors that say what happened
+
+    [Fact]
+    public void A_missing_folder_is_named_as_such()
+    {
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(PathOf("no/such/folder/run.jsonl")));
+
+        Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
+        Assert.Contains("does not exist", ex.Message);
+        Assert.DoesNotContain("in use", ex.Message);
+    }
+
+    [Theory]
+    [InlineData("missing folder", "The folder of the journal")]
+    [InlineData("permission denied", "Permission denied")]
+    [InlineData("held by another run", "in use by another run")]
+    [InlineData("read-only file system", "cannot be opened (Read-only file system)")]
+    public void Each_reason_a_journal_cannot_be_opened_gets_its_own_message_without_the_whole_path(string reason, string expected)
+    {
+        string path = "/srv/payscore/" + new string('d', 80) + "/run.jsonl";
+        int heldByAnother = OperatingSystem.IsWindows() ? unchecked((int)0x80070020) : 11;
+        Exception cause = reason switch
+        {
+            "missing folder" => new DirectoryNotFoundException($"Could not find a part of the path '{path}'."),
+            "permission denied" => new UnauthorizedAccessException($"Access to the path '{path}' is denied."),
+            "held by another run" => new IOException($"The process cannot access the file '{path}' because it is being used by another process.", heldByAnother),
+            _ => new IOException($"Read-only file system : '{path}'", 30),
+        };
+
+        PayscoreConfigurationException ex = RunJournal.OpenFailure(cause, path);
+
+        Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
+        Assert.Contains(expected, ex.Message);
+        Assert.Contains(UserText.Excerpt(path), ex.Message);
+        Assert.DoesNotContain(path, ex.Message);
+        Assert.Equal(reason == "held by another run", ex.Message.Contains("another run", StringComparison.Ordinal));
+    }
+
+    #endregion
+
+    #region A disk that fills up
+
+    [Theory]
+    [InlineData("sending")]
+    [InlineData("result")]
+    public void A_write_that_fails_stops_all_writing_and_the_next_run_resumes_from_what_reached_the_disk(string failingRecord)
+    {
+        string path = PathOf("full.jsonl");
+        FillingDisk? disk = null;
+        RunJournal journal = RunJournal.Open(path, intercept: file => disk = new FillingDisk(file));
+        journal.RecordSending(1, Request("oSaved"));
+        journal.RecordResult(Result(1, "oSaved", true, ResultCodes.Ok));
+        journal.Commit();
+        if (failingRecord == "result")
+        {
+            journal.RecordSending(2, Request("oLost"));
+        }
+
+        disk!.SpaceLeft = 20;
+        if (failingRecord == "sending")
+        {
+            journal.RecordSending(2, Request("oLost"));
+        }
+        else
+        {
+            journal.RecordResult(Result(2, "oLost", true, ResultCodes.Ok));
+            journal.Commit();
+        }
+
+        PayscoreConfigurationException failure = Assert.IsType<PayscoreConfigurationException>(journal.Failure);
+        Assert.Equal(ErrorIds.JournalWriteFailed, failure.ErrorId);
+        Assert.Contains($"'{UserText.Excerpt(path)}' could not be written (No space left on device)", failure.Message);
+        Assert.Contains("Free space", failure.Message);
+        Assert.Contains("same -JournalPath", failure.Message);
+
+        journal.RecordResult(Result(3, "oAfter", true, ResultCodes.Ok));
+        journal.RecordSending(4, Request("oAfter2"));
+        journal.Commit();
+        journal.Dispose();
+        Assert.Equal(0, disk.WritesAfterFull);
+
+        using RunJournal next = RunJournal.Open(path);
+        Assert.True(next.TornBytes > 0);
+        Assert.Equal(JournalEntry.Done, next.Previous(Key("oSaved")));
+        Assert.Equal(failingRecord == "sending" ? JournalEntry.None : JournalEntry.Sending, next.Previous(Key("oLost")));
+        Assert.Equal(JournalEntry.None, next.Previous(Key("oAfter")));
+    }
+
+    #endregion
+
     [Fact]
     public void A_read_only_journal_writes_nothing_and_creates_nothing()
     {

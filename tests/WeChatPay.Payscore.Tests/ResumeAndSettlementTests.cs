@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
 using Xunit.Abstractions;
@@ -151,15 +152,100 @@ public sealed class ResumeAndSettlementTests : IDisposable
         Assert.Equal(1, _sim.RequestCount);
     }
 
-    [Fact]
-    public void A_journal_another_run_is_writing_stops_the_second_run_before_it_sends()
+    [Theory]
+    [InlineData(JournalFiles.SymbolicLink)]
+    [InlineData(JournalFiles.HardLink)]
+    [InlineData(JournalFiles.RelativePath)]
+    [InlineData(JournalFiles.AbsolutePath)]
+    public void A_journal_another_run_is_writing_stops_the_second_run_before_it_sends_whatever_name_it_is_given(string name)
     {
-        using var otherRun = WeChatPay.Payscore.Execution.RunJournal.Open(Journal);
+        using var otherRun = RunJournal.Open(Journal);
+        var parameters = Parameters();
+        parameters["JournalPath"] = JournalFiles.OtherName(Journal, name);
 
-        var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke([Row("oBusy")], Parameters()));
+        var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke([Row("oBusy")], parameters));
 
         Assert.StartsWith(ErrorIds.JournalUnavailable + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains("in use by another run", ex.Message);
         Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void A_journal_saved_with_a_byte_order_mark_resumes()
+    {
+        // Edited and saved by Windows PowerShell (Set-Content -Encoding UTF8): a BOM and CRLF line ends.
+        _sim.SetAuthorizationState("oBom2", "500001", "UNAVAILABLE");
+        File.WriteAllText(Journal, string.Concat(
+            "{\"event\":\"sending\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n",
+            "{\"event\":\"result\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\",\"success\":true,\"code\":\"OK\",\"status\":204,\"attempts\":1,\"message\":\"ended\"}\r\n",
+            "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
+            new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
+        HostedRun again = HostedRun.Invoke([Row("oBom1"), Row("oBom2"), Row("oBom3")], Parameters());
+
+        Assert.Equal([ResultCodes.AlreadyDone, ResultCodes.SettledByQuery, ResultCodes.Ok], again.Results.Select(r => r.Code));
+        Assert.Equal([0, 0, 1], new[] { "oBom1", "oBom2", "oBom3" }.Select(o => _sim.ProcessedTerminates(o, "500001")));
+        Assert.Equal(["oBom1", "oBom2", "oBom3"], Results().Select(r => r.GetProperty("openid").GetString()));
+    }
+
+    [Fact]
+    public void A_text_file_given_as_the_journal_stops_the_run_and_is_left_byte_identical()
+    {
+        byte[] notes = Encoding.UTF8.GetBytes("Pay Score clean-up, step 2: run the terminate with -JournalPath");
+        File.WriteAllBytes(Journal, notes);
+
+        var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke([Row("oNotes")], Parameters()));
+
+        Assert.StartsWith(ErrorIds.JournalInvalid + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains(UserText.Excerpt(Journal), ex.Message);
+        Assert.Equal(notes, File.ReadAllBytes(Journal));
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Theory]
+    [InlineData(1, 5)] // the third row's "sending" record: that row is not sent
+    [InlineData(1, 6)] // the third row's result: it is out all the same
+    [InlineData(8, 6)] // with eight rows in flight
+    [InlineData(8, 12)]
+    public void A_journal_that_cannot_be_written_stops_the_run_with_every_sent_row_settled_and_the_rerun_resumes(int throttle, int fullAtWrite)
+    {
+        const int rows = 30;
+        PSObject[] input = Enumerable.Range(1, rows).Select(i => Row($"oFull{i}")).ToArray();
+        var parameters = Parameters();
+        parameters["ThrottleLimit"] = throttle;
+        _sim.LatencyMs = 20;
+        FillingDisk? disk = null;
+        string key = Path.GetFullPath(Journal);
+        RunJournal.WriteInterceptors[key] = file => disk = new FillingDisk(file) { FullAtWrite = fullAtWrite };
+        HostedRun run;
+        try
+        {
+            using var session = new HostedSession();
+            run = session.Run("Invoke-WxPayscoreTerminate", parameters, input);
+        }
+        finally
+        {
+            RunJournal.WriteInterceptors.TryRemove(key, out _);
+        }
+
+        ErrorRecord stop = run.Errors[^1];
+        Assert.StartsWith(ErrorIds.JournalWriteFailed + ",", stop.FullyQualifiedErrorId);
+        Assert.Contains($"'{UserText.Excerpt(Journal)}' could not be written", stop.Exception.Message);
+        Assert.Equal(0, disk!.WritesAfterFull);
+        HashSet<string?> sent = _sim.Terminates.Select(t => t.OpenId).ToHashSet();
+        Assert.InRange(sent.Count, 1, rows - 1);
+        Assert.Subset(run.Results.Select(r => r.OpenId).ToHashSet(), sent);
+        Assert.Equal(run.Results.Count, run.Results.Select(r => r.RowNumber).Distinct().Count());
+        Assert.All(run.Results, r => Assert.True(r.Success, r.Message));
+        _output.WriteLine($"throttle {throttle}, disk full at write {fullAtWrite}: {sent.Count} rows sent, {run.Results.Count} results");
+
+        _sim.LatencyMs = 0;
+        HostedRun again = HostedRun.Invoke(input, Parameters());
+
+        Assert.Equal(rows, again.Results.Count);
+        Assert.All(again.Results, r => Assert.True(r.Success, r.Message));
+        Assert.All(input, row => Assert.Equal(1, _sim.ProcessedTerminates((string)row.Properties["openid"].Value, "500001")));
+        Assert.All(again.Results.Where(r => sent.Contains(r.OpenId)), r => Assert.Contains(r.Code, new[] { ResultCodes.AlreadyDone, ResultCodes.SettledByQuery }));
     }
 
     [Fact]

@@ -113,16 +113,30 @@ namespace WeChatPay.Payscore.Commands
                 throw Stop(ex, path);
             }
 
+            string name = UserText.Excerpt(path);
             WriteVerbose(journal.PreviousRecords == 0
-                ? $"Journal {path}: new."
-                : $"Journal {path}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
+                ? $"Journal {name}: new."
+                : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
             return journal;
+        }
+
+        /// <summary>
+        /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish
+        /// and their results go out, and then the run stops with the journal's error.
+        /// </summary>
+        private void StopIfJournalFailed()
+        {
+            if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
+            {
+                throw StopRun(failure, ErrorCategory.WriteError, _ledger.Journal.Path);
+            }
         }
 
         internal override string ProgressActivity => "Ending Pay Score authorizations";
 
         protected override void ProcessRecord()
         {
+            StopIfJournalFailed();
             long rowNumber = NextRowNumber();
             RowFields fields = ReadRow();
             string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
@@ -146,7 +160,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 // Its final record is in the journal already; it is not written again.
                 Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
-                    $"Not sent: the journal {_ledger.Journal!.Path} records this authorization as ended by an earlier run."), null, journaled: true));
+                    $"Not sent: the journal {UserText.Excerpt(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
                 return;
             }
 
@@ -157,6 +171,7 @@ namespace WeChatPay.Payscore.Commands
 
             bool askFirst = decision == RowDecision.AskFirst;
             _ledger.Journal?.RecordSending(rowNumber, request!);
+            StopIfJournalFailed(); // a row whose "sending" record is not on disk is not sent
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
             Dispatch(async stopping =>
@@ -166,6 +181,10 @@ namespace WeChatPay.Payscore.Commands
             });
         }
 
+        /// <summary>
+        /// The rows' final records, on disk before their results go out. When the journal cannot be written, the
+        /// results go out all the same (every row that was sent gets its result) and nothing more is written.
+        /// </summary>
         internal override void Record(IReadOnlyList<RowOutcome> batch)
         {
             RunJournal? journal = _ledger.Journal;
@@ -183,6 +202,12 @@ namespace WeChatPay.Payscore.Commands
             }
 
             journal.Commit();
+        }
+
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            StopIfJournalFailed();
         }
 
         public override void Dispose()

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -6,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using WeChatPay.Payscore.Platform;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Execution
@@ -32,26 +34,58 @@ namespace WeChatPay.Payscore.Execution
     /// An append-only JSON Lines file with one record per finished row, and one before each row's first request.
     /// The final record of a row is on disk before the row's result is written to the pipeline; a run that is
     /// killed leaves at worst a torn last line, which the next run drops. <c>Get-Content j.jsonl | ConvertFrom-Json</c>
-    /// reads it.
+    /// reads it, while a run writes it too.
     /// </summary>
     internal sealed class RunJournal : IDisposable
     {
+        /// <summary>
+        /// The longest line a journal may have. The records this module writes stay far below it (identifiers are
+        /// short, free text is cut), so a longer line is not a journal's, and reading stops there rather than
+        /// filling memory (a device such as /dev/zero has no line ends at all).
+        /// </summary>
+        internal const int MaxLineBytes = 64 * 1024;
+
+        /// <summary>The most characters of WeChat Pay's or the module's message a record keeps.</summary>
+        internal const int MaxMessageLength = 4000;
+
+        /// <summary>The most characters of a code or Request-ID (values from the answer) a record keeps.</summary>
+        private const int MaxAnswerValueLength = 128;
+
         private static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions
         {
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
 
+        private static readonly byte[] Utf8Bom = { 0xEF, 0xBB, 0xBF };
+
+        /// <summary>How every record this module writes begins: a torn last line must be the beginning of one of them.</summary>
+        private static readonly byte[][] RecordStarts =
+        {
+            Encoding.UTF8.GetBytes("{\"event\":\"sending\","),
+            Encoding.UTF8.GetBytes("{\"event\":\"result\","),
+        };
+
+        /// <summary>
+        /// For tests: a stream to write through instead of the journal file at a full path (one that fails as a full
+        /// disk does), given the file's stream.
+        /// </summary>
+        internal static readonly ConcurrentDictionary<string, Func<Stream, Stream>> WriteInterceptors =
+            new ConcurrentDictionary<string, Func<Stream, Stream>>(StringComparer.Ordinal);
+
         private readonly FileStream? _file;
-        private readonly FileStream? _lock;
+        private readonly Stream? _output;
         private readonly KeyTable _previous;
         private readonly MemoryStream _line = new MemoryStream(512);
-        private bool _unflushed;
 
-        private RunJournal(string path, FileStream? file, FileStream? runLock, KeyTable previous, int previousRecords, int tornBytes)
+        // Records not yet handed to the OS: each goes out whole, so a failed write leaves at most one torn line.
+        private readonly MemoryStream _pending = new MemoryStream(4096);
+        private bool _unsynced;
+
+        private RunJournal(string path, FileStream? file, Stream? output, KeyTable previous, int previousRecords, int tornBytes)
         {
             Path = path;
             _file = file;
-            _lock = runLock;
+            _output = output;
             _previous = previous;
             PreviousRecords = previousRecords;
             TornBytes = tornBytes;
@@ -66,94 +100,155 @@ namespace WeChatPay.Payscore.Execution
         public int TornBytes { get; }
 
         /// <summary>
+        /// Why the journal could not be written (a full disk), once a write failed; null until then. From then on
+        /// nothing more is written: the run is to send no further row, and to stop with this error once the rows in
+        /// flight have their results out.
+        /// </summary>
+        public PayscoreConfigurationException? Failure { get; private set; }
+
+        /// <summary>
         /// Opens (or creates) the journal, reads what earlier runs recorded and drops a torn last line. With
         /// <paramref name="readOnly"/> (-WhatIf) it only reads, and writes nothing; a missing file is then an empty journal.
+        /// A file that is not a journal is refused and left as it was. <paramref name="intercept"/> is for tests
+        /// (see <see cref="WriteInterceptors"/>).
         /// </summary>
-        public static RunJournal Open(string path, bool readOnly = false)
+        public static RunJournal Open(string path, bool readOnly = false, Func<Stream, Stream>? intercept = null)
         {
+            if (Directory.Exists(path))
+            {
+                throw NotAFile(path, "a folder");
+            }
+
             if (readOnly && !File.Exists(path))
             {
                 return new RunJournal(path, null, null, new KeyTable(fullKeys: true), 0, 0);
             }
 
-            // One run at a time: an exclusive lock on "<journal>.lock" for the run's life. Readers of the journal
-            // itself are not locked out, and the operating system releases the lock of a run that was killed.
-            FileStream? runLock = null;
+            // One run at a time: a hold on the journal's own handle for the run's life, which every name of the file
+            // meets; readers of the journal are not locked out, and the operating system releases the hold of a run
+            // that was killed. -WhatIf only reads, sharing the file with a run that may be writing it.
             FileStream file;
             try
             {
-                if (!readOnly)
-                {
-                    runLock = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
-                }
-
                 file = readOnly
                     ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)
-                    : new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 4096, FileOptions.None);
+                    : SingleWriterFile.Open(path);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
-                runLock?.Dispose();
-                throw new PayscoreConfigurationException(
-                    ErrorIds.JournalUnavailable,
-                    $"The journal '{path}' cannot be opened ({ex.Message}). Another run may be using it; give each run its own -JournalPath, or wait for the other to end.",
-                    ex);
+                throw OpenFailure(ex, path);
             }
 
             try
             {
+                if (!IsRegularFile(file, readOnly))
+                {
+                    throw NotAFile(path, "a device or a pipe");
+                }
+
                 var previous = new KeyTable(fullKeys: true);
+                int records;
+                long complete;
                 using (var sha = SHA256.Create())
                 {
-                    (int records, long complete) = Read(file, previous, sha, path);
-                    int torn = (int)(file.Length - complete);
-                    if (readOnly)
-                    {
-                        file.Dispose();
-                        return new RunJournal(path, null, null, previous, records, torn);
-                    }
-
-                    file.SetLength(complete);
-                    file.Seek(0, SeekOrigin.End);
-                    return new RunJournal(path, file, runLock, previous, records, torn);
+                    (records, complete) = Read(file, previous, sha, path);
                 }
+
+                int torn = (int)(file.Length - complete);
+                if (readOnly)
+                {
+                    file.Dispose();
+                    return new RunJournal(path, null, null, previous, records, torn);
+                }
+
+                file.SetLength(complete);
+                file.Seek(0, SeekOrigin.End);
+                intercept ??= WriteInterceptors.TryGetValue(System.IO.Path.GetFullPath(path), out Func<Stream, Stream>? registered) ? registered : null;
+                return new RunJournal(path, file, intercept?.Invoke(file) ?? file, previous, records, torn);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                file.Dispose();
+                throw new PayscoreConfigurationException(
+                    ErrorIds.JournalUnavailable,
+                    $"The journal '{UserText.Excerpt(path)}' cannot be read ({Reason(ex, path)}). Nothing was sent.",
+                    ex);
             }
             catch
             {
                 file.Dispose();
-                runLock?.Dispose();
                 throw;
+            }
+        }
+
+        /// <summary>
+        /// The error for a journal that cannot be opened, saying what stands in the way: a missing folder, missing
+        /// permission, another run, or what the operating system said.
+        /// </summary>
+        internal static PayscoreConfigurationException OpenFailure(Exception ex, string path)
+        {
+            string name = UserText.Excerpt(path);
+            switch (ex)
+            {
+                case DirectoryNotFoundException _:
+                    return new PayscoreConfigurationException(
+                        ErrorIds.JournalUnavailable,
+                        $"The folder of the journal '{name}' does not exist. Create it, or give -JournalPath a file in an existing folder. Nothing was sent.",
+                        ex);
+                case UnauthorizedAccessException _:
+                    return new PayscoreConfigurationException(
+                        ErrorIds.JournalUnavailable,
+                        $"Permission denied: this account may not read and write the journal '{name}'. Give -JournalPath a file it may write, or change the file's permissions. Nothing was sent.",
+                        ex);
+                case IOException io when SingleWriterFile.IsHeldByAnother(io):
+                    return new PayscoreConfigurationException(
+                        ErrorIds.JournalUnavailable,
+                        $"The journal '{name}' is in use by another run (a journal belongs to one run at a time, whatever name it is given: a link, a relative path). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.",
+                        ex);
+                case NotSupportedException _:
+                    return NotAFile(path, "a device");
+                default:
+                    return new PayscoreConfigurationException(
+                        ErrorIds.JournalUnavailable,
+                        $"The journal '{name}' cannot be opened ({Reason(ex, path)}). Nothing was sent.",
+                        ex);
             }
         }
 
         public JournalEntry Previous(RowKey key) => _previous.TryGet(key, out int state) ? (JournalEntry)state : JournalEntry.None;
 
-        /// <summary>Before a row's first request: handed to the OS at once, which survives the process being killed.</summary>
+        /// <summary>
+        /// Before a row's first request: handed to the OS at once, which survives the process being killed. When it
+        /// cannot be written, <see cref="Failure"/> says why, and the row must not be sent.
+        /// </summary>
         public void RecordSending(long rowNumber, TerminateRequest request)
         {
-            if (_file == null)
+            if (!IsWritable)
             {
                 return;
             }
 
-            Write(writer =>
+            Add(writer =>
             {
                 writer.WriteString("event", "sending");
-                WriteIdentity(writer, rowNumber, request.Route, request.Target.Fields);
+                WriteIdentity(writer, rowNumber, request.Route, request.Target.Fields, value => value);
                 writer.WriteString("at", DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture));
             });
-            _file.Flush();
+            WritePending();
         }
 
-        /// <summary>A row's final record; on disk once <see cref="Commit"/> returns.</summary>
+        /// <summary>A row's final record; on disk once <see cref="Commit"/> returns, unless <see cref="Failure"/> says otherwise.</summary>
         public void RecordResult(TerminateResult result)
         {
-            if (_file == null)
+            if (!IsWritable)
             {
                 return;
             }
 
-            Write(writer =>
+            // A row with bad input names no authorization, and its values are as long as they came: they are kept as
+            // excerpts, so that no record outgrows the line a journal may have.
+            Func<string?, string?> identity = result.Code == ResultCodes.InvalidInput ? (Func<string?, string?>)UserText.Excerpt : value => value;
+            Add(writer =>
             {
                 writer.WriteString("event", "result");
                 WriteIdentity(writer, result.RowNumber, result.Route, new RowFields
@@ -165,29 +260,36 @@ namespace WeChatPay.Payscore.Execution
                     SubMerchantId = result.SubMerchantId,
                     SubAppId = result.SubAppId,
                     SubOpenId = result.SubOpenId,
-                });
+                }, identity);
                 writer.WriteBoolean("success", result.Success);
-                writer.WriteString("code", result.Code);
+                writer.WriteString("code", Cut(result.Code, MaxAnswerValueLength));
                 writer.WriteNumber("status", result.StatusCode);
                 writer.WriteNumber("attempts", result.Attempts);
-                writer.WriteString("message", result.Message);
+                writer.WriteString("message", Cut(result.Message, MaxMessageLength));
                 if (result.RequestId != null)
                 {
-                    writer.WriteString("request_id", result.RequestId);
+                    writer.WriteString("request_id", Cut(result.RequestId, MaxAnswerValueLength));
                 }
 
                 writer.WriteString("at", result.CompletedAt.ToString("o", CultureInfo.InvariantCulture));
             });
-            _unflushed = true;
         }
 
-        /// <summary>Puts every record written so far on disk (one flush for all the rows that finished together).</summary>
+        /// <summary>Puts every record written so far on disk (one write and one sync for all the rows that finished together).</summary>
         public void Commit()
         {
-            if (_unflushed && _file != null)
+            WritePending();
+            if (_unsynced && IsWritable)
             {
-                _file.Flush(flushToDisk: true);
-                _unflushed = false;
+                try
+                {
+                    _file!.Flush(flushToDisk: true);
+                    _unsynced = false;
+                }
+                catch (IOException ex)
+                {
+                    Fail(ex);
+                }
             }
         }
 
@@ -199,9 +301,49 @@ namespace WeChatPay.Payscore.Execution
             }
             finally
             {
+                _output?.Dispose();
                 _file?.Dispose();
-                _lock?.Dispose();
             }
+        }
+
+        private bool IsWritable => _output != null && Failure == null;
+
+        /// <summary>
+        /// Hands the pending records to the OS in one write. After a failed write nothing more is written: what
+        /// reached the file ends in at most one torn line, which the next run drops.
+        /// </summary>
+        private void WritePending()
+        {
+            if (_pending.Length == 0 || !IsWritable)
+            {
+                return;
+            }
+
+            try
+            {
+                _output!.Write(_pending.GetBuffer(), 0, (int)_pending.Length);
+                _output.Flush();
+                _unsynced = true;
+            }
+            catch (IOException ex)
+            {
+                Fail(ex);
+            }
+            finally
+            {
+                _pending.SetLength(0);
+            }
+        }
+
+        private void Fail(IOException ex)
+        {
+            Failure = new PayscoreConfigurationException(
+                ErrorIds.JournalWriteFailed,
+                $"The journal '{UserText.Excerpt(Path)}' could not be written ({Reason(ex, Path)}). No further rows were sent; the rows already sent "
+                + "finished and their results are in the output, though the journal may lack their records. Free space on the journal's disk "
+                + "(or fix what stopped the write), then run the same command with the same -JournalPath to resume: rows without a final record "
+                + "are asked about before anything is sent again.",
+                ex);
         }
 
         /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open.</summary>
@@ -228,7 +370,7 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>The fields that name the authorization, by their WeChat Pay names; those a row does not have are left out.</summary>
-        private static void WriteIdentity(Utf8JsonWriter writer, long rowNumber, TerminateRoute route, RowFields fields)
+        private static void WriteIdentity(Utf8JsonWriter writer, long rowNumber, TerminateRoute route, RowFields fields, Func<string?, string?> shown)
         {
             writer.WriteNumber("row", rowNumber);
             writer.WriteString("route", route.ToString());
@@ -236,7 +378,7 @@ namespace WeChatPay.Payscore.Execution
             {
                 if (value != null)
                 {
-                    writer.WriteString(name, value);
+                    writer.WriteString(name, shown(value));
                 }
             }
         }
@@ -266,7 +408,8 @@ namespace WeChatPay.Payscore.Execution
         private static string? Optional(JsonElement record, string name) =>
             record.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-        private void Write(Action<Utf8JsonWriter> body)
+        /// <summary>Adds one record, as one line, to the records to hand to the OS.</summary>
+        private void Add(Action<Utf8JsonWriter> body)
         {
             _line.SetLength(0);
             using (var writer = new Utf8JsonWriter(_line, WriterOptions))
@@ -277,51 +420,173 @@ namespace WeChatPay.Payscore.Execution
             }
 
             _line.WriteByte((byte)'\n');
-            _file!.Write(_line.GetBuffer(), 0, (int)_line.Length);
+            _line.WriteTo(_pending);
         }
 
-        /// <summary>Reads every complete line; returns the records read and where the last complete line ends.</summary>
+        /// <summary><paramref name="value"/> cut to at most <paramref name="max"/> characters (never inside a surrogate pair), "…" marking the cut.</summary>
+        private static string Cut(string value, int max)
+        {
+            if (value.Length <= max)
+            {
+                return value;
+            }
+
+            int length = char.IsHighSurrogate(value[max - 1]) ? max - 1 : max;
+            return value.Substring(0, length) + "…";
+        }
+
+        /// <summary>
+        /// Whether the journal is a file on disk. A device reads as empty or endless and a pipe cannot be read
+        /// again, and neither can be truncated: an empty one is tried with the truncation that drops a torn line
+        /// anyway. (-WhatIf cannot try; it writes nothing, and a device there ends at the line cap.)
+        /// </summary>
+        private static bool IsRegularFile(FileStream file, bool readOnly)
+        {
+            if (!file.CanSeek)
+            {
+                return false;
+            }
+
+            if (readOnly || file.Length > 0)
+            {
+                return true;
+            }
+
+            try
+            {
+                file.SetLength(0);
+                return true;
+            }
+            catch (Exception ex) when (ex is IOException || ex is NotSupportedException)
+            {
+                return false;
+            }
+        }
+
+        /// <summary>
+        /// Reads every complete line (a UTF-8 byte order mark before the first is skipped, as Windows PowerShell
+        /// writes one); returns the records read and where the last complete line ends. A last line without a line
+        /// end is dropped later only when it is the beginning of a record; anything else is not a journal.
+        /// </summary>
         private static (int Records, long Complete) Read(FileStream file, KeyTable previous, SHA256 sha, string path)
         {
             file.Seek(0, SeekOrigin.Begin);
             int records = 0;
             long complete = 0;
             long position = 0;
-            var line = new MemoryStream();
-            int lineNumber = 0;
+            int lineNumber = 1;
+            var line = new byte[MaxLineBytes];
+            int length = 0;
             var buffer = new byte[64 * 1024];
             int read;
             while ((read = file.Read(buffer, 0, buffer.Length)) > 0)
             {
-                for (int i = 0; i < read; i++)
+                int i = 0;
+                while (i < read)
                 {
-                    position++;
-                    if (buffer[i] != (byte)'\n')
+                    int newline = Array.IndexOf(buffer, (byte)'\n', i, read - i);
+                    int count = (newline < 0 ? read : newline) - i;
+                    if (count > MaxLineBytes - length)
                     {
-                        line.WriteByte(buffer[i]);
-                        continue;
+                        throw NotAJournal(path, $"line {lineNumber:N0} is longer than {MaxLineBytes / 1024} KiB, which no record this module writes is");
                     }
 
-                    lineNumber++;
-                    complete = position;
-                    if (line.Length > 0)
+                    Buffer.BlockCopy(buffer, i, line, length, count);
+                    length += count;
+                    if (newline < 0)
                     {
-                        Apply(line.ToArray(), previous, sha, path, lineNumber);
+                        break;
+                    }
+
+                    int start = lineNumber == 1 && StartsWith(line, 0, length, Utf8Bom) ? Utf8Bom.Length : 0;
+                    if (!IsBlank(line, start, length))
+                    {
+                        Apply(line, start, length, previous, sha, path, lineNumber);
                         records++;
                     }
 
-                    line.SetLength(0);
+                    complete = position + newline + 1;
+                    lineNumber++;
+                    length = 0;
+                    i = newline + 1;
+                }
+
+                position += read;
+            }
+
+            if (length > 0)
+            {
+                int start = lineNumber == 1 && StartsWith(line, 0, length, Utf8Bom) ? Utf8Bom.Length : 0;
+                if (IsBlank(line, start, length))
+                {
+                    complete = position; // a byte order mark or spaces: nothing to drop, and nothing to keep out
+                }
+                else if (!IsRecordStart(line, start, length))
+                {
+                    throw NotAJournal(path, $"its last line ({lineNumber:N0}) has no line end and is not the beginning of a record this module writes{Utf16Hint(line, length, lineNumber)}");
                 }
             }
 
             return (records, complete);
         }
 
-        private static void Apply(byte[] line, KeyTable previous, SHA256 sha, string path, int lineNumber)
+        /// <summary>True when line[start..end) is the beginning of a record this module writes, or begins with one.</summary>
+        private static bool IsRecordStart(byte[] line, int start, int end)
+        {
+            foreach (byte[] recordStart in RecordStarts)
+            {
+                if (StartsWith(line, start, end, recordStart, allowShorter: true))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static bool StartsWith(byte[] line, int start, int end, byte[] prefix, bool allowShorter = false)
+        {
+            int length = end - start;
+            if (length < prefix.Length && !allowShorter)
+            {
+                return false;
+            }
+
+            for (int i = 0; i < Math.Min(length, prefix.Length); i++)
+            {
+                if (line[start + i] != prefix[i])
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        /// <summary>Spaces, tabs and carriage returns only (a line end written by Windows leaves a '\r').</summary>
+        private static bool IsBlank(byte[] line, int start, int end)
+        {
+            for (int i = start; i < end; i++)
+            {
+                if (line[i] != (byte)' ' && line[i] != (byte)'\t' && line[i] != (byte)'\r')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static string Utf16Hint(byte[] line, int length, int lineNumber) =>
+            lineNumber == 1 && length >= 2 && ((line[0] == 0xFF && line[1] == 0xFE) || (line[0] == 0xFE && line[1] == 0xFF))
+                ? " (it is UTF-16 text, as Out-File writes in Windows PowerShell; a journal is UTF-8)"
+                : string.Empty;
+
+        private static void Apply(byte[] line, int start, int end, KeyTable previous, SHA256 sha, string path, int lineNumber)
         {
             try
             {
-                using (JsonDocument document = JsonDocument.Parse(line))
+                using (JsonDocument document = JsonDocument.Parse(new ReadOnlyMemory<byte>(line, start, end - start)))
                 {
                     JsonElement root = document.RootElement;
                     string kind = root.GetProperty("event").GetString() ?? string.Empty;
@@ -358,10 +623,48 @@ namespace WeChatPay.Payscore.Execution
             }
             catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is InvalidOperationException || ex is ArgumentException)
             {
-                throw new PayscoreConfigurationException(
-                    ErrorIds.JournalInvalid,
-                    $"Line {lineNumber} of the journal '{path}' is not a record this module wrote ({ex.GetType().Name}). Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new file.",
-                    ex);
+                throw NotAJournal(path, $"line {lineNumber:N0} is not a record this module wrote ({ex.GetType().Name}){Utf16Hint(line, end, lineNumber)}", ex);
+            }
+        }
+
+        private static PayscoreConfigurationException NotAJournal(string path, string why, Exception? inner = null) =>
+            new PayscoreConfigurationException(
+                ErrorIds.JournalInvalid,
+                $"The file '{UserText.Excerpt(path)}' is not a journal: {why}. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new file. Nothing was sent.",
+                inner);
+
+        private static PayscoreConfigurationException NotAFile(string path, string what) =>
+            new PayscoreConfigurationException(
+                ErrorIds.JournalInvalid,
+                $"-JournalPath '{UserText.Excerpt(path)}' names {what}, not a file. Give it the path of a file: a journal from an earlier run, or a new one. Nothing was sent.");
+
+        /// <summary>
+        /// What the operating system said, as a short excerpt without the path: its messages quote the path whole,
+        /// and a message quotes user values only as excerpts.
+        /// </summary>
+        internal static string Reason(Exception ex, string path)
+        {
+            string message = ex.Message;
+            foreach (string? name in new[] { FullPathOrNull(path), path })
+            {
+                if (!string.IsNullOrEmpty(name))
+                {
+                    message = message.Replace(" : '" + name + "'", string.Empty).Replace(name, "…");
+                }
+            }
+
+            return UserText.Excerpt(message.Trim().TrimEnd('.'));
+        }
+
+        private static string? FullPathOrNull(string path)
+        {
+            try
+            {
+                return System.IO.Path.GetFullPath(path);
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is NotSupportedException || ex is IOException || ex is System.Security.SecurityException)
+            {
+                return null;
             }
         }
     }
