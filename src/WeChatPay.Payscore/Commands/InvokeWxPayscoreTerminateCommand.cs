@@ -116,7 +116,7 @@ namespace WeChatPay.Payscore.Commands
             string name = UserText.Excerpt(path);
             WriteVerbose(journal.PreviousRecords == 0
                 ? $"Journal {name}: new."
-                : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
+                : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed or could not write, was dropped" : string.Empty)}.");
             return journal;
         }
 
