@@ -114,8 +114,8 @@ namespace WeChatPay.Payscore.Commands
             }
 
             WriteVerbose(journal.PreviousRecords == 0
-                ? $"Journal {path}: new."
-                : $"Journal {path}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
+                ? $"Journal {UserText.ExcerptPath(path)}: new."
+                : $"Journal {UserText.ExcerptPath(path)}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed, was dropped" : string.Empty)}.");
             return journal;
         }
 
@@ -146,7 +146,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 // Its final record is in the journal already; it is not written again.
                 Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
-                    $"Not sent: the journal {_ledger.Journal!.Path} records this authorization as ended by an earlier run."), null, journaled: true));
+                    $"Not sent: the journal {UserText.ExcerptPath(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
                 return;
             }
 

@@ -138,7 +138,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 WechatpayPublicKeyProblem = new PayscoreConfigurationException(
                     ErrorIds.WechatpayPublicKeyIdInvalid,
-                    $"The WeChat Pay public key id '{InputValidator.Printable(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
+                    $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
             }
             else if (hasId)
             {
@@ -330,7 +330,7 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     throw new PayscoreConfigurationException(
                         ErrorIds.MerchantIdInvalid,
-                        $"The merchant id '{InputValidator.Printable(MerchantId)}' ({Origin(nameof(MerchantId))}) is not a merchant number: a mchid has digits only.");
+                        $"The merchant id '{UserText.Excerpt(MerchantId)}' ({Origin(nameof(MerchantId))}) is not a merchant number: a mchid has digits only.");
                 }
             }
 
@@ -356,7 +356,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantSerialNumberInvalid,
-                    $"The merchant serial number '{InputValidator.Printable(serial)}' ({Origin(nameof(MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
+                    $"The merchant serial number '{UserText.Excerpt(serial)}' ({Origin(nameof(MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
             }
 
             return serial.ToUpperInvariant();
@@ -444,7 +444,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInvalid,
-                    $"The base URI '{InputValidator.Printable(text)}' ({origin}) is not an https:// address. Use https://api.mch.weixin.qq.com.");
+                    $"The base URI '{UserText.Excerpt(text)}' ({origin}) is not an https:// address. Use https://api.mch.weixin.qq.com.");
             }
 
             if (baseUri.AbsolutePath != "/" || baseUri.Query.Length > 0 || baseUri.UserInfo.Length > 0)
