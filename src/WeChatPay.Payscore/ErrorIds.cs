@@ -51,6 +51,9 @@ namespace WeChatPay.Payscore
         public const string JournalUnavailable = "JournalUnavailable";
         public const string JournalInvalid = "JournalInvalid";
 
+        /// <summary>A setting that takes a path (-PrivateKeyPath, WXPAY_PRIVATE_KEY_PATH, -JournalPath, ...) was given key text instead.</summary>
+        public const string KeyMaterialGivenAsPath = "KeyMaterialGivenAsPath";
+
         /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
         public const string ConfirmationNotPossible = "ConfirmationNotPossible";
     }

@@ -91,7 +91,7 @@ namespace WeChatPay.Payscore.Commands
             WriteVerbose($"{Route} route.");
             if (!string.IsNullOrEmpty(JournalPath))
             {
-                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath!)));
+                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath!, PathSetting.JournalPath)));
             }
         }
 

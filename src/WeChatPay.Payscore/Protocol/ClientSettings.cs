@@ -187,15 +187,25 @@ namespace WeChatPay.Payscore.Protocol
             }
             else if (!string.IsNullOrWhiteSpace(keyPath))
             {
-                layer.PrivateKey = MerchantKeySource.FromPemFile(keyPath!, EnvironmentVariables.PrivateKeyPath);
+                // Like every problem of a lower layer, key text in a path variable stops only when the key is used.
+                layer.PrivateKeyProblem = PathSetting.PrivateKeyPathVariable.KeyMaterialProblem(keyPath);
+                layer.PrivateKey = layer.PrivateKeyProblem == null ? MerchantKeySource.FromPemFile(keyPath!, EnvironmentVariables.PrivateKeyPath) : null;
             }
 
             string? publicKeyPem = variable(EnvironmentVariables.PublicKey);
             bool hasPublicPem = !string.IsNullOrWhiteSpace(publicKeyPem);
+            string? publicKeyPath = hasPublicPem ? null : variable(EnvironmentVariables.PublicKeyPath);
+            PayscoreConfigurationException? publicKeyPathProblem = PathSetting.PublicKeyPathVariable.KeyMaterialProblem(publicKeyPath);
+            if (publicKeyPathProblem != null)
+            {
+                layer.WechatpayPublicKeyProblem = publicKeyPathProblem;
+                return layer;
+            }
+
             return layer.WithWechatpayPublicKey(
                 variable(EnvironmentVariables.PublicKeyId),
                 EnvironmentVariables.PublicKeyId,
-                hasPublicPem ? null : variable(EnvironmentVariables.PublicKeyPath),
+                publicKeyPath,
                 publicKeyPem,
                 hasPublicPem ? EnvironmentVariables.PublicKey : EnvironmentVariables.PublicKeyPath);
         }
