@@ -172,6 +172,27 @@ public sealed class KeyMaterialAsPathTests : IDisposable
         Assert.Contains("[Convert]::FromBase64String", p12);
     }
 
+    [Theory]
+    [InlineData("PrivateKeyPath", ErrorIds.PrivateKeyNotFound)]
+    [InlineData("CertificatePath", ErrorIds.CertificateNotFound)]
+    [InlineData("JournalPath", ErrorIds.JournalUnavailable)]
+    public void A_path_powershell_cannot_resolve_stops_with_the_settings_own_id_and_an_excerpt(string parameter, string errorId)
+    {
+        string path = "nosuchdrive" + new string('x', 500) + @":\apiclient_key.pem";
+        var parameters = ParametersFor("Invoke-WxPayscoreTerminate");
+        parameters[parameter] = path;
+
+        using var session = new HostedSession();
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, [HostedRun.Row("oDrive", "500001", AppId)]);
+
+        ErrorRecord stop = Assert.Single(run.Errors);
+        Assert.StartsWith(errorId + ",", stop.FullyQualifiedErrorId);
+        Assert.Contains($"({"-" + parameter}) is not a file-system path PowerShell can resolve", stop.Exception.Message);
+        Assert.Contains("…(", stop.Exception.Message);
+        Assert.DoesNotContain(path, stop.Exception.ToString());
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
     [Fact]
     public void The_leak_check_finds_a_key_quoted_whole_or_split_over_lines()
     {
