@@ -461,14 +461,14 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInvalid,
-                    $"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}{baseUri.AbsolutePath}' ({origin}) has a path or user info; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
+                    $"The base URI '{UserText.Excerpt(baseUri.GetLeftPart(UriPartial.Authority) + baseUri.AbsolutePath)}' ({origin}) has a path or user info; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
             }
 
             if (baseUri.Scheme == Uri.UriSchemeHttp && !IsLoopback(baseUri))
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInsecure,
-                    $"The base URI '{baseUri}' ({origin}) is plain http to another machine; WeChat Pay is reached over https only. Plain http is allowed to loopback addresses alone.");
+                    $"The base URI '{UserText.Excerpt(baseUri.ToString())}' ({origin}) is plain http to another machine; WeChat Pay is reached over https only. Plain http is allowed to loopback addresses alone.");
             }
 
             return baseUri;
@@ -485,7 +485,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.ProxyInvalid,
-                    $"-Proxy '{(Proxy.IsAbsoluteUri ? Proxy.GetLeftPart(UriPartial.Authority) : "(relative)")}' is not an http:// or https:// proxy address, e.g. http://proxy.corp.example:8080.");
+                    $"-Proxy '{(Proxy.IsAbsoluteUri ? UserText.Excerpt(Proxy.GetLeftPart(UriPartial.Authority)) : "(relative)")}' is not an http:// or https:// proxy address, e.g. http://proxy.corp.example:8080.");
             }
 
             if (Proxy.UserInfo.Length > 0)
