@@ -15,12 +15,6 @@ public sealed class KeyMaterialAsPathTests : IDisposable
 {
     private const string AppId = "wxd678efh567hg6787";
 
-    private static readonly string[] EnvironmentNames =
-    [
-        "WXPAY_MCHID", "WXPAY_MERCHANT_SERIAL", "WXPAY_PRIVATE_KEY", "WXPAY_PRIVATE_KEY_PATH",
-        "WXPAY_PUBLIC_KEY_ID", "WXPAY_PUBLIC_KEY", "WXPAY_PUBLIC_KEY_PATH", "WXPAY_BASE_URI",
-    ];
-
     private readonly WechatpaySimulator _sim;
     private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-keypath-").FullName;
 
@@ -28,21 +22,13 @@ public sealed class KeyMaterialAsPathTests : IDisposable
     {
         _sim = fixture.Simulator;
         _sim.Reset();
-        ClearEnvironment();
+        TestEnvironment.Clear();
     }
 
     public void Dispose()
     {
-        ClearEnvironment();
+        TestEnvironment.Clear();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static void ClearEnvironment()
-    {
-        foreach (string name in EnvironmentNames)
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
     }
 
     /// <summary>The merchant's private key as PEM text, or its apiclient_cert.p12 as Base64.</summary>
