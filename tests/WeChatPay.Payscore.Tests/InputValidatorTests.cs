@@ -39,6 +39,9 @@ public class InputValidatorTests
     [InlineData("o\tx", "control character U+0009")]
     [InlineData("用户", "U+7528")]
     [InlineData("o😀", "the character U+1F600 😀")]
+    [InlineData("o\u3000x", "the space character U+3000;")]
+    [InlineData("oe\u0301", "the combining character U+0301;")]
+    [InlineData("ｗx", "the character U+FF57 ｗ;")]
     public void Invalid_openids_name_the_field_and_the_reason(string? openId, string why)
     {
         string problem = Assert.Single(InputValidator.ValidateTerminate(openId, ServiceId, AppId, Reason));

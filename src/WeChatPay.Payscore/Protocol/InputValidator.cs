@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 
 namespace WeChatPay.Payscore.Protocol
@@ -190,8 +191,17 @@ namespace WeChatPay.Payscore.Protocol
             return c == ' ' ? "a space"
                 : char.IsControl(c) ? $"the control character {UserText.CodePointName(c)}"
                 : UserText.IsInvisible(c) ? $"the invisible character {UserText.CodePointName(c)}"
+                : char.IsWhiteSpace(c) ? $"the space character {UserText.CodePointName(c)}"
+                : IsMark(c) ? $"the combining character {UserText.CodePointName(c)}"
                 : c > '\u007e' ? $"the character {UserText.CodePointName(c)} {c}"
                 : $"'{c}'";
+        }
+
+        /// <summary>A mark that combines with the character before it, so that it does not show on its own.</summary>
+        private static bool IsMark(char c)
+        {
+            UnicodeCategory category = CharUnicodeInfo.GetUnicodeCategory(c);
+            return category == UnicodeCategory.NonSpacingMark || category == UnicodeCategory.SpacingCombiningMark || category == UnicodeCategory.EnclosingMark;
         }
 
         /// <summary>
