@@ -54,6 +54,9 @@ namespace WeChatPay.Payscore
         /// <summary>The journal could not be written in the middle of a run (a full disk); the run stops after the rows in flight.</summary>
         public const string JournalWriteFailed = "JournalWriteFailed";
 
+        /// <summary>A setting that takes a path (-PrivateKeyPath, WXPAY_PRIVATE_KEY_PATH, -JournalPath, ...) was given key text instead.</summary>
+        public const string KeyMaterialGivenAsPath = "KeyMaterialGivenAsPath";
+
         /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
         public const string ConfirmationNotPossible = "ConfirmationNotPossible";
     }

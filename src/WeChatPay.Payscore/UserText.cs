@@ -12,25 +12,34 @@ namespace WeChatPay.Payscore
         /// <summary>The most characters of a value a message quotes.</summary>
         public const int MaxExcerpt = 64;
 
+        /// <summary>The most characters of a path a message quotes: the longest Windows path, so that its file name shows.</summary>
+        public const int MaxPathExcerpt = 260;
+
         /// <summary>A run of Base64 characters this long, without a path separator, is taken for key material.</summary>
         internal const int KeyLikeRun = 48;
 
         /// <summary>
-        /// The value cut to <see cref="MaxExcerpt"/> characters, followed by "…(N characters)" when cut; control,
+        /// The value cut to <paramref name="maxLength"/> characters, followed by "…(N characters)" when cut; control,
         /// format and other invisible characters are shown as &lt;U+XXXX&gt;, and a character beyond the Basic
-        /// Multilingual Plane as itself (never half of a surrogate pair).
+        /// Multilingual Plane as itself (never half of a surrogate pair). A value that looks like key material is
+        /// not quoted at all: only its length is.
         /// </summary>
-        public static string Excerpt(string? value)
+        public static string Excerpt(string? value, int maxLength = MaxExcerpt)
         {
             if (value == null)
             {
                 return string.Empty;
             }
 
-            var builder = new StringBuilder(System.Math.Min(value.Length, MaxExcerpt) + 24);
+            if (LooksLikeKeyMaterial(value))
+            {
+                return "<" + value.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters that look like key material, not shown>";
+            }
+
+            var builder = new StringBuilder(System.Math.Min(value.Length, maxLength) + 24);
             int shown = 0;
             int i = 0;
-            for (; i < value.Length && shown < MaxExcerpt; i++, shown++)
+            for (; i < value.Length && shown < maxLength; i++, shown++)
             {
                 char c = value[i];
                 if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
@@ -40,7 +49,7 @@ namespace WeChatPay.Payscore
                 }
                 else if (IsInvisible(c))
                 {
-                    builder.Append("<U+").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture)).Append('>');
+                    builder.Append('<').Append(CodePointName(c)).Append('>');
                 }
                 else
                 {
@@ -56,10 +65,14 @@ namespace WeChatPay.Payscore
             return builder.ToString();
         }
 
+        /// <summary>A path as a message may quote it: <see cref="Excerpt"/> up to <see cref="MaxPathExcerpt"/> characters.</summary>
+        public static string ExcerptPath(string? path) => Excerpt(path, MaxPathExcerpt);
+
         /// <summary>
-        /// True for a value that looks like key or certificate material rather than a name or a path: a PEM header,
-        /// or a run of <see cref="KeyLikeRun"/> Base64 characters with no path separator in it (Base64 of a .p12, a
-        /// PEM body). Real paths break such runs with '/', '\', '.', '-', '_' or spaces.
+        /// True for a value that looks like key or certificate material rather than a name or a path: PEM text, or
+        /// a run of <see cref="KeyLikeRun"/> Base64 characters without a path separator that mixes capitals, small
+        /// letters and digits (Base64 of a .p12, a PEM body). Real paths break such runs with '/', '\', '.', '-',
+        /// '_' or spaces, and the long runs they do have (hex hashes, base32 store names) do not mix all three.
         /// </summary>
         public static bool LooksLikeKeyMaterial(string? value)
         {
@@ -68,25 +81,45 @@ namespace WeChatPay.Payscore
                 return false;
             }
 
-            if (value!.IndexOf("-----BEGIN", System.StringComparison.OrdinalIgnoreCase) >= 0
-                || value.IndexOf("PRIVATE KEY", System.StringComparison.OrdinalIgnoreCase) >= 0)
+            if (LooksLikePem(value))
             {
                 return true;
             }
 
             int run = 0;
-            foreach (char c in value)
+            bool upper = false, lower = false, digit = false;
+            foreach (char c in value!)
             {
-                bool base64 = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '=';
-                run = base64 ? run + 1 : 0;
-                if (run >= KeyLikeRun)
+                bool isUpper = c >= 'A' && c <= 'Z', isLower = c >= 'a' && c <= 'z', isDigit = c >= '0' && c <= '9';
+                if (isUpper || isLower || isDigit || c == '+' || c == '=')
                 {
-                    return true;
+                    run++;
+                    upper |= isUpper;
+                    lower |= isLower;
+                    digit |= isDigit;
+                    if (run >= KeyLikeRun && upper && lower && digit)
+                    {
+                        return true;
+                    }
+                }
+                else
+                {
+                    run = 0;
+                    upper = lower = digit = false;
                 }
             }
 
             return false;
         }
+
+        /// <summary>True when the value holds a PEM armour line (<c>-----BEGIN ...</c> or <c>-----END ...</c>).</summary>
+        public static bool LooksLikePem(string? value) =>
+            value != null
+            && (value.IndexOf("-----BEGIN", System.StringComparison.OrdinalIgnoreCase) >= 0
+                || value.IndexOf("-----END", System.StringComparison.OrdinalIgnoreCase) >= 0);
+
+        /// <summary>"U+XXXX" for a character, or for the code point of a surrogate pair.</summary>
+        public static string CodePointName(int codePoint) => "U+" + codePoint.ToString("X4", CultureInfo.InvariantCulture);
 
         /// <summary>Characters that do not show in a terminal, or change how the text around them shows.</summary>
         internal static bool IsInvisible(char c)

@@ -462,6 +462,33 @@ public sealed class ClientSettingsTests : IDisposable
         Assert.Equal(("proxy.example", credential), (connectionOnly.Proxy!.Host, connectionOnly.ProxyCredential));
     }
 
+    [Theory]
+    [InlineData("MerchantId", ErrorIds.MerchantIdInvalid)]
+    [InlineData("MerchantSerialNumber", ErrorIds.MerchantSerialNumberInvalid)]
+    [InlineData("WechatpayPublicKeyId", ErrorIds.WechatpayPublicKeyIdInvalid)]
+    [InlineData("BaseUri", ErrorIds.BaseUriInvalid)]
+    [InlineData("BaseUriPath", ErrorIds.BaseUriInvalid)]
+    public void A_setting_of_100000_characters_or_of_key_text_gives_a_short_message_without_the_key(string setting, string errorId)
+    {
+        using RSA rsa = RSA.Create(2048);
+        string pem = rsa.ExportPkcs8PrivateKeyPem();
+        foreach (string value in new[] { "1" + new string('z', 99_999), pem })
+        {
+            ClientSettings layer = new ClientSettings()
+                .WithMerchantId(setting == "MerchantId" ? value : MerchantId, "-MerchantId")
+                .WithMerchantSerialNumber(setting == "MerchantSerialNumber" ? value : null, "-MerchantSerialNumber")
+                .WithBaseUri(setting == "BaseUri" ? "ftp://" + value : setting == "BaseUriPath" ? "https://api.mch.weixin.qq.com/" + value : null, "-BaseUri")
+                .WithWechatpayPublicKey(setting == "WechatpayPublicKeyId" ? value : PublicKeyId, "-WechatpayPublicKeyId", TestKeys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
+            layer = WithKey(layer, MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
+
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : layer.Resolve());
+
+            Assert.Equal(errorId, ex.ErrorId);
+            Assert.True(ex.Message.Length < 400, $"{setting}: a message of {ex.Message.Length:N0} characters");
+            KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
+        }
+    }
+
     #endregion
 
     private string WriteKey(string file, RSA key)

@@ -18,12 +18,6 @@ public sealed class ConnectionTests : IDisposable
     private const string AppId = "wxd678efh567hg6787";
     private const string DeadBaseUri = "http://127.0.0.1:9/";
 
-    private static readonly string[] EnvironmentNames =
-    [
-        "WXPAY_MCHID", "WXPAY_MERCHANT_SERIAL", "WXPAY_PRIVATE_KEY", "WXPAY_PRIVATE_KEY_PATH",
-        "WXPAY_PUBLIC_KEY_ID", "WXPAY_PUBLIC_KEY", "WXPAY_PUBLIC_KEY_PATH", "WXPAY_BASE_URI",
-    ];
-
     private readonly WechatpaySimulator _sim;
     private readonly HostedSession _session = new();
     private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-connection-").FullName;
@@ -32,22 +26,14 @@ public sealed class ConnectionTests : IDisposable
     {
         _sim = fixture.Simulator;
         _sim.Reset();
-        ClearEnvironment();
+        TestEnvironment.Clear();
     }
 
     public void Dispose()
     {
-        ClearEnvironment();
+        TestEnvironment.Clear();
         _session.Dispose();
         Directory.Delete(_dir, recursive: true);
-    }
-
-    private static void ClearEnvironment()
-    {
-        foreach (string name in EnvironmentNames)
-        {
-            Environment.SetEnvironmentVariable(name, null);
-        }
     }
 
     private static PSObject[] Rows(params string[] openIds) => openIds.Select(o => HostedRun.Row(o, "500001", AppId, "服务调整")).ToArray();

@@ -38,7 +38,10 @@ public class InputValidatorTests
     [InlineData("o\r\nx", "control character U+000D")]
     [InlineData("o\tx", "control character U+0009")]
     [InlineData("用户", "U+7528")]
-    [InlineData("o😀", "U+D83D")]
+    [InlineData("o😀", "the character U+1F600 😀")]
+    [InlineData("o\u3000x", "the space character U+3000;")]
+    [InlineData("oe\u0301", "the combining character U+0301;")]
+    [InlineData("ｗx", "the character U+FF57 ｗ;")]
     public void Invalid_openids_name_the_field_and_the_reason(string? openId, string why)
     {
         string problem = Assert.Single(InputValidator.ValidateTerminate(openId, ServiceId, AppId, Reason));
@@ -99,6 +102,76 @@ public class InputValidatorTests
 
         Assert.StartsWith("reason", problem);
         Assert.Contains(why, problem);
+    }
+
+    [Theory]
+    [InlineData("\u200B")]
+    [InlineData("\uFEFF")]
+    [InlineData("\u202A\u202B\u202C\u202D\u202E")]
+    [InlineData("\u2066\u2067\u2068\u2069")]
+    [InlineData("\uFFFE")]
+    [InlineData("\uFFFF")]
+    [InlineData(" \u200B \uFEFF ")]
+    [InlineData("\u3000\u200B\u00A0")]
+    [InlineData("\u202E \u2066 \uFFFF \u200B")]
+    public void A_reason_of_invisible_characters_only_is_blank(string reason)
+    {
+        string problem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+
+        Assert.StartsWith("reason is blank", problem);
+        Assert.Contains("invisible", problem);
+        Assert.DoesNotContain(problem, c => c >= '\u2000' && UserText.IsInvisible(c));
+    }
+
+    [Theory]
+    [InlineData("用户\u202E申请", "U+202E")]
+    [InlineData("用户\u200B申请", "U+200B")]
+    [InlineData("\uFEFF用户申请", "U+FEFF")]
+    [InlineData("用户申请\uFFFF", "U+FFFF")]
+    public void Invisible_characters_in_a_reason_are_named_and_refused(string reason, string named)
+    {
+        string problem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+
+        Assert.StartsWith("reason contains the invisible character " + named, problem);
+    }
+
+    [Fact]
+    public void An_emoji_is_named_as_the_character_it_is_never_as_half_a_surrogate_pair()
+    {
+        string openIdProblem = Assert.Single(InputValidator.ValidateTerminate("o😀x", ServiceId, AppId, Reason));
+        string reasonProblem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, "再见😀"));
+
+        Assert.Contains("contains the character U+1F600 😀;", openIdProblem);
+        Assert.Contains("contains the character U+1F600 😀,", reasonProblem);
+        Assert.DoesNotContain("U+D83D", openIdProblem + reasonProblem);
+        Assert.DoesNotContain("U+DE00", openIdProblem + reasonProblem);
+    }
+
+    [Fact]
+    public void A_row_whose_column_names_are_values_says_the_input_has_no_header_line()
+    {
+        var headerless = new RowFields { AppId = AppId, Columns = ["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "500001", "用户申请解除"] };
+
+        var problems = InputValidator.ValidateTerminate(headerless, Reason);
+
+        Assert.StartsWith("the input seems to have no header line", problems[0]);
+        Assert.Contains("'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', '500001'", problems[0]);
+        Assert.Contains("Import-Csv -Header openid,service_id", problems[0]);
+        Assert.Contains("openid is missing or empty", problems);
+    }
+
+    [Theory]
+    [InlineData("openid", "service_id")]
+    [InlineData("OpenId", "ServiceId")]
+    [InlineData("user", "note")]
+    [InlineData("2024", "openid")]
+    public void A_row_with_real_column_names_is_not_taken_for_a_headerless_one(string first, string second)
+    {
+        var row = new RowFields { ServiceId = ServiceId, AppId = AppId, Columns = [first, second] };
+
+        var problems = InputValidator.ValidateTerminate(row, Reason);
+
+        Assert.Equal("openid is missing or empty", Assert.Single(problems));
     }
 
     [Theory]

@@ -75,6 +75,52 @@ public class KeyLoaderTests
     }
 
     [Fact]
+    public void A_folder_given_as_a_key_file_is_named_as_a_folder_and_no_io_message_is_passed_on()
+    {
+        var errors = new[]
+        {
+            Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreConfigurationException>(() => MerchantPkcs12Loader.LoadFile(TestKeys.Directory, null, "1900009191")),
+            Assert.Throws<PayscoreConfigurationException>(() => MerchantCertificate.LoadFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.Directory)),
+        };
+
+        Assert.All(errors, ex =>
+        {
+            Assert.Contains("it is a folder, not a file", ex.Message);
+            Assert.Contains(TestKeys.Directory, ex.Message);
+            Assert.Null(ex.InnerException);
+            Assert.DoesNotContain("Access to the path", ex.ToString());
+        });
+    }
+
+    [Fact]
+    public void A_path_longer_than_any_windows_path_is_quoted_as_an_excerpt()
+    {
+        string path = Path.Combine(TestKeys.Directory, new string('k', 5_000), "apiclient_key.pem");
+
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
+
+        Assert.Contains($"…({path.Length:N0} characters)", ex.Message);
+        Assert.True(ex.Message.Length < 500, ex.Message);
+        Assert.True(ex.ToString().Length < 2_000, "ToString() quotes more than the message");
+    }
+
+    [Fact]
+    public void A_pem_block_without_the_dashes_of_its_begin_line_quotes_no_key_material()
+    {
+        using RSA rsa = RSA.Create(2048);
+        string pem = rsa.ExportPkcs8PrivateKeyPem();
+        string broken = pem.Replace("-----BEGIN PRIVATE KEY-----", "-----BEGIN PRIVATE KEY");
+
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromPem(broken, "the PEM text"));
+
+        Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
+        KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
+    }
+
+    [Fact]
     public void Damaged_key_is_unreadable_and_the_message_quotes_no_key_material()
     {
         string pem = File.ReadAllText(TestKeys.Pkcs8KeyPath);

@@ -161,7 +161,7 @@ public sealed class RowKindTests : IDisposable
         { "sub_openid without sub_mchid", CsvRow(openid: "oM", subOpenId: "oS", subAppId: SubAppId), "no sub_mchid" },
         { "sub_mchid with a space", CsvRow(openid: "oM", subMchId: "1900 0001"), "sub_mchid '1900 0001' contains a space" },
         { "sub_appid with a dash", CsvRow(subOpenId: "oS", subMchId: SubMchId, subAppId: "wx-1"), "sub_appid 'wx-1' contains '-'" },
-        { "sub_openid with CR LF", CsvRow(subOpenId: "oS\r\nX", subMchId: SubMchId, subAppId: SubAppId), "sub_openid 'oS\\u000D\\u000AX' contains the control character U+000D" },
+        { "sub_openid with CR LF", CsvRow(subOpenId: "oS\r\nX", subMchId: SubMchId, subAppId: SubAppId), "sub_openid 'oS<U+000D><U+000A>X' contains the control character U+000D" },
     };
 
     [Theory]

@@ -174,5 +174,9 @@ internal sealed class HostedSession : IDisposable
         return output;
     }
 
+    /// <summary>The session's <c>$Error</c>, newest first, as a script would read it.</summary>
+    public IReadOnlyList<object> DollarError() =>
+        ((System.Collections.IEnumerable)_runspace.SessionStateProxy.GetVariable("Error")).Cast<object>().ToList();
+
     public void Dispose() => _runspace.Dispose();
 }

@@ -91,7 +91,7 @@ namespace WeChatPay.Payscore.Commands
             WriteVerbose($"{Route} route.");
             if (!string.IsNullOrEmpty(JournalPath))
             {
-                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath!)));
+                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath!, PathSetting.JournalPath)));
             }
         }
 
@@ -113,7 +113,7 @@ namespace WeChatPay.Payscore.Commands
                 throw Stop(ex, path);
             }
 
-            string name = UserText.Excerpt(path);
+            string name = UserText.ExcerptPath(path);
             WriteVerbose(journal.PreviousRecords == 0
                 ? $"Journal {name}: new."
                 : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed or could not write, was dropped" : string.Empty)}.");
@@ -160,7 +160,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 // Its final record is in the journal already; it is not written again.
                 Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
-                    $"Not sent: the journal {UserText.Excerpt(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
+                    $"Not sent: the journal {UserText.ExcerptPath(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
                 return;
             }
 

@@ -321,16 +321,48 @@ namespace WeChatPay.Payscore.Commands
         /// The row's values, each from the row itself (by its WeChat Pay column name, or by the property name of this
         /// module's own output, so that Get-WxPayscorePermission pipes into Invoke-WxPayscoreTerminate), else the parameter.
         /// </summary>
-        internal RowFields ReadRow() => new RowFields
+        internal RowFields ReadRow()
         {
-            OpenId = RowValue(InputObject, "openid", OpenId),
-            ServiceId = RowValue(InputObject, "service_id", ServiceId, nameof(ServiceId)),
-            AppId = RowValue(InputObject, "appid", AppId),
-            AuthorizationCode = RowValue(InputObject, "authorization_code", AuthorizationCode, nameof(AuthorizationCode)),
-            SubMerchantId = RowValue(InputObject, "sub_mchid", SubMerchantId, nameof(SubMerchantId)),
-            SubAppId = RowValue(InputObject, "sub_appid", SubAppId, nameof(SubAppId)),
-            SubOpenId = RowValue(InputObject, "sub_openid", SubOpenId, nameof(SubOpenId)),
-        };
+            var fields = new RowFields
+            {
+                OpenId = RowValue(InputObject, "openid", OpenId),
+                ServiceId = RowValue(InputObject, "service_id", ServiceId, nameof(ServiceId)),
+                AppId = RowValue(InputObject, "appid", AppId),
+                AuthorizationCode = RowValue(InputObject, "authorization_code", AuthorizationCode, nameof(AuthorizationCode)),
+                SubMerchantId = RowValue(InputObject, "sub_mchid", SubMerchantId, nameof(SubMerchantId)),
+                SubAppId = RowValue(InputObject, "sub_appid", SubAppId, nameof(SubAppId)),
+                SubOpenId = RowValue(InputObject, "sub_openid", SubOpenId, nameof(SubOpenId)),
+            };
+            if (string.IsNullOrEmpty(fields.OpenId) && string.IsNullOrEmpty(fields.SubOpenId) && string.IsNullOrEmpty(fields.AuthorizationCode))
+            {
+                fields.Columns = ColumnNames(InputObject);
+            }
+
+            return fields;
+        }
+
+        /// <summary>The column names of a row of columns: a CSV line or custom object (its note properties), or a hashtable (its keys).</summary>
+        private static IReadOnlyList<string>? ColumnNames(PSObject? input)
+        {
+            object? row = input?.BaseObject;
+            var names = new List<string>();
+            if (row is IDictionary dictionary)
+            {
+                foreach (object key in dictionary.Keys)
+                {
+                    names.Add(key?.ToString() ?? string.Empty);
+                }
+            }
+            else if (input != null && !(row is string))
+            {
+                foreach (PSPropertyInfo property in input.Properties.Match("*", PSMemberTypes.NoteProperty))
+                {
+                    names.Add(property.Name);
+                }
+            }
+
+            return names.Count > 0 ? names : null;
+        }
 
         /// <summary>What a row's error record names as its target: the row itself, else the value that names the user.</summary>
         internal object TargetObject(RowFields fields) =>

@@ -129,7 +129,7 @@ namespace WeChatPay.Payscore.Commands
             var keys = new List<MerchantKeySource>();
             if (!string.IsNullOrWhiteSpace(PrivateKeyPath))
             {
-                keys.Add(MerchantKeySource.FromPemFile(ResolvePath(PrivateKeyPath!), "-PrivateKeyPath"));
+                keys.Add(MerchantKeySource.FromPemFile(ResolvePath(PrivateKeyPath!, PathSetting.PrivateKeyPath), "-PrivateKeyPath"));
             }
 
             if (PrivateKey != null)
@@ -139,7 +139,7 @@ namespace WeChatPay.Payscore.Commands
 
             if (!string.IsNullOrWhiteSpace(CertificatePath))
             {
-                keys.Add(MerchantKeySource.FromPkcs12File(ResolvePath(CertificatePath!), CertificatePassword, "-CertificatePath"));
+                keys.Add(MerchantKeySource.FromPkcs12File(ResolvePath(CertificatePath!, PathSetting.CertificatePath), CertificatePassword, "-CertificatePath"));
             }
             else if (CertificatePassword != null)
             {
@@ -151,18 +151,18 @@ namespace WeChatPay.Payscore.Commands
             var platformCertificates = new List<string>();
             foreach (string path in PlatformCertificatePath ?? Array.Empty<string>())
             {
-                platformCertificates.Add(ResolvePath(path));
+                platformCertificates.Add(ResolvePath(path, PathSetting.PlatformCertificatePath));
             }
 
             var layer = new ClientSettings()
                 .WithMerchantId(MerchantId, "-MerchantId")
                 .WithMerchantSerialNumber(MerchantSerialNumber, "-MerchantSerialNumber")
                 .WithPrivateKey(keys, "-PrivateKeyPath, -PrivateKey, -CertificatePath")
-                .WithMerchantCertificate(string.IsNullOrWhiteSpace(MerchantCertificatePath) ? null : ResolvePath(MerchantCertificatePath!), "-MerchantCertificatePath")
+                .WithMerchantCertificate(string.IsNullOrWhiteSpace(MerchantCertificatePath) ? null : ResolvePath(MerchantCertificatePath!, PathSetting.MerchantCertificatePath), "-MerchantCertificatePath")
                 .WithWechatpayPublicKey(
                     WechatpayPublicKeyId,
                     "-WechatpayPublicKeyId",
-                    string.IsNullOrWhiteSpace(WechatpayPublicKeyPath) ? null : ResolvePath(WechatpayPublicKeyPath!),
+                    string.IsNullOrWhiteSpace(WechatpayPublicKeyPath) ? null : ResolvePath(WechatpayPublicKeyPath!, PathSetting.WechatpayPublicKeyPath),
                     null,
                     "-WechatpayPublicKeyPath")
                 .WithPlatformCertificates(platformCertificates)
@@ -204,6 +204,26 @@ namespace WeChatPay.Payscore.Commands
             return ex; // not reached: ThrowTerminatingError always throws
         }
 
-        internal string ResolvePath(string path) => SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+        /// <summary>
+        /// The file-system path of a path setting's value, or a stop with a configuration error. The value is checked
+        /// for key material first: PowerShell's own path errors quote it whole.
+        /// </summary>
+        internal string ResolvePath(string path, PathSetting setting)
+        {
+            PayscoreConfigurationException? keyMaterial = setting.KeyMaterialProblem(path);
+            if (keyMaterial != null)
+            {
+                throw Stop(keyMaterial);
+            }
+
+            try
+            {
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            }
+            catch (Exception ex) when (ex is SessionStateException || ex is ProviderInvocationException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                throw Stop(setting.Unresolvable(path));
+            }
+        }
     }
 }

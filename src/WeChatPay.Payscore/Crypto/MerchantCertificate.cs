@@ -50,11 +50,10 @@ namespace WeChatPay.Payscore.Crypto
         /// <summary>Reads <c>apiclient_cert.pem</c> (PEM, or DER as some tools save it).</summary>
         public static MerchantCertificate LoadFile(string path)
         {
-            string source = $"the file '{path}'";
-            byte[] data = KeyFile.ReadBytes(path, ex => new PayscoreConfigurationException(
+            string source = $"the file {KeyFile.Quote(path)}";
+            byte[] data = KeyFile.ReadBytes(path, (_, why) => new PayscoreConfigurationException(
                 ErrorIds.MerchantCertificateNotFound,
-                $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
-                ex));
+                $"The merchant certificate file {KeyFile.Quote(path)} cannot be read: {why}. Give -MerchantCertificatePath the path of apiclient_cert.pem."));
 
             byte[] der = data;
             if (data.Length > 0 && data[0] != 0x30)

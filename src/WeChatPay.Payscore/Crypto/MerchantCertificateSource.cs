@@ -10,7 +10,7 @@ namespace WeChatPay.Payscore.Crypto
 
         public MerchantCertificateSource(string path, string origin)
         {
-            Description = $"file '{path}' ({origin})";
+            Description = $"file {KeyFile.Quote(path)} ({origin})";
             _certificate = new Lazy<MerchantCertificate>(() => MerchantCertificate.LoadFile(path), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 

@@ -29,7 +29,7 @@ namespace WeChatPay.Payscore.Crypto
         protected virtual bool DependsOnMerchantId => false;
 
         public static MerchantKeySource FromPemFile(string path, string origin) =>
-            new PemFileSource(path, $"PEM file '{path}' ({origin})");
+            new PemFileSource(path, $"PEM file {KeyFile.Quote(path)} ({origin})");
 
         public static MerchantKeySource FromPemText(SecureString pem, string origin) =>
             new PemTextSource(() => SecureText.Reveal(pem), $"PEM text ({origin})");
@@ -39,7 +39,7 @@ namespace WeChatPay.Payscore.Crypto
             new PemTextSource(() => pem.Replace("\\n", "\n"), $"PEM text ({origin})");
 
         public static MerchantKeySource FromPkcs12File(string path, SecureString? password, string origin) =>
-            new Pkcs12FileSource(path, password, $"PKCS#12 file '{path}' ({origin})");
+            new Pkcs12FileSource(path, password, $"PKCS#12 file {KeyFile.Quote(path)} ({origin})");
 
         public MerchantKey Load(string merchantId)
         {

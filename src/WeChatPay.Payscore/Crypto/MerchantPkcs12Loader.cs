@@ -21,11 +21,10 @@ namespace WeChatPay.Payscore.Crypto
         /// <param name="password">Null means the merchant id, the password WeChat Pay issues the file with.</param>
         public static MerchantKey LoadFile(string path, SecureString? password, string merchantId)
         {
-            string source = $"the file '{path}'";
-            byte[] data = KeyFile.ReadBytes(path, ex => new PayscoreConfigurationException(
+            string source = $"the file {KeyFile.Quote(path)}";
+            byte[] data = KeyFile.ReadBytes(path, (ex, why) => new PayscoreConfigurationException(
                 ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.CertificateNotFound : ErrorIds.CertificateUnreadable,
-                $"The merchant certificate file '{path}' cannot be read ({ex.Message}). Give -CertificatePath the path of apiclient_cert.p12.",
-                ex));
+                $"The merchant certificate file {KeyFile.Quote(path)} cannot be read: {why}. Give -CertificatePath the path of apiclient_cert.p12."));
 
             if (!LooksLikePkcs12(data))
             {

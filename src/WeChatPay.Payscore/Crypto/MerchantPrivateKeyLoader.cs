@@ -9,19 +9,11 @@ namespace WeChatPay.Payscore.Crypto
     {
         public static RSA LoadFromFile(string path)
         {
-            if (!File.Exists(path))
-            {
-                throw new PayscoreConfigurationException(
-                    ErrorIds.PrivateKeyNotFound,
-                    $"The merchant private key file '{path}' does not exist. Give -PrivateKeyPath the path of apiclient_key.pem.");
-            }
+            string text = KeyFile.ReadText(path, (ex, why) => new PayscoreConfigurationException(
+                ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.PrivateKeyNotFound : ErrorIds.PrivateKeyUnreadable,
+                $"The merchant private key file {KeyFile.Quote(path)} cannot be read: {why}. Give -PrivateKeyPath the path of apiclient_key.pem."));
 
-            string text = KeyFile.ReadText(path, ex => new PayscoreConfigurationException(
-                ErrorIds.PrivateKeyUnreadable,
-                $"The merchant private key file '{path}' cannot be read: {ex.Message}",
-                ex));
-
-            return LoadFromPem(text, $"the file '{path}'");
+            return LoadFromPem(text, $"the file {KeyFile.Quote(path)}");
         }
 
         /// <param name="source">Names where the PEM came from, for error messages (never the PEM itself).</param>
@@ -63,7 +55,7 @@ namespace WeChatPay.Payscore.Crypto
 
             throw new PayscoreConfigurationException(
                 ErrorIds.PrivateKeyNotRsa,
-                $"{KeyFile.Capitalize(source)} holds a '{label}' block, not an RSA private key. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
+                $"{KeyFile.Capitalize(source)} holds a '{UserText.Excerpt(label)}' block, not an RSA private key. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
         }
 
         private static RSA FromPkcs8(byte[] der, string source) =>

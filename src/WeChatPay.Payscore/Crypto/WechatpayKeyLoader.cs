@@ -13,7 +13,7 @@ namespace WeChatPay.Payscore.Crypto
         public static RSA LoadPublicKeyFile(string path)
         {
             string text = ReadFile(path, ErrorIds.WechatpayPublicKeyInvalid, "WeChat Pay public key", "-WechatpayPublicKeyPath");
-            return LoadPublicKeyPem(text, $"the file '{path}'");
+            return LoadPublicKeyPem(text, $"the file {KeyFile.Quote(path)}");
         }
 
         public static RSA LoadPublicKeyPem(string pem, string source)
@@ -52,7 +52,7 @@ namespace WeChatPay.Payscore.Crypto
         public static IReadOnlyList<KeyValuePair<string, RSA>> LoadPlatformCertificateFile(string path)
         {
             string text = ReadFile(path, ErrorIds.PlatformCertificateInvalid, "platform certificate", "-PlatformCertificatePath");
-            string source = $"the file '{path}'";
+            string source = $"the file {KeyFile.Quote(path)}";
             var keys = new List<KeyValuePair<string, RSA>>();
             foreach (PemSection section in Read(text, source, ErrorIds.PlatformCertificateInvalid))
             {
@@ -95,7 +95,7 @@ namespace WeChatPay.Payscore.Crypto
 
         private static string ReadFile(string path, string errorId, string what, string parameter)
         {
-            return KeyFile.ReadText(path, ex => Invalid(errorId, $"The {what} file '{path}' cannot be read ({ex.Message}). Check {parameter}."));
+            return KeyFile.ReadText(path, (_, why) => Invalid(errorId, $"The {what} file {KeyFile.Quote(path)} cannot be read: {why}. Check {parameter}."));
         }
 
         private static IReadOnlyList<PemSection> Read(string pem, string source, string errorId)

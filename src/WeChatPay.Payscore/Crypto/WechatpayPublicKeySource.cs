@@ -21,7 +21,7 @@ namespace WeChatPay.Payscore.Crypto
         public string Description { get; }
 
         public static WechatpayPublicKeySource FromFile(string keyId, string path, string origin) =>
-            new WechatpayPublicKeySource(keyId, $"file '{path}' ({origin})", () => WechatpayKeyLoader.LoadPublicKeyFile(path));
+            new WechatpayPublicKeySource(keyId, $"file {KeyFile.Quote(path)} ({origin})", () => WechatpayKeyLoader.LoadPublicKeyFile(path));
 
         /// <summary>Literal <c>\n</c> sequences count as line breaks, as some automation variables store them.</summary>
         public static WechatpayPublicKeySource FromPemText(string keyId, string pem, string origin) =>

@@ -171,7 +171,7 @@ namespace WeChatPay.Payscore.Execution
                 file.Dispose();
                 throw new PayscoreConfigurationException(
                     ErrorIds.JournalUnavailable,
-                    $"The journal '{UserText.Excerpt(path)}' cannot be read ({Reason(ex, path)}). Nothing was sent.",
+                    $"The journal '{UserText.ExcerptPath(path)}' cannot be read ({Reason(ex, path)}). Nothing was sent.",
                     ex);
             }
             catch
@@ -187,7 +187,7 @@ namespace WeChatPay.Payscore.Execution
         /// </summary>
         internal static PayscoreConfigurationException OpenFailure(Exception ex, string path)
         {
-            string name = UserText.Excerpt(path);
+            string name = UserText.ExcerptPath(path);
             switch (ex)
             {
                 case DirectoryNotFoundException _:
@@ -339,7 +339,7 @@ namespace WeChatPay.Payscore.Execution
         {
             Failure = new PayscoreConfigurationException(
                 ErrorIds.JournalWriteFailed,
-                $"The journal '{UserText.Excerpt(Path)}' could not be written ({Reason(ex, Path)}). No further rows were sent; the rows already sent "
+                $"The journal '{UserText.ExcerptPath(Path)}' could not be written ({Reason(ex, Path)}). No further rows were sent; the rows already sent "
                 + "finished and their results are in the output, though the journal may lack their records. Free space on the journal's disk "
                 + "(or fix what stopped the write), then run the same command with the same -JournalPath to resume: rows without a final record "
                 + "are asked about before anything is sent again.",
@@ -630,13 +630,13 @@ namespace WeChatPay.Payscore.Execution
         private static PayscoreConfigurationException NotAJournal(string path, string why, Exception? inner = null) =>
             new PayscoreConfigurationException(
                 ErrorIds.JournalInvalid,
-                $"The file '{UserText.Excerpt(path)}' is not a journal: {why}. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new file. Nothing was sent.",
+                $"The file '{UserText.ExcerptPath(path)}' is not a journal: {why}. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new file. Nothing was sent.",
                 inner);
 
         private static PayscoreConfigurationException NotAFile(string path, string what) =>
             new PayscoreConfigurationException(
                 ErrorIds.JournalInvalid,
-                $"-JournalPath '{UserText.Excerpt(path)}' names {what}, not a file. Give it the path of a file: a journal from an earlier run, or a new one. Nothing was sent.");
+                $"-JournalPath '{UserText.ExcerptPath(path)}' names {what}, not a file. Give it the path of a file: a journal from an earlier run, or a new one. Nothing was sent.");
 
         /// <summary>
         /// What the operating system said, as a short excerpt without the path: its messages quote the path whole,

@@ -138,7 +138,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 WechatpayPublicKeyProblem = new PayscoreConfigurationException(
                     ErrorIds.WechatpayPublicKeyIdInvalid,
-                    $"The WeChat Pay public key id '{InputValidator.Printable(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
+                    $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
             }
             else if (hasId)
             {
@@ -187,15 +187,25 @@ namespace WeChatPay.Payscore.Protocol
             }
             else if (!string.IsNullOrWhiteSpace(keyPath))
             {
-                layer.PrivateKey = MerchantKeySource.FromPemFile(keyPath!, EnvironmentVariables.PrivateKeyPath);
+                // Like every problem of a lower layer, key text in a path variable stops only when the key is used.
+                layer.PrivateKeyProblem = PathSetting.PrivateKeyPathVariable.KeyMaterialProblem(keyPath);
+                layer.PrivateKey = layer.PrivateKeyProblem == null ? MerchantKeySource.FromPemFile(keyPath!, EnvironmentVariables.PrivateKeyPath) : null;
             }
 
             string? publicKeyPem = variable(EnvironmentVariables.PublicKey);
             bool hasPublicPem = !string.IsNullOrWhiteSpace(publicKeyPem);
+            string? publicKeyPath = hasPublicPem ? null : variable(EnvironmentVariables.PublicKeyPath);
+            PayscoreConfigurationException? publicKeyPathProblem = PathSetting.PublicKeyPathVariable.KeyMaterialProblem(publicKeyPath);
+            if (publicKeyPathProblem != null)
+            {
+                layer.WechatpayPublicKeyProblem = publicKeyPathProblem;
+                return layer;
+            }
+
             return layer.WithWechatpayPublicKey(
                 variable(EnvironmentVariables.PublicKeyId),
                 EnvironmentVariables.PublicKeyId,
-                hasPublicPem ? null : variable(EnvironmentVariables.PublicKeyPath),
+                publicKeyPath,
                 publicKeyPem,
                 hasPublicPem ? EnvironmentVariables.PublicKey : EnvironmentVariables.PublicKeyPath);
         }
@@ -330,7 +340,7 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     throw new PayscoreConfigurationException(
                         ErrorIds.MerchantIdInvalid,
-                        $"The merchant id '{InputValidator.Printable(MerchantId)}' ({Origin(nameof(MerchantId))}) is not a merchant number: a mchid has digits only.");
+                        $"The merchant id '{UserText.Excerpt(MerchantId)}' ({Origin(nameof(MerchantId))}) is not a merchant number: a mchid has digits only.");
                 }
             }
 
@@ -356,7 +366,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantSerialNumberInvalid,
-                    $"The merchant serial number '{InputValidator.Printable(serial)}' ({Origin(nameof(MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
+                    $"The merchant serial number '{UserText.Excerpt(serial)}' ({Origin(nameof(MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
             }
 
             return serial.ToUpperInvariant();
@@ -444,21 +454,21 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInvalid,
-                    $"The base URI '{InputValidator.Printable(text)}' ({origin}) is not an https:// address. Use https://api.mch.weixin.qq.com.");
+                    $"The base URI '{UserText.Excerpt(text)}' ({origin}) is not an https:// address. Use https://api.mch.weixin.qq.com.");
             }
 
             if (baseUri.AbsolutePath != "/" || baseUri.Query.Length > 0 || baseUri.UserInfo.Length > 0)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInvalid,
-                    $"The base URI '{baseUri.GetLeftPart(UriPartial.Authority)}{baseUri.AbsolutePath}' ({origin}) has a path or user info; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
+                    $"The base URI '{UserText.Excerpt(baseUri.GetLeftPart(UriPartial.Authority) + baseUri.AbsolutePath)}' ({origin}) has a path or user info; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
             }
 
             if (baseUri.Scheme == Uri.UriSchemeHttp && !IsLoopback(baseUri))
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInsecure,
-                    $"The base URI '{baseUri}' ({origin}) is plain http to another machine; WeChat Pay is reached over https only. Plain http is allowed to loopback addresses alone.");
+                    $"The base URI '{UserText.Excerpt(baseUri.ToString())}' ({origin}) is plain http to another machine; WeChat Pay is reached over https only. Plain http is allowed to loopback addresses alone.");
             }
 
             return baseUri;
@@ -475,7 +485,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.ProxyInvalid,
-                    $"-Proxy '{(Proxy.IsAbsoluteUri ? Proxy.GetLeftPart(UriPartial.Authority) : "(relative)")}' is not an http:// or https:// proxy address, e.g. http://proxy.corp.example:8080.");
+                    $"-Proxy '{(Proxy.IsAbsoluteUri ? UserText.Excerpt(Proxy.GetLeftPart(UriPartial.Authority)) : "(relative)")}' is not an http:// or https:// proxy address, e.g. http://proxy.corp.example:8080.");
             }
 
             if (Proxy.UserInfo.Length > 0)

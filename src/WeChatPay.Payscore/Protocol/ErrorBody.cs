@@ -57,7 +57,7 @@ namespace WeChatPay.Payscore.Protocol
                         signMessage = truncated.GetString();
                     }
 
-                    return new ErrorBody(InputValidator.Printable(code.GetString()!), Clean(message, 500), signMessage);
+                    return new ErrorBody(UserText.Excerpt(code.GetString()!), Clean(message, 500), signMessage);
                 }
             }
             catch (JsonException)

@@ -1,6 +1,6 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
-using System.Text;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -44,6 +44,7 @@ namespace WeChatPay.Payscore.Protocol
         public static List<string> ValidateTarget(TargetKind kind, RowFields f)
         {
             var problems = new List<string>(0);
+            CheckHeader(problems, f);
             switch (kind)
             {
                 case TargetKind.AuthorizationCode:
@@ -125,15 +126,16 @@ namespace WeChatPay.Payscore.Protocol
                 return;
             }
 
-            foreach (char c in value)
+            for (int i = 0; i < value.Length; i++)
             {
+                char c = value[i];
                 bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || extras.IndexOf(c) >= 0;
                 if (!allowed)
                 {
                     string expected = extras.Length == 0
                         ? "letters A-Z a-z and digits"
                         : "letters A-Z a-z, digits and " + string.Join(" ", extras.ToCharArray().Select(x => "'" + x + "'"));
-                    problems.Add($"{field} '{Printable(value)}' contains {Describe(c)}; only {expected} are allowed");
+                    problems.Add($"{field} '{UserText.Excerpt(value)}' contains {Describe(value, i)}; only {expected} are allowed");
                     return;
                 }
             }
@@ -141,23 +143,32 @@ namespace WeChatPay.Payscore.Protocol
 
         private static void CheckReason(List<string> problems, string? reason)
         {
-            if (reason == null || reason.Trim().Length == 0)
+            if (reason == null || reason.All(c => char.IsWhiteSpace(c) || UserText.IsInvisible(c)))
             {
-                problems.Add("reason is missing or blank (give -Reason or a reason column)");
+                problems.Add(reason == null || reason.Trim().Length == 0
+                    ? "reason is missing or blank (give -Reason or a reason column)"
+                    : $"reason is blank: it has only invisible characters ('{UserText.Excerpt(reason)}'); give -Reason or a reason column with words");
                 return;
             }
 
-            foreach (char c in reason)
+            for (int i = 0; i < reason.Length; i++)
             {
-                if (char.IsSurrogate(c))
+                char c = reason[i];
+                if (char.IsHighSurrogate(c) && i + 1 < reason.Length && char.IsLowSurrogate(reason[i + 1]))
                 {
-                    problems.Add("reason contains a character outside the Basic Multilingual Plane (such as an emoji), which WeChat Pay does not accept");
+                    problems.Add($"reason contains {Describe(reason, i)}, outside the Basic Multilingual Plane (such as an emoji), which WeChat Pay does not accept");
                     return;
                 }
 
                 if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
                 {
-                    problems.Add($"reason contains {Describe(c)}; control characters and line breaks are not allowed");
+                    problems.Add($"reason contains {Describe(reason, i)}; control characters and line breaks are not allowed");
+                    return;
+                }
+
+                if (UserText.IsInvisible(c))
+                {
+                    problems.Add($"reason contains {Describe(reason, i)}; invisible characters (zero-width, byte order marks, direction controls, noncharacters) are not allowed");
                     return;
                 }
             }
@@ -168,35 +179,81 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static string Describe(char c) =>
-            c == ' ' ? "a space"
-            : char.IsSurrogate(c) || c > '\u007e' ? $"the character U+{(int)c:X4}"
-            : char.IsControl(c) ? $"the control character U+{(int)c:X4}"
-            : $"'{c}'";
-
-        /// <summary>The value as it may be quoted in a message: control characters escaped, cut at 40 characters.</summary>
-        internal static string Printable(string value)
+        /// <summary>The character at <paramref name="index"/>, named so that it can be found: a surrogate pair as the one character it is.</summary>
+        private static string Describe(string value, int index)
         {
-            var builder = new StringBuilder(System.Math.Min(value.Length, 40) + 8);
-            foreach (char c in value)
+            char c = value[index];
+            if (char.IsHighSurrogate(c) && index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]))
             {
-                if (builder.Length >= 40)
-                {
-                    builder.Append("...");
-                    break;
-                }
-
-                if (char.IsControl(c))
-                {
-                    builder.Append("\\u").Append(((int)c).ToString("X4"));
-                }
-                else
-                {
-                    builder.Append(c);
-                }
+                return $"the character {UserText.CodePointName(char.ConvertToUtf32(c, value[index + 1]))} {value.Substring(index, 2)}";
             }
 
-            return builder.ToString();
+            return c == ' ' ? "a space"
+                : char.IsControl(c) ? $"the control character {UserText.CodePointName(c)}"
+                : UserText.IsInvisible(c) ? $"the invisible character {UserText.CodePointName(c)}"
+                : char.IsWhiteSpace(c) ? $"the space character {UserText.CodePointName(c)}"
+                : IsMark(c) ? $"the combining character {UserText.CodePointName(c)}"
+                : c > '\u007e' ? $"the character {UserText.CodePointName(c)} {c}"
+                : $"'{c}'";
+        }
+
+        /// <summary>A mark that combines with the character before it, so that it does not show on its own.</summary>
+        private static bool IsMark(char c)
+        {
+            UnicodeCategory category = CharUnicodeInfo.GetUnicodeCategory(c);
+            return category == UnicodeCategory.NonSpacingMark || category == UnicodeCategory.SpacingCombiningMark || category == UnicodeCategory.EnclosingMark;
+        }
+
+        /// <summary>
+        /// A CSV read without its header line: Import-Csv takes the first row for the header, so the rows have no
+        /// column for the user and their column names are that row's values (an openid, a service_id of digits).
+        /// </summary>
+        private static void CheckHeader(List<string> problems, RowFields f)
+        {
+            if (f.Columns == null || f.Columns.Count == 0
+                || !string.IsNullOrEmpty(f.OpenId) || !string.IsNullOrEmpty(f.SubOpenId) || !string.IsNullOrEmpty(f.AuthorizationCode)
+                || f.Columns.Any(IsColumnName))
+            {
+                return;
+            }
+
+            List<string> valueLike = f.Columns.Where(LooksLikeValue).ToList();
+            if (valueLike.Count == 0)
+            {
+                return;
+            }
+
+            problems.Add(
+                $"the input seems to have no header line: the row has no openid column, and its column names look like values ({string.Join(", ", valueLike.Take(3).Select(n => "'" + UserText.Excerpt(n) + "'"))}); "
+                + "add a header line (openid,service_id,appid,reason) or read the file with Import-Csv -Header openid,service_id,appid,reason");
+        }
+
+        /// <summary>The column names the rows are read by (see WxPayscoreBulkCommandBase.ReadRow), without their underscores.</summary>
+        private static readonly string[] KnownColumns =
+        {
+            "openid", "serviceid", "appid", "authorizationcode", "submchid", "submerchantid", "subappid", "subopenid", "reason",
+        };
+
+        private static bool IsColumnName(string name) =>
+            KnownColumns.Contains(name.Replace("_", string.Empty).Trim(), System.StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>Digits only (a service_id, a mchid), or a long mix of letters and digits (an openid, an appid).</summary>
+        private static bool LooksLikeValue(string name)
+        {
+            if (name.Length == 0)
+            {
+                return false;
+            }
+
+            if (name.All(c => c >= '0' && c <= '9'))
+            {
+                return true;
+            }
+
+            return name.Length >= 16
+                && name.All(c => (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')
+                && name.Any(char.IsLetter)
+                && name.Any(char.IsDigit);
         }
     }
 }

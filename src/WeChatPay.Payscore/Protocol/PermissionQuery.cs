@@ -99,7 +99,7 @@ namespace WeChatPay.Payscore.Protocol
                     answer = new QueryOutcome(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
                     break;
                 default:
-                    return Unknown(outcome, $"the query's answer has no known authorization_state ('{InputValidator.Printable(state ?? "(none)")}')");
+                    return Unknown(outcome, $"the query's answer has no known authorization_state ('{UserText.Excerpt(state ?? "(none)")}')");
             }
 
             answer.Response = response;

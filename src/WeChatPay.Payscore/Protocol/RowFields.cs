@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+
 namespace WeChatPay.Payscore.Protocol
 {
     /// <summary>
@@ -19,6 +21,12 @@ namespace WeChatPay.Payscore.Protocol
         public string? SubAppId { get; set; }
 
         public string? SubOpenId { get; set; }
+
+        /// <summary>
+        /// The column names of the row it was read from, when it is a row of columns (a CSV line, a hashtable) that
+        /// names no user; null otherwise. They tell a CSV without its header line.
+        /// </summary>
+        public IReadOnlyList<string>? Columns { get; set; }
 
         public static RowFields ForOpenId(string? openId, string? serviceId, string? appId) =>
             new RowFields { OpenId = openId, ServiceId = serviceId, AppId = appId };

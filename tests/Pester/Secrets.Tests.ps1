@@ -1,0 +1,109 @@
+BeforeAll {
+    Import-Module $env:WXPAYSCORE_TEST_MODULE -Force
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("wxpester-secrets-" + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Path $Work | Out-Null
+
+    # A throwaway merchant key, as PEM text and as the Base64 of an apiclient_cert.p12 that holds it.
+    $rsa = [Security.Cryptography.RSA]::Create(2048)
+    $script:KeyPem = $rsa.ExportPkcs8PrivateKeyPem()
+    $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new(
+        'CN=throwaway', $rsa, [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.RSASignaturePadding]::Pkcs1)
+    $certificate = $request.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(1))
+    $script:KeyP12 = [Convert]::ToBase64String($certificate.Export([Security.Cryptography.X509Certificates.X509ContentType]::Pkcs12, '1900009191'))
+    Set-Content -LiteralPath (Join-Path $Work 'key.pem') -Value $KeyPem -NoNewline
+    [IO.File]::WriteAllText((Join-Path $Work 'key.p12.txt'), $KeyP12)
+    Set-Content -LiteralPath (Join-Path $Work 'pub.pem') -Value $rsa.ExportSubjectPublicKeyInfoPem() -NoNewline
+
+    # Runs a script file in a child pwsh (this pwsh's own pwsh.dll), no profile, nothing to answer a prompt.
+    function script:Invoke-ChildPwsh([string] $File, [string[]] $Arguments) {
+        $pwsh = Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll'
+        & ([Environment]::ProcessPath) $pwsh -NoProfile -NonInteractive -File $File @Arguments 2>&1 | Out-String
+    }
+
+    # The first 40-character run of the key's Base64 found in the text (whitespace removed too), or $null.
+    function script:Find-KeyRun([string] $Text, [string] $Key) {
+        $base64 = (($Key -split "`n") | Where-Object { -not $_.StartsWith('-----') } | ForEach-Object Trim) -join ''
+        $compact = $Text -replace '\s', ''
+        for ($i = 0; $i + 40 -le $base64.Length; $i++) {
+            $run = $base64.Substring($i, 40)
+            if ($Text.Contains($run) -or $compact.Contains($run)) { return $run }
+        }
+        $null
+    }
+}
+
+AfterAll {
+    Remove-Item $Work -Recurse -Force -ErrorAction Ignore
+}
+
+Describe 'Key text where a path is expected' {
+    It 'stops every path-taking parameter and variable with KeyMaterialGivenAsPath and leaves no key in a transcript' {
+        # A runbook's mistakes, each its own statement so that each error is shown as a console would show it,
+        # with every stream on, recorded by Start-Transcript; at the end $Error is shown in full.
+        $transcript = Join-Path $Work 'transcript.txt'
+        $runbook = Join-Path $Work 'runbook.ps1'
+        @'
+param($Module, $Work, $Transcript)
+Import-Module $Module
+Set-Location $Work
+$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+Start-Transcript -LiteralPath $Transcript | Out-Null
+$base = @{ MerchantId = '1900009191'; MerchantSerialNumber = 'ABCDEF0123'; BaseUri = 'http://127.0.0.1:9';
+           WechatpayPublicKeyId = 'PUB_KEY_ID_0114232134912410000000000000000001'; WechatpayPublicKeyPath = (Join-Path $Work 'pub.pem') }
+$row = [pscustomobject]@{ openid = 'oSecret'; service_id = '500001'; appid = 'wxd678efh567hg6787'; reason = 'r' }
+foreach ($key in (Get-Content (Join-Path $Work 'key.pem') -Raw), (Get-Content (Join-Path $Work 'key.p12.txt') -Raw)) {
+    foreach ($parameter in 'PrivateKeyPath', 'CertificatePath', 'MerchantCertificatePath', 'WechatpayPublicKeyPath', 'PlatformCertificatePath', 'JournalPath') {
+        $p = $base.Clone(); $p[$parameter] = $key
+        if ($parameter -ne 'PrivateKeyPath' -and $parameter -ne 'CertificatePath') { $p.PrivateKeyPath = Join-Path $Work 'key.pem' }
+        $row | Invoke-WxPayscoreTerminate @p -Confirm:$false
+        if ($parameter -ne 'JournalPath') { Connect-WxPayscore @p }
+    }
+    $p = $base.Clone(); $env:WXPAY_PRIVATE_KEY_PATH = $key
+    $row | Invoke-WxPayscoreTerminate @p -Confirm:$false
+    Connect-WxPayscore @p
+    Remove-Item Env:WXPAY_PRIVATE_KEY_PATH
+    $p = $base.Clone(); $p.PrivateKeyPath = Join-Path $Work 'key.pem'; $p.Remove('WechatpayPublicKeyId'); $p.Remove('WechatpayPublicKeyPath')
+    $env:WXPAY_PUBLIC_KEY_ID = 'PUB_KEY_ID_0114232134912410000000000000000001'; $env:WXPAY_PUBLIC_KEY_PATH = $key
+    $row | Invoke-WxPayscoreTerminate @p -Confirm:$false
+    Connect-WxPayscore @p
+    Remove-Item Env:WXPAY_PUBLIC_KEY_PATH
+}
+'Errors: ' + $Error.Count
+$Error | Format-List * -Force | Out-String -Width 500
+$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }
+Stop-Transcript | Out-Null
+'@ | Set-Content -LiteralPath $runbook
+
+        $output = Invoke-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript
+        $recorded = Get-Content -LiteralPath $transcript -Raw
+
+        # 2 kinds x (6 terminate + 5 connect + 2 x 2 variables) = 30 stops, each with its own id.
+        $output | Should -Match 'Errors: 30'
+        ([regex]::Matches($recorded, 'KeyMaterialGivenAsPath,WeChatPay\.Payscore\.Commands\.(Invoke|Connect)')).Count | Should -BeGreaterOrEqual 30
+        $recorded | Should -Match 'The value of -PrivateKeyPath looks like PEM key text, not a path'
+        $recorded | Should -Match 'The value of WXPAY_PUBLIC_KEY_PATH looks like Base64 key data'
+        foreach ($key in $KeyPem, $KeyP12) {
+            Find-KeyRun $recorded $key | Should -BeNullOrEmpty -Because 'the transcript must not hold key material'
+            Find-KeyRun $output $key | Should -BeNullOrEmpty -Because 'the console output must not hold key material'
+        }
+        @(Get-ChildItem -LiteralPath $Work -Name) | Sort-Object | Should -Be @('key.p12.txt', 'key.pem', 'pub.pem', 'runbook.ps1', 'transcript.txt')
+    }
+}
+
+Describe 'Input without a header line' {
+    It 'says that the CSV seems to have no header line and sends nothing' {
+        $csv = Join-Path $Work 'no-header.csv'
+        Set-Content -LiteralPath $csv -Value @('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,500001,wxd678efh567hg6787,用户申请解除', 'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1,500001,wxd678efh567hg6787,用户申请解除')
+
+        $results = Import-Csv $csv | Invoke-WxPayscoreTerminate -MerchantId 1900009191 -MerchantSerialNumber ABCDEF0123 `
+            -PrivateKeyPath (Join-Path $Work 'key.pem') -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 `
+            -WechatpayPublicKeyPath (Join-Path $Work 'pub.pem') -BaseUri http://127.0.0.1:9 -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable rowErrors
+
+        @($results).Count | Should -Be 1
+        $results.Code | Should -Be 'INVALID_INPUT'
+        $results.Message | Should -Match 'the input seems to have no header line'
+        $results.Message | Should -Match 'Import-Csv -Header openid,service_id'
+        $results.Attempts | Should -Be 0
+        $rowErrors.Count | Should -Be 1
+    }
+}

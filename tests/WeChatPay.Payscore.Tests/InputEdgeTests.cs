@@ -1,0 +1,174 @@
+using System.Management.Automation;
+using WeChatPay.Payscore.Simulator;
+using Xunit;
+
+namespace WeChatPay.Payscore.Tests;
+
+/// <summary>Input at the edges, through the cmdlets: huge values, invisible reasons, emoji, a CSV without its header line.</summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class InputEdgeTests
+{
+    private const string AppId = "wxd678efh567hg6787";
+    private const string OpenId = "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o";
+    private const string ServiceId = "500001";
+
+    /// <summary>The most characters any INVALID_INPUT message may have, whatever the size of the value.</summary>
+    private const int MessageBound = 400;
+
+    private readonly WechatpaySimulator _sim;
+
+    public InputEdgeTests(SimulatorFixture fixture)
+    {
+        _sim = fixture.Simulator;
+        _sim.Reset();
+    }
+
+    private static PSObject Row(params (string Name, string Value)[] columns)
+    {
+        var row = new PSObject();
+        foreach ((string name, string value) in columns)
+        {
+            row.Properties.Add(new PSNoteProperty(name, value));
+        }
+
+        return row;
+    }
+
+    /// <summary>A valid row of each kind with one of its fields replaced by <paramref name="value"/>.</summary>
+    public static IEnumerable<object[]> Fields() =>
+    [
+        ["openid"], ["service_id"], ["appid"], ["authorization_code"], ["sub_mchid"], ["sub_appid"], ["sub_openid"], ["reason"],
+    ];
+
+    private static PSObject RowWith(string field, string value)
+    {
+        (string, string)[] columns = field switch
+        {
+            "authorization_code" => [("authorization_code", value), ("service_id", ServiceId)],
+            "sub_mchid" => [("sub_mchid", value), ("openid", OpenId), ("appid", AppId), ("service_id", ServiceId)],
+            "sub_appid" or "sub_openid" =>
+            [
+                ("sub_mchid", "1900000109"), ("sub_openid", field == "sub_openid" ? value : OpenId),
+                ("sub_appid", field == "sub_appid" ? value : AppId), ("appid", AppId), ("service_id", ServiceId),
+            ],
+            _ => [("openid", OpenId), ("service_id", ServiceId), ("appid", AppId)],
+        };
+        PSObject row = Row(columns);
+        if (row.Properties[field] == null)
+        {
+            row.Properties.Add(new PSNoteProperty(field, value));
+        }
+        else
+        {
+            row.Properties[field].Value = value;
+        }
+
+        return row;
+    }
+
+    private Dictionary<string, object?> Parameters(string command = "Invoke-WxPayscoreTerminate")
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        if (command == "Invoke-WxPayscoreTerminate")
+        {
+            parameters["Reason"] = "服务调整";
+        }
+        else
+        {
+            parameters.Remove("Confirm");
+        }
+
+        return parameters;
+    }
+
+    private static IEnumerable<string> MessagesOf(HostedRun run, string command) =>
+        run.Errors.SelectMany(e => new[] { e.ToString(), e.Exception.Message, e.ErrorDetails?.Message ?? string.Empty, e.ErrorDetails?.RecommendedAction ?? string.Empty })
+            .Concat(command == "Invoke-WxPayscoreTerminate" ? run.Results.Select(r => r.Message) : run.Permissions.Select(p => p.Message));
+
+    [Theory]
+    [MemberData(nameof(Fields))]
+    public void A_value_of_100000_characters_in_any_field_gives_short_messages_from_both_cmdlets(string field)
+    {
+        string huge = new string('x', 100_000);
+
+        foreach (string command in new[] { "Invoke-WxPayscoreTerminate", "Get-WxPayscorePermission" })
+        {
+            if (field == "reason" && command == "Get-WxPayscorePermission")
+            {
+                continue;
+            }
+
+            using var session = new HostedSession();
+            HostedRun run = session.Run(command, Parameters(command), [RowWith(field, huge)]);
+
+            ErrorRecord error = Assert.Single(run.Errors);
+            Assert.StartsWith(ErrorIds.InvalidInput + ",", error.FullyQualifiedErrorId);
+            Assert.Contains(field, error.Exception.Message);
+            Assert.All(MessagesOf(run, command), m => Assert.True(m.Length <= MessageBound, $"{command}, {field}: a message of {m.Length:N0} characters"));
+        }
+
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Theory]
+    [InlineData("\u200B")]
+    [InlineData("\uFEFF")]
+    [InlineData("\u202A\u202B\u202C\u202D\u202E")]
+    [InlineData("\u2066\u2067\u2068\u2069")]
+    [InlineData("\uFFFE\uFFFF")]
+    [InlineData(" \u200B \uFEFF \u202E ")]
+    public void A_reason_of_invisible_characters_is_refused_as_blank_and_nothing_is_sent(string reason)
+    {
+        var parameters = Parameters();
+        parameters["Reason"] = reason;
+
+        HostedRun run = HostedRun.Invoke([Row(("openid", OpenId), ("service_id", ServiceId), ("appid", AppId)), Row(("openid", "oRowReason"), ("service_id", ServiceId), ("appid", AppId), ("reason", reason))], parameters);
+
+        Assert.Equal(2, run.Results.Count);
+        Assert.All(run.Results, r =>
+        {
+            Assert.Equal(ResultCodes.InvalidInput, r.Code);
+            Assert.Contains("reason is blank", r.Message);
+        });
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void An_emoji_in_an_id_is_named_as_itself()
+    {
+        HostedRun run = HostedRun.Invoke([Row(("openid", "oUser😀"), ("service_id", ServiceId), ("appid", AppId))], Parameters());
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal(ResultCodes.InvalidInput, result.Code);
+        Assert.Contains("openid 'oUser😀' contains the character U+1F600 😀", result.Message);
+        Assert.Contains("U+1F600 😀", Assert.Single(run.Errors).Exception.Message);
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void A_csv_without_its_header_line_says_so_for_every_row_and_nothing_is_sent()
+    {
+        // What Import-Csv makes of a file without a header: the first line's values became the column names.
+        string[] header = ["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "500001", AppId, "用户申请解除"];
+        PSObject[] rows =
+        [
+            Row((header[0], "oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1"), (header[1], "500001"), (header[2], AppId), (header[3], "用户申请解除")),
+            Row((header[0], "oUpF8uK2mQ7hV9xLp4RtYbN6sWa3"), (header[1], "500002"), (header[2], AppId), (header[3], "服务调整")),
+        ];
+
+        foreach (string command in new[] { "Invoke-WxPayscoreTerminate", "Get-WxPayscorePermission" })
+        {
+            using var session = new HostedSession();
+            HostedRun run = session.Run(command, Parameters(command), rows);
+
+            Assert.Equal(2, run.Errors.Count);
+            Assert.All(MessagesOf(run, command).Where(m => m.Contains("Not sent")), m =>
+            {
+                Assert.Contains("the input seems to have no header line", m);
+                Assert.Contains("Import-Csv -Header openid,service_id", m);
+            });
+        }
+
+        Assert.Equal(0, _sim.RequestCount);
+    }
+}

@@ -1,0 +1,298 @@
+using System.Management.Automation;
+using System.Text;
+using WeChatPay.Payscore.Simulator;
+using Xunit;
+
+namespace WeChatPay.Payscore.Tests;
+
+/// <summary>
+/// Key text given where a path is expected, on every path-taking parameter and environment variable: the command
+/// stops with KeyMaterialGivenAsPath before anything is sent, and no run of the key shows anywhere a script, a
+/// transcript or a job log could see it.
+/// </summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class KeyMaterialAsPathTests : IDisposable
+{
+    private const string AppId = "wxd678efh567hg6787";
+
+    private readonly WechatpaySimulator _sim;
+    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-keypath-").FullName;
+
+    public KeyMaterialAsPathTests(SimulatorFixture fixture)
+    {
+        _sim = fixture.Simulator;
+        _sim.Reset();
+        TestEnvironment.Clear();
+    }
+
+    public void Dispose()
+    {
+        TestEnvironment.Clear();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    /// <summary>The merchant's private key as PEM text, or its apiclient_cert.p12 as Base64.</summary>
+    private string KeyText(string kind) => kind == "Pem"
+        ? _sim.Keys.MerchantPrivateKeyPem
+        : Convert.ToBase64String(File.ReadAllBytes(_sim.Keys.MerchantPkcs12Path));
+
+    public static IEnumerable<object[]> Parameters()
+    {
+        foreach (string command in new[] { "Invoke-WxPayscoreTerminate", "Connect-WxPayscore", "Get-WxPayscorePermission" })
+        {
+            foreach (string parameter in new[] { "PrivateKeyPath", "CertificatePath", "MerchantCertificatePath", "WechatpayPublicKeyPath", "PlatformCertificatePath", "JournalPath" })
+            {
+                if (parameter == "JournalPath" && command != "Invoke-WxPayscoreTerminate")
+                {
+                    continue;
+                }
+
+                foreach (string kind in new[] { "Pem", "Pkcs12" })
+                {
+                    yield return [command, parameter, kind];
+                }
+            }
+        }
+    }
+
+    public static IEnumerable<object[]> Variables()
+    {
+        foreach (string command in new[] { "Invoke-WxPayscoreTerminate", "Connect-WxPayscore" })
+        {
+            foreach (string variable in new[] { "WXPAY_PRIVATE_KEY_PATH", "WXPAY_PUBLIC_KEY_PATH" })
+            {
+                foreach (string kind in new[] { "Pem", "Pkcs12" })
+                {
+                    yield return [command, variable, kind];
+                }
+            }
+        }
+    }
+
+    /// <summary>The command's own parameters: the simulator's credentials, a journal for the terminate.</summary>
+    private Dictionary<string, object?> ParametersFor(string command)
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        if (command == "Invoke-WxPayscoreTerminate")
+        {
+            parameters["AppId"] = AppId;
+            parameters["Reason"] = "服务调整";
+            parameters["JournalPath"] = Path.Combine(_dir, "journal.jsonl");
+        }
+        else
+        {
+            parameters.Remove("Confirm");
+        }
+
+        return parameters;
+    }
+
+    [Theory]
+    [MemberData(nameof(Parameters))]
+    public void Key_text_given_to_a_path_parameter_stops_and_never_shows(string command, string parameter, string kind)
+    {
+        string key = KeyText(kind);
+        var parameters = ParametersFor(command);
+        parameters[parameter] = parameter == "PlatformCertificatePath" ? new[] { key } : key;
+
+        Leak leak = RunAndCollect(command, parameters);
+
+        AssertStoppedWithKeyMaterialGivenAsPath(leak, "-" + parameter, kind);
+        KeyLeak.AssertNone(leak.Text, KeyLeak.Base64Of(key), $"what {command} -{parameter} left behind");
+    }
+
+    [Theory]
+    [MemberData(nameof(Variables))]
+    public void Key_text_in_a_path_environment_variable_stops_and_never_shows(string command, string variable, string kind)
+    {
+        string key = KeyText(kind);
+        var parameters = ParametersFor(command);
+        if (variable == "WXPAY_PRIVATE_KEY_PATH")
+        {
+            parameters.Remove("PrivateKeyPath");
+        }
+        else
+        {
+            parameters.Remove("WechatpayPublicKeyId");
+            parameters.Remove("WechatpayPublicKeyPath");
+            Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_ID", _sim.Keys.PublicKeyId);
+        }
+
+        Environment.SetEnvironmentVariable(variable, key);
+
+        Leak leak = RunAndCollect(command, parameters);
+
+        AssertStoppedWithKeyMaterialGivenAsPath(leak, variable, kind);
+        Assert.Contains(variable == "WXPAY_PRIVATE_KEY_PATH" ? "WXPAY_PRIVATE_KEY" : "WXPAY_PUBLIC_KEY", leak.Stop!.Exception.Message);
+        KeyLeak.AssertNone(leak.Text, KeyLeak.Base64Of(key), $"what {command} with {variable} left behind");
+    }
+
+    [Fact]
+    public void Key_text_in_a_path_variable_that_a_parameter_overrides_is_not_used_and_does_not_stop_the_run()
+    {
+        string key = KeyText("Pem");
+        Environment.SetEnvironmentVariable("WXPAY_PRIVATE_KEY_PATH", key);
+
+        Leak leak = RunAndCollect("Invoke-WxPayscoreTerminate", ParametersFor("Invoke-WxPayscoreTerminate"));
+
+        Assert.Null(leak.Stop);
+        Assert.True(Assert.Single(leak.Run.Results).Success);
+        Assert.Equal(1, _sim.RequestCount);
+        KeyLeak.AssertNone(leak.Text, KeyLeak.Base64Of(key), "the run");
+    }
+
+    [Fact]
+    public void The_messages_say_what_was_given_and_where_it_belongs()
+    {
+        var pemAsKeyPath = ParametersFor("Connect-WxPayscore");
+        pemAsKeyPath["PrivateKeyPath"] = KeyText("Pem");
+        var p12AsCertificatePath = ParametersFor("Connect-WxPayscore");
+        p12AsCertificatePath["CertificatePath"] = KeyText("Pkcs12");
+
+        string pem = RunAndCollect("Connect-WxPayscore", pemAsKeyPath).Stop!.Exception.Message;
+        string p12 = RunAndCollect("Connect-WxPayscore", p12AsCertificatePath).Stop!.Exception.Message;
+
+        Assert.StartsWith("The value of -PrivateKeyPath looks like PEM key text, not a path; pass the key's text with -PrivateKey", pem);
+        Assert.Contains("WXPAY_PRIVATE_KEY", pem);
+        Assert.StartsWith("The value of -CertificatePath looks like Base64 key data (such as the content of a .p12 file), not a path;", p12);
+        Assert.Contains("[Convert]::FromBase64String", p12);
+    }
+
+    [Theory]
+    [InlineData("PrivateKeyPath", ErrorIds.PrivateKeyNotFound)]
+    [InlineData("CertificatePath", ErrorIds.CertificateNotFound)]
+    [InlineData("JournalPath", ErrorIds.JournalUnavailable)]
+    public void A_path_powershell_cannot_resolve_stops_with_the_settings_own_id_and_an_excerpt(string parameter, string errorId)
+    {
+        string path = "nosuchdrive" + new string('x', 500) + @":\apiclient_key.pem";
+        var parameters = ParametersFor("Invoke-WxPayscoreTerminate");
+        parameters[parameter] = path;
+
+        using var session = new HostedSession();
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, [HostedRun.Row("oDrive", "500001", AppId)]);
+
+        ErrorRecord stop = Assert.Single(run.Errors);
+        Assert.StartsWith(errorId + ",", stop.FullyQualifiedErrorId);
+        Assert.Contains($"({"-" + parameter}) is not a file-system path PowerShell can resolve", stop.Exception.Message);
+        Assert.Contains("…(", stop.Exception.Message);
+        Assert.DoesNotContain(path, stop.Exception.ToString());
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void The_leak_check_finds_a_key_quoted_whole_or_split_over_lines()
+    {
+        string key = KeyText("Pem");
+        string base64 = KeyLeak.Base64Of(key);
+
+        Assert.NotNull(KeyLeak.Find($"The merchant private key file '/tmp/{key}' does not exist.", base64));
+        Assert.NotNull(KeyLeak.Find("x " + base64.Substring(100, 20) + "\n   " + base64.Substring(120, 20) + " y", base64));
+        Assert.Null(KeyLeak.Find("The value of -PrivateKeyPath looks like PEM key text, not a path.", base64));
+    }
+
+    private static void AssertStoppedWithKeyMaterialGivenAsPath(Leak leak, string name, string kind)
+    {
+        Assert.NotNull(leak.Stop);
+        Assert.StartsWith(ErrorIds.KeyMaterialGivenAsPath + ",", leak.Stop!.FullyQualifiedErrorId);
+        Assert.StartsWith($"The value of {name} looks like {(kind == "Pem" ? "PEM key text, not a path;" : "Base64 key data (such as the content of a .p12 file), not a path;")}", leak.Stop.Exception.Message);
+        Assert.Empty(leak.Run.Output);
+        Assert.False(File.Exists(Path.Combine(leak.Directory, "journal.jsonl")), "the journal was created");
+    }
+
+    /// <summary>What a run left where a person or a log could read it, as text.</summary>
+    private sealed record Leak(HostedRun Run, ErrorRecord? Stop, string Text, string Directory);
+
+    /// <summary>
+    /// Runs the command with every stream switched on, in a folder of its own, then gathers as text everything it
+    /// left: output, errors (as shown, and their exceptions with inner exceptions), warnings, verbose, debug,
+    /// information, <c>$Error</c>, and the names and contents of the files in its folder (the journal).
+    /// </summary>
+    private Leak RunAndCollect(string command, Dictionary<string, object?> parameters)
+    {
+        using var session = new HostedSession();
+        session.Script(
+            "$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null; $global:VerbosePreference = 'Continue'; $global:DebugPreference = 'Continue'; $global:InformationPreference = 'Continue'; $global:WarningPreference = 'Continue'",
+            _dir);
+        PSObject[] rows = [HostedRun.Row("oKeyPath", "500001", AppId, "服务调整")];
+        HostedRun run = session.Run(command, parameters, rows);
+        ErrorRecord? stop = run.Errors.LastOrDefault(e => e.FullyQualifiedErrorId.StartsWith(ErrorIds.KeyMaterialGivenAsPath + ",", StringComparison.Ordinal));
+        if (stop == null)
+        {
+            Assert.Empty(run.Errors);
+        }
+
+        var text = new StringBuilder();
+        foreach (PSObject output in run.Output)
+        {
+            text.AppendLine(output.ToString());
+            foreach (PSPropertyInfo property in output.Properties)
+            {
+                text.AppendLine(property.Value?.ToString());
+            }
+        }
+
+        IReadOnlyList<object> dollarError = session.DollarError();
+        if (stop != null)
+        {
+            Assert.NotEmpty(dollarError);
+        }
+
+        foreach (object error in run.Errors.Concat(dollarError))
+        {
+            AppendError(text, error);
+        }
+
+        foreach (IEnumerable<string> stream in new[] { run.Warnings, run.Verbose, run.Debug, run.Information })
+        {
+            text.AppendJoin('\n', stream).AppendLine();
+        }
+
+        foreach (string file in Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories))
+        {
+            text.AppendLine(file);
+            if (File.Exists(file))
+            {
+                text.AppendLine(File.ReadAllText(file));
+            }
+        }
+
+        if (stop != null)
+        {
+            Assert.Equal(0, _sim.RequestCount);
+        }
+
+        return new Leak(run, stop, text.ToString(), _dir);
+    }
+
+    private static void AppendError(StringBuilder text, object error)
+    {
+        if (error is PSObject wrapped)
+        {
+            error = wrapped.BaseObject;
+        }
+
+        if (error is ErrorRecord record)
+        {
+            text.AppendLine(record.ToString())
+                .AppendLine(record.FullyQualifiedErrorId)
+                .AppendLine(record.CategoryInfo.ToString())
+                .AppendLine(record.TargetObject?.ToString())
+                .AppendLine(record.ErrorDetails?.Message)
+                .AppendLine(record.ErrorDetails?.RecommendedAction)
+                .AppendLine(record.InvocationInfo?.PositionMessage)
+                .AppendLine(record.ScriptStackTrace);
+            error = record.Exception;
+        }
+
+        for (var ex = error as Exception; ex != null; ex = ex.InnerException)
+        {
+            text.AppendLine(ex.ToString()).AppendLine(ex.Message);
+            if (ex is IContainsErrorRecord inner && inner.ErrorRecord.Exception != ex)
+            {
+                AppendError(text, inner.ErrorRecord);
+            }
+        }
+
+        text.AppendLine(error?.ToString());
+    }
+}
