@@ -247,7 +247,7 @@ namespace WeChatPay.Payscore.Execution
 
             // A row with bad input names no authorization, and its values are as long as they came: they are kept as
             // excerpts, so that no record outgrows the line a journal may have.
-            Func<string?, string?> identity = result.Code == ResultCodes.InvalidInput ? (Func<string?, string?>)UserText.Excerpt : value => value;
+            Func<string?, string?> identity = result.Code == ResultCodes.InvalidInput ? (Func<string?, string?>)(value => value == null ? null : UserText.Excerpt(value)) : value => value;
             Add(writer =>
             {
                 writer.WriteString("event", "result");
