@@ -12,8 +12,10 @@ namespace WeChatPay.Payscore
         /// <summary>The most characters of a value a message quotes.</summary>
         public const int MaxExcerpt = 64;
 
-        /// <summary>The most characters of a path a message quotes: the longest Windows path, so that its file name shows.</summary>
-        public const int MaxPathExcerpt = 260;
+        /// <summary>The most characters of a path a message quotes; a longer one keeps its start and its end, where the file name is.</summary>
+        public const int MaxPathExcerpt = 96;
+
+        private const int PathHead = 32;
 
         /// <summary>A run of Base64 characters this long, without a path separator, is taken for key material.</summary>
         internal const int KeyLikeRun = 48;
@@ -65,8 +67,28 @@ namespace WeChatPay.Payscore
             return builder.ToString();
         }
 
-        /// <summary>A path as a message may quote it: <see cref="Excerpt"/> up to <see cref="MaxPathExcerpt"/> characters.</summary>
-        public static string ExcerptPath(string? path) => Excerpt(path, MaxPathExcerpt);
+        /// <summary>
+        /// A path as a message may quote it: whole up to <see cref="MaxPathExcerpt"/> characters, else its start and
+        /// its end (the file name) around "…", then "(N characters)".
+        /// </summary>
+        public static string ExcerptPath(string? path)
+        {
+            if (path == null || path.Length <= MaxPathExcerpt || LooksLikeKeyMaterial(path))
+            {
+                return Excerpt(path, MaxPathExcerpt);
+            }
+
+            int tail = MaxPathExcerpt - PathHead;
+            int head = char.IsHighSurrogate(path[PathHead - 1]) ? PathHead - 1 : PathHead;
+            int tailStart = path.Length - tail;
+            if (char.IsLowSurrogate(path[tailStart]))
+            {
+                tailStart++;
+            }
+
+            return Excerpt(path.Substring(0, head), head) + "…" + Excerpt(path.Substring(tailStart), tail)
+                + "(" + path.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters)";
+        }
 
         /// <summary>
         /// True for a value that looks like key or certificate material rather than a name or a path: PEM text, or

@@ -377,7 +377,8 @@ public sealed class JournalTests : IDisposable
 
         Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
         Assert.Contains(expected, ex.Message);
-        Assert.Contains(UserText.Excerpt(path), ex.Message);
+        Assert.Contains(UserText.ExcerptPath(path), ex.Message);
+        Assert.Contains("/run.jsonl", ex.Message);
         Assert.DoesNotContain(path, ex.Message);
         Assert.Equal(reason == "held by another run", ex.Message.Contains("another run", StringComparison.Ordinal));
     }

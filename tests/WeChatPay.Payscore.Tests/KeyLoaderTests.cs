@@ -102,7 +102,7 @@ public class KeyLoaderTests
 
         var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
 
-        Assert.Contains($"…({path.Length:N0} characters)", ex.Message);
+        Assert.Contains($"/apiclient_key.pem({path.Length:N0} characters)", ex.Message);
         Assert.True(ex.Message.Length < 500, ex.Message);
         Assert.True(ex.ToString().Length < 2_000, "ToString() quotes more than the message");
     }

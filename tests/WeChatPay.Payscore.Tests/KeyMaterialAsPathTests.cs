@@ -174,7 +174,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
         ErrorRecord stop = Assert.Single(run.Errors);
         Assert.StartsWith(errorId + ",", stop.FullyQualifiedErrorId);
         Assert.Contains($"({"-" + parameter}) is not a file-system path PowerShell can resolve", stop.Exception.Message);
-        Assert.Contains("…(", stop.Exception.Message);
+        Assert.Contains($@"\apiclient_key.pem({path.Length:N0} characters)", stop.Exception.Message);
         Assert.DoesNotContain(path, stop.Exception.ToString());
         Assert.Equal(0, _sim.RequestCount);
     }

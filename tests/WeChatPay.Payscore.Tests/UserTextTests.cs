@@ -16,6 +16,19 @@ public class UserTextTests
     }
 
     [Fact]
+    public void A_long_path_keeps_its_start_and_its_file_name()
+    {
+        string path = "/srv/payscore/" + new string('d', 200) + "/run-2026-12-01.jsonl";
+
+        string excerpt = UserText.ExcerptPath(path);
+
+        Assert.StartsWith("/srv/payscore/", excerpt);
+        Assert.EndsWith("/run-2026-12-01.jsonl(" + path.Length.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) + " characters)", excerpt);
+        Assert.True(excerpt.Length < 130, excerpt);
+        Assert.Equal("/srv/payscore/run.jsonl", UserText.ExcerptPath("/srv/payscore/run.jsonl"));
+    }
+
+    [Fact]
     public void A_short_value_is_quoted_whole()
     {
         Assert.Equal("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", UserText.Excerpt("oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"));
