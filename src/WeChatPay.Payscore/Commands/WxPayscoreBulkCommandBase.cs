@@ -108,7 +108,7 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(0, 100000)]
         public double MaxRequestsPerSecond { get; set; } = 50;
 
-        /// <summary>Retries per row for 429, 500, 502, 503 and failures to connect (a lost answer is asked about first).</summary>
+        /// <summary>Retries per request for 429, 500, 502, 503 and failures to connect (a lost answer is asked about first); a query also asks again when its answer is lost or not verified.</summary>
         [Parameter]
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;

@@ -58,7 +58,8 @@ namespace WeChatPay.Payscore.Protocol
         /// Ends one authorization. When an answer is lost or cannot be trusted (or <paramref name="askFirst"/>, for a
         /// row an earlier run may have sent), WeChat Pay's query decides: ended means done, still available means
         /// send (again, within the retries), and a failed query means the outcome is unknown. Nothing that may have
-        /// landed is sent again without asking.
+        /// landed is sent again without asking. The row's terminates share -MaxRetries; each query has its own, so
+        /// that a flaky query does not use up the terminate's.
         /// </summary>
         public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {

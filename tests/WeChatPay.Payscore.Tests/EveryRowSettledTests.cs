@@ -1,0 +1,170 @@
+using System.Management.Automation;
+using WeChatPay.Payscore.Protocol;
+using WeChatPay.Payscore.Simulator;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace WeChatPay.Payscore.Tests;
+
+/// <summary>
+/// Every row ends with a result that tells: a query that settles a row is asked again when its answer is lost or
+/// untrusted.
+/// </summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class EveryRowSettledTests : IDisposable
+{
+    private const string AppId = "wxd678efh567hg6787";
+    private readonly WechatpaySimulator _sim;
+    private readonly ITestOutputHelper _output;
+    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-settle-").FullName;
+
+    public EveryRowSettledTests(SimulatorFixture fixture, ITestOutputHelper output)
+    {
+        _sim = fixture.Simulator;
+        _output = output;
+        _sim.Reset();
+    }
+
+    public void Dispose()
+    {
+        _sim.Reset();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private Dictionary<string, object?> Terminate(int maxRetries = 3)
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        parameters["AppId"] = AppId;
+        parameters["Reason"] = "服务调整";
+        parameters["MaxRetries"] = maxRetries;
+        parameters["MaxRequestsPerSecond"] = 0.0;
+        return parameters;
+    }
+
+    private Dictionary<string, object?> Query(int maxRetries = 3)
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        parameters.Remove("Confirm");
+        parameters["AppId"] = AppId;
+        parameters["MaxRetries"] = maxRetries;
+        parameters["MaxRequestsPerSecond"] = 0.0;
+        return parameters;
+    }
+
+    private static PSObject Row(string openId) => HostedRun.Row(openId, "500001");
+
+    #region The query is asked again
+
+    [Theory]
+    [InlineData(FaultKind.CorruptSignature)]
+    [InlineData(FaultKind.SignatureProbe)]
+    [InlineData(FaultKind.MissingSignature)]
+    [InlineData(FaultKind.Hang)]
+    [InlineData(FaultKind.ResetAfterProcessing)]
+    [InlineData(FaultKind.ServerError)]
+    public void A_query_that_settles_a_lost_answer_is_asked_again_when_its_own_answer_is_lost_or_untrusted(FaultKind fault)
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.ResetAfterProcessing, OpenId = "oAsk", Target = FaultTarget.Terminate });
+        _sim.AddFault(new FaultRule { Kind = fault, OpenId = "oAsk", Target = FaultTarget.Query, Count = 2 });
+        var parameters = Terminate(maxRetries: 3);
+        parameters["TimeoutSec"] = 1;
+
+        HostedRun run = HostedRun.Invoke([Row("oAsk")], parameters);
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.True(result.Success, $"{result.Code}: {result.Message}");
+        Assert.Equal((ResultCodes.SettledByQuery, 1), (result.Code, result.Attempts));
+        Assert.Equal(1, _sim.ProcessedTerminates("oAsk", "500001"));
+        Assert.Equal(4, _sim.RequestCount); // the terminate and three queries
+        Assert.Equal(4, _sim.ReceivedSignatures.Distinct().Count()); // each signed afresh
+        Assert.Empty(run.Errors);
+    }
+
+    [Fact]
+    public void Get_WxPayscorePermission_asks_again_after_a_timeout_a_probe_and_a_bad_signature()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.Hang, OpenId = "oFlaky", Count = 1 });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.SignatureProbe, OpenId = "oFlaky", Count = 1 });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oFlaky", Count = 1 });
+        var parameters = Query(maxRetries: 3);
+        parameters["TimeoutSec"] = 1;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("Get-WxPayscorePermission", parameters, [Row("oFlaky")]);
+
+        PayscorePermission result = Assert.Single(run.Permissions);
+        Assert.Equal((true, "AVAILABLE", 4), (result.Success, result.AuthorizationState, result.Attempts));
+        Assert.Equal(4, _sim.ReceivedSignatures.Distinct().Count());
+        Assert.Empty(run.Errors);
+    }
+
+    [Fact]
+    public void A_query_that_never_verifies_stops_at_max_retries()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.SignatureProbe, OpenId = "oProbed" });
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("Get-WxPayscorePermission", Query(maxRetries: 2), [Row("oProbed")]);
+
+        PayscorePermission result = Assert.Single(run.Permissions);
+        Assert.Equal((false, ResultCodes.ResponseUnverified, 3), (result.Success, result.Code, result.Attempts));
+        Assert.Null(result.AuthorizationState);
+        Assert.Equal(3, _sim.RequestCount);
+    }
+
+    /// <summary>
+    /// Each kind of fault on 10 % of all requests, terminates and queries alike (the rules are tried in order, so
+    /// each one's chance is what is left of its share): half the requests meet a fault, and a quarter of the
+    /// terminates need the query to tell whether they landed.
+    /// </summary>
+    [Fact]
+    public void A_fault_matrix_on_terminates_and_queries_settles_nearly_every_row_and_terminates_none_twice()
+    {
+        const int Rows = 2_000;
+        (FaultKind Kind, double Share)[] faults =
+        [
+            (FaultKind.RateLimited, 0.10), (FaultKind.ServerError, 0.10),
+            (FaultKind.ResetBeforeProcessing, 0.05), (FaultKind.ResetAfterProcessing, 0.05),
+            (FaultKind.CorruptSignature, 0.10), (FaultKind.SignatureProbe, 0.10),
+        ];
+        double taken = 0;
+        foreach ((FaultKind kind, double share) in faults)
+        {
+            _sim.AddFault(new FaultRule { Kind = kind, Probability = share / (1 - taken), Target = FaultTarget.Any });
+            taken += share;
+        }
+
+        var parameters = Terminate(maxRetries: 8);
+        parameters["ThrottleLimit"] = 16;
+        // A ceiling far above what the run reaches: the 429s cut the rate, but never below a tenth of it.
+        parameters["MaxRequestsPerSecond"] = 20_000.0;
+        IEnumerable<PSObject> rows = Enumerable.Range(1, Rows).Select(i => Row($"oGrid{i}"));
+        TimeSpan backoff = RetryPolicy.DefaultBaseDelay;
+        RetryPolicy.DefaultBaseDelay = TimeSpan.FromMilliseconds(5); // the same doubling, from 5 ms instead of 200 ms
+
+        HostedRun run;
+        try
+        {
+            run = HostedRun.Invoke(rows, parameters);
+        }
+        finally
+        {
+            RetryPolicy.DefaultBaseDelay = backoff;
+        }
+
+        Assert.Equal(Enumerable.Range(1, Rows).Select(i => (long)i), run.Output.Select(o => ((TerminateResult)o.BaseObject).RowNumber).Order());
+        int[] processed = Enumerable.Range(1, Rows).Select(i => _sim.ProcessedTerminates($"oGrid{i}", "500001")).ToArray();
+        Assert.All(processed, n => Assert.InRange(n, 0, 1));
+        string[] done = [ResultCodes.Ok, ResultCodes.SettledByQuery];
+        Assert.All(run.Results.Where(r => r.Success), r => Assert.Contains(r.Code, done));
+        Assert.All(run.Results.Where(r => r.Success), r => Assert.Equal(1, processed[r.RowNumber - 1]));
+        int settled = run.Results.Count(r => r.Success);
+        var codes = run.Results.GroupBy(r => r.Code).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+        _output.WriteLine($"fault matrix on terminates and queries: {settled} of {Rows} rows settled ({100.0 * settled / Rows:0.00} %), {_sim.RequestCount} requests; {string.Join(", ", codes)}");
+        var notDone = run.Results.Where(r => !r.Success).Select(r => $"{r.OpenId}: {r.Code} {r.Message}").Take(5);
+        Assert.True(settled >= Rows * 0.995, $"{settled} of {Rows} rows settled:\n{string.Join("\n", notDone)}");
+        Assert.True(run.Results.Count(r => r.Code == ResultCodes.SettledByQuery) > Rows / 10, "a quarter of the terminates meet a fault that only the query settles");
+    }
+
+    #endregion
+}
