@@ -8,7 +8,7 @@ namespace WeChatPay.Payscore.Tests;
 
 /// <summary>
 /// Every row ends with a result that tells: a query that settles a row is asked again when its answer is lost or
-/// untrusted.
+/// untrusted, and a refusal of an authorization that is already ended is recognised as done.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
 public sealed class EveryRowSettledTests : IDisposable
@@ -155,7 +155,7 @@ public sealed class EveryRowSettledTests : IDisposable
         Assert.Equal(Enumerable.Range(1, Rows).Select(i => (long)i), run.Output.Select(o => ((TerminateResult)o.BaseObject).RowNumber).Order());
         int[] processed = Enumerable.Range(1, Rows).Select(i => _sim.ProcessedTerminates($"oGrid{i}", "500001")).ToArray();
         Assert.All(processed, n => Assert.InRange(n, 0, 1));
-        string[] done = [ResultCodes.Ok, ResultCodes.SettledByQuery];
+        string[] done = [ResultCodes.Ok, ResultCodes.SettledByQuery, ResultCodes.AlreadyEnded];
         Assert.All(run.Results.Where(r => r.Success), r => Assert.Contains(r.Code, done));
         Assert.All(run.Results.Where(r => r.Success), r => Assert.Equal(1, processed[r.RowNumber - 1]));
         int settled = run.Results.Count(r => r.Success);
@@ -164,6 +164,95 @@ public sealed class EveryRowSettledTests : IDisposable
         var notDone = run.Results.Where(r => !r.Success).Select(r => $"{r.OpenId}: {r.Code} {r.Message}").Take(5);
         Assert.True(settled >= Rows * 0.995, $"{settled} of {Rows} rows settled:\n{string.Join("\n", notDone)}");
         Assert.True(run.Results.Count(r => r.Code == ResultCodes.SettledByQuery) > Rows / 10, "a quarter of the terminates meet a fault that only the query settles");
+    }
+
+    #endregion
+
+    #region Already ended
+
+    [Theory]
+    [InlineData(AlreadyTerminatedBehavior.Error, 400, "INVALID_REQUEST")]
+    [InlineData(AlreadyTerminatedBehavior.NoAuth, 403, "NO_AUTH")]
+    public void A_rerun_without_its_journal_reports_rows_already_ended_as_success_and_sends_each_once(AlreadyTerminatedBehavior refusal, int status, string code)
+    {
+        _sim.AlreadyTerminated = refusal;
+        PSObject[] rows = Enumerable.Range(1, 6).Select(i => Row($"oEnded{i}")).ToArray();
+        HostedRun first = HostedRun.Invoke(rows, Terminate());
+        Assert.All(first.Results, r => Assert.Equal(ResultCodes.Ok, r.Code));
+        int before = _sim.RequestCount;
+
+        HostedRun again = HostedRun.Invoke(rows, Terminate(maxRetries: 5));
+
+        Assert.Empty(again.Errors);
+        Assert.All(again.Results, r =>
+        {
+            Assert.True(r.Success, r.Message);
+            Assert.Equal((ResultCodes.AlreadyEnded, status, 1), (r.Code, r.StatusCode, r.Attempts));
+            Assert.Contains("already ended", r.Message, StringComparison.Ordinal);
+            Assert.Contains(code, r.Message, StringComparison.Ordinal);
+        });
+        Assert.Equal(6 * 2, _sim.RequestCount - before); // per row one terminate and one query, no retry
+        Assert.All(Enumerable.Range(1, 6), i => Assert.Equal(2, _sim.ProcessedTerminates($"oEnded{i}", "500001"))); // one per run
+    }
+
+    [Fact]
+    public void A_user_who_unbound_the_service_is_already_ended_too()
+    {
+        _sim.SetAuthorizationState("oUnbound", "500001", "UNBINDUSER");
+
+        HostedRun run = HostedRun.Invoke([Row("oUnbound")], Terminate());
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((true, ResultCodes.AlreadyEnded), (result.Success, result.Code));
+        Assert.Contains("UNBINDUSER", result.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FaultKind.NoAuth, 403, "NO_AUTH")]
+    [InlineData(FaultKind.InvalidRequest, 400, "INVALID_REQUEST")]
+    public void A_refusal_while_the_authorization_still_stands_keeps_its_code_and_is_not_sent_again(FaultKind fault, int status, string code)
+    {
+        _sim.AddFault(new FaultRule { Kind = fault, OpenId = "oRefused", Target = FaultTarget.Terminate });
+
+        HostedRun run = HostedRun.Invoke([Row("oRefused")], Terminate(maxRetries: 5));
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((false, code, status, 1), (result.Success, result.Code, result.StatusCode, result.Attempts));
+        Assert.Contains("AVAILABLE", result.Message, StringComparison.Ordinal);
+        Assert.StartsWith(ErrorIds.WechatpayErrorResponse + ",", Assert.Single(run.Errors).FullyQualifiedErrorId);
+        Assert.Equal(2, _sim.RequestCount); // the terminate and the query
+    }
+
+    [Fact]
+    public void A_refusal_whose_query_fails_keeps_the_refusal_and_is_not_sent_again()
+    {
+        _sim.SetAuthorizationState("oDim", "500001", "UNAVAILABLE");
+        _sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oDim", Target = FaultTarget.Query });
+
+        HostedRun run = HostedRun.Invoke([Row("oDim")], Terminate(maxRetries: 2));
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((false, "INVALID_REQUEST", 1), (result.Success, result.Code, result.Attempts));
+        Assert.Contains("not known", result.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _sim.ProcessedTerminates("oDim", "500001"));
+        Assert.Equal(1 + 3, _sim.RequestCount); // one terminate; the query and its two retries
+    }
+
+    [Fact]
+    public void A_row_found_already_ended_is_journaled_as_done_and_a_resumed_run_does_not_send_it()
+    {
+        string journal = Path.Combine(_dir, "run.jsonl");
+        _sim.SetAuthorizationState("oBefore", "500001", "UNAVAILABLE");
+        var parameters = Terminate();
+        parameters["JournalPath"] = journal;
+        HostedRun first = HostedRun.Invoke([Row("oBefore")], parameters);
+        Assert.Equal(ResultCodes.AlreadyEnded, Assert.Single(first.Results).Code);
+        int before = _sim.RequestCount;
+
+        HostedRun again = HostedRun.Invoke([Row("oBefore")], parameters);
+
+        Assert.Equal((true, ResultCodes.AlreadyDone), (again.Results[0].Success, again.Results[0].Code));
+        Assert.Equal(before, _sim.RequestCount);
     }
 
     #endregion
