@@ -8,7 +8,8 @@ namespace WeChatPay.Payscore.Tests;
 
 /// <summary>
 /// Every row ends with a result that tells: a query that settles a row is asked again when its answer is lost or
-/// untrusted, and a refusal of an authorization that is already ended is recognised as done.
+/// untrusted, a refusal of an authorization that is already ended is recognised as done, and an error that stops
+/// the run leaves no sent row without its result.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
 public sealed class EveryRowSettledTests : IDisposable
@@ -253,6 +254,36 @@ public sealed class EveryRowSettledTests : IDisposable
 
         Assert.Equal((true, ResultCodes.AlreadyDone), (again.Results[0].Success, again.Results[0].Code));
         Assert.Equal(before, _sim.RequestCount);
+    }
+
+    #endregion
+
+    #region -ErrorAction Stop
+
+    [Theory]
+    [InlineData("Get-WxPayscorePermission")]
+    [InlineData("Invoke-WxPayscoreTerminate")]
+    public void ErrorAction_Stop_leaves_no_row_that_was_sent_without_its_result(string command)
+    {
+        // Rows 1 to 8 are in flight at once and finish together; three of them fail.
+        _sim.LatencyMs = 300;
+        foreach (string failing in new[] { "oInFlight2", "oInFlight5", "oInFlight7" })
+        {
+            _sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = failing });
+        }
+
+        var parameters = command == "Invoke-WxPayscoreTerminate" ? Terminate(maxRetries: 0) : Query(maxRetries: 0);
+        parameters["ThrottleLimit"] = 8;
+        parameters["ErrorAction"] = ActionPreference.Stop;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run(command, parameters, Enumerable.Range(1, 40).Select(i => Row($"oInFlight{i}")));
+
+        ErrorRecord stop = run.Errors[^1];
+        Assert.StartsWith(ErrorIds.WechatpayErrorResponse + ",", stop.FullyQualifiedErrorId);
+        Assert.InRange(_sim.RequestCount, 8, 39); // the rows in flight were sent, the rest never were
+        Assert.Equal(_sim.RequestCount, run.Output.Count); // one request per row (no retries): each has its result
+        Assert.Equal(run.Output.Count, run.Output.Select(o => o.Properties["RowNumber"].Value).Distinct().Count());
     }
 
     #endregion
