@@ -44,5 +44,11 @@ namespace WeChatPay.Payscore
 
         /// <summary>The module itself failed on the row (a defect); whether a request was sent is in the message.</summary>
         public const string InternalError = "INTERNAL_ERROR";
+
+        /// <summary>
+        /// WeChat Pay refused the terminate (INVALID_REQUEST or NO_AUTH), and its query says the authorization is
+        /// ended (UNAVAILABLE or UNBINDUSER): WeChat Pay says it was already ended; this request changed nothing.
+        /// </summary>
+        public const string AlreadyEnded = "ALREADY_ENDED";
     }
 }

@@ -41,6 +41,9 @@ internal sealed class ApiError(int status, string code, string message, Action<U
 
     public static ApiError SignError(string message) => new(401, "SIGN_ERROR", message);
 
+    /// <summary>What WeChat Pay answers a merchant that may not act on an authorization, or for one already ended.</summary>
+    public static ApiError NoAuth() => new(403, "NO_AUTH", "请检查服务授权状态");
+
     /// <summary>
     /// A parameter failed its rule; the message names the field the way WeChat Pay's validator does
     /// ("输入源“/body/reason”映射到值字段“reason”..."), and detail carries field, location and issue.

@@ -22,7 +22,6 @@ internal sealed class ApiHandler(
     FaultPlan faults,
     AuthorizationStore store,
     SimulatorJournal journal,
-    SimulatorOptions options,
     ILogger logger,
     CancellationToken stopping)
 {
@@ -139,6 +138,12 @@ internal sealed class ApiHandler(
             case FaultKind.ServerError:
                 await WriteErrorAsync(context, requestId, key, new ApiError(500, "SYSTEM_ERROR", "系统错误，请使用相同参数稍后重新调用"));
                 return;
+            case FaultKind.NoAuth:
+                await WriteErrorAsync(context, requestId, key, ApiError.NoAuth());
+                return;
+            case FaultKind.InvalidRequest:
+                await WriteErrorAsync(context, requestId, key, ApiError.InvalidRequest("请求不符合业务规则"));
+                return;
             case FaultKind.ServiceUnavailable:
                 await WriteErrorAsync(context, requestId, key, new ApiError(503, "SERVICE_UNAVAILABLE", "服务不可用，请稍后重试"));
                 return;
@@ -224,8 +229,12 @@ internal sealed class ApiHandler(
         ApiError? refusal = outcome switch
         {
             TerminateOutcome.NeverAuthorized => ApiError.InvalidRequest("用户未授权该服务"),
-            TerminateOutcome.AlreadyTerminated when options.AlreadyTerminated == AlreadyTerminatedBehavior.Error =>
-                ApiError.InvalidRequest("用户已解除授权"),
+            TerminateOutcome.AlreadyTerminated => simulator.AlreadyTerminated switch
+            {
+                AlreadyTerminatedBehavior.Error => ApiError.InvalidRequest("该用户的授权已解除，无需重复解除"),
+                AlreadyTerminatedBehavior.NoAuth => ApiError.NoAuth(),
+                _ => null,
+            },
             _ => null,
         };
         if (refusal != null)

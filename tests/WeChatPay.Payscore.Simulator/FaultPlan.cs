@@ -56,6 +56,15 @@ public enum FaultKind
     /// proxy would answer: a client must not follow it and take the answer from elsewhere. Not processed.
     /// </summary>
     Redirect,
+
+    /// <summary>
+    /// 403 NO_AUTH "请检查服务授权状态", correctly signed, as WeChat Pay refuses a merchant that may not end this
+    /// authorization; not processed, so the authorization keeps its state.
+    /// </summary>
+    NoAuth,
+
+    /// <summary>400 INVALID_REQUEST "请求不符合业务规则", correctly signed; not processed, so the authorization keeps its state.</summary>
+    InvalidRequest,
 }
 
 /// <summary>Which requests a <see cref="FaultRule"/> applies to.</summary>

@@ -13,7 +13,7 @@ public static class Program
     private const string Usage =
         "Usage: WeChatPay.Payscore.Simulator [--port N] [--key-dir DIR] [--info-file PATH] [--merchant-id ID]\n" +
         "         [--latency-ms N] [--max-lifetime-sec N (default 3600)]\n" +
-        "         [--signing Auto|PublicKey|PlatformCertificate|Alternate] [--already-terminated Error|Success]\n" +
+        "         [--signing Auto|PublicKey|PlatformCertificate|Alternate] [--already-terminated Error|NoAuth|Success]\n" +
         "         [--timestamp-skew-sec N] [--exit-on-stdin-eof]";
 
     public static async Task<int> Main(string[] args)

@@ -13,6 +13,7 @@ public sealed class SimulatorOptions
 
     public ResponseSigningMode ResponseSigning { get; set; } = ResponseSigningMode.Auto;
 
+    /// <summary>The answer to a terminate of an ended authorization from the start, restored by <see cref="WechatpaySimulator.Reset"/>.</summary>
     public AlreadyTerminatedBehavior AlreadyTerminated { get; set; } = AlreadyTerminatedBehavior.Error;
 
     public int TimestampSkewSeconds { get; set; } = 300;
@@ -42,12 +43,15 @@ public enum ResponseSigningMode
     Alternate,
 }
 
-/// <summary>What a terminate for an authorization that is already ended answers.</summary>
+/// <summary>What a terminate for an authorization that is already ended answers; merchants have seen both refusals.</summary>
 public enum AlreadyTerminatedBehavior
 {
-    /// <summary>400 INVALID_REQUEST "用户已解除授权".</summary>
+    /// <summary>400 INVALID_REQUEST "该用户的授权已解除，无需重复解除".</summary>
     Error,
 
     /// <summary>204 again, as if the terminate were idempotent.</summary>
     Success,
+
+    /// <summary>403 NO_AUTH "请检查服务授权状态".</summary>
+    NoAuth,
 }

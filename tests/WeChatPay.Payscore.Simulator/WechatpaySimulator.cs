@@ -29,6 +29,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WebApplication _app;
     private int _latencyMs;
+    private int _alreadyTerminated;
     private int _disposed;
     private SimulatorInfo? _info;
 
@@ -37,6 +38,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _options = options;
         Keys = keys;
         _latencyMs = options.LatencyMs;
+        _alreadyTerminated = (int)options.AlreadyTerminated;
         _signer = new ResponseSigner(keys, options.ResponseSigning, _journal);
         _app = BuildApplication();
     }
@@ -54,6 +56,21 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         {
             ArgumentOutOfRangeException.ThrowIfNegative(value);
             Volatile.Write(ref _latencyMs, value);
+        }
+    }
+
+    /// <summary>How a terminate of an authorization that is already ended is answered; <see cref="SimulatorOptions.AlreadyTerminated"/> at first.</summary>
+    public AlreadyTerminatedBehavior AlreadyTerminated
+    {
+        get => (AlreadyTerminatedBehavior)Volatile.Read(ref _alreadyTerminated);
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "Unknown behaviour.");
+            }
+
+            Volatile.Write(ref _alreadyTerminated, (int)value);
         }
     }
 
@@ -163,7 +180,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
     /// <summary>
     /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, authorization
-    /// states and seen nonces, puts <see cref="LatencyMs"/> back to the value the simulator started with, and lets
+    /// states and seen nonces, puts <see cref="LatencyMs"/> and <see cref="AlreadyTerminated"/> back to the values the simulator started with, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
@@ -175,6 +192,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _signatures.Clear();
         _signer.RestartAlternation();
         LatencyMs = _options.LatencyMs;
+        AlreadyTerminated = _options.AlreadyTerminated;
     }
 
     public async ValueTask DisposeAsync()
@@ -241,7 +259,6 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             _faults,
             _store,
             _journal,
-            _options,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WeChatPay.Payscore.Simulator"),
             _stopping.Token);
         var control = new ControlEndpoints(this);

@@ -123,14 +123,14 @@ public sealed class BulkRunTests
     [Fact]
     public void A_refusal_by_wechat_pay_is_not_retried()
     {
-        _sim.SetAuthorizationState("oTwice", "500001", "UNAVAILABLE"); // ended before: WeChat Pay answers 400
+        _sim.AddFault(new FaultRule { Kind = FaultKind.NoAuth, OpenId = "oTwice", Target = FaultTarget.Terminate });
 
         HostedRun run = HostedRun.Invoke([HostedRun.Row("oTwice", "500001")], Parameters(maxRetries: 5));
 
         TerminateResult result = Assert.Single(run.Results);
-        Assert.Equal(400, result.StatusCode);
+        Assert.Equal(403, result.StatusCode);
         Assert.Equal(1, result.Attempts);
-        Assert.Equal(1, _sim.RequestCount);
+        Assert.Equal(2, _sim.RequestCount); // the terminate, and the query that asks whether it was already ended
     }
 
     [Fact]

@@ -473,6 +473,8 @@ public sealed class JournalTests : IDisposable
     [Theory]
     [InlineData(true, ResultCodes.Ok, "Done")]
     [InlineData(true, ResultCodes.SettledByQuery, "Done")]
+    [InlineData(true, ResultCodes.AlreadyEnded, "Done")]
+    [InlineData(false, ResultCodes.AlreadyEnded, "Done")]
     [InlineData(false, ResultCodes.Timeout, "Unknown")]
     [InlineData(false, ResultCodes.NetworkError, "Unknown")]
     [InlineData(false, ResultCodes.ResponseUnverified, "Unknown")]

@@ -30,14 +30,30 @@ public sealed class PacingTests
     }
 
     [Theory]
+    [InlineData(200, "BadSignature", true)]
+    [InlineData(200, "SignatureProbe", true)]
+    [InlineData(200, "MissingHeaders", true)]
+    [InlineData(200, "StaleTimestamp", true)]
+    [InlineData(200, "UnknownSerial", true)]
+    [InlineData(500, "BadSignature", true)]
+    [InlineData(500, "Verified", true)]
+    [InlineData(200, "Verified", false)]
+    [InlineData(400, "Verified", false)]
+    [InlineData(403, "Verified", false)]
+    public void A_query_asks_again_whenever_its_answer_cannot_be_trusted_but_not_after_a_verified_answer(int status, string verification, bool retried)
+    {
+        Assert.Equal(retried, RetryPolicy.IsRetryable(Answer(status, Enum.Parse<VerificationStatus>(verification)), idempotent: true));
+    }
+
+    [Theory]
     [InlineData("ConnectFailed", false, true)]
     [InlineData("Network", false, false)]
     [InlineData("Network", true, true)]
     [InlineData("Timeout", false, false)]
-    [InlineData("Timeout", true, false)]
-    public void Failures_to_connect_are_retried_and_a_broken_connection_only_for_a_query(string failure, bool idempotent, bool retried)
+    [InlineData("Timeout", true, true)]
+    public void Failures_to_connect_are_retried_and_a_broken_connection_or_a_timeout_only_for_a_query(string failure, bool idempotent, bool retried)
     {
-        // A terminate whose connection broke after sending may have been processed: the query decides, not a retry.
+        // A terminate whose answer was lost may have been processed: the query decides, not a retry.
         Assert.Equal(retried, RetryPolicy.IsRetryable(WechatpayResponse.TransportError(Enum.Parse<TransportFailure>(failure), "test"), idempotent));
     }
 

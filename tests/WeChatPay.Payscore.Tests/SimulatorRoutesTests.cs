@@ -136,10 +136,27 @@ public sealed class SimulatorRoutesTests
         Answer second = await _client.PostAsync(path, body);
 
         Assert.Equal(204, first.Status);
-        Assert.Equal((400, "INVALID_REQUEST", "用户已解除授权"), (second.Status, second.Code, second.Message));
+        Assert.Equal((400, "INVALID_REQUEST", "该用户的授权已解除，无需重复解除"), (second.Status, second.Code, second.Message));
         Assert.Single(_sim.Terminates);
         RecordedTerminate recorded = _sim.Terminates[0];
         Assert.Equal(2, _sim.ProcessedTerminates(SubjectOf(recorded)));
+    }
+
+    [Fact]
+    public async Task A_second_terminate_is_refused_with_no_auth_when_the_simulator_is_told_so_until_it_is_reset()
+    {
+        _sim.AlreadyTerminated = AlreadyTerminatedBehavior.NoAuth;
+
+        Answer first = await _client.PostAsync(CodeTerminate, CodeBody());
+        Answer second = await _client.PostAsync(CodeTerminate, CodeBody());
+        _sim.Reset();
+        await _client.PostAsync(CodeTerminate, CodeBody());
+        Answer afterReset = await _client.PostAsync(CodeTerminate, CodeBody());
+
+        Assert.Equal(204, first.Status);
+        Assert.Equal((403, "NO_AUTH", "请检查服务授权状态"), (second.Status, second.Code, second.Message));
+        Assert.Equal((400, "INVALID_REQUEST"), (afterReset.Status, afterReset.Code));
+        Assert.Equal(2, _sim.ProcessedTerminates(CodeSubject));
     }
 
     [Fact]

@@ -57,16 +57,11 @@ namespace WeChatPay.Payscore.Commands
             });
         }
 
-        internal override void Emit(RowOutcome outcome)
+        internal override ErrorRecord ErrorOf(RowOutcome outcome)
         {
-            Replay(outcome.Diagnostics);
             var result = (PayscorePermission)outcome.Result;
-            WriteObject(result);
-            if (!result.Success)
-            {
-                (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
-                WriteError(new ErrorRecord(new PermissionRowException(result), errorId, category, outcome.Input));
-            }
+            (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
+            return new ErrorRecord(new PermissionRowException(result), errorId, category, outcome.Input);
         }
     }
 }

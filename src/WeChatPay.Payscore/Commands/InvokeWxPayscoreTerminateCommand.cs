@@ -54,7 +54,6 @@ namespace WeChatPay.Payscore.Commands
         private PermissionTerminator? _terminator;
         private RowLedger _ledger = new RowLedger(null);
         private string? _commandLineReason;
-        private bool _errorsStopTheRun;
 
         #region Parameters
 
@@ -85,7 +84,6 @@ namespace WeChatPay.Payscore.Commands
         {
             // Only command-line values are bound at this point; pipeline values come per row.
             _commandLineReason = Reason;
-            _errorsStopTheRun = ErrorsStopTheRun();
             BeginRun();
             _terminator = new PermissionTerminator(Sender!, MaxRetries);
             WriteVerbose($"{Route} route.");
@@ -237,27 +235,16 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        /// <summary>The result goes out before its error, so that -ErrorAction Stop still leaves it in the output.</summary>
-        internal override void Emit(RowOutcome outcome)
+        internal override ErrorRecord ErrorOf(RowOutcome outcome)
         {
-            Replay(outcome.Diagnostics);
             var result = (TerminateResult)outcome.Result;
-            WriteObject(result);
-            if (!result.Success)
+            (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
+            var record = new ErrorRecord(new TerminateRowException(result), errorId, category, outcome.Input);
+            record.ErrorDetails = new ErrorDetails(record.Exception.Message)
             {
-                (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
-                var record = new ErrorRecord(new TerminateRowException(result), errorId, category, outcome.Input);
-                record.ErrorDetails = new ErrorDetails(record.Exception.Message)
-                {
-                    RecommendedAction = RecommendedAction(result.Code),
-                };
-                if (_errorsStopTheRun)
-                {
-                    SettleInFlight();
-                }
-
-                WriteError(record);
-            }
+                RecommendedAction = RecommendedAction(result.Code),
+            };
+            return record;
         }
 
         private static string RecommendedAction(string code)
@@ -271,6 +258,7 @@ namespace WeChatPay.Payscore.Commands
                 case ResultCodes.SignatureProbe:
                 case ResultCodes.NetworkError:
                 case ResultCodes.Timeout: return "The outcome is not known: check the authorization state before sending this row again.";
+                case "NO_AUTH": return "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations.";
                 case "SIGN_ERROR": return "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified.";
                 default: return "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
             }

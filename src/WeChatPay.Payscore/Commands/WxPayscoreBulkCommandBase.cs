@@ -22,6 +22,11 @@ namespace WeChatPay.Payscore.Commands
         private long _rowNumber;
         private ProgressTracker? _progress;
         private WechatpayClient? _client;
+        private bool _errorsStopTheRun;
+        private bool _settling;
+
+        // Errors of failed rows that will stop the run, written once the rows in flight have their results out.
+        private readonly List<ErrorRecord> _heldErrors = new List<ErrorRecord>();
 
         #region Parameters
 
@@ -108,7 +113,7 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(0, 100000)]
         public double MaxRequestsPerSecond { get; set; } = 50;
 
-        /// <summary>Retries per row for 429, 500, 502, 503 and failures to connect (a lost answer is asked about first).</summary>
+        /// <summary>Retries per request for 429, 500, 502, 503 and failures to connect (a lost answer is asked about first); a query also asks again when its answer is lost or not verified.</summary>
         [Parameter]
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;
@@ -138,6 +143,7 @@ namespace WeChatPay.Payscore.Commands
         internal void BeginRun()
         {
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
+            _errorsStopTheRun = ErrorsStopTheRun();
             ClientSettings settings = LayeredSettings(useConnection: true);
 
             Credentials = ResolveOrStop(settings);
@@ -171,7 +177,7 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// Waits for every row in flight and writes their results. Called before an error that will stop the run
-        /// (-ErrorAction Stop), so that no row that was sent is left without its result.
+        /// (-ErrorAction Stop, a terminating error), so that no row that was sent is left without its result.
         /// </summary>
         internal void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
 
@@ -247,8 +253,8 @@ namespace WeChatPay.Payscore.Commands
 
         protected override void StopProcessing() => _stopping.Cancel();
 
-        /// <summary>Writes a finished row: its diagnostics, its result and, when it failed, its error.</summary>
-        internal abstract void Emit(RowOutcome outcome);
+        /// <summary>The non-terminating error a failed row writes after its result.</summary>
+        internal abstract ErrorRecord ErrorOf(RowOutcome outcome);
 
         /// <summary>Puts the final records of rows that finished together on disk before any of them is written out.</summary>
         internal virtual void Record(IReadOnlyList<RowOutcome> batch)
@@ -267,13 +273,31 @@ namespace WeChatPay.Payscore.Commands
             base.Dispose();
         }
 
+        /// <summary>
+        /// Writes finished rows: each one's diagnostics, its result and, when it failed, its error. The result goes
+        /// out before its error; an error that will stop the run (-ErrorAction Stop) waits until every row in flight
+        /// has finished and every result is out, so that no row that was sent is left without its result.
+        /// </summary>
         private void Finish(IReadOnlyList<RowOutcome> batch)
         {
             Record(batch);
             foreach (RowOutcome outcome in batch)
             {
-                Emit(outcome);
+                Replay(outcome.Diagnostics);
+                WriteObject(outcome.Result);
                 _progress?.Count(outcome.Success);
+                if (!outcome.Success)
+                {
+                    ErrorRecord error = ErrorOf(outcome);
+                    if (_errorsStopTheRun)
+                    {
+                        _heldErrors.Add(error);
+                    }
+                    else
+                    {
+                        WriteError(error);
+                    }
+                }
             }
 
             if (_progress != null && _progress.IsDue())
@@ -283,6 +307,32 @@ namespace WeChatPay.Payscore.Commands
                     PercentComplete = _progress.Percent,
                     SecondsRemaining = _progress.SecondsRemaining,
                 });
+            }
+
+            if (_heldErrors.Count > 0 && !_settling)
+            {
+                WriteHeldErrors();
+            }
+        }
+
+        /// <summary>Settles the rows in flight (their errors join the held ones), then writes the held errors in order: under -ErrorAction Stop the first ends the run.</summary>
+        private void WriteHeldErrors()
+        {
+            _settling = true;
+            try
+            {
+                SettleInFlight();
+            }
+            finally
+            {
+                _settling = false;
+            }
+
+            while (_heldErrors.Count > 0)
+            {
+                ErrorRecord error = _heldErrors[0];
+                _heldErrors.RemoveAt(0);
+                WriteError(error);
             }
         }
 
@@ -299,7 +349,7 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        internal void Replay(Diagnostics? diagnostics)
+        private void Replay(Diagnostics? diagnostics)
         {
             if (diagnostics == null)
             {

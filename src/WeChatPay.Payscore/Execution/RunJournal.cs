@@ -356,6 +356,8 @@ namespace WeChatPay.Payscore.Execution
 
             switch (code)
             {
+                case ResultCodes.AlreadyEnded:
+                    return JournalEntry.Done;
                 case ResultCodes.Timeout:
                 case ResultCodes.NetworkError:
                 case ResultCodes.ResponseUnverified:

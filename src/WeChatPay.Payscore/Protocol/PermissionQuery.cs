@@ -53,8 +53,10 @@ namespace WeChatPay.Payscore.Protocol
 
     /// <summary>
     /// Asks WeChat Pay whether an authorization still stands (by openid, by authorization code, or as a service
-    /// provider: see <see cref="AuthorizationTarget.QueryPath"/>), signed, verified, paced and retried like every call.
-    /// Used by Get-WxPayscorePermission, and to settle a terminate whose answer was lost or could not be trusted.
+    /// provider: see <see cref="AuthorizationTarget.QueryPath"/>), signed, verified, paced and retried like every call;
+    /// being a GET that changes nothing, it also asks again (within -MaxRetries) when its own answer is lost or cannot
+    /// be trusted. Used by Get-WxPayscorePermission, to settle a terminate whose answer was lost or could not be
+    /// trusted, and to tell whether a refused terminate was already ended.
     /// </summary>
     internal sealed class PermissionQuery
     {

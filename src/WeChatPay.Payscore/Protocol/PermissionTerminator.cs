@@ -58,7 +58,9 @@ namespace WeChatPay.Payscore.Protocol
         /// Ends one authorization. When an answer is lost or cannot be trusted (or <paramref name="askFirst"/>, for a
         /// row an earlier run may have sent), WeChat Pay's query decides: ended means done, still available means
         /// send (again, within the retries), and a failed query means the outcome is unknown. Nothing that may have
-        /// landed is sent again without asking.
+        /// landed is sent again without asking. The row's terminates share -MaxRetries; each query has its own, so
+        /// that a flaky query does not use up the terminate's. A refusal that may mean "already ended" is checked
+        /// with the query too, and never sent again.
         /// </summary>
         public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
@@ -77,9 +79,7 @@ namespace WeChatPay.Payscore.Protocol
                         diagnostics?.Verbose.Add($"Row {rowNumber}: {why}; asked WeChat Pay: {query.Description}.");
                         if (query.State == AuthorizationState.Ended)
                         {
-                            result.Success = true;
-                            result.RequestId = query.RequestId ?? result.RequestId;
-                            Set(result, ResultCodes.SettledByQuery, $"{why}. {query.Description}: the authorization is ended.");
+                            Ended(result, query, ResultCodes.SettledByQuery, $"{why}. {query.Description}: the authorization is ended.");
                             break;
                         }
 
@@ -104,6 +104,12 @@ namespace WeChatPay.Payscore.Protocol
                     result.StatusCode = outcome.Response.StatusCode;
                     result.RequestId = outcome.Response.RequestId;
                     Interpret(outcome.Response, result, diagnostics);
+                    if (IsRefusedAsAlreadyEnded(outcome.Response, result.Code))
+                    {
+                        await CheckAlreadyEndedAsync(result, request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+
                     if (result.Success || !MayHaveLanded(outcome.Response))
                     {
                         break;
@@ -123,6 +129,35 @@ namespace WeChatPay.Payscore.Protocol
             result.Elapsed = stopwatch.Elapsed;
             result.CompletedAt = DateTimeOffset.UtcNow;
             return result;
+        }
+
+        /// <summary>
+        /// WeChat Pay refuses to end an authorization that is already ended, and says so in more than one way
+        /// (400 INVALID_REQUEST 该用户的授权已解除，无需重复解除, 403 NO_AUTH 请检查服务授权状态), codes it also gives
+        /// for other reasons: only its query tells. An unverified refusal is not WeChat Pay's word, and is left as it is.
+        /// </summary>
+        internal static bool IsRefusedAsAlreadyEnded(WechatpayResponse response, string code) =>
+            response.Failure == TransportFailure.None
+            && response.Verification.IsVerified
+            && ((response.StatusCode == 400 && code == "INVALID_REQUEST") || (response.StatusCode == 403 && code == "NO_AUTH"));
+
+        /// <summary>
+        /// A refusal: nothing landed, so whatever the query says, nothing is sent again. Ended makes the row a
+        /// success (ALREADY_ENDED); still available, or a query that fails, leaves the refusal as the row's result.
+        /// </summary>
+        private async Task CheckAlreadyEndedAsync(TerminateResult result, AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            QueryOutcome query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
+            diagnostics?.Verbose.Add($"Row {result.RowNumber}: WeChat Pay refused the terminate ({result.Code}); asked whether it was already ended: {query.Description}.");
+            if (query.State == AuthorizationState.Ended)
+            {
+                Ended(result, query, ResultCodes.AlreadyEnded, $"WeChat Pay says it was already ended: it refused the terminate ({result.Code}: {result.Message}), and {query.Description}.");
+                return;
+            }
+
+            result.Message += query.State == AuthorizationState.Available
+                ? $" {query.Description}."
+                : $" Whether it was already ended is not known: {query.Description}.";
         }
 
         private static string WhyOpen(WechatpayResponse response)
@@ -229,6 +264,14 @@ namespace WeChatPay.Payscore.Protocol
             {
                 diagnostics?.Verbose.Add($"WeChat Pay could not verify the request signature; it built the message: {error.TruncatedSignMessage}");
             }
+        }
+
+        /// <summary>The query says the authorization is ended: the row is done, and the query's Request-ID is the one to quote.</summary>
+        private static void Ended(TerminateResult result, QueryOutcome query, string code, string message)
+        {
+            result.Success = true;
+            result.RequestId = query.RequestId ?? result.RequestId;
+            Set(result, code, message);
         }
 
         private static void Set(TerminateResult result, string code, string message)

@@ -89,6 +89,8 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         private static string Describe(WechatpayResponse response) =>
-            response.Failure == TransportFailure.None ? $"HTTP {response.StatusCode}" : response.FailureMessage ?? response.Failure.ToString();
+            response.Failure != TransportFailure.None ? response.FailureMessage ?? response.Failure.ToString()
+            : response.Verification.IsVerified ? $"HTTP {response.StatusCode}"
+            : $"HTTP {response.StatusCode}, not verified: {response.Verification.Message}";
     }
 }

@@ -1,0 +1,290 @@
+using System.Management.Automation;
+using WeChatPay.Payscore.Protocol;
+using WeChatPay.Payscore.Simulator;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace WeChatPay.Payscore.Tests;
+
+/// <summary>
+/// Every row ends with a result that tells: a query that settles a row is asked again when its answer is lost or
+/// untrusted, a refusal of an authorization that is already ended is recognised as done, and an error that stops
+/// the run leaves no sent row without its result.
+/// </summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class EveryRowSettledTests : IDisposable
+{
+    private const string AppId = "wxd678efh567hg6787";
+    private readonly WechatpaySimulator _sim;
+    private readonly ITestOutputHelper _output;
+    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-settle-").FullName;
+
+    public EveryRowSettledTests(SimulatorFixture fixture, ITestOutputHelper output)
+    {
+        _sim = fixture.Simulator;
+        _output = output;
+        _sim.Reset();
+    }
+
+    public void Dispose()
+    {
+        _sim.Reset();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private Dictionary<string, object?> Terminate(int maxRetries = 3)
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        parameters["AppId"] = AppId;
+        parameters["Reason"] = "服务调整";
+        parameters["MaxRetries"] = maxRetries;
+        parameters["MaxRequestsPerSecond"] = 0.0;
+        return parameters;
+    }
+
+    private Dictionary<string, object?> Query(int maxRetries = 3)
+    {
+        var parameters = HostedRun.Credentials(_sim);
+        parameters.Remove("Confirm");
+        parameters["AppId"] = AppId;
+        parameters["MaxRetries"] = maxRetries;
+        parameters["MaxRequestsPerSecond"] = 0.0;
+        return parameters;
+    }
+
+    private static PSObject Row(string openId) => HostedRun.Row(openId, "500001");
+
+    #region The query is asked again
+
+    [Theory]
+    [InlineData(FaultKind.CorruptSignature)]
+    [InlineData(FaultKind.SignatureProbe)]
+    [InlineData(FaultKind.MissingSignature)]
+    [InlineData(FaultKind.Hang)]
+    [InlineData(FaultKind.ResetAfterProcessing)]
+    [InlineData(FaultKind.ServerError)]
+    public void A_query_that_settles_a_lost_answer_is_asked_again_when_its_own_answer_is_lost_or_untrusted(FaultKind fault)
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.ResetAfterProcessing, OpenId = "oAsk", Target = FaultTarget.Terminate });
+        _sim.AddFault(new FaultRule { Kind = fault, OpenId = "oAsk", Target = FaultTarget.Query, Count = 2 });
+        var parameters = Terminate(maxRetries: 3);
+        parameters["TimeoutSec"] = 1;
+
+        HostedRun run = HostedRun.Invoke([Row("oAsk")], parameters);
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.True(result.Success, $"{result.Code}: {result.Message}");
+        Assert.Equal((ResultCodes.SettledByQuery, 1), (result.Code, result.Attempts));
+        Assert.Equal(1, _sim.ProcessedTerminates("oAsk", "500001"));
+        Assert.Equal(4, _sim.RequestCount); // the terminate and three queries
+        Assert.Equal(4, _sim.ReceivedSignatures.Distinct().Count()); // each signed afresh
+        Assert.Empty(run.Errors);
+    }
+
+    [Fact]
+    public void Get_WxPayscorePermission_asks_again_after_a_timeout_a_probe_and_a_bad_signature()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.Hang, OpenId = "oFlaky", Count = 1 });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.SignatureProbe, OpenId = "oFlaky", Count = 1 });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oFlaky", Count = 1 });
+        var parameters = Query(maxRetries: 3);
+        parameters["TimeoutSec"] = 1;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("Get-WxPayscorePermission", parameters, [Row("oFlaky")]);
+
+        PayscorePermission result = Assert.Single(run.Permissions);
+        Assert.Equal((true, "AVAILABLE", 4), (result.Success, result.AuthorizationState, result.Attempts));
+        Assert.Equal(4, _sim.ReceivedSignatures.Distinct().Count());
+        Assert.Empty(run.Errors);
+    }
+
+    [Fact]
+    public void A_query_that_never_verifies_stops_at_max_retries()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.SignatureProbe, OpenId = "oProbed" });
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("Get-WxPayscorePermission", Query(maxRetries: 2), [Row("oProbed")]);
+
+        PayscorePermission result = Assert.Single(run.Permissions);
+        Assert.Equal((false, ResultCodes.ResponseUnverified, 3), (result.Success, result.Code, result.Attempts));
+        Assert.Null(result.AuthorizationState);
+        Assert.Equal(3, _sim.RequestCount);
+    }
+
+    /// <summary>
+    /// Each kind of fault on 10 % of all requests, terminates and queries alike (the rules are tried in order, so
+    /// each one's chance is what is left of its share): half the requests meet a fault, and a quarter of the
+    /// terminates need the query to tell whether they landed.
+    /// </summary>
+    [Fact]
+    public void A_fault_matrix_on_terminates_and_queries_settles_nearly_every_row_and_terminates_none_twice()
+    {
+        const int Rows = 2_000;
+        (FaultKind Kind, double Share)[] faults =
+        [
+            (FaultKind.RateLimited, 0.10), (FaultKind.ServerError, 0.10),
+            (FaultKind.ResetBeforeProcessing, 0.05), (FaultKind.ResetAfterProcessing, 0.05),
+            (FaultKind.CorruptSignature, 0.10), (FaultKind.SignatureProbe, 0.10),
+        ];
+        double taken = 0;
+        foreach ((FaultKind kind, double share) in faults)
+        {
+            _sim.AddFault(new FaultRule { Kind = kind, Probability = share / (1 - taken), Target = FaultTarget.Any });
+            taken += share;
+        }
+
+        var parameters = Terminate(maxRetries: 8);
+        parameters["ThrottleLimit"] = 16;
+        // A ceiling far above what the run reaches: the 429s cut the rate, but never below a tenth of it.
+        parameters["MaxRequestsPerSecond"] = 20_000.0;
+        IEnumerable<PSObject> rows = Enumerable.Range(1, Rows).Select(i => Row($"oGrid{i}"));
+        TimeSpan backoff = RetryPolicy.DefaultBaseDelay;
+        RetryPolicy.DefaultBaseDelay = TimeSpan.FromMilliseconds(5); // the same doubling, from 5 ms instead of 200 ms
+
+        HostedRun run;
+        try
+        {
+            run = HostedRun.Invoke(rows, parameters);
+        }
+        finally
+        {
+            RetryPolicy.DefaultBaseDelay = backoff;
+        }
+
+        Assert.Equal(Enumerable.Range(1, Rows).Select(i => (long)i), run.Output.Select(o => ((TerminateResult)o.BaseObject).RowNumber).Order());
+        int[] processed = Enumerable.Range(1, Rows).Select(i => _sim.ProcessedTerminates($"oGrid{i}", "500001")).ToArray();
+        Assert.All(processed, n => Assert.InRange(n, 0, 1));
+        string[] done = [ResultCodes.Ok, ResultCodes.SettledByQuery, ResultCodes.AlreadyEnded];
+        Assert.All(run.Results.Where(r => r.Success), r => Assert.Contains(r.Code, done));
+        Assert.All(run.Results.Where(r => r.Success), r => Assert.Equal(1, processed[r.RowNumber - 1]));
+        int settled = run.Results.Count(r => r.Success);
+        var codes = run.Results.GroupBy(r => r.Code).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+        _output.WriteLine($"fault matrix on terminates and queries: {settled} of {Rows} rows settled ({100.0 * settled / Rows:0.00} %), {_sim.RequestCount} requests; {string.Join(", ", codes)}");
+        var notDone = run.Results.Where(r => !r.Success).Select(r => $"{r.OpenId}: {r.Code} {r.Message}").Take(5);
+        Assert.True(settled >= Rows * 0.995, $"{settled} of {Rows} rows settled:\n{string.Join("\n", notDone)}");
+        Assert.True(run.Results.Count(r => r.Code == ResultCodes.SettledByQuery) > Rows / 10, "a quarter of the terminates meet a fault that only the query settles");
+    }
+
+    #endregion
+
+    #region Already ended
+
+    [Theory]
+    [InlineData(AlreadyTerminatedBehavior.Error, 400, "INVALID_REQUEST")]
+    [InlineData(AlreadyTerminatedBehavior.NoAuth, 403, "NO_AUTH")]
+    public void A_rerun_without_its_journal_reports_rows_already_ended_as_success_and_sends_each_once(AlreadyTerminatedBehavior refusal, int status, string code)
+    {
+        _sim.AlreadyTerminated = refusal;
+        PSObject[] rows = Enumerable.Range(1, 6).Select(i => Row($"oEnded{i}")).ToArray();
+        HostedRun first = HostedRun.Invoke(rows, Terminate());
+        Assert.All(first.Results, r => Assert.Equal(ResultCodes.Ok, r.Code));
+        int before = _sim.RequestCount;
+
+        HostedRun again = HostedRun.Invoke(rows, Terminate(maxRetries: 5));
+
+        Assert.Empty(again.Errors);
+        Assert.All(again.Results, r =>
+        {
+            Assert.True(r.Success, r.Message);
+            Assert.Equal((ResultCodes.AlreadyEnded, status, 1), (r.Code, r.StatusCode, r.Attempts));
+            Assert.Contains("already ended", r.Message, StringComparison.Ordinal);
+            Assert.Contains(code, r.Message, StringComparison.Ordinal);
+        });
+        Assert.Equal(6 * 2, _sim.RequestCount - before); // per row one terminate and one query, no retry
+        Assert.All(Enumerable.Range(1, 6), i => Assert.Equal(2, _sim.ProcessedTerminates($"oEnded{i}", "500001"))); // one per run
+    }
+
+    [Fact]
+    public void A_user_who_unbound_the_service_is_already_ended_too()
+    {
+        _sim.SetAuthorizationState("oUnbound", "500001", "UNBINDUSER");
+
+        HostedRun run = HostedRun.Invoke([Row("oUnbound")], Terminate());
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((true, ResultCodes.AlreadyEnded), (result.Success, result.Code));
+        Assert.Contains("UNBINDUSER", result.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(FaultKind.NoAuth, 403, "NO_AUTH")]
+    [InlineData(FaultKind.InvalidRequest, 400, "INVALID_REQUEST")]
+    public void A_refusal_while_the_authorization_still_stands_keeps_its_code_and_is_not_sent_again(FaultKind fault, int status, string code)
+    {
+        _sim.AddFault(new FaultRule { Kind = fault, OpenId = "oRefused", Target = FaultTarget.Terminate });
+
+        HostedRun run = HostedRun.Invoke([Row("oRefused")], Terminate(maxRetries: 5));
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((false, code, status, 1), (result.Success, result.Code, result.StatusCode, result.Attempts));
+        Assert.Contains("AVAILABLE", result.Message, StringComparison.Ordinal);
+        Assert.StartsWith(ErrorIds.WechatpayErrorResponse + ",", Assert.Single(run.Errors).FullyQualifiedErrorId);
+        Assert.Equal(2, _sim.RequestCount); // the terminate and the query
+    }
+
+    [Fact]
+    public void A_refusal_whose_query_fails_keeps_the_refusal_and_is_not_sent_again()
+    {
+        _sim.SetAuthorizationState("oDim", "500001", "UNAVAILABLE");
+        _sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oDim", Target = FaultTarget.Query });
+
+        HostedRun run = HostedRun.Invoke([Row("oDim")], Terminate(maxRetries: 2));
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((false, "INVALID_REQUEST", 1), (result.Success, result.Code, result.Attempts));
+        Assert.Contains("not known", result.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _sim.ProcessedTerminates("oDim", "500001"));
+        Assert.Equal(1 + 3, _sim.RequestCount); // one terminate; the query and its two retries
+    }
+
+    [Fact]
+    public void A_row_found_already_ended_is_journaled_as_done_and_a_resumed_run_does_not_send_it()
+    {
+        string journal = Path.Combine(_dir, "run.jsonl");
+        _sim.SetAuthorizationState("oBefore", "500001", "UNAVAILABLE");
+        var parameters = Terminate();
+        parameters["JournalPath"] = journal;
+        HostedRun first = HostedRun.Invoke([Row("oBefore")], parameters);
+        Assert.Equal(ResultCodes.AlreadyEnded, Assert.Single(first.Results).Code);
+        int before = _sim.RequestCount;
+
+        HostedRun again = HostedRun.Invoke([Row("oBefore")], parameters);
+
+        Assert.Equal((true, ResultCodes.AlreadyDone), (again.Results[0].Success, again.Results[0].Code));
+        Assert.Equal(before, _sim.RequestCount);
+    }
+
+    #endregion
+
+    #region -ErrorAction Stop
+
+    [Theory]
+    [InlineData("Get-WxPayscorePermission")]
+    [InlineData("Invoke-WxPayscoreTerminate")]
+    public void ErrorAction_Stop_leaves_no_row_that_was_sent_without_its_result(string command)
+    {
+        // Rows 1 to 8 are in flight at once and finish together; three of them fail.
+        _sim.LatencyMs = 300;
+        foreach (string failing in new[] { "oInFlight2", "oInFlight5", "oInFlight7" })
+        {
+            _sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = failing });
+        }
+
+        var parameters = command == "Invoke-WxPayscoreTerminate" ? Terminate(maxRetries: 0) : Query(maxRetries: 0);
+        parameters["ThrottleLimit"] = 8;
+        parameters["ErrorAction"] = ActionPreference.Stop;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run(command, parameters, Enumerable.Range(1, 40).Select(i => Row($"oInFlight{i}")));
+
+        ErrorRecord stop = run.Errors[^1];
+        Assert.StartsWith(ErrorIds.WechatpayErrorResponse + ",", stop.FullyQualifiedErrorId);
+        Assert.InRange(_sim.RequestCount, 8, 39); // the rows in flight were sent, the rest never were
+        Assert.Equal(_sim.RequestCount, run.Output.Count); // one request per row (no retries): each has its result
+        Assert.Equal(run.Output.Count, run.Output.Select(o => o.Properties["RowNumber"].Value).Distinct().Count());
+    }
+
+    #endregion
+}
