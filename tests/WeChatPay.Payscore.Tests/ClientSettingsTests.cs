@@ -155,7 +155,7 @@ public sealed class ClientSettingsTests : IDisposable
         var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
 
         Assert.Equal(errorId, ex.ErrorId);
-        Assert.Contains(path, ex.Message);
+        Assert.Contains(UserText.ExcerptPath(path), ex.Message);
     }
 
     [Theory]

@@ -70,7 +70,7 @@ public class KeyLoaderTests
         var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
 
         Assert.Equal(ErrorIds.PrivateKeyNotFound, ex.ErrorId);
-        Assert.Contains(path, ex.Message);
+        Assert.Contains(UserText.ExcerptPath(path), ex.Message);
         Assert.Contains("-PrivateKeyPath", ex.Message);
     }
 
