@@ -114,6 +114,8 @@ internal sealed class HostedSession : IDisposable
         _runspace.Open();
     }
 
+    public Runspace Runspace => _runspace;
+
     /// <summary>
     /// Runs <paramref name="command"/>. A terminating error is thrown when <paramref name="throwTerminatingError"/>,
     /// else it ends the run and is listed last in <see cref="HostedRun.Errors"/>, as <c>$Error</c> would show it.

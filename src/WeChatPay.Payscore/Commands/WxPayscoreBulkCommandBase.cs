@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using WeChatPay.Payscore.Execution;
@@ -22,6 +23,8 @@ namespace WeChatPay.Payscore.Commands
         private long _rowNumber;
         private ProgressTracker? _progress;
         private WechatpayClient? _client;
+        private bool _stoppingRun;
+        private long _failedInARow;
 
         #region Parameters
 
@@ -146,7 +149,8 @@ namespace WeChatPay.Payscore.Commands
                 _client,
                 new RetryPolicy(MaxRetries),
                 new AdaptiveRateLimiter(MaxRequestsPerSecond),
-                new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri));
+                new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri),
+                new RunHealth(RunHealthOverrides.For(Runspace.DefaultRunspace)));
             _dispatcher = new BoundedDispatcher<RowOutcome>(ThrottleLimit);
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
             WriteVerbose(
@@ -155,8 +159,12 @@ namespace WeChatPay.Payscore.Commands
                 + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
         }
 
-        /// <summary>The next input row's 1-based number.</summary>
-        internal long NextRowNumber() => ++_rowNumber;
+        /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
+        internal long NextRowNumber()
+        {
+            StopIfHopeless();
+            return ++_rowNumber;
+        }
 
         /// <summary>
         /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
@@ -181,6 +189,7 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal Exception StopRun(PayscoreConfigurationException ex, ErrorCategory category, object? target = null)
         {
+            _stoppingRun = true;
             SettleInFlight();
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, category, target));
             return ex; // not reached: ThrowTerminatingError always throws
@@ -274,7 +283,10 @@ namespace WeChatPay.Payscore.Commands
             {
                 Emit(outcome);
                 _progress?.Count(outcome.Success);
+                CountFailure(outcome);
             }
+
+            StopIfHopeless();
 
             if (_progress != null && _progress.IsDue())
             {
@@ -285,6 +297,69 @@ namespace WeChatPay.Payscore.Commands
                 });
             }
         }
+
+        /// <summary>Failed rows in a row, those that were never meant to be sent (bad input, repeats) left out.</summary>
+        private void CountFailure(RowOutcome outcome)
+        {
+            if (outcome.Success)
+            {
+                _failedInARow = 0;
+            }
+            else if (outcome.Code != ResultCodes.InvalidInput && outcome.Code != ResultCodes.Duplicate)
+            {
+                _failedInARow++;
+            }
+        }
+
+        /// <summary>
+        /// Ends the run when WeChat Pay cannot be reached or refuses every signature (see <see cref="RunHealth"/>):
+        /// the rows in flight finish (without further retries) and keep their results, no later row is sent.
+        /// </summary>
+        private void StopIfHopeless()
+        {
+            if (_stoppingRun || !(Sender?.Health.Verdict is RunStop stop))
+            {
+                return;
+            }
+
+            _stoppingRun = true;
+            SettleInFlight();
+            throw StopRun(
+                new PayscoreConfigurationException(stop.ErrorId, StopMessage(stop)),
+                stop.ErrorId == ErrorIds.WechatpayUnreachable ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError);
+        }
+
+        private string StopMessage(RunStop stop)
+        {
+            string since = stop.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
+            bool unreachable = stop.ErrorId == ErrorIds.WechatpayUnreachable;
+            string what = unreachable
+                ? $"WeChat Pay cannot be reached: no request has had an answer since {since} ({(DateTimeOffset.UtcNow - stop.Since).TotalSeconds:0} s, {stop.Requests} requests in a row to {string.Join(" and ", stop.Hosts)}; the last: {stop.LastFailure})."
+                : $"WeChat Pay refused the signature of {stop.Requests} requests in a row since {since} (401 SIGN_ERROR: {UserText.Excerpt(stop.LastFailure)}). Likely cause: {LikelyCause(stop)}";
+            string failed = unreachable
+                ? $"the last {_failedInARow:N0} rows got no answer (NETWORK_ERROR: nothing was sent for them; TIMEOUT or OUTCOME_UNKNOWN: check them)"
+                : $"the last {_failedInARow:N0} rows were refused (SIGN_ERROR: nothing was done for them)";
+            string notRead = TotalCount > _rowNumber ? $" Of the {TotalCount:N0} rows expected (-TotalCount), {TotalCount - _rowNumber:N0} were not read." : string.Empty;
+            string fixedWhen = unreachable ? "Once WeChat Pay can be reached again" : "Once that is fixed";
+            string? journal = RunJournalPath;
+            string again = journal != null
+                ? $"{fixedWhen}, run the same command again with -JournalPath '{journal}': the rows it records as ended are not sent again."
+                : $"{fixedWhen}, send again the rows whose results did not succeed, and those after row {_rowNumber:N0}.";
+            return $"{what} The run stopped after row {_rowNumber:N0}: {failed}, and no later row was sent.{notRead} Rows that finished keep their results. {again}";
+        }
+
+        private string LikelyCause(RunStop stop)
+        {
+            if (stop.ClockSkew is TimeSpan skew && skew.Duration() > RunHealth.AllowedClockSkew)
+            {
+                return $"this computer's clock is {skew.Duration().TotalSeconds:0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} WeChat Pay's, more than the {RunHealth.AllowedClockSkew.TotalSeconds:0} s WeChat Pay accepts: set the clock right (for instance with NTP).";
+            }
+
+            return $"the private key does not belong to the merchant API certificate with serial {Credentials!.SerialNumber}, or that serial is not merchant {Credentials.MerchantId}'s: check -MerchantId, -MerchantSerialNumber and the key (-PrivateKeyPath, -PrivateKey or -CertificatePath, or the WXPAY_* variables).";
+        }
+
+        /// <summary>The journal of the run, if it has one: named when the run stops, so that the rerun can pick up.</summary>
+        internal virtual string? RunJournalPath => null;
 
         private void WaitFor(Action wait)
         {

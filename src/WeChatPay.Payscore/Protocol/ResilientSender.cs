@@ -21,8 +21,9 @@ namespace WeChatPay.Payscore.Protocol
 
     /// <summary>
     /// Sends one request as often as it takes: waits its turn at the run's rate, retries what is worth retrying
-    /// with backoff, goes to the backup host when the base URI cannot be reached, and slows the whole run on a
-    /// 429. Every attempt is signed afresh (new nonce, timestamp and signature) by the client.
+    /// with backoff, goes to the backup host when the base URI cannot be reached, and slows the whole run when
+    /// WeChat Pay limits its rate. Every attempt is signed afresh (new nonce, timestamp and signature) by the
+    /// client, and reported to the run's health: once the run has no chance, nothing is retried.
     /// </summary>
     internal sealed class ResilientSender
     {
@@ -31,13 +32,16 @@ namespace WeChatPay.Payscore.Protocol
         private readonly AdaptiveRateLimiter _rate;
         private readonly HostSelector _hosts;
 
-        public ResilientSender(WechatpayClient client, RetryPolicy retries, AdaptiveRateLimiter rate, HostSelector hosts)
+        public ResilientSender(WechatpayClient client, RetryPolicy retries, AdaptiveRateLimiter rate, HostSelector hosts, RunHealth? health = null)
         {
             _client = client;
             _retries = retries;
             _rate = rate;
             _hosts = hosts;
+            Health = health ?? new RunHealth();
         }
+
+        public RunHealth Health { get; }
 
         /// <param name="maxAttempts">At most this many requests; the retry policy's own limit when null.</param>
         public async Task<SendOutcome> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken, int? maxAttempts = null)
@@ -50,6 +54,7 @@ namespace WeChatPay.Payscore.Protocol
                 long epoch = await _rate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 Uri host = _hosts.Choose(unreachable);
                 WechatpayResponse response = await _client.SendAsync(method, pathAndQuery, body, diagnostics, cancellationToken, host).ConfigureAwait(false);
+                Health.Observe(response, host);
 
                 unreachable = null;
                 if (response.Failure == TransportFailure.ConnectFailed)
@@ -62,7 +67,7 @@ namespace WeChatPay.Payscore.Protocol
                     Describe(_rate.Answered(epoch, RetryPolicy.IsRateLimited(response), response.RetryAfter), diagnostics);
                 }
 
-                if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent))
+                if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent) || Health.Verdict != null)
                 {
                     return new SendOutcome(response, attempt);
                 }
