@@ -44,6 +44,8 @@ internal sealed class HostedRun
 
     public IReadOnlyList<string> Information { get; init; } = [];
 
+    public IReadOnlyList<InformationRecord> InformationRecords { get; init; } = [];
+
     public IReadOnlyList<ProgressRecord> Progress { get; init; } = [];
 
     public static HostedRun Invoke(IEnumerable<PSObject>? rows, IDictionary<string, object?> parameters)
@@ -149,6 +151,7 @@ internal sealed class HostedSession : IDisposable
             Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
             Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
             Information = ps.Streams.Information.Select(v => v.ToString() ?? "").ToList(),
+            InformationRecords = ps.Streams.Information.ToList(),
             Progress = ps.Streams.Progress.ToList(),
         };
     }

@@ -25,6 +25,7 @@ namespace WeChatPay.Payscore.Commands
         private WechatpayClient? _client;
         private bool _stoppingRun;
         private long _failedInARow;
+        private bool _summarized;
 
         #region Parameters
 
@@ -191,6 +192,7 @@ namespace WeChatPay.Payscore.Commands
         {
             _stoppingRun = true;
             SettleInFlight();
+            Summarize(ex.ErrorId);
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, category, target));
             return ex; // not reached: ThrowTerminatingError always throws
         }
@@ -252,6 +254,23 @@ namespace WeChatPay.Payscore.Commands
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
             }
+
+            Summarize(stoppedBy: null);
+        }
+
+        /// <summary>Once per run, after its last result: the summary as a tagged Information record and a verbose line.</summary>
+        private void Summarize(string? stoppedBy)
+        {
+            if (_summarized || _progress == null)
+            {
+                return;
+            }
+
+            _summarized = true;
+            var summary = new RunSummary(
+                MyInvocation.MyCommand.Name, _rowNumber, _progress.CountByCode(), _progress.Done - _progress.Failed, _progress.Elapsed, RunJournalPath, stoppedBy);
+            WriteInformation(summary, new[] { RunSummary.Tag });
+            WriteVerbose("Summary: " + summary);
         }
 
         protected override void StopProcessing() => _stopping.Cancel();
@@ -282,7 +301,7 @@ namespace WeChatPay.Payscore.Commands
             foreach (RowOutcome outcome in batch)
             {
                 Emit(outcome);
-                _progress?.Count(outcome.Success);
+                _progress?.Count(outcome.Success, outcome.Code);
                 CountFailure(outcome);
             }
 
