@@ -141,6 +141,7 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
         internal void BeginRun()
         {
+            DebugSwitch.NeverAsk(this);
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             ClientSettings settings = LayeredSettings(useConnection: true);
 
