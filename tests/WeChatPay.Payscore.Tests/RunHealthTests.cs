@@ -130,6 +130,33 @@ public sealed class RunHealthTests
     }
 
     [Fact]
+    public void The_stop_says_since_when_how_many_rows_failed_what_was_not_read_and_how_the_rerun_picks_up()
+    {
+        var stop = new RunStop(ErrorIds.WechatpayUnreachable, Start, 61, ["https://api.mch.weixin.qq.com", "https://api2.mch.weixin.qq.com"], "Connection refused");
+
+        string withJournal = stop.Describe(1_234, 120, 100_000, "/runs/run.jsonl", "1900009191", "ABC", Start.AddSeconds(31));
+        string without = stop.Describe(1_234, 120, null, null, "1900009191", "ABC", Start.AddSeconds(31));
+
+        Assert.StartsWith("WeChat Pay cannot be reached: no request has had an answer since 2026-12-01 08:00:00 UTC (31 s, 61 requests in a row to https://api.mch.weixin.qq.com and https://api2.mch.weixin.qq.com; the last: Connection refused).", withJournal);
+        Assert.Contains("The run stopped after row 1,234: the last 120 rows got no answer", withJournal);
+        Assert.Contains("Of the 100,000 rows expected (-TotalCount), 98,766 were not read.", withJournal);
+        Assert.EndsWith("run the same command again with -JournalPath '/runs/run.jsonl': the rows it records as ended are not sent again.", withJournal);
+        Assert.DoesNotContain("-TotalCount", without);
+        Assert.EndsWith("send again the rows whose results did not succeed, and those after row 1,234.", without);
+    }
+
+    [Fact]
+    public void A_refused_signature_names_the_clock_only_when_it_is_off()
+    {
+        var late = new RunStop(ErrorIds.SignatureRejected, Start, 20, ["https://api.mch.weixin.qq.com"], "签名错误", TimeSpan.FromSeconds(-400));
+        var wrongKey = new RunStop(ErrorIds.SignatureRejected, Start, 20, ["https://api.mch.weixin.qq.com"], "签名错误", TimeSpan.FromSeconds(2));
+
+        Assert.Contains("Likely cause: this computer's clock is 400 s behind WeChat Pay's", late.Describe(20, 20, null, null, "1900009191", "ABC", Start));
+        Assert.Contains("Likely cause: the private key does not belong to the merchant API certificate with serial ABC, or that serial is not merchant 1900009191's",
+            wrongKey.Describe(20, 20, null, null, "1900009191", "ABC", Start));
+    }
+
+    [Fact]
     public void The_verdict_is_kept()
     {
         var (health, clock) = Health(new RunHealthLimits(TimeSpan.Zero, 2, 20));

@@ -1,7 +1,4 @@
 using System.Management.Automation;
-using System.Net;
-using System.Net.Sockets;
-using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Protocol;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
@@ -27,16 +24,6 @@ public sealed class RunStopTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    /// <summary>A port on 127.0.0.1 where nothing listens: connections to it are refused at once.</summary>
-    private static Uri DeadHost()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
-    }
-
     private Dictionary<string, object?> Parameters(int throttleLimit = 4, int maxRetries = 3)
     {
         var parameters = HostedRun.Credentials(_sim);
@@ -50,26 +37,18 @@ public sealed class RunStopTests : IDisposable
 
     private Dictionary<string, object?> Dead(Dictionary<string, object?> parameters)
     {
-        parameters["BaseUri"] = DeadHost();
-        parameters["BackupBaseUri"] = DeadHost();
+        parameters["BaseUri"] = DeadHost.Next();
+        parameters["BackupBaseUri"] = DeadHost.Next();
         return parameters;
     }
 
     private static PSObject[] Rows(int count, string prefix) =>
         Enumerable.Range(1, count).Select(i => HostedRun.Row($"{prefix}{i}", "500001")).ToArray();
 
-    /// <summary>A session whose runs take WeChat Pay for gone after 200 ms and 8 requests without an answer, not 30 s.</summary>
-    private static HostedSession QuickToGiveUp()
-    {
-        var session = new HostedSession();
-        RunHealthOverrides.Set(session.Runspace, new RunHealthLimits(TimeSpan.FromMilliseconds(200), 8, RunHealthLimits.Default.RefusedSignatures));
-        return session;
-    }
-
     [Fact]
     public void When_neither_host_connects_the_run_stops_with_WechatpayUnreachable_and_sends_no_later_row()
     {
-        using HostedSession session = QuickToGiveUp();
+        using HostedSession session = DeadHost.QuickToGiveUp();
         HostedRun run = session.Run("Invoke-WxPayscoreTerminate", Dead(Parameters()), Rows(300, "oDead"));
 
         ErrorRecord stop = run.Errors[^1];
@@ -90,7 +69,7 @@ public sealed class RunStopTests : IDisposable
     [Fact]
     public void Get_WxPayscorePermission_stops_the_same_way()
     {
-        using HostedSession session = QuickToGiveUp();
+        using HostedSession session = DeadHost.QuickToGiveUp();
         HostedRun run = session.Run("Get-WxPayscorePermission", WithoutTerminateParameters(Dead(Parameters())), Rows(300, "oDeadQuery"));
 
         Assert.StartsWith(ErrorIds.WechatpayUnreachable + ",", run.Errors[^1].FullyQualifiedErrorId);
@@ -104,7 +83,7 @@ public sealed class RunStopTests : IDisposable
         string journal = Path.Combine(_dir, "run.jsonl");
         var rows = Enumerable.Range(1, 120).Select(i => HostedRun.Row($"oResume{i}", "500001")).ToArray();
         HostedRun stopped;
-        using (HostedSession session = QuickToGiveUp())
+        using (HostedSession session = DeadHost.QuickToGiveUp())
         {
             var dead = Dead(Parameters());
             dead["JournalPath"] = journal;
@@ -129,7 +108,7 @@ public sealed class RunStopTests : IDisposable
     {
         // The default rule: 30 s without any answer. A base URI that refuses is not an outage while the backup answers.
         var parameters = Parameters();
-        parameters["BaseUri"] = DeadHost();
+        parameters["BaseUri"] = DeadHost.Next();
         parameters["BackupBaseUri"] = _sim.BaseUri;
 
         HostedRun run = HostedRun.Invoke(Enumerable.Range(1, 40).Select(i => HostedRun.Row($"oBackupOk{i}", "500001")), parameters);

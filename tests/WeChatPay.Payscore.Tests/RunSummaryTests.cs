@@ -1,8 +1,4 @@
 using System.Management.Automation;
-using System.Net;
-using System.Net.Sockets;
-using WeChatPay.Payscore.Commands;
-using WeChatPay.Payscore.Protocol;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
 
@@ -100,13 +96,12 @@ public sealed class RunSummaryTests : IDisposable
     [Fact]
     public void A_run_the_module_stops_still_ends_with_its_summary()
     {
-        using var session = new HostedSession();
-        RunHealthOverrides.Set(session.Runspace, new RunHealthLimits(TimeSpan.FromMilliseconds(200), 8, 20));
+        using HostedSession session = DeadHost.QuickToGiveUp();
         var parameters = Parameters();
         parameters["Reason"] = "服务调整";
         parameters["MaxRetries"] = 3;
-        parameters["BaseUri"] = DeadHost();
-        parameters["BackupBaseUri"] = DeadHost();
+        parameters["BaseUri"] = DeadHost.Next();
+        parameters["BackupBaseUri"] = DeadHost.Next();
 
         HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, Enumerable.Range(1, 200).Select(i => HostedRun.Row($"oSumDead{i}", "500001")));
 
@@ -130,14 +125,5 @@ public sealed class RunSummaryTests : IDisposable
 
         Assert.StartsWith(ErrorIds.PrivateKeyNotFound + ",", run.Errors[^1].FullyQualifiedErrorId);
         Assert.Empty(run.InformationRecords);
-    }
-
-    private static Uri DeadHost()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return new Uri($"http://127.0.0.1:{port}/");
     }
 }

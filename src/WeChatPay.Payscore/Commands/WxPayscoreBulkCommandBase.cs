@@ -344,38 +344,10 @@ namespace WeChatPay.Payscore.Commands
 
             _stoppingRun = true;
             SettleInFlight();
+            string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, Credentials!.MerchantId, Credentials.SerialNumber, DateTimeOffset.UtcNow);
             throw StopRun(
-                new PayscoreConfigurationException(stop.ErrorId, StopMessage(stop)),
+                new PayscoreConfigurationException(stop.ErrorId, message),
                 stop.ErrorId == ErrorIds.WechatpayUnreachable ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError);
-        }
-
-        private string StopMessage(RunStop stop)
-        {
-            string since = stop.Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
-            bool unreachable = stop.ErrorId == ErrorIds.WechatpayUnreachable;
-            string what = unreachable
-                ? $"WeChat Pay cannot be reached: no request has had an answer since {since} ({(DateTimeOffset.UtcNow - stop.Since).TotalSeconds:0} s, {stop.Requests} requests in a row to {string.Join(" and ", stop.Hosts)}; the last: {stop.LastFailure})."
-                : $"WeChat Pay refused the signature of {stop.Requests} requests in a row since {since} (401 SIGN_ERROR: {UserText.Excerpt(stop.LastFailure)}). Likely cause: {LikelyCause(stop)}";
-            string failed = unreachable
-                ? $"the last {_failedInARow:N0} rows got no answer (NETWORK_ERROR: nothing was sent for them; TIMEOUT or OUTCOME_UNKNOWN: check them)"
-                : $"the last {_failedInARow:N0} rows were refused (SIGN_ERROR: nothing was done for them)";
-            string notRead = TotalCount > _rowNumber ? $" Of the {TotalCount:N0} rows expected (-TotalCount), {TotalCount - _rowNumber:N0} were not read." : string.Empty;
-            string fixedWhen = unreachable ? "Once WeChat Pay can be reached again" : "Once that is fixed";
-            string? journal = RunJournalPath;
-            string again = journal != null
-                ? $"{fixedWhen}, run the same command again with -JournalPath '{journal}': the rows it records as ended are not sent again."
-                : $"{fixedWhen}, send again the rows whose results did not succeed, and those after row {_rowNumber:N0}.";
-            return $"{what} The run stopped after row {_rowNumber:N0}: {failed}, and no later row was sent.{notRead} Rows that finished keep their results. {again}";
-        }
-
-        private string LikelyCause(RunStop stop)
-        {
-            if (stop.ClockSkew is TimeSpan skew && skew.Duration() > RunHealth.AllowedClockSkew)
-            {
-                return $"this computer's clock is {skew.Duration().TotalSeconds:0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} WeChat Pay's, more than the {RunHealth.AllowedClockSkew.TotalSeconds:0} s WeChat Pay accepts: set the clock right (for instance with NTP).";
-            }
-
-            return $"the private key does not belong to the merchant API certificate with serial {Credentials!.SerialNumber}, or that serial is not merchant {Credentials.MerchantId}'s: check -MerchantId, -MerchantSerialNumber and the key (-PrivateKeyPath, -PrivateKey or -CertificatePath, or the WXPAY_* variables).";
         }
 
         /// <summary>The journal of the run, if it has one: named when the run stops, so that the rerun can pick up.</summary>
