@@ -107,7 +107,7 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(1, 256)]
         public int ThrottleLimit { get; set; } = 4;
 
-        /// <summary>The most requests per second for the whole run; 0 for no fixed ceiling. A 429 slows the run below it either way.</summary>
+        /// <summary>The most requests per second for the whole run; 0 for no fixed ceiling. WeChat Pay's own rate limit (more 429s than usual) slows the run below it either way.</summary>
         [Parameter]
         [ValidateRange(0, 100000)]
         public double MaxRequestsPerSecond { get; set; } = 50;
