@@ -6,12 +6,16 @@
     time per row and peak working set of the PowerShell process, next to the ideal ThrottleLimit / latency and the
     raw cost of one RSA-2048 signature measured in the same run. Then a hand-written PowerShell loop
     (Invoke-RestMethod, signing in script) as a baseline, Ctrl+C during a run, and with -Long a 1,000,000-row run to
-    show that memory stays flat. Every measurement runs in a fresh pwsh process. Needs a build (build.ps1 bench
+    show that memory stays flat. Then the runs that meet trouble (-FaultsOnly runs only these, in a few minutes):
+    random 429s and a real rate limit of the simulator against the same run without them, and how long a run takes
+    to stop after the host dies. Every measurement runs in a fresh pwsh process. Needs a build (build.ps1 bench
     does both).
 .EXAMPLE
     dotnet pwsh ./build.ps1 bench
 .EXAMPLE
     dotnet pwsh ./bench/Invoke-Benchmark.ps1 -Long
+.EXAMPLE
+    dotnet pwsh ./bench/Invoke-Benchmark.ps1 -FaultsOnly
 #>
 [CmdletBinding()]
 param(
@@ -23,6 +27,11 @@ param(
     # Only the 1,000,000-row run (its own section of the README), reusing the 10,000-row figure written before.
     [switch] $LongOnly,
     [int] $LongRows = 1000000,
+    # Only the runs that meet trouble (429s, a rate limit, a host that dies), with their own section of the README.
+    [switch] $FaultsOnly,
+    [int] $FaultRows = 1000,
+    [double] $RandomLimitedShare = 0.1,
+    [double] $LimitPerSecond = 20,
     [string] $ReadmePath = (Join-Path $PSScriptRoot 'README.md')
 )
 
@@ -91,7 +100,7 @@ try {
     $common = @{ ModulePath = $modulePath; InfoPath = $infoPath }
 
     $results = [Collections.Generic.List[object]]::new()
-    if (-not $LongOnly) {
+    if (-not $LongOnly -and -not $FaultsOnly) {
     Write-Host 'Raw RSA-2048 signature cost...'
     $sign = Invoke-Measurement (@{ Mode = 'Sign'; Signatures = 3000 } + $common)
 
@@ -130,6 +139,53 @@ try {
     Write-Host 'Ctrl+C during a run at 50 ms latency...'
     Set-Latency $sim 50
     $stop = Invoke-Measurement (@{ Mode = 'Stop'; CsvPath = $csv; ThrottleLimit = 8; StopAfterMs = 2000 } + $common)
+    }
+
+    $faults = $null
+    if (-not $LongOnly) {
+        # At the module's defaults (50 requests/s at most, 4 in flight, 3 retries), 0 ms latency: the ceiling sets the pace.
+        $faultCsv = Join-Path $work "rows-$FaultRows.csv"
+        New-RowsCsv $faultCsv $FaultRows
+        $defaults = @{ Mode = 'Module'; CsvPath = $faultCsv; ThrottleLimit = 4; MaxRequestsPerSecond = 50; MaxRetries = 3 } + $common
+        $measure = {
+            param([string] $Name, [scriptblock] $Arrange)
+            Write-Host "Faults: $FaultRows rows, $Name..."
+            Set-Latency $sim 0
+            & $Arrange
+            $m = Invoke-Measurement $defaults
+            $state = Get-WxSimulatorState -Simulator $sim
+            # The steady rate: rows ended per second from 10 s after the first until the last.
+            $times = @($state.terminates | ForEach-Object { [DateTimeOffset] $_.time } | Sort-Object)
+            $steadyFrom = $times[0].AddSeconds(10)
+            $steady = @($times | Where-Object { $_ -ge $steadyFrom })
+            [pscustomobject]@{
+                Name = $Name; Rows = $m.rows; Succeeded = $m.succeeded; Seconds = $m.seconds; RowsPerSecond = $m.rows / $m.seconds
+                Requests = $state.requestCount; RateLimited = $state.rateLimited; LimitedShare = $state.rateLimited / [math]::Max(1, $state.requestCount)
+                SteadyRowsPerSecond = if ($steady.Count -gt 1) { ($steady.Count - 1) / ($steady[-1] - $steady[0]).TotalSeconds } else { $null }
+            }
+        }
+        $clean = & $measure 'no faults' { }
+        $noise = & $measure ("{0:P0} random 429s" -f $RandomLimitedShare) { Add-WxSimulatorFault -Simulator $sim -Kind RateLimited -Probability $RandomLimitedShare }
+        $limited = & $measure "a rate limit of $LimitPerSecond requests/s" { Set-WxSimulatorRateLimit -Simulator $sim -PerSecond $LimitPerSecond }
+
+        Write-Host 'Faults: the host dies 3 s into a run...'
+        $dying = Start-WxSimulator -SimulatorPath $simulatorPath -MaxLifetimeSec 600
+        try {
+            $dyingInfo = Join-Path $work 'dying-simulator-info.json'
+            $dying.Info | ConvertTo-Json | Set-Content $dyingInfo
+            $dies = Invoke-Measurement @{ Mode = 'HostDies'; CsvPath = $csv; ThrottleLimit = 4; StopAfterMs = 3000; SimulatorProcessId = $dying.Process.Id; ModulePath = $modulePath; InfoPath = $dyingInfo }
+        }
+        finally { Stop-WxSimulator -Simulator $dying }
+
+        Write-Host 'Faults: the host stops answering 3 s into a run (-TimeoutSec 5)...'
+        $hanging = Start-WxSimulator -SimulatorPath $simulatorPath -MaxLifetimeSec 600
+        try {
+            $hangingInfo = Join-Path $work 'hanging-simulator-info.json'
+            $hanging.Info | ConvertTo-Json | Set-Content $hangingInfo
+            $hangs = Invoke-Measurement @{ Mode = 'HostDies'; How = 'Hang'; TimeoutSec = 5; CsvPath = $csv; ThrottleLimit = 4; StopAfterMs = 3000; ModulePath = $modulePath; InfoPath = $hangingInfo }
+        }
+        finally { Stop-WxSimulator -Simulator $hanging }
+        $faults = [pscustomobject]@{ Clean = $clean; Noise = $noise; Limited = $limited; Dies = $dies; Hangs = $hangs }
     }
 
     $longRun = $null
@@ -172,7 +228,7 @@ $cpuModel = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-O
 $memoryGB = if (Test-Path /proc/meminfo) { [math]::Round(([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '')) / 1MB, 1) } else { $null }
 $machine = "$(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on: $cpuModel, $([Environment]::ProcessorCount) cores, $memoryGB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion) on $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription). The module and the simulator share the machine."
 
-if (-not $LongOnly) {
+if (-not $LongOnly -and -not $FaultsOnly) {
     $atZero = @($results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 })
     $ceiling = if ($atZero.Count -gt 0) { ($atZero | Measure-Object RowsPerSecond -Maximum).Maximum } else { [double]::PositiveInfinity }
     $lines = [Collections.Generic.List[string]]::new()
@@ -199,6 +255,30 @@ if (-not $LongOnly) {
     $lines.Add(('Ctrl+C (StopProcessing) {0:N0} ms into a {1:N0}-row run at 50 ms latency, ThrottleLimit 8: returned in **{2:N0} ms** ({3} rows had finished; state {4}).' -f
             2000, $Rows, $stop.stopMs, $stop.rowsBeforeStop, $stop.state))
     Set-ReadmeSection 'results' ($lines -join "`n")
+}
+
+if ($faults) {
+    $c = $faults.Clean; $n = $faults.Noise; $l = $faults.Limited; $d = $faults.Dies; $h = $faults.Hangs
+    $row = { param($r) '| {0} | {1:N0} ({2:N0} ok) | {3:N1} s | {4:N1} | {5} | {6:N0} | {7:N0} ({8:P1}) |' -f $r.Name, $r.Rows, $r.Succeeded, $r.Seconds, $r.RowsPerSecond,
+        $(if ($null -ne $r.SteadyRowsPerSecond) { '{0:N1}' -f $r.SteadyRowsPerSecond } else { '' }), $r.Requests, $r.RateLimited, $r.LimitedShare }
+    $lines = [Collections.Generic.List[string]]::new()
+    $lines.Add("Measured $machine")
+    $lines.Add('')
+    $lines.Add("$FaultRows rows at the module's defaults (-MaxRequestsPerSecond 50, -ThrottleLimit 4, -MaxRetries 3), 0 ms latency, each run in a fresh process:")
+    $lines.Add('')
+    $lines.Add('| run | rows | time | rows/s | rows/s from 10 s on | requests | answered 429 |')
+    $lines.Add('|---|---:|---:|---:|---:|---:|---:|')
+    foreach ($r in $c, $n, $l) { $lines.Add((& $row $r)) }
+    $lines.Add('')
+    $lines.Add(('- **(a) {0:P0} random 429s**: {1:N1} s against {2:N1} s without them: **{3:N2}x** the fault-free run (target: at most 2x).' -f
+            $RandomLimitedShare, $n.Seconds, $c.Seconds, ($n.Seconds / $c.Seconds)))
+    $lines.Add(('- **(b) a rate limit of {0} requests/s** (below the ceiling of 50): the run settles at **{1:N1} rows/s from 10 s on, {2:P0} of the limit** ({3:N1} rows/s over the whole run, start included; fault-free: {4:N1}), with **{5:P1} of its requests answered 429** (target: at least 80 % of the limit, at most 5 % 429s).' -f
+            $LimitPerSecond, $l.SteadyRowsPerSecond, ($l.SteadyRowsPerSecond / $LimitPerSecond), $l.RowsPerSecond, $c.RowsPerSecond, $l.LimitedShare))
+    $lines.Add(('- **The host dies** 3 s into a {0:N0}-row run (the simulator killed: every later connection refused, no backup host answers): the run ended **{1:N1} s** after the kill with `{2}`; {3:N0} rows had results when it died, {4:N0} when it stopped ({5:N0} failed, with {6:N0} terminate requests among them; the queries that asked about the open ones not counted), and no later row was sent.' -f
+            $Rows, $d.stopSeconds, $d.errorId, $d.rowsWhenKilled, $d.rows, $d.failedAfterKill, $d.attemptsAfterKill))
+    $lines.Add(('- **The host stops answering** 3 s into the same run with `-TimeoutSec 5` (every request taken in and never answered): the run ended **{0:N1} s** later with `{1}`; {2:N0} rows had results then, {3:N0} when it stopped ({4:N0} failed, with {5:N0} terminate requests among them).' -f
+            $h.stopSeconds, $h.errorId, $h.rowsWhenKilled, $h.rows, $h.failedAfterKill, $h.attemptsAfterKill))
+    Set-ReadmeSection 'faults' ($lines -join "`n")
 }
 
 if ($longRun) {

@@ -5,13 +5,20 @@
 #>
 [CmdletBinding()]
 param(
-    [Parameter(Mandatory)] [ValidateSet('Module', 'Baseline', 'Sign', 'Stop')] [string] $Mode,
+    [Parameter(Mandatory)] [ValidateSet('Module', 'Baseline', 'Sign', 'Stop', 'HostDies')] [string] $Mode,
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $InfoPath,
     [string] $CsvPath,
     [int] $ThrottleLimit = 1,
+    [double] $MaxRequestsPerSecond = 0,
+    [int] $MaxRetries = 3,
     [int] $Signatures = 2000,
-    [int] $StopAfterMs = 2000
+    [int] $StopAfterMs = 2000,
+    # HostDies: the simulator process to kill (one the benchmark started for this measurement alone), or with -How Hang
+    # the simulator stops answering instead (it takes connections and never answers); -TimeoutSec for the run.
+    [int] $SimulatorProcessId,
+    [ValidateSet('Kill', 'Hang')] [string] $How = 'Kill',
+    [int] $TimeoutSec = 30
 )
 
 $ErrorActionPreference = 'Stop'
@@ -62,7 +69,8 @@ switch ($Mode) {
             AppId                  = 'wxd678efh567hg6787'
             Reason                 = '服务调整'
             ThrottleLimit          = $ThrottleLimit
-            MaxRequestsPerSecond   = 0
+            MaxRequestsPerSecond   = $MaxRequestsPerSecond
+            MaxRetries             = $MaxRetries
             Confirm                = $false
             ErrorAction            = 'SilentlyContinue'
         }
@@ -104,6 +112,45 @@ switch ($Mode) {
             @($rows, $ok)
         }
         Write-RunResult $m
+    }
+    'HostDies' {
+        # The simulator is killed -StopAfterMs into the run, so every later connection is refused (or, with -How Hang, it
+        # stops answering): measured from then until the run has ended (with WechatpayUnreachable), with the module's
+        # default thresholds.
+        $ps = [powershell]::Create()
+        $null = $ps.AddScript({
+                param($csv, $info, $limit, $module, $timeoutSec)
+                Import-Module $module
+                $ProgressPreference = 'SilentlyContinue'
+                try {
+                    Import-Csv $csv | Invoke-WxPayscoreTerminate -MerchantId $info.merchantId -MerchantSerialNumber $info.merchantSerialNumber `
+                        -PrivateKeyPath $info.merchantPrivateKeyPath -WechatpayPublicKeyId $info.publicKeyId -WechatpayPublicKeyPath $info.publicKeyPath `
+                        -BaseUri $info.baseUri -AppId 'wxd678efh567hg6787' -Reason '服务调整' -ThrottleLimit $limit -TimeoutSec $timeoutSec -Confirm:$false -ErrorAction SilentlyContinue
+                }
+                catch { "STOPPED:$($_.FullyQualifiedErrorId)" }
+            }).AddArgument($CsvPath).AddArgument($info).AddArgument($ThrottleLimit).AddArgument($ModulePath).AddArgument($TimeoutSec)
+        $output = [Management.Automation.PSDataCollection[psobject]]::new()
+        $async = $ps.BeginInvoke([Management.Automation.PSDataCollection[psobject]]::new(), $output)
+        Start-Sleep -Milliseconds $StopAfterMs
+        if ($How -eq 'Hang') {
+            Invoke-RestMethod -Method Post -Uri "$($info.baseUri.TrimEnd('/'))/__sim/faults" -Body '{"kind":"Hang"}' -ContentType 'application/json' | Out-Null
+        }
+        else {
+            Stop-Process -Id $SimulatorProcessId -Force
+        }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $rowsWhenKilled = $output.Count
+        $ps.EndInvoke($async) | Out-Null
+        $clock.Stop()
+        $stopped = @($output | Where-Object { $_ -is [string] })
+        $errorId = if ($stopped) { ("$($stopped[-1])" -replace '^STOPPED:', '').Split(',')[0] } else { '(none: the run did not stop)' }
+        $results = @($output | Where-Object { $_ -isnot [string] })
+        [pscustomobject]@{
+            stopSeconds = $clock.Elapsed.TotalSeconds; rowsWhenKilled = $rowsWhenKilled; rows = $results.Count
+            failedAfterKill = @($results | Where-Object { -not $_.Success }).Count
+            attemptsAfterKill = ($results | Where-Object { -not $_.Success } | Measure-Object Attempts -Sum).Sum
+            errorId = $errorId; state = "$($ps.InvocationStateInfo.State)"
+        } | ConvertTo-Json -Compress
     }
     'Stop' {
         # Ctrl+C is StopProcessing: what PowerShell.Stop() calls. Measured from the request to stop until it returns.

@@ -59,5 +59,11 @@ namespace WeChatPay.Payscore
 
         /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
         public const string ConfirmationNotPossible = "ConfirmationNotPossible";
+
+        /// <summary>The run stopped: no request got an answer from the base URI or the backup host for a sustained time.</summary>
+        public const string WechatpayUnreachable = "WechatpayUnreachable";
+
+        /// <summary>The run stopped: WeChat Pay refused the signature of every request of a long streak (401 SIGN_ERROR).</summary>
+        public const string SignatureRejected = "SignatureRejected";
     }
 }

@@ -280,6 +280,39 @@ try {
         (Get-WxSimulatorState -Simulator $Sim).requestCount | Should -Be 0
     }
 
+    It 'writes debug and verbose lines under -Debug in a non-interactive pwsh without ever asking' {
+        # -Debug makes PowerShell ask before each verbose line (Windows PowerShell 5.1: each debug line too), which a
+        # host that cannot ask turns into "Read and Prompt functionality is not available", before anything is sent.
+        $file = Join-Path $Work 'debug-runbook.ps1'
+        $credential = "-MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' -PrivateKeyPath '$($Cred.PrivateKeyPath)' " +
+            "-WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'"
+        Set-Content -Path $file -Encoding utf8 -Value @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+`$r = [pscustomobject]@{ openid = 'oDebugRunbook'; service_id = '500001' } |
+    Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false -Debug $credential
+"TERMINATE:`$(`$r.Code)"
+`$p = [pscustomobject]@{ openid = 'oDebugQuery'; service_id = '500001' } | Get-WxPayscorePermission -AppId '$AppId' -Debug $credential
+"QUERY:`$(`$p.Code)"
+Connect-WxPayscore -Debug $credential
+Get-WxPayscoreConnection -Debug | Out-Null
+Disconnect-WxPayscore -Debug
+"DONE"
+"@
+
+        $run = Invoke-Runbook -File $file
+
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Not -Match 'Read and Prompt'
+        $run.Output | Should -Match 'TERMINATE:OK'
+        $run.Output | Should -Match 'QUERY:OK'
+        $run.Output | Should -Match 'DONE'
+        $run.Output | Should -Match 'DEBUG: POST http://127\.0\.0\.1:\d+/v3/payscore/users/oDebugRunbook/'
+        $run.Output | Should -Match 'VERBOSE: Summary: Invoke-WxPayscoreTerminate: 1 rows in'
+        $run.Output | Should -Match 'VERBOSE: Connected: merchant'
+        @((Get-WxSimulatorState -Simulator $Sim).terminates).openId | Should -Be @('oDebugRunbook')
+    }
+
     It 'connects once with a PKCS#12 file and a SecureString, then runs without credential parameters' {
         $connection = Connect-WxPayscore -MerchantId $Cred.MerchantId -CertificatePath $Sim.Info.merchantPkcs12Path `
             -WechatpayPublicKeyId $Cred.WechatpayPublicKeyId -WechatpayPublicKeyPath $Cred.WechatpayPublicKeyPath `

@@ -20,6 +20,7 @@ internal sealed class ApiHandler(
     ResponseSigner signer,
     ReceivedSignatureLog signatures,
     FaultPlan faults,
+    RateLimitGate rateLimit,
     AuthorizationStore store,
     SimulatorJournal journal,
     ILogger logger,
@@ -94,7 +95,7 @@ internal sealed class ApiHandler(
             return;
         }
 
-        ApiError? error = authenticator.CheckHeaders(request, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), out AuthorizationParameters authorization);
+        ApiError? error = authenticator.CheckHeaders(request, simulator.Now().ToUnixTimeSeconds(), out AuthorizationParameters authorization);
         if (error != null)
         {
             await RejectAsync(context, requestId, key, method, rawTarget, error);
@@ -121,6 +122,14 @@ internal sealed class ApiHandler(
             return;
         }
 
+        // The merchant's rate limit is WeChat Pay's first answer to a well-formed request; it is not a fault and
+        // comes before any.
+        if (!rateLimit.TryPass())
+        {
+            await WriteRateLimitedAsync(context, requestId, key, rateLimit.RetryAfterSeconds);
+            return;
+        }
+
         FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.Subject.FaultKey, bound.Route.Operation);
         SignatureTampering tampering = SignatureTampering.None;
         switch (fault?.Kind)
@@ -133,7 +142,7 @@ internal sealed class ApiHandler(
 
                 break;
             case FaultKind.RateLimited:
-                await WriteErrorAsync(context, requestId, key, new ApiError(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试"));
+                await WriteRateLimitedAsync(context, requestId, key, fault.RetryAfterSeconds);
                 return;
             case FaultKind.ServerError:
                 await WriteErrorAsync(context, requestId, key, new ApiError(500, "SYSTEM_ERROR", "系统错误，请使用相同参数稍后重新调用"));
@@ -145,6 +154,7 @@ internal sealed class ApiHandler(
                 await WriteErrorAsync(context, requestId, key, ApiError.InvalidRequest("请求不符合业务规则"));
                 return;
             case FaultKind.ServiceUnavailable:
+                SetRetryAfter(context, fault.RetryAfterSeconds);
                 await WriteErrorAsync(context, requestId, key, new ApiError(503, "SERVICE_UNAVAILABLE", "服务不可用，请稍后重试"));
                 return;
             case FaultKind.HtmlError:
@@ -324,6 +334,21 @@ internal sealed class ApiHandler(
 
     private static string Rfc3339China(DateTimeOffset time) =>
         time.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    private Task WriteRateLimitedAsync(HttpContext context, string requestId, SigningKey? key, int? retryAfterSeconds)
+    {
+        journal.CountRateLimited();
+        SetRetryAfter(context, retryAfterSeconds);
+        return WriteErrorAsync(context, requestId, key, new ApiError(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试"));
+    }
+
+    private static void SetRetryAfter(HttpContext context, int? seconds)
+    {
+        if (seconds is int value)
+        {
+            context.Response.Headers.RetryAfter = value.ToString(CultureInfo.InvariantCulture);
+        }
+    }
 
     private Task RejectAsync(HttpContext context, string requestId, SigningKey? key, string method, string rawTarget, ApiError error)
     {

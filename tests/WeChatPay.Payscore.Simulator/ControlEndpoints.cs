@@ -65,6 +65,26 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
 
                     simulator.LatencyMs = latency.Ms.Value;
                     break;
+                case "/__sim/ratelimit" when HttpMethods.IsPost(method):
+                    RateLimitChange limit = await ReadAsync<RateLimitChange>(context);
+                    if (limit.PerSecond is not >= 0 || limit.RetryAfterSeconds is < 0)
+                    {
+                        await BadRequestAsync(context, "Expected {\"perSecond\": N} with N >= 0 (0 for none), and optionally \"retryAfterSeconds\": S >= 0.");
+                        return;
+                    }
+
+                    simulator.SetRateLimit(limit.PerSecond.Value, limit.RetryAfterSeconds);
+                    break;
+                case "/__sim/clock" when HttpMethods.IsPost(method):
+                    ClockChange clock = await ReadAsync<ClockChange>(context);
+                    if (clock.OffsetSeconds is not long offset)
+                    {
+                        await BadRequestAsync(context, "Expected {\"offsetSeconds\": N}.");
+                        return;
+                    }
+
+                    simulator.ClockOffsetSeconds = offset;
+                    break;
                 case "/__sim/reset" when HttpMethods.IsPost(method):
                     simulator.Reset();
                     break;
@@ -77,7 +97,7 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
                     }, simulator);
                     break;
                 case "/__sim/info" or "/__sim/state" or "/__sim/signatures" or "/__sim/processed" or "/__sim/faults" or "/__sim/latency"
-                    or "/__sim/reset" or "/__sim/shutdown":
+                    or "/__sim/ratelimit" or "/__sim/clock" or "/__sim/reset" or "/__sim/shutdown":
                     context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                     return;
                 default:
@@ -194,6 +214,10 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
     }
 
     private sealed record LatencyChange(int? Ms);
+
+    private sealed record RateLimitChange(double? PerSecond, int? RetryAfterSeconds);
+
+    private sealed record ClockChange(long? OffsetSeconds);
 
     private sealed record ControlError(string Error);
 }

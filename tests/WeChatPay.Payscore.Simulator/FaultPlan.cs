@@ -6,13 +6,13 @@ public enum FaultKind
     /// <summary>Waits <see cref="FaultRule.DelayMs"/>, then processes normally.</summary>
     Latency,
 
-    /// <summary>429 FREQUENCY_LIMITED; not processed.</summary>
+    /// <summary>429 FREQUENCY_LIMITED, with Retry-After when <see cref="FaultRule.RetryAfterSeconds"/> is set; not processed.</summary>
     RateLimited,
 
     /// <summary>500 SYSTEM_ERROR; not processed.</summary>
     ServerError,
 
-    /// <summary>503 SERVICE_UNAVAILABLE; not processed.</summary>
+    /// <summary>503 SERVICE_UNAVAILABLE, with Retry-After when <see cref="FaultRule.RetryAfterSeconds"/> is set; not processed.</summary>
     ServiceUnavailable,
 
     /// <summary>Processed and recorded; the signature is well-formed Base64 of wrong bytes.</summary>
@@ -102,6 +102,9 @@ public sealed class FaultRule
 
     /// <summary>For <see cref="FaultKind.Latency"/>.</summary>
     public int DelayMs { get; set; }
+
+    /// <summary>For <see cref="FaultKind.RateLimited"/> and <see cref="FaultKind.ServiceUnavailable"/>: the Retry-After header, in seconds; none when null.</summary>
+    public int? RetryAfterSeconds { get; set; }
 }
 
 /// <summary>
@@ -143,7 +146,12 @@ internal sealed class FaultPlan
             throw new ArgumentOutOfRangeException(nameof(rule), rule.DelayMs, "DelayMs must not be negative.");
         }
 
-        var armed = new ArmedRule(rule.Kind, rule.Target, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs);
+        if (rule.RetryAfterSeconds is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(rule), rule.RetryAfterSeconds, "RetryAfterSeconds must not be negative.");
+        }
+
+        var armed = new ArmedRule(rule.Kind, rule.Target, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs, rule.RetryAfterSeconds);
         lock (_writeGate)
         {
             _rules = [.. _rules, armed];
@@ -187,7 +195,7 @@ internal sealed class FaultPlan
         return null;
     }
 
-    internal sealed class ArmedRule(FaultKind kind, FaultTarget target, string? openId, int remaining, double probability, int delayMs)
+    internal sealed class ArmedRule(FaultKind kind, FaultTarget target, string? openId, int remaining, double probability, int delayMs, int? retryAfterSeconds = null)
     {
         private int _remaining = remaining;
 
@@ -200,6 +208,8 @@ internal sealed class FaultPlan
         public double Probability { get; } = probability;
 
         public int DelayMs { get; } = delayMs;
+
+        public int? RetryAfterSeconds { get; } = retryAfterSeconds;
 
         public bool Matches(string openId, PayscoreOperation operation)
         {

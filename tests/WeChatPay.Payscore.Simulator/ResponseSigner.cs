@@ -25,7 +25,7 @@ internal sealed record SigningKey(string Serial, RSA Key, bool IsPublicKey);
 /// bytes written (nothing for a 204), with the key chosen by <see cref="ResponseSigningMode"/>. Counts the
 /// answers each key really signed in <paramref name="journal"/>.
 /// </summary>
-internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mode, SimulatorJournal journal)
+internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mode, SimulatorJournal journal, Func<DateTimeOffset> clock)
 {
     public const string SignatureProbePrefix = "WECHATPAY/SIGNTEST/";
     private const string NonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -75,7 +75,7 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
 
         key ??= (Interlocked.Increment(ref _turn) - 1) % 2 == 0 ? _publicKey : _platform;
 
-        long timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        long timestamp = clock().ToUnixTimeSeconds();
         if (tampering == SignatureTampering.Stale)
         {
             timestamp -= StaleSeconds;

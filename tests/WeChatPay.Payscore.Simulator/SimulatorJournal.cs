@@ -16,10 +16,14 @@ internal sealed class SimulatorJournal
     private int _maxInFlight;
     private long _signedByPublicKey;
     private long _signedByPlatformCertificate;
+    private int _rateLimited;
 
     public int RequestCount => Volatile.Read(ref _requestCount);
 
     public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>Answers 429 FREQUENCY_LIMITED, by the rate limit or by an injected fault.</summary>
+    public int RateLimited => Volatile.Read(ref _rateLimited);
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
@@ -49,6 +53,8 @@ internal sealed class SimulatorJournal
     }
 
     public void Leave() => Interlocked.Decrement(ref _inFlight);
+
+    public void CountRateLimited() => Interlocked.Increment(ref _rateLimited);
 
     public void Record(RecordedTerminate terminate) => _terminates.Enqueue(terminate);
 
@@ -96,11 +102,12 @@ internal sealed class SimulatorJournal
         _rejected.Clear();
         _processed.Clear();
         Volatile.Write(ref _requestCount, 0);
+        Volatile.Write(ref _rateLimited, 0);
         Interlocked.Exchange(ref _signedByPublicKey, 0);
         Interlocked.Exchange(ref _signedByPlatformCertificate, 0);
         Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
     public SimulatorStateSnapshot Snapshot() => new(
-        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected);
+        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected, RateLimited);
 }

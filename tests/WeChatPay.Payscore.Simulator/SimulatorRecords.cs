@@ -52,4 +52,5 @@ internal sealed record SimulatorStateSnapshot(
     long AnswersSignedByPublicKey,
     long AnswersSignedByPlatformCertificate,
     IReadOnlyList<RecordedTerminate> Terminates,
-    IReadOnlyList<RejectedRequest> Rejected);
+    IReadOnlyList<RejectedRequest> Rejected,
+    int RateLimited);

@@ -20,6 +20,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 {
     private readonly SimulatorOptions _options;
     private readonly FaultPlan _faults = new();
+    private readonly RateLimitGate _rateLimit = new();
     private readonly SimulatorJournal _journal = new();
     private readonly AuthorizationStore _store = new();
     private readonly NonceCache _nonces = new();
@@ -30,6 +31,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private readonly WebApplication _app;
     private int _latencyMs;
     private int _alreadyTerminated;
+    private long _clockOffsetSeconds;
     private int _disposed;
     private SimulatorInfo? _info;
 
@@ -39,7 +41,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         Keys = keys;
         _latencyMs = options.LatencyMs;
         _alreadyTerminated = (int)options.AlreadyTerminated;
-        _signer = new ResponseSigner(keys, options.ResponseSigning, _journal);
+        _signer = new ResponseSigner(keys, options.ResponseSigning, _journal, Now);
         _app = BuildApplication();
     }
 
@@ -73,6 +75,25 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             Volatile.Write(ref _alreadyTerminated, (int)value);
         }
     }
+
+    /// <summary>
+    /// How far the simulator's clock is from the real one, in seconds: it checks request timestamps and stamps its
+    /// answers by it, as a WeChat Pay would whose clock (or the client's) is off. 0 by default.
+    /// </summary>
+    public long ClockOffsetSeconds
+    {
+        get => Interlocked.Read(ref _clockOffsetSeconds);
+        set => Interlocked.Exchange(ref _clockOffsetSeconds, value);
+    }
+
+    /// <summary>
+    /// WeChat Pay's rate limit for the merchant in requests a second (a token bucket holding a quarter second of
+    /// them); 0, the default, is none. Requests beyond it are answered 429 FREQUENCY_LIMITED and not processed.
+    /// </summary>
+    public double RateLimitPerSecond => _rateLimit.PerSecond;
+
+    /// <summary>Answers 429 FREQUENCY_LIMITED since start or the last reset, by the rate limit or by an injected fault.</summary>
+    public int RateLimitedCount => _journal.RateLimited;
 
     /// <summary>Accepted terminates, in the order they were accepted (a snapshot).</summary>
     public IReadOnlyList<RecordedTerminate> Terminates => _journal.Terminates;
@@ -167,6 +188,11 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
     public void ClearFaults() => _faults.Clear();
 
+    /// <summary>Sets <see cref="RateLimitPerSecond"/> (0 for none), with a Retry-After in seconds on its 429s when given.</summary>
+    public void SetRateLimit(double perSecond, int? retryAfterSeconds = null) => _rateLimit.Set(perSecond, retryAfterSeconds);
+
+    internal DateTimeOffset Now() => DateTimeOffset.UtcNow.AddSeconds(ClockOffsetSeconds);
+
     /// <summary>Sets a subject's state: "AVAILABLE" (every subject's default), "UNAVAILABLE" or "UNBINDUSER".</summary>
     public void SetAuthorizationState(AuthorizationSubject subject, string state)
     {
@@ -179,13 +205,16 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         SetAuthorizationState(AuthorizationSubject.ByOpenId(openId, serviceId), state);
 
     /// <summary>
-    /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, authorization
-    /// states and seen nonces, puts <see cref="LatencyMs"/> and <see cref="AlreadyTerminated"/> back to the values the simulator started with, and lets
+    /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, the rate limit,
+    /// the clock offset, authorization states and seen nonces, puts <see cref="LatencyMs"/> and
+    /// <see cref="AlreadyTerminated"/> back to the values the simulator started with, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
     {
         _faults.Clear();
+        _rateLimit.Set(0, null);
+        ClockOffsetSeconds = 0;
         _store.Clear();
         _nonces.Clear();
         _journal.Clear();
@@ -257,6 +286,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             _signer,
             _signatures,
             _faults,
+            _rateLimit,
             _store,
             _journal,
             app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("WeChatPay.Payscore.Simulator"),

@@ -84,14 +84,38 @@ function Add-WxSimulatorFault {
         [int] $Count,
         [double] $Probability = 1.0,
         [int] $DelayMs,
-        [ValidateSet('Any', 'Terminate', 'Query')] [string] $Target = 'Any'
+        [ValidateSet('Any', 'Terminate', 'Query')] [string] $Target = 'Any',
+        # RateLimited and ServiceUnavailable: the Retry-After header of the answer, in seconds.
+        [int] $RetryAfterSeconds
     )
     $rule = @{ kind = $Kind; probability = $Probability; target = $Target }
     if ($OpenId) { $rule.openId = $OpenId }
     if ($PSBoundParameters.ContainsKey('Count')) { $rule.count = $Count }
     if ($DelayMs) { $rule.delayMs = $DelayMs }
+    if ($PSBoundParameters.ContainsKey('RetryAfterSeconds')) { $rule.retryAfterSeconds = $RetryAfterSeconds }
     Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/faults" -ContentType 'application/json' `
         -Body (ConvertTo-Json $rule -Compress) -TimeoutSec 10 | Out-Null
+}
+
+function Set-WxSimulatorRateLimit {
+    # WeChat Pay's rate limit for the merchant: -PerSecond requests a second (a token bucket that holds a quarter
+    # second of them); beyond it, 429 FREQUENCY_LIMITED, not processed, with Retry-After when -RetryAfterSeconds is
+    # given. 0 turns it off; Reset-WxSimulator does too. The 429s are counted in the state's rateLimited.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)] [double] $PerSecond, [int] $RetryAfterSeconds)
+    $limit = @{ perSecond = $PerSecond }
+    if ($PSBoundParameters.ContainsKey('RetryAfterSeconds')) { $limit.retryAfterSeconds = $RetryAfterSeconds }
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/ratelimit" -ContentType 'application/json' `
+        -Body (ConvertTo-Json $limit -Compress) -TimeoutSec 10 | Out-Null
+}
+
+function Set-WxSimulatorClock {
+    # Puts the simulator's clock -OffsetSeconds off the real one (as if the client's clock were off the other way):
+    # more than 300 s makes it refuse every request with 401 SIGN_ERROR. Reset-WxSimulator sets it back to 0.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)] [long] $OffsetSeconds)
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/clock" -ContentType 'application/json' `
+        -Body (ConvertTo-Json @{ offsetSeconds = $OffsetSeconds } -Compress) -TimeoutSec 10 | Out-Null
 }
 
 function Set-WxSimulatorAuthorizationState {
@@ -156,4 +180,5 @@ function Get-WxSimulatorCredential {
 }
 
 Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Get-WxSimulatorSignature, Reset-WxSimulator,
-    Add-WxSimulatorFault, Set-WxSimulatorAuthorizationState, Get-WxSimulatorProcessed, Get-WxSimulatorCredential
+    Add-WxSimulatorFault, Set-WxSimulatorRateLimit, Set-WxSimulatorClock, Set-WxSimulatorAuthorizationState, Get-WxSimulatorProcessed,
+    Get-WxSimulatorCredential

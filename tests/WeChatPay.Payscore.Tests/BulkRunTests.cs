@@ -71,18 +71,61 @@ public sealed class BulkRunTests
     }
 
     [Fact]
-    public void A_run_of_429s_slows_the_whole_run_and_then_every_row_succeeds()
+    public void A_burst_of_429s_is_retried_and_then_every_row_succeeds()
     {
         _sim.AddFault(new FaultRule { Kind = FaultKind.RateLimited, Count = 8 });
-        var parameters = Parameters(throttleLimit: 4, maxRetries: 10);
-        parameters["Verbose"] = true;
 
-        HostedRun run = HostedRun.Invoke(Rows("oLimited", 20), parameters);
+        HostedRun run = HostedRun.Invoke(Rows("oLimited", 20), Parameters(throttleLimit: 4, maxRetries: 10));
 
         Assert.All(run.Results, r => Assert.True(r.Success, $"{r.OpenId}: {r.Code} {r.Message}"));
         Assert.Equal(28, _sim.RequestCount);
         Assert.Equal(28, run.Results.Sum(r => r.Attempts));
+    }
+
+    [Fact]
+    public void A_rate_limit_of_wechat_pay_slows_the_whole_run_and_every_row_succeeds()
+    {
+        _sim.SetRateLimit(20);
+        var parameters = Parameters(throttleLimit: 4, maxRetries: 10);
+        parameters["Verbose"] = true;
+
+        HostedRun run = HostedRun.Invoke(Rows("oRealLimit", 60), parameters);
+
+        Assert.All(run.Results, r => Assert.True(r.Success, $"{r.OpenId}: {r.Code} {r.Message}"));
+        Assert.Equal(60, _sim.Terminates.Count);
+        Assert.True(_sim.RateLimitedCount > 0, "the limit was met");
         Assert.Contains(run.Verbose, line => line.Contains("the run slows to", StringComparison.Ordinal));
+        Assert.Contains(run.Verbose, line => line.Contains("WeChat Pay limits the rate, so the run goes on at", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Random_429s_are_retried_without_slowing_the_run_for_good()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.RateLimited, Probability = 0.3 });
+        var parameters = Parameters(throttleLimit: 4, maxRetries: 10);
+        parameters["MaxRequestsPerSecond"] = 300.0;
+        parameters["Verbose"] = true;
+
+        HostedRun run = HostedRun.Invoke(Rows("oNoise", 300), parameters);
+
+        // They look like a limit until a cut shows that they come as often at a lower rate; the rate is then restored.
+        Assert.All(run.Results, r => Assert.True(r.Success, $"{r.OpenId}: {r.Code} {r.Message}"));
+        Assert.Contains(run.Verbose, line => line.Contains("the run slows to", StringComparison.Ordinal));
+        Assert.Contains(run.Verbose, line => line.Contains("they are not about the run's rate, so it goes back to 300 requests/s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_retry_after_from_wechat_pay_holds_the_run()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.RateLimited, OpenId = "oWait", Count = 1, RetryAfterSeconds = 1 });
+        var parameters = Parameters(throttleLimit: 1, maxRetries: 2);
+        parameters["Verbose"] = true;
+
+        HostedRun run = HostedRun.Invoke([HostedRun.Row("oWait", "500001"), HostedRun.Row("oAfter", "500001")], parameters);
+
+        Assert.Equal((true, 2), (run.Results[0].Success, run.Results[0].Attempts));
+        Assert.True(run.Results[1].Success);
+        Assert.Contains(run.Verbose, line => line.Contains("WeChat Pay asks to wait 1 s (Retry-After)", StringComparison.Ordinal));
     }
 
     [Theory]

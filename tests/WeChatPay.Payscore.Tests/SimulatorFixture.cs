@@ -44,6 +44,8 @@ internal sealed class HostedRun
 
     public IReadOnlyList<string> Information { get; init; } = [];
 
+    public IReadOnlyList<InformationRecord> InformationRecords { get; init; } = [];
+
     public IReadOnlyList<ProgressRecord> Progress { get; init; } = [];
 
     public static HostedRun Invoke(IEnumerable<PSObject>? rows, IDictionary<string, object?> parameters)
@@ -114,6 +116,8 @@ internal sealed class HostedSession : IDisposable
         _runspace.Open();
     }
 
+    public Runspace Runspace => _runspace;
+
     /// <summary>
     /// Runs <paramref name="command"/>. A terminating error is thrown when <paramref name="throwTerminatingError"/>,
     /// else it ends the run and is listed last in <see cref="HostedRun.Errors"/>, as <c>$Error</c> would show it.
@@ -147,6 +151,7 @@ internal sealed class HostedSession : IDisposable
             Debug = ps.Streams.Debug.Select(v => v.Message).ToList(),
             Warnings = ps.Streams.Warning.Select(v => v.Message).ToList(),
             Information = ps.Streams.Information.Select(v => v.ToString() ?? "").ToList(),
+            InformationRecords = ps.Streams.Information.ToList(),
             Progress = ps.Streams.Progress.ToList(),
         };
     }

@@ -13,6 +13,8 @@ namespace WeChatPay.Payscore.Commands
     [OutputType(typeof(void))]
     public sealed class DisconnectWxPayscoreCommand : PSCmdlet
     {
+        protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
+
         protected override void EndProcessing()
         {
             WriteVerbose(ConnectionStore.Remove() ? "The session connection is forgotten." : "There was no session connection.");

@@ -13,6 +13,8 @@ namespace WeChatPay.Payscore.Commands
     [OutputType(typeof(PayscoreConnection))]
     public sealed class GetWxPayscoreConnectionCommand : PSCmdlet
     {
+        protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
+
         protected override void EndProcessing()
         {
             PayscoreConnection? connection = ConnectionStore.Current;

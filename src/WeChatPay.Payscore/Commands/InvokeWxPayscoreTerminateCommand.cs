@@ -132,6 +132,8 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string ProgressActivity => "Ending Pay Score authorizations";
 
+        internal override string? RunJournalPath => _ledger.Journal?.Path;
+
         protected override void ProcessRecord()
         {
             StopIfJournalFailed();

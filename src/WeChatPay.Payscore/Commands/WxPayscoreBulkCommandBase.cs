@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
 using WeChatPay.Payscore.Execution;
@@ -24,6 +25,9 @@ namespace WeChatPay.Payscore.Commands
         private WechatpayClient? _client;
         private bool _errorsStopTheRun;
         private bool _settling;
+        private bool _stoppingRun;
+        private long _failedInARow;
+        private bool _summarized;
 
         // Errors of failed rows that will stop the run, written once the rows in flight have their results out.
         private readonly List<ErrorRecord> _heldErrors = new List<ErrorRecord>();
@@ -108,7 +112,7 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(1, 256)]
         public int ThrottleLimit { get; set; } = 4;
 
-        /// <summary>The most requests per second for the whole run; 0 for no fixed ceiling. A 429 slows the run below it either way.</summary>
+        /// <summary>The most requests per second for the whole run; 0 for no fixed ceiling. WeChat Pay's own rate limit (more 429s than usual) slows the run below it either way.</summary>
         [Parameter]
         [ValidateRange(0, 100000)]
         public double MaxRequestsPerSecond { get; set; } = 50;
@@ -142,6 +146,7 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
         internal void BeginRun()
         {
+            DebugSwitch.NeverAsk(this);
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             _errorsStopTheRun = ErrorsStopTheRun();
             ClientSettings settings = LayeredSettings(useConnection: true);
@@ -152,7 +157,8 @@ namespace WeChatPay.Payscore.Commands
                 _client,
                 new RetryPolicy(MaxRetries),
                 new AdaptiveRateLimiter(MaxRequestsPerSecond),
-                new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri));
+                new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri),
+                new RunHealth(RunHealthOverrides.For(Runspace.DefaultRunspace)));
             _dispatcher = new BoundedDispatcher<RowOutcome>(ThrottleLimit);
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
             WriteVerbose(
@@ -161,8 +167,12 @@ namespace WeChatPay.Payscore.Commands
                 + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
         }
 
-        /// <summary>The next input row's 1-based number.</summary>
-        internal long NextRowNumber() => ++_rowNumber;
+        /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
+        internal long NextRowNumber()
+        {
+            StopIfHopeless();
+            return ++_rowNumber;
+        }
 
         /// <summary>
         /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
@@ -187,7 +197,9 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal Exception StopRun(PayscoreConfigurationException ex, ErrorCategory category, object? target = null)
         {
+            _stoppingRun = true;
             SettleInFlight();
+            Summarize(ex.ErrorId);
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, category, target));
             return ex; // not reached: ThrowTerminatingError always throws
         }
@@ -249,6 +261,23 @@ namespace WeChatPay.Payscore.Commands
             {
                 WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
             }
+
+            Summarize(stoppedBy: null);
+        }
+
+        /// <summary>Once per run, after its last result: the summary as a tagged Information record and a verbose line.</summary>
+        private void Summarize(string? stoppedBy)
+        {
+            if (_summarized || _progress == null)
+            {
+                return;
+            }
+
+            _summarized = true;
+            var summary = new RunSummary(
+                MyInvocation.MyCommand.Name, _rowNumber, _progress.CountByCode(), _progress.Done - _progress.Failed, _progress.Elapsed, RunJournalPath, stoppedBy);
+            WriteInformation(summary, new[] { RunSummary.Tag });
+            WriteVerbose("Summary: " + summary);
         }
 
         protected override void StopProcessing() => _stopping.Cancel();
@@ -285,7 +314,8 @@ namespace WeChatPay.Payscore.Commands
             {
                 Replay(outcome.Diagnostics);
                 WriteObject(outcome.Result);
-                _progress?.Count(outcome.Success);
+                _progress?.Count(outcome.Success, outcome.Code);
+                CountFailure(outcome);
                 if (!outcome.Success)
                 {
                     ErrorRecord error = ErrorOf(outcome);
@@ -299,6 +329,8 @@ namespace WeChatPay.Payscore.Commands
                     }
                 }
             }
+
+            StopIfHopeless();
 
             if (_progress != null && _progress.IsDue())
             {
@@ -335,6 +367,41 @@ namespace WeChatPay.Payscore.Commands
                 WriteError(error);
             }
         }
+
+        /// <summary>Failed rows in a row, those that were never meant to be sent (bad input, repeats) left out.</summary>
+        private void CountFailure(RowOutcome outcome)
+        {
+            if (outcome.Success)
+            {
+                _failedInARow = 0;
+            }
+            else if (outcome.Code != ResultCodes.InvalidInput && outcome.Code != ResultCodes.Duplicate)
+            {
+                _failedInARow++;
+            }
+        }
+
+        /// <summary>
+        /// Ends the run when WeChat Pay cannot be reached or refuses every signature (see <see cref="RunHealth"/>):
+        /// the rows in flight finish (without further retries) and keep their results, no later row is sent.
+        /// </summary>
+        private void StopIfHopeless()
+        {
+            if (_stoppingRun || !(Sender?.Health.Verdict is RunStop stop))
+            {
+                return;
+            }
+
+            _stoppingRun = true;
+            SettleInFlight();
+            string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, Credentials!.MerchantId, Credentials.SerialNumber, DateTimeOffset.UtcNow);
+            throw StopRun(
+                new PayscoreConfigurationException(stop.ErrorId, message),
+                stop.ErrorId == ErrorIds.WechatpayUnreachable ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError);
+        }
+
+        /// <summary>The journal of the run, if it has one: named when the run stops, so that the rerun can pick up.</summary>
+        internal virtual string? RunJournalPath => null;
 
         private void WaitFor(Action wait)
         {

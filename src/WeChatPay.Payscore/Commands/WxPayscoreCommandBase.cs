@@ -83,6 +83,9 @@ namespace WeChatPay.Payscore.Commands
 
         internal const int DefaultTimeoutSec = 30;
 
+        /// <summary>Every command of the module: -Debug shows its lines without asking (see <see cref="DebugSwitch"/>).</summary>
+        protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
+
         /// <summary>
         /// The settings of this command layered over the session connection (when <paramref name="useConnection"/>)
         /// and the environment.

@@ -1,13 +1,15 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 
 namespace WeChatPay.Payscore.Execution
 {
-    /// <summary>Counts a run's rows and says, at most a few times a second, how far it is.</summary>
+    /// <summary>Counts a run's rows (by code too, for its summary) and says, at most a few times a second, how far it is.</summary>
     internal sealed class ProgressTracker
     {
         private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
         private readonly Stopwatch _clock;
+        private readonly SortedDictionary<string, long> _codes = new SortedDictionary<string, long>(StringComparer.Ordinal);
         private TimeSpan? _lastReport;
 
         public ProgressTracker(long? total, Stopwatch? clock = null)
@@ -22,12 +24,22 @@ namespace WeChatPay.Payscore.Execution
 
         public long Failed { get; private set; }
 
-        public void Count(bool success)
+        /// <summary>Results per code so far, by code (a copy).</summary>
+        public IReadOnlyDictionary<string, long> CountByCode() => new SortedDictionary<string, long>(_codes, StringComparer.Ordinal);
+
+        public TimeSpan Elapsed => _clock.Elapsed;
+
+        public void Count(bool success, string? code = null)
         {
             Done++;
             if (!success)
             {
                 Failed++;
+            }
+
+            if (code != null)
+            {
+                _codes[code] = _codes.TryGetValue(code, out long count) ? count + 1 : 1;
             }
         }
 

@@ -27,6 +27,9 @@ namespace WeChatPay.Payscore.Execution
 
         public bool Success { get; }
 
+        /// <summary>The result's code: OK, WeChat Pay's error code, or one of <see cref="ResultCodes"/>.</summary>
+        public string Code => Result is TerminateResult terminate ? terminate.Code : ((PayscorePermission)Result).Code;
+
         public Diagnostics? Diagnostics { get; }
 
         /// <summary>The row's final record is in the journal already (an earlier run wrote it).</summary>

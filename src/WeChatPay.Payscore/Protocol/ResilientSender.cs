@@ -21,8 +21,9 @@ namespace WeChatPay.Payscore.Protocol
 
     /// <summary>
     /// Sends one request as often as it takes: waits its turn at the run's rate, retries what is worth retrying
-    /// with backoff, goes to the backup host when the base URI cannot be reached, and slows the whole run on a
-    /// 429. Every attempt is signed afresh (new nonce, timestamp and signature) by the client.
+    /// with backoff, goes to the backup host when the base URI cannot be reached, and slows the whole run when
+    /// WeChat Pay limits its rate. Every attempt is signed afresh (new nonce, timestamp and signature) by the
+    /// client, and reported to the run's health: once the run has no chance, nothing is retried.
     /// </summary>
     internal sealed class ResilientSender
     {
@@ -31,13 +32,16 @@ namespace WeChatPay.Payscore.Protocol
         private readonly AdaptiveRateLimiter _rate;
         private readonly HostSelector _hosts;
 
-        public ResilientSender(WechatpayClient client, RetryPolicy retries, AdaptiveRateLimiter rate, HostSelector hosts)
+        public ResilientSender(WechatpayClient client, RetryPolicy retries, AdaptiveRateLimiter rate, HostSelector hosts, RunHealth? health = null)
         {
             _client = client;
             _retries = retries;
             _rate = rate;
             _hosts = hosts;
+            Health = health ?? new RunHealth();
         }
+
+        public RunHealth Health { get; }
 
         /// <param name="maxAttempts">At most this many requests; the retry policy's own limit when null.</param>
         public async Task<SendOutcome> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken, int? maxAttempts = null)
@@ -47,9 +51,10 @@ namespace WeChatPay.Payscore.Protocol
             Uri? unreachable = null;
             for (int attempt = 1; ; attempt++)
             {
-                await _rate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                long epoch = await _rate.WaitAsync(cancellationToken).ConfigureAwait(false);
                 Uri host = _hosts.Choose(unreachable);
                 WechatpayResponse response = await _client.SendAsync(method, pathAndQuery, body, diagnostics, cancellationToken, host).ConfigureAwait(false);
+                Health.Observe(response, host);
 
                 unreachable = null;
                 if (response.Failure == TransportFailure.ConnectFailed)
@@ -57,26 +62,12 @@ namespace WeChatPay.Payscore.Protocol
                     unreachable = host;
                     _hosts.ConnectFailed(host);
                 }
-                else if (RetryPolicy.IsRateLimited(response))
-                {
-                    double? slower = _rate.RateLimited();
-                    if (slower.HasValue)
-                    {
-                        diagnostics?.Verbose.Add($"WeChat Pay limits the rate (HTTP 429): the run slows to {slower.Value:0.#} requests/s and speeds up again gradually.");
-                    }
-                }
                 else if (response.Failure == TransportFailure.None)
                 {
-                    double? faster = _rate.Succeeded();
-                    if (faster.HasValue)
-                    {
-                        diagnostics?.Verbose.Add(double.IsPositiveInfinity(faster.Value)
-                            ? "No rate limit for a while: the run goes at full speed again."
-                            : $"No rate limit for a while: the run speeds up to {faster.Value:0.#} requests/s.");
-                    }
+                    Describe(_rate.Answered(epoch, RetryPolicy.IsRateLimited(response), response.RetryAfter), diagnostics);
                 }
 
-                if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent))
+                if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent) || Health.Verdict != null)
                 {
                     return new SendOutcome(response, attempt);
                 }
@@ -87,6 +78,39 @@ namespace WeChatPay.Payscore.Protocol
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }
+
+        private static void Describe(PacingChange change, Diagnostics? diagnostics)
+        {
+            if (diagnostics == null)
+            {
+                return;
+            }
+
+            if (change.Hold > TimeSpan.Zero)
+            {
+                diagnostics.Verbose.Add($"WeChat Pay asks to wait {change.Hold.TotalSeconds:0.#} s (Retry-After): the run sends nothing before then.");
+            }
+
+            switch (change.Decision)
+            {
+                case PacingDecision.Slowed:
+                    diagnostics.Verbose.Add($"WeChat Pay limits the rate (more HTTP 429s than usual): the run slows to {change.Rate:0.#} requests/s to see whether that helps.");
+                    break;
+                case PacingDecision.Settled:
+                    diagnostics.Verbose.Add($"Fewer HTTP 429s at the lower rate: WeChat Pay limits the rate, so the run goes on at {change.Rate:0.#} requests/s and speeds up again gradually.");
+                    break;
+                case PacingDecision.Restored:
+                    diagnostics.Verbose.Add($"As many HTTP 429s at {change.TriedRate:0.#} requests/s as before: they are not about the run's rate, so it goes back to {Rate(change.Rate)}.");
+                    break;
+                case PacingDecision.Raised:
+                    diagnostics.Verbose.Add(double.IsPositiveInfinity(change.Rate)
+                        ? "No rate limit for a while: the run goes at full speed again."
+                        : $"No rate limit for a while: the run speeds up to {change.Rate:0.#} requests/s.");
+                    break;
+            }
+        }
+
+        private static string Rate(double rate) => double.IsPositiveInfinity(rate) ? "full speed" : $"{rate:0.#} requests/s";
 
         private static string Describe(WechatpayResponse response) =>
             response.Failure != TransportFailure.None ? response.FailureMessage ?? response.Failure.ToString()

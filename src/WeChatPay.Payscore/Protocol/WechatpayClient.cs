@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -159,8 +160,32 @@ namespace WeChatPay.Payscore.Protocol
                 response.Content?.Headers.ContentType?.MediaType,
                 Header(response, "Request-ID"),
                 response.Headers.Location?.ToString(),
-                verification);
+                verification,
+                RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow),
+                ServerTime(response));
         }
+
+        /// <summary>Retry-After as seconds or as an HTTP date; a date in the past asks for no wait.</summary>
+        internal static TimeSpan? RetryAfter(RetryConditionHeaderValue? header, DateTimeOffset now)
+        {
+            if (header?.Delta is TimeSpan delta)
+            {
+                return delta;
+            }
+
+            if (header?.Date is DateTimeOffset date)
+            {
+                return date > now ? date - now : TimeSpan.Zero;
+            }
+
+            return null;
+        }
+
+        private static DateTimeOffset? ServerTime(HttpResponseMessage response) =>
+            long.TryParse(Header(response, "Wechatpay-Timestamp"), NumberStyles.None, CultureInfo.InvariantCulture, out long seconds)
+                && seconds > 0 && seconds < 253402300799
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : response.Headers.Date;
 
         private async Task<(byte[] Body, bool Truncated)> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         {

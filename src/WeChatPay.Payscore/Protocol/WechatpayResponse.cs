@@ -1,3 +1,4 @@
+using System;
 using System.Net;
 
 namespace WeChatPay.Payscore.Protocol
@@ -43,6 +44,12 @@ namespace WeChatPay.Payscore.Protocol
 
         public TransportFailure Failure { get; private set; }
 
+        /// <summary>How long WeChat Pay asks the client to wait before sending again (Retry-After of a 429 or 503); null when it does not say.</summary>
+        public TimeSpan? RetryAfter { get; private set; }
+
+        /// <summary>WeChat Pay's clock when it answered (Wechatpay-Timestamp, else Date); null when the answer does not say.</summary>
+        public DateTimeOffset? ServerTime { get; private set; }
+
         /// <summary>For a transport failure: what went wrong, in words.</summary>
         public string? FailureMessage { get; private set; }
 
@@ -53,9 +60,13 @@ namespace WeChatPay.Payscore.Protocol
             string? contentType,
             string? requestId,
             string? location,
-            VerificationResult verification) =>
+            VerificationResult verification,
+            TimeSpan? retryAfter = null,
+            DateTimeOffset? serverTime = null) =>
             new WechatpayResponse
             {
+                RetryAfter = retryAfter,
+                ServerTime = serverTime,
                 StatusCode = (int)status,
                 Body = body,
                 BodyTruncated = bodyTruncated,

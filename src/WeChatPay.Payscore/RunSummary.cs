@@ -1,0 +1,71 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace WeChatPay.Payscore
+{
+    /// <summary>
+    /// What a bulk run did, written once at its end (also when the module stopped it) as an Information record tagged
+    /// <see cref="Tag"/>, never to the output: <c>-InformationVariable</c> and runbook logs get it; the host shows it
+    /// with <c>-InformationAction Continue</c>, and <c>-Verbose</c> shows the same line.
+    /// </summary>
+    public sealed class RunSummary
+    {
+        /// <summary>The tag of the Information record that carries the summary.</summary>
+        public const string Tag = "WeChatPay.Payscore.Summary";
+
+        internal RunSummary(string command, long rowsIn, IReadOnlyDictionary<string, long> codes, long succeeded, TimeSpan elapsed, string? journalPath, string? stoppedBy)
+        {
+            Command = command;
+            RowsIn = rowsIn;
+            Codes = codes;
+            Results = codes.Values.Sum();
+            Succeeded = succeeded;
+            Failed = Results - succeeded;
+            Elapsed = elapsed;
+            RowsPerSecond = elapsed.TotalSeconds > 0 ? Results / elapsed.TotalSeconds : 0;
+            JournalPath = journalPath;
+            StoppedBy = stoppedBy;
+        }
+
+        /// <summary>Invoke-WxPayscoreTerminate or Get-WxPayscorePermission.</summary>
+        public string Command { get; }
+
+        /// <summary>Input rows the run took in.</summary>
+        public long RowsIn { get; }
+
+        /// <summary>Rows with a result (fewer than <see cref="RowsIn"/> only when a row was declined at a confirmation prompt).</summary>
+        public long Results { get; }
+
+        public long Succeeded { get; }
+
+        public long Failed { get; }
+
+        /// <summary>Results per code (OK, SETTLED_BY_QUERY, INVALID_INPUT, WeChat Pay's codes, ...), by code.</summary>
+        public IReadOnlyDictionary<string, long> Codes { get; }
+
+        /// <summary>From the start of the run to its last result.</summary>
+        public TimeSpan Elapsed { get; }
+
+        /// <summary>Results per second over <see cref="Elapsed"/>.</summary>
+        public double RowsPerSecond { get; }
+
+        /// <summary>The journal of the run; null without -JournalPath.</summary>
+        public string? JournalPath { get; }
+
+        /// <summary>The error id of the module's terminating error that stopped the run (WechatpayUnreachable, ...); null when the run went through.</summary>
+        public string? StoppedBy { get; }
+
+        /// <summary>One line: rows, elapsed, rate, the count per code (most first), the journal, and what stopped the run.</summary>
+        public override string ToString()
+        {
+            string codes = Codes.Count == 0
+                ? "no results"
+                : string.Join(", ", Codes.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Format(CultureInfo.InvariantCulture, "{0:N0} {1}", c.Value, c.Key)));
+            return string.Format(CultureInfo.InvariantCulture, "{0}: {1:N0} rows in, {2:N0} results in {3:N1} s ({4:N1} rows/s): {5}.", Command, RowsIn, Results, Elapsed.TotalSeconds, RowsPerSecond, codes)
+                + (JournalPath != null ? $" Journal: {JournalPath}." : string.Empty)
+                + (StoppedBy != null ? $" Stopped early: {StoppedBy}." : string.Empty);
+        }
+    }
+}
