@@ -3,6 +3,7 @@ using System.Net;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Protocol;
 using Xunit;

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using WeChatPay.Payscore.Protocol;
+using WeChatPay.Payscore.Configuration;
 
 namespace WeChatPay.Payscore.Commands
 {

@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Threading;
 using System.Threading.Tasks;
+using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 

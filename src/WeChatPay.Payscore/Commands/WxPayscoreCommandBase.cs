@@ -3,8 +3,8 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Net;
 using System.Security;
+using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
-using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Commands
 {

@@ -1,4 +1,4 @@
-namespace WeChatPay.Payscore.Protocol
+namespace WeChatPay.Payscore.Configuration
 {
     /// <summary>
     /// The environment variables runbooks set instead of parameters. They are read only for settings that

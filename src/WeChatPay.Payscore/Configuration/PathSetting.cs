@@ -1,4 +1,4 @@
-namespace WeChatPay.Payscore.Protocol
+namespace WeChatPay.Payscore.Configuration
 {
     /// <summary>
     /// A setting that names a file: a parameter (-PrivateKeyPath, -JournalPath, ...) or an environment variable

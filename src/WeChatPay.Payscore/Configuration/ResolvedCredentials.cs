@@ -1,8 +1,9 @@
 using System;
 using System.Net;
 using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Protocol;
 
-namespace WeChatPay.Payscore.Protocol
+namespace WeChatPay.Payscore.Configuration
 {
     /// <summary>
     /// Checked settings with every key loaded: what a client is built from. The keys belong to the sources

@@ -2,8 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Protocol;
 
-namespace WeChatPay.Payscore.Protocol
+namespace WeChatPay.Payscore.Configuration
 {
     /// <summary>
     /// The merchant settings one place gives: a command's parameters, the session connection or the
