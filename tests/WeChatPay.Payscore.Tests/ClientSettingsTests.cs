@@ -46,7 +46,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Path_(file), "-PrivateKeyPath"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial.ToLowerInvariant(), "-MerchantSerialNumber");
 
-        ResolvedCredentials credentials = settings.Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(settings);
 
         AssertIsTheTestKey(credentials);
         Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
@@ -59,7 +59,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemText(pem, "-PrivateKey"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber");
 
-        ResolvedCredentials credentials = settings.Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(settings);
 
         AssertIsTheTestKey(credentials);
         Assert.Equal("PEM text (-PrivateKey)", settings.PrivateKey!.Description);
@@ -69,7 +69,7 @@ public sealed class ClientSettingsTests : IDisposable
     public void Pem_text_from_the_environment_may_have_its_line_breaks_written_as_backslash_n()
     {
         string oneLine = File.ReadAllText(TestKeys.Pkcs8KeyPath).Replace("\r", "").Replace("\n", "\\n");
-        ClientSettings environment = ClientSettings.FromEnvironment(Variables(new()
+        ClientSettings environment = EnvironmentSettings.Read(Variables(new()
         {
             ["WXPAY_MCHID"] = MerchantId,
             ["WXPAY_MERCHANT_SERIAL"] = TestKeys.CertificateSerial,
@@ -78,7 +78,7 @@ public sealed class ClientSettingsTests : IDisposable
             ["WXPAY_PUBLIC_KEY"] = File.ReadAllText(TestKeys.PublicKeyPath).Replace("\n", "\\n"),
         }));
 
-        ResolvedCredentials credentials = environment.Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(environment);
 
         AssertIsTheTestKey(credentials);
         Assert.Equal(PublicKeyId, credentials.WechatpayKeys.PublicKeyId);
@@ -92,7 +92,7 @@ public sealed class ClientSettingsTests : IDisposable
         string p12 = OpenSslPkcs12(MerchantId, legacyEncryption);
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, null, "-CertificatePath"));
 
-        ResolvedCredentials credentials = settings.Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(settings);
 
         AssertIsTheTestKey(credentials);
         Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
@@ -106,7 +106,7 @@ public sealed class ClientSettingsTests : IDisposable
         using SecureString password = Secure("p@ss word!");
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, password, "-CertificatePath"));
 
-        ResolvedCredentials credentials = settings.Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(settings);
 
         AssertIsTheTestKey(credentials);
         Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
@@ -119,7 +119,7 @@ public sealed class ClientSettingsTests : IDisposable
         using SecureString wrong = Secure("wrong-password-5678");
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, wrong, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.CertificatePasswordInvalid, ex.ErrorId);
         Assert.Contains("-CertificatePassword", ex.Message);
@@ -133,7 +133,7 @@ public sealed class ClientSettingsTests : IDisposable
         string p12 = DotnetPkcs12("not-the-mchid");
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, null, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.CertificatePasswordInvalid, ex.ErrorId);
         Assert.Contains(MerchantId, ex.Message);
@@ -153,7 +153,7 @@ public sealed class ClientSettingsTests : IDisposable
         };
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(path, null, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Contains(UserText.ExcerptPath(path), ex.Message);
@@ -170,7 +170,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemText(pem, "-PrivateKey"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Contains("-PrivateKey", ex.Message);
@@ -184,7 +184,7 @@ public sealed class ClientSettingsTests : IDisposable
             [MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"), MerchantKeySource.FromPemText(pem, "-PrivateKey")],
             "-PrivateKeyPath, -PrivateKey, -CertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.PrivateKeyAmbiguous, ex.ErrorId);
         Assert.Contains("(-PrivateKeyPath)", ex.Message);
@@ -201,7 +201,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantCertificate(TestKeys.CertificatePath, "-MerchantCertificatePath");
 
-        ResolvedCredentials credentials = settings.Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(settings);
 
         Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
     }
@@ -213,7 +213,7 @@ public sealed class ClientSettingsTests : IDisposable
             .WithMerchantCertificate(TestKeys.CertificatePath, "-MerchantCertificatePath")
             .WithMerchantSerialNumber("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", "-MerchantSerialNumber");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMismatch, ex.ErrorId);
         Assert.Contains("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", ex.Message);
@@ -228,7 +228,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath"))
             .WithMerchantCertificate(TestKeys.CertificatePath, "-MerchantCertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.PrivateKeyCertificateMismatch, ex.ErrorId);
         Assert.Contains("SIGN_ERROR", ex.Message);
@@ -242,7 +242,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath"))
             .WithMerchantCertificate(otherCertificate, "-MerchantCertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMismatch, ex.ErrorId);
     }
@@ -256,7 +256,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantCertificate(path, "-MerchantCertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(errorId, ex.ErrorId);
     }
@@ -266,7 +266,7 @@ public sealed class ClientSettingsTests : IDisposable
     {
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMissing, ex.ErrorId);
         Assert.Contains("-MerchantSerialNumber", ex.Message);
@@ -286,16 +286,16 @@ public sealed class ClientSettingsTests : IDisposable
             .WithMerchantId("2222", "-MerchantId")
             .WithBaseUri("http://127.0.0.1:2/", "-BaseUri")
             .AsConnection();
-        ClientSettings environment = ClientSettings.FromEnvironment(Variables(new()
+        ClientSettings environment = EnvironmentSettings.Read(Variables(new()
         {
             ["WXPAY_MCHID"] = "3333",
             ["WXPAY_BASE_URI"] = "http://127.0.0.1:3/",
             ["WXPAY_MERCHANT_SERIAL"] = TestKeys.CertificateSerial,
         }));
 
-        ClientSettings all = ClientSettings.Merge(command, connection, environment);
-        ClientSettings noCommand = ClientSettings.Merge(null, connection, environment);
-        ClientSettings environmentOnly = ClientSettings.Merge(null, null, environment);
+        ClientSettings all = SettingsMerge.Merge(command, connection, environment);
+        ClientSettings noCommand = SettingsMerge.Merge(null, connection, environment);
+        ClientSettings environmentOnly = SettingsMerge.Merge(null, null, environment);
 
         Assert.Equal(("1111", "http://127.0.0.1:2/", TestKeys.CertificateSerial), (all.MerchantId, all.BaseUri, all.MerchantSerialNumber));
         Assert.Equal(("2222", "http://127.0.0.1:2/"), (noCommand.MerchantId, noCommand.BaseUri));
@@ -314,7 +314,7 @@ public sealed class ClientSettingsTests : IDisposable
             .AsConnection();
         ClientSettings command = WithKey(new ClientSettings(), MerchantKeySource.FromPemText(pem, "-PrivateKey"));
 
-        ResolvedCredentials credentials = ClientSettings.Merge(command, connection).Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(SettingsMerge.Merge(command, connection));
 
         AssertIsTheTestKey(credentials);
     }
@@ -327,7 +327,7 @@ public sealed class ClientSettingsTests : IDisposable
             .AsConnection();
         ClientSettings command = WithKey(new ClientSettings(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath"));
 
-        ResolvedCredentials credentials = ClientSettings.Merge(command, connection).Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(SettingsMerge.Merge(command, connection));
 
         Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
     }
@@ -339,9 +339,9 @@ public sealed class ClientSettingsTests : IDisposable
         using RSA other = RSA.Create(2048);
         string otherKey = WriteKey("other_key.pem", other);
 
-        ResolvedCredentials sameKey = ClientSettings.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(TestKeys.Pkcs1KeyPath, "-PrivateKeyPath")), connection).Resolve();
+        ResolvedCredentials sameKey = CredentialResolver.Resolve(SettingsMerge.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(TestKeys.Pkcs1KeyPath, "-PrivateKeyPath")), connection));
         var ex = Assert.Throws<PayscoreConfigurationException>(
-            () => ClientSettings.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath")), connection).Resolve());
+            () => CredentialResolver.Resolve(SettingsMerge.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath")), connection)));
 
         Assert.Equal(TestKeys.CertificateSerial, sameKey.SerialNumber);
         Assert.Equal(ErrorIds.PrivateKeyCertificateMismatch, ex.ErrorId);
@@ -358,7 +358,7 @@ public sealed class ClientSettingsTests : IDisposable
             .AsConnection();
         ClientSettings command = WithKey(new ClientSettings(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath"));
 
-        ResolvedCredentials credentials = ClientSettings.Merge(command, connection).Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(SettingsMerge.Merge(command, connection));
 
         Assert.Equal(TestKeys.CertificateSerial, credentials.SerialNumber);
         AssertIsTheTestKey(credentials);
@@ -370,7 +370,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath")).AsConnection();
         ClientSettings command = new ClientSettings().WithMerchantSerialNumber("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", "-MerchantSerialNumber");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => ClientSettings.Merge(command, connection).Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(SettingsMerge.Merge(command, connection)));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMismatch, ex.ErrorId);
     }
@@ -378,7 +378,7 @@ public sealed class ClientSettingsTests : IDisposable
     [Fact]
     public void The_environments_key_text_wins_over_its_key_path()
     {
-        ClientSettings environment = ClientSettings.FromEnvironment(Variables(new()
+        ClientSettings environment = EnvironmentSettings.Read(Variables(new()
         {
             ["WXPAY_PRIVATE_KEY"] = File.ReadAllText(TestKeys.Pkcs8KeyPath),
             ["WXPAY_PRIVATE_KEY_PATH"] = Path.Combine(_dir, "absent.pem"),
@@ -390,14 +390,14 @@ public sealed class ClientSettingsTests : IDisposable
     [Fact]
     public void Half_a_public_key_in_the_environment_stops_only_when_it_is_the_one_used()
     {
-        ClientSettings environment = ClientSettings.FromEnvironment(Variables(new() { ["WXPAY_PUBLIC_KEY_ID"] = PublicKeyId }));
+        ClientSettings environment = EnvironmentSettings.Read(Variables(new() { ["WXPAY_PUBLIC_KEY_ID"] = PublicKeyId }));
         ClientSettings command = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber");
         ClientSettings commandWithoutPublicKey = WithKey(new ClientSettings().WithMerchantId(MerchantId, "-MerchantId"), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber");
 
-        ClientSettings.Merge(command, environment).Resolve();
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => ClientSettings.Merge(commandWithoutPublicKey, environment).Resolve());
+        CredentialResolver.Resolve(SettingsMerge.Merge(command, environment));
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(SettingsMerge.Merge(commandWithoutPublicKey, environment)));
 
         Assert.Equal(ErrorIds.WechatpayPublicKeyPathMissing, ex.ErrorId);
         Assert.Contains("WXPAY_PUBLIC_KEY_ID", ex.Message);
@@ -413,7 +413,7 @@ public sealed class ClientSettingsTests : IDisposable
             .AsConnection();
         ClientSettings command = new ClientSettings().WithPlatformCertificates([platformPath]);
 
-        ResolvedCredentials credentials = ClientSettings.Merge(command, connection).Resolve();
+        ResolvedCredentials credentials = CredentialResolver.Resolve(SettingsMerge.Merge(command, connection));
 
         Assert.Equal(PublicKeyId, credentials.WechatpayKeys.PublicKeyId);
         Assert.True(credentials.WechatpayKeys.TryGet(certificateSerial, out _));
@@ -443,7 +443,7 @@ public sealed class ClientSettingsTests : IDisposable
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber")
             .WithProxy(new Uri(proxy), null);
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => settings.Resolve());
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.ProxyInvalid, ex.ErrorId);
         Assert.DoesNotContain("secret", ex.Message);
@@ -456,8 +456,8 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings connection = new ClientSettings().WithProxy(new Uri("http://proxy.example:8080/"), credential).AsConnection();
         ClientSettings command = new ClientSettings().WithProxy(new Uri("http://other.example:3128/"), null);
 
-        ClientSettings merged = ClientSettings.Merge(command, connection);
-        ClientSettings connectionOnly = ClientSettings.Merge(null, connection);
+        ClientSettings merged = SettingsMerge.Merge(command, connection);
+        ClientSettings connectionOnly = SettingsMerge.Merge(null, connection);
 
         Assert.Equal(("other.example", (NetworkCredential?)null), (merged.Proxy!.Host, merged.ProxyCredential));
         Assert.Equal(("proxy.example", credential), (connectionOnly.Proxy!.Host, connectionOnly.ProxyCredential));
@@ -482,7 +482,7 @@ public sealed class ClientSettingsTests : IDisposable
                 .WithWechatpayPublicKey(setting == "WechatpayPublicKeyId" ? value : PublicKeyId, "-WechatpayPublicKeyId", TestKeys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
             layer = WithKey(layer, MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
 
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : layer.Resolve());
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : CredentialResolver.Resolve(layer));
 
             Assert.Equal(errorId, ex.ErrorId);
             Assert.True(ex.Message.Length < 400, $"{setting}: a message of {ex.Message.Length:N0} characters");

@@ -93,9 +93,9 @@ namespace WeChatPay.Payscore.Commands
         internal ClientSettings LayeredSettings(bool useConnection)
         {
             ClientSettings command = FromParameters();
-            ClientSettings environment = ClientSettings.FromEnvironment(Environment.GetEnvironmentVariable);
+            ClientSettings environment = EnvironmentSettings.Read(Environment.GetEnvironmentVariable);
             Own(environment);
-            return ClientSettings.Merge(command, useConnection ? ConnectionStore.Current?.Settings : null, environment);
+            return SettingsMerge.Merge(command, useConnection ? ConnectionStore.Current?.Settings : null, environment);
         }
 
         /// <summary>Checks the settings and loads the keys, or stops the command with the configuration error.</summary>
@@ -103,7 +103,7 @@ namespace WeChatPay.Payscore.Commands
         {
             try
             {
-                return settings.Resolve();
+                return CredentialResolver.Resolve(settings);
             }
             catch (PayscoreConfigurationException ex)
             {

@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Configuration
+{
+    /// <summary>
+    /// Checks merged settings and loads every key they name, before the first request: a bad setting throws
+    /// <see cref="PayscoreConfigurationException"/> with what to fix and where the setting came from.
+    /// </summary>
+    internal sealed class CredentialResolver
+    {
+        private readonly ClientSettings _settings;
+
+        private CredentialResolver(ClientSettings settings) => _settings = settings;
+
+        /// <summary>Checks every setting and loads every key; throws <see cref="PayscoreConfigurationException"/> with what to fix.</summary>
+        public static ResolvedCredentials Resolve(ClientSettings settings) => new CredentialResolver(settings).CheckAndLoad();
+
+        private ResolvedCredentials CheckAndLoad()
+        {
+            string merchantId = RequireMerchantId();
+            string? explicitSerial = CheckSerialNumber();
+            Uri baseUri = AddressSettings.CheckBaseUri(_settings.BaseUri, _settings.Origin(nameof(ClientSettings.BaseUri))) ?? WechatpayClientOptions.DefaultBaseUri;
+            Uri? backupBaseUri = AddressSettings.CheckBaseUri(_settings.BackupBaseUri, _settings.Origin(nameof(ClientSettings.BackupBaseUri))) ?? HostSelector.DefaultBackupFor(baseUri);
+            AddressSettings.CheckProxy(_settings.Proxy);
+
+            if (_settings.PrivateKeyProblem != null)
+            {
+                throw _settings.PrivateKeyProblem;
+            }
+
+            if (_settings.PrivateKey == null)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.PrivateKeyMissing,
+                    $"No merchant private key. Give -PrivateKeyPath (apiclient_key.pem), -PrivateKey (its PEM text as a SecureString) or -CertificatePath (apiclient_cert.p12), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.PrivateKey} or {EnvironmentVariables.PrivateKeyPath}.");
+            }
+
+            MerchantKey key = _settings.PrivateKey.Load(merchantId);
+            MerchantKeySource? carrier = _settings.OwnCertificateCarrier;
+            MerchantCertificate? pkcs12Certificate = carrier?.Load(merchantId).Certificate;
+            string serial = CheckCertificate(key, pkcs12Certificate, carrier, explicitSerial);
+            WechatpayKeyStore keys = LoadWechatpayKeys();
+            return new ResolvedCredentials(
+                merchantId,
+                serial,
+                key,
+                _settings.MerchantCertificate?.Load() ?? pkcs12Certificate,
+                keys,
+                baseUri,
+                backupBaseUri,
+                _settings.Proxy,
+                _settings.ProxyCredential);
+        }
+
+        private string RequireMerchantId()
+        {
+            if (string.IsNullOrWhiteSpace(_settings.MerchantId))
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantIdMissing,
+                    $"No merchant id. Give -MerchantId (on the command or to Connect-WxPayscore) or set {EnvironmentVariables.MerchantId}: the merchant number (mchid) shown on the WeChat Pay merchant platform.");
+            }
+
+            string merchantId = _settings.MerchantId!.Trim();
+            foreach (char c in merchantId)
+            {
+                if (c < '0' || c > '9')
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.MerchantIdInvalid,
+                        $"The merchant id '{UserText.Excerpt(_settings.MerchantId)}' ({_settings.Origin(nameof(ClientSettings.MerchantId))}) is not a merchant number: a mchid has digits only.");
+                }
+            }
+
+            return merchantId;
+        }
+
+        /// <summary>The explicit serial in WeChat Pay's form (uppercase hex), or null when none is given.</summary>
+        private string? CheckSerialNumber()
+        {
+            if (string.IsNullOrWhiteSpace(_settings.MerchantSerialNumber))
+            {
+                return null;
+            }
+
+            string serial = _settings.MerchantSerialNumber!.Trim();
+            bool hex = serial.Length <= 64;
+            foreach (char c in serial)
+            {
+                hex &= (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+            }
+
+            if (!hex)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantSerialNumberInvalid,
+                    $"The merchant serial number '{UserText.Excerpt(serial)}' ({_settings.Origin(nameof(ClientSettings.MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
+            }
+
+            return serial.ToUpperInvariant();
+        }
+
+        /// <summary>The serial to sign with: the explicit one, or the certificate's; they must agree, and the key must fit the certificate.</summary>
+        private string CheckCertificate(MerchantKey key, MerchantCertificate? fromPkcs12, MerchantKeySource? carrier, string? explicitSerial)
+        {
+            MerchantCertificate? fromFile = _settings.MerchantCertificate?.Load();
+            if (fromFile != null && fromPkcs12 != null && fromFile.SerialNumber != fromPkcs12.SerialNumber)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantSerialNumberMismatch,
+                    $"The merchant certificate {_settings.MerchantCertificate!.Description} has serial {fromFile.SerialNumber}, but the certificate in {carrier!.Description} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
+            }
+
+            MerchantCertificate? certificate = fromFile ?? fromPkcs12;
+            string certificateSource = fromFile != null ? _settings.MerchantCertificate!.Description : carrier?.Description ?? string.Empty;
+            if (certificate == null)
+            {
+                return explicitSerial ?? throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantSerialNumberMissing,
+                    $"No merchant certificate serial number. Give -MerchantSerialNumber (openssl x509 -in apiclient_cert.pem -noout -serial prints it), or -MerchantCertificatePath apiclient_cert.pem to read it from, or set {EnvironmentVariables.MerchantSerialNumber}.");
+            }
+
+            if (explicitSerial != null && explicitSerial != certificate.SerialNumber)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.MerchantSerialNumberMismatch,
+                    $"The merchant serial number {explicitSerial} ({_settings.Origin(nameof(ClientSettings.MerchantSerialNumber))}) is not the serial of the merchant certificate {certificateSource}, which is {certificate.SerialNumber}. Leave the serial number out to use the certificate's, or give the certificate that matches it.");
+            }
+
+            if (!certificate.Matches(key.PrivateKey))
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.PrivateKeyCertificateMismatch,
+                    $"The merchant private key ({_settings.PrivateKey!.Description}) does not belong to the merchant certificate {certificateSource} (serial {certificate.SerialNumber}). WeChat Pay would refuse every request with SIGN_ERROR; give the apiclient_key.pem and apiclient_cert.pem issued together.");
+            }
+
+            return certificate.SerialNumber;
+        }
+
+        private WechatpayKeyStore LoadWechatpayKeys()
+        {
+            if (_settings.WechatpayPublicKeyProblem != null)
+            {
+                throw _settings.WechatpayPublicKeyProblem;
+            }
+
+            var keys = new WechatpayKeyStore();
+            if (_settings.WechatpayPublicKey != null)
+            {
+                keys.AddPublicKey(_settings.WechatpayPublicKey.KeyId, _settings.WechatpayPublicKey.Load());
+            }
+
+            foreach (PlatformCertificateSource source in _settings.PlatformCertificates ?? Array.Empty<PlatformCertificateSource>())
+            {
+                foreach (KeyValuePair<string, RSA> certificate in source.Load())
+                {
+                    keys.AddPlatformCertificate(certificate.Key, certificate.Value);
+                }
+            }
+
+            if (keys.Count == 0)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.WechatpayKeyMissing,
+                    $"No WeChat Pay key to verify answers with. Give -WechatpayPublicKeyId and -WechatpayPublicKeyPath (the WeChat Pay public key; or set {EnvironmentVariables.PublicKeyId} and {EnvironmentVariables.PublicKey} or {EnvironmentVariables.PublicKeyPath}), or -PlatformCertificatePath (platform certificates), or both during a migration.");
+            }
+
+            return keys;
+        }
+    }
+}
