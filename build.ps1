@@ -48,17 +48,31 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
-function Build-Module {
-    $publishDir = Join-Path $OutDir "publish/$ModuleName"
-    Remove-Item $publishDir -Recurse -Force -ErrorAction Ignore
-    Invoke-Dotnet publish (Join-Path $Root "src/$ModuleName") -c $Configuration "-p:Version=$Version" -o $publishDir --nologo -v quiet
+# The module's two builds, bin/<framework>/, which WeChatPay.Payscore.psm1 chooses between by edition.
+$Frameworks = @{ Desktop = 'net472'; Core = 'net8.0' }
 
+function Build-Module {
     Remove-Item $ModuleDir -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
-    # PowerShell provides System.Management.Automation; shipping a copy would break loading.
-    Get-ChildItem $publishDir -Filter *.dll |
-        Where-Object Name -ne 'System.Management.Automation.dll' |
-        Copy-Item -Destination $ModuleDir
+    foreach ($framework in $Frameworks.Values) {
+        $publishDir = Join-Path $OutDir "publish/$ModuleName/$framework"
+        Remove-Item $publishDir -Recurse -Force -ErrorAction Ignore
+        Invoke-Dotnet publish (Join-Path $Root "src/$ModuleName") -c $Configuration -f $framework "-p:Version=$Version" -o $publishDir --nologo -v quiet
+
+        $bin = New-Item -ItemType Directory -Path (Join-Path $ModuleDir "bin/$framework") -Force
+        Copy-Item (Join-Path $publishDir "$ModuleName.dll") $bin
+        # PowerShell provides System.Management.Automation; shipping a copy would break loading. The .NET build has
+        # no other dependency; the .NET Framework build's live apart, where only its own resolver serves them.
+        $dependencies = @(Get-ChildItem $publishDir -Filter *.dll | Where-Object Name -notin 'System.Management.Automation.dll', "$ModuleName.dll")
+        if ($framework -eq $Frameworks.Core -and $dependencies) {
+            throw "The $framework build must depend on nothing pwsh does not carry, but publishes $($dependencies.Name -join ', ')."
+        }
+        if ($dependencies) {
+            $dependencies | Copy-Item -Destination (New-Item -ItemType Directory -Path (Join-Path $bin 'dependencies') -Force)
+        }
+    }
+    $publishDir = Join-Path $OutDir "publish/$ModuleName/$($Frameworks.Core)"
+    Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.psm1") $ModuleDir
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
     Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
     Copy-Item (Join-Path $Root 'CHANGELOG.md') $ModuleDir

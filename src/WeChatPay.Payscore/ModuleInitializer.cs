@@ -4,18 +4,45 @@ using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore
 {
-    /// <summary>Runs once when the module is imported; prepares Windows PowerShell 5.1 and nothing else.</summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    /// <summary>
+    /// Runs when the module is imported and removed; prepares Windows PowerShell 5.1 and nothing else (the .NET
+    /// build has no dependencies of its own to serve).
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
+#if NETFRAMEWORK
+        private static readonly object Gate = new object();
+        private static DependencyResolver? _resolver;
+#endif
+
         public void OnImport()
         {
-            if (!PlatformSupport.IsNetFramework)
+#if NETFRAMEWORK
+            lock (Gate)
             {
-                return;
+                if (_resolver == null)
+                {
+                    _resolver = DependencyResolver.For(typeof(ModuleInitializer).Assembly);
+                    AppDomain.CurrentDomain.AssemblyResolve += _resolver.Resolve;
+                }
             }
 
-            AppDomain.CurrentDomain.AssemblyResolve += DependencyResolver.Resolve;
             PlatformSupport.EnsureTls12();
+#endif
+        }
+
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+#if NETFRAMEWORK
+            lock (Gate)
+            {
+                if (_resolver != null)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= _resolver.Resolve;
+                    _resolver = null;
+                }
+            }
+#endif
         }
     }
 }
