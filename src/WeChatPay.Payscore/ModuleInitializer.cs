@@ -1,4 +1,3 @@
-using System;
 using System.Management.Automation;
 using WeChatPay.Payscore.Platform;
 
@@ -10,23 +9,10 @@ namespace WeChatPay.Payscore
     /// </summary>
     public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
-#if NETFRAMEWORK
-        private static readonly object Gate = new object();
-        private static DependencyResolver? _resolver;
-#endif
-
         public void OnImport()
         {
 #if NETFRAMEWORK
-            lock (Gate)
-            {
-                if (_resolver == null)
-                {
-                    _resolver = DependencyResolver.For(typeof(ModuleInitializer).Assembly);
-                    AppDomain.CurrentDomain.AssemblyResolve += _resolver.Resolve;
-                }
-            }
-
+            DependencyResolver.Install();
             PlatformSupport.EnsureTls12();
 #endif
         }
@@ -34,14 +20,7 @@ namespace WeChatPay.Payscore
         public void OnRemove(PSModuleInfo psModuleInfo)
         {
 #if NETFRAMEWORK
-            lock (Gate)
-            {
-                if (_resolver != null)
-                {
-                    AppDomain.CurrentDomain.AssemblyResolve -= _resolver.Resolve;
-                    _resolver = null;
-                }
-            }
+            DependencyResolver.Uninstall();
 #endif
         }
     }

@@ -18,6 +18,9 @@ namespace WeChatPay.Payscore.Platform
     {
         public const string FolderName = "dependencies";
 
+        private static readonly object Gate = new object();
+        private static DependencyResolver? _installed;
+
         private readonly string _moduleAssemblyName;
         private readonly string _directory;
         private readonly HashSet<string> _dependencies;
@@ -37,6 +40,32 @@ namespace WeChatPay.Payscore.Platform
                 ? Directory.GetFiles(directory, "*.dll").Select(Path.GetFileNameWithoutExtension)
                 : Enumerable.Empty<string>();
             return new DependencyResolver(module.GetName().Name ?? string.Empty, directory, names);
+        }
+
+        /// <summary>Puts the module's resolver in place, once however often the module is imported.</summary>
+        public static void Install()
+        {
+            lock (Gate)
+            {
+                if (_installed == null)
+                {
+                    _installed = For(typeof(DependencyResolver).Assembly);
+                    AppDomain.CurrentDomain.AssemblyResolve += _installed.Resolve;
+                }
+            }
+        }
+
+        /// <summary>Takes the resolver away again, when the module is removed.</summary>
+        public static void Uninstall()
+        {
+            lock (Gate)
+            {
+                if (_installed != null)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= _installed.Resolve;
+                    _installed = null;
+                }
+            }
         }
 
         public Assembly? Resolve(object? sender, ResolveEventArgs args)
