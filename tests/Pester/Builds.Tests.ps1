@@ -58,6 +58,23 @@ Describe 'Builds' {
         $references | Should -Not -Contain 'System.Runtime'
     }
 
+    It 'packs both builds into the one .nupkg' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($env:WXPAYSCORE_TEST_PACKAGE)
+        try {
+            $entries = @($zip.Entries.FullName)
+        }
+        finally {
+            $zip.Dispose()
+        }
+        $entries | Should -Contain 'WeChatPay.Payscore.psm1'
+        $entries | Should -Contain 'bin/net8.0/WeChatPay.Payscore.dll'
+        $entries | Should -Contain 'bin/net472/WeChatPay.Payscore.dll'
+        $entries | Should -Contain 'bin/net472/dependencies/System.Text.Json.dll'
+        $entries | Should -Contain 'en-US/WeChatPay.Payscore.dll-Help.xml'
+        @($entries | Where-Object { $_ -like 'bin/net8.0/*' }) | Should -Be @('bin/net8.0/WeChatPay.Payscore.dll')
+    }
+
     It 'has a manifest that passes Test-ModuleManifest and names its cmdlets' {
         $manifest = Test-ModuleManifest (Join-Path $ModuleBase 'WeChatPay.Payscore.psd1')
         $manifest.RootModule | Should -Be 'WeChatPay.Payscore.psm1'
