@@ -37,7 +37,7 @@ namespace WeChatPay.Payscore.Platform
         {
             string directory = Path.Combine(Path.GetDirectoryName(module.Location) ?? string.Empty, FolderName);
             IEnumerable<string> names = Directory.Exists(directory)
-                ? Directory.GetFiles(directory, "*.dll").Select(Path.GetFileNameWithoutExtension)
+                ? Directory.GetFiles(directory, "*.dll").Select(file => Path.GetFileNameWithoutExtension(file) ?? string.Empty)
                 : Enumerable.Empty<string>();
             return new DependencyResolver(module.GetName().Name ?? string.Empty, directory, names);
         }
