@@ -1,5 +1,5 @@
 @{
-    RootModule             = 'WeChatPay.Payscore.dll'
+    RootModule             = 'WeChatPay.Payscore.psm1'
     ModuleVersion          = '0.1.0'
     CompatiblePSEditions   = @('Desktop', 'Core')
     GUID                   = '5b0c7a2e-3f4d-4b8e-9a61-2d7c1e0f9b34'

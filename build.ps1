@@ -12,6 +12,8 @@
            results, and runs it again to show that nothing is sent twice.
     bench  builds, then runs bench/Invoke-Benchmark.ps1 (-Long adds the 1,000,000-row run) and writes
            its table into bench/README.md.
+    mono   builds, then runs only the Mono smoke lane (the net472 build's core under Mono, against the simulator);
+           skipped when mono is not on PATH. build.ps1 test runs it too.
     package builds, then makes out/packages/WeChatPay.Payscore.<version>.nupkg with Publish-PSResource,
            installable with Install-PSResource or Save-PSResource from that folder.
     clean  removes out/.
@@ -23,7 +25,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'bench', 'package', 'clean')]
+    [ValidateSet('build', 'test', 'mono', 'demo', 'bench', 'package', 'clean')]
     [string] $Task = 'build',
 
     # bench: add the 1,000,000-row run.
@@ -48,17 +50,31 @@ function Invoke-Dotnet {
     if ($LASTEXITCODE -ne 0) { throw "dotnet $($args -join ' ') failed with exit code $LASTEXITCODE." }
 }
 
-function Build-Module {
-    $publishDir = Join-Path $OutDir "publish/$ModuleName"
-    Remove-Item $publishDir -Recurse -Force -ErrorAction Ignore
-    Invoke-Dotnet publish (Join-Path $Root "src/$ModuleName") -c $Configuration "-p:Version=$Version" -o $publishDir --nologo -v quiet
+# The module's two builds, bin/<framework>/, which WeChatPay.Payscore.psm1 chooses between by edition.
+$Frameworks = @{ Desktop = 'net472'; Core = 'net8.0' }
 
+function Build-Module {
     Remove-Item $ModuleDir -Recurse -Force -ErrorAction Ignore
     New-Item -ItemType Directory -Path $ModuleDir -Force | Out-Null
-    # PowerShell provides System.Management.Automation; shipping a copy would break loading.
-    Get-ChildItem $publishDir -Filter *.dll |
-        Where-Object Name -ne 'System.Management.Automation.dll' |
-        Copy-Item -Destination $ModuleDir
+    foreach ($framework in $Frameworks.Values) {
+        $publishDir = Join-Path $OutDir "publish/$ModuleName/$framework"
+        Remove-Item $publishDir -Recurse -Force -ErrorAction Ignore
+        Invoke-Dotnet publish (Join-Path $Root "src/$ModuleName") -c $Configuration -f $framework "-p:Version=$Version" -o $publishDir --nologo -v quiet
+
+        $bin = New-Item -ItemType Directory -Path (Join-Path $ModuleDir "bin/$framework") -Force
+        Copy-Item (Join-Path $publishDir "$ModuleName.dll") $bin
+        # PowerShell provides System.Management.Automation; shipping a copy would break loading. The .NET build has
+        # no other dependency; the .NET Framework build's live apart, where only its own resolver serves them.
+        $dependencies = @(Get-ChildItem $publishDir -Filter *.dll | Where-Object Name -notin 'System.Management.Automation.dll', "$ModuleName.dll")
+        if ($framework -eq $Frameworks.Core -and $dependencies) {
+            throw "The $framework build must depend on nothing pwsh does not carry, but publishes $($dependencies.Name -join ', ')."
+        }
+        if ($dependencies) {
+            $dependencies | Copy-Item -Destination (New-Item -ItemType Directory -Path (Join-Path $bin 'dependencies') -Force)
+        }
+    }
+    $publishDir = Join-Path $OutDir "publish/$ModuleName/$($Frameworks.Core)"
+    Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.psm1") $ModuleDir
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
     Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
     Copy-Item (Join-Path $Root 'CHANGELOG.md') $ModuleDir
@@ -127,6 +143,41 @@ function Invoke-PesterTests([string] $PackagePath) {
     Get-Content $resultFile -Raw | ConvertFrom-Json
 }
 
+# The .NET Framework build's core under Mono (a .NET Framework profile, not Windows PowerShell 5.1), against the
+# simulator. Without mono on PATH the lane is skipped, and says so: it counts neither passed nor failed.
+function Invoke-MonoSmokeTests {
+    if (-not (Get-Command mono -CommandType Application -ErrorAction Ignore)) {
+        Write-Host 'Mono smoke lane skipped: mono is not on PATH (.ci/run installs it where it can).' -ForegroundColor Yellow
+        return [pscustomobject]@{ Passed = 0; Failed = 0; Ran = $false }
+    }
+    $project = Join-Path $Root 'tests/WeChatPay.Payscore.MonoSmoke'
+    $bin = Join-Path $OutDir 'mono-smoke'
+    Invoke-Dotnet build $project -c $Configuration "-p:ModuleBin=$(Join-Path $ModuleDir 'bin/net472')" -o $bin --nologo -v quiet | Out-Host
+    Import-Module (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
+    $sim = Start-WxSimulator -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll')
+    try {
+        $info = $sim.Info
+        $output = & mono (Join-Path $bin 'WeChatPay.Payscore.MonoSmoke.exe') --module-bin (Join-Path $ModuleDir 'bin/net472') `
+            --base-uri $info.baseUri --merchant-id $info.merchantId --serial $info.merchantSerialNumber `
+            --key $info.merchantPrivateKeyPath --p12 $info.merchantPkcs12Path `
+            --public-key-id $info.publicKeyId --public-key $info.publicKeyPath --work $sim.WorkDir 2>&1
+        $exitCode = $LASTEXITCODE
+    }
+    finally {
+        Stop-WxSimulator -Simulator $sim
+    }
+    $output | Out-Host
+    $counts = @($output | Select-String '^(\d+) passed, (\d+) failed$')
+    if (-not $counts) {
+        Write-Host "The Mono smoke lane printed no counts (exit code $exitCode)." -ForegroundColor Red
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Ran = $true }
+    }
+    $groups = $counts[-1].Matches[0].Groups
+    $failed = [int]$groups[2].Value
+    if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }
+    [pscustomobject]@{ Passed = [int]$groups[1].Value; Failed = $failed; Ran = $true }
+}
+
 function Invoke-Demo {
     Import-Module (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
     $sim = Start-WxSimulator -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll')
@@ -187,15 +238,22 @@ switch ($Task) {
     'build' { Build-Module }
     'demo' { Build-Module; Invoke-Demo }
     'package' { Build-Module; New-ModulePackage | Out-Null }
+    'mono' {
+        Build-Module
+        $mono = Invoke-MonoSmokeTests
+        if ($mono.Failed -gt 0) { exit 1 }
+    }
     'bench' { Build-Module; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long }
     'test' {
         Build-Module
         $package = New-ModulePackage
         $xunit = Invoke-XunitTests
         $pester = Invoke-PesterTests -PackagePath $package
-        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed)
-        $passed = $xunit.Passed + $pester.Passed
-        $failed = $xunit.Failed + $pester.Failed
+        $mono = Invoke-MonoSmokeTests
+        $monoLine = if ($mono.Ran) { "Mono: {0} passed, {1} failed" -f $mono.Passed, $mono.Failed } else { 'Mono: skipped' }
+        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; {4}" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $monoLine)
+        $passed = $xunit.Passed + $pester.Passed + $mono.Passed
+        $failed = $xunit.Failed + $pester.Failed + $mono.Failed
         Write-Host "$passed passed, $failed failed"
         if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
     }

@@ -1,21 +1,27 @@
-using System;
 using System.Management.Automation;
 using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore
 {
-    /// <summary>Runs once when the module is imported; prepares Windows PowerShell 5.1 and nothing else.</summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    /// <summary>
+    /// Runs when the module is imported and removed; prepares Windows PowerShell 5.1 and nothing else (the .NET
+    /// build has no dependencies of its own to serve).
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
         public void OnImport()
         {
-            if (!PlatformSupport.IsNetFramework)
-            {
-                return;
-            }
-
-            AppDomain.CurrentDomain.AssemblyResolve += DependencyResolver.Resolve;
+#if NETFRAMEWORK
+            DependencyResolver.Install();
             PlatformSupport.EnsureTls12();
+#endif
+        }
+
+        public void OnRemove(PSModuleInfo psModuleInfo)
+        {
+#if NETFRAMEWORK
+            DependencyResolver.Uninstall();
+#endif
         }
     }
 }

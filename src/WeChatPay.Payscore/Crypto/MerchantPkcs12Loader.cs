@@ -4,20 +4,21 @@ using System.IO;
 using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
+#if NET
+using System.Security.Cryptography.Pkcs;
+#endif
 using System.Security.Cryptography.X509Certificates;
 
 namespace WeChatPay.Payscore.Crypto
 {
     /// <summary>
     /// Loads <c>apiclient_cert.p12</c>, which holds the merchant API certificate and its private key. WeChat Pay
-    /// protects it with the merchant id as the password.
+    /// protects it with the merchant id as the password. On .NET the file is read with Pkcs12Info, so the key never
+    /// enters a key store (no temporary keychain on macOS, no key file on Windows); .NET Framework has no such
+    /// reader, and opens it as an X509Certificate2 with an in-memory key.
     /// </summary>
     internal static class MerchantPkcs12Loader
     {
-        // X509KeyStorageFlags.EphemeralKeySet (.NET Framework 4.7.2+, .NET Core 2.0+) is missing from the
-        // netstandard2.0 surface. It keeps the key in memory: no key file, no user profile needed.
-        private const X509KeyStorageFlags EphemeralKeySet = (X509KeyStorageFlags)32;
-
         /// <param name="password">Null means the merchant id, the password WeChat Pay issues the file with.</param>
         public static MerchantKey LoadFile(string path, SecureString? password, string merchantId)
         {
@@ -33,6 +34,9 @@ namespace WeChatPay.Payscore.Crypto
                     $"{KeyFile.Capitalize(source)} is not a PKCS#12 (.p12/.pfx) file. Give -CertificatePath apiclient_cert.p12, or give a PEM key with -PrivateKeyPath.");
             }
 
+#if NET
+            return Read(data, password, merchantId, source);
+#else
             X509Certificate2 certificate = Open(data, password, merchantId, source);
             try
             {
@@ -69,16 +73,107 @@ namespace WeChatPay.Payscore.Crypto
                 certificate.Dispose();
                 throw;
             }
+#endif
         }
 
+#if NET
+        private const string RsaOid = "1.2.840.113549.1.1.1";
+
+        private static MerchantKey Read(byte[] data, SecureString? password, string merchantId, string source)
+        {
+            string secret = password != null ? SecureText.Reveal(password) : merchantId;
+            RSAParameters? key = null;
+            var certificates = new System.Collections.Generic.List<X509Certificate2>();
+            try
+            {
+                try
+                {
+                    Pkcs12Info pfx = Pkcs12Info.Decode(data, out _, skipCopy: true);
+                    if (pfx.IntegrityMode == Pkcs12IntegrityMode.Password && !pfx.VerifyMac(secret))
+                    {
+                        throw WrongPassword(password != null, merchantId, source, null);
+                    }
+
+                    foreach (Pkcs12SafeContents safe in pfx.AuthenticatedSafe)
+                    {
+                        if (safe.ConfidentialityMode == Pkcs12ConfidentialityMode.Password)
+                        {
+                            safe.Decrypt(secret);
+                        }
+
+                        foreach (Pkcs12SafeBag bag in safe.GetBags())
+                        {
+                            Pkcs8PrivateKeyInfo? pkcs8 = bag switch
+                            {
+                                Pkcs12ShroudedKeyBag shrouded => Pkcs8PrivateKeyInfo.DecryptAndDecode(secret.AsSpan(), shrouded.EncryptedPkcs8PrivateKey, out _),
+                                Pkcs12KeyBag plain => Pkcs8PrivateKeyInfo.Decode(plain.Pkcs8PrivateKey, out _, skipCopy: true),
+                                _ => null,
+                            };
+                            if (bag is Pkcs12CertBag certBag && certBag.IsX509Certificate)
+                            {
+                                certificates.Add(certBag.GetCertificate());
+                            }
+                            else if (pkcs8 != null && key == null)
+                            {
+                                if (pkcs8.AlgorithmId.Value != RsaOid)
+                                {
+                                    throw new PayscoreConfigurationException(
+                                        ErrorIds.PrivateKeyNotRsa,
+                                        $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
+                                }
+
+                                key = RsaKeyReader.ReadPkcs1PrivateKey(pkcs8.PrivateKeyBytes.ToArray());
+                            }
+                        }
+                    }
+                }
+                catch (CryptographicException ex)
+                {
+                    throw WrongPassword(password != null, merchantId, source, ex);
+                }
+
+                X509Certificate2? certificate = key == null ? null : certificates.Find(c => IsPairOf(c, key.Value));
+                if (certificate == null)
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.CertificateHasNoPrivateKey,
+                        $"{KeyFile.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
+                }
+
+                MerchantCertificate info = MerchantCertificate.From(certificate, source);
+                return new MerchantKey(RsaKeyReader.CreateRsa(key!.Value), info);
+            }
+            finally
+            {
+                if (key != null)
+                {
+                    RsaKeyReader.Clear(key.Value);
+                }
+
+                foreach (X509Certificate2 c in certificates)
+                {
+                    c.Dispose();
+                }
+            }
+        }
+
+        private static bool IsPairOf(X509Certificate2 certificate, RSAParameters key)
+        {
+            using RSA? publicKey = certificate.GetRSAPublicKey();
+            return publicKey != null && publicKey.ExportParameters(false).Modulus.AsSpan().SequenceEqual(key.Modulus);
+        }
+#endif
+
+#if !NET
         private static X509Certificate2 Open(byte[] data, SecureString? password, string merchantId, string source)
         {
+            // EphemeralKeySet keeps the key in memory: no key file, no user profile needed.
             X509KeyStorageFlags flags = X509KeyStorageFlags.Exportable;
 
             // macOS refuses ephemeral keys (it imports into a temporary keychain instead).
             if (!RuntimeInformation.IsOSPlatform(OSPlatform.OSX))
             {
-                flags |= EphemeralKeySet;
+                flags |= X509KeyStorageFlags.EphemeralKeySet;
             }
 
             try
@@ -89,13 +184,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (CryptographicException ex)
             {
-                string hint = password != null
-                    ? "Check -CertificatePassword."
-                    : $"Without -CertificatePassword the merchant id {merchantId} is tried, the password WeChat Pay issues apiclient_cert.p12 with; give -CertificatePassword when the file has another one.";
-                throw new PayscoreConfigurationException(
-                    ErrorIds.CertificatePasswordInvalid,
-                    $"{KeyFile.Capitalize(source)} cannot be opened: the password is wrong, or the file is damaged. {hint}",
-                    ex);
+                throw WrongPassword(password != null, merchantId, source, ex);
             }
         }
 
@@ -119,6 +208,18 @@ namespace WeChatPay.Payscore.Crypto
             {
                 RsaKeyReader.Clear(parameters);
             }
+        }
+#endif
+
+        private static PayscoreConfigurationException WrongPassword(bool passwordGiven, string merchantId, string source, Exception? inner)
+        {
+            string hint = passwordGiven
+                ? "Check -CertificatePassword."
+                : $"Without -CertificatePassword the merchant id {merchantId} is tried, the password WeChat Pay issues apiclient_cert.p12 with; give -CertificatePassword when the file has another one.";
+            return new PayscoreConfigurationException(
+                ErrorIds.CertificatePasswordInvalid,
+                $"{KeyFile.Capitalize(source)} cannot be opened: the password is wrong, or the file is damaged. {hint}",
+                inner);
         }
 
         /// <summary>A PFX is a SEQUENCE starting with version 3 (RFC 7292); anything else is not worth a password.</summary>

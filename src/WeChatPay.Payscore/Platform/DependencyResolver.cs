@@ -1,23 +1,113 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 
 namespace WeChatPay.Payscore.Platform
 {
     /// <summary>
-    /// Serves the module's own copies of its dependencies (System.Text.Json, System.Memory and the other
-    /// netstandard2.0 facades) when .NET Framework cannot find them: Windows PowerShell 5.1 applies no binding
-    /// redirects for a module, so a request for System.Memory 4.0.1.2 fails even with 4.0.1.2 next to the module.
+    /// Serves the .NET Framework build's own copies of its dependencies (System.Text.Json, System.Memory and the
+    /// other netstandard2.0 facades) from its <c>dependencies/</c> folder. Windows PowerShell 5.1 applies no binding
+    /// redirects for a module, and probes only next to the module, where these files are not: so every request for
+    /// them comes here, and only those made by this module or by its own dependencies are answered. Another
+    /// module's request for, say, System.Memory is left to that module, whatever version it wants, and this module
+    /// never gets a copy somebody else loaded.
     /// </summary>
-    internal static class DependencyResolver
+    internal sealed class DependencyResolver
     {
-        private static readonly string ModuleDirectory =
-            Path.GetDirectoryName(typeof(DependencyResolver).Assembly.Location) ?? string.Empty;
+        public const string FolderName = "dependencies";
 
-        public static Assembly? Resolve(object? sender, ResolveEventArgs args)
+        private static readonly object Gate = new object();
+        private static DependencyResolver? _installed;
+
+        private readonly string _moduleAssemblyName;
+        private readonly string _directory;
+        private readonly HashSet<string> _dependencies;
+
+        public DependencyResolver(string moduleAssemblyName, string directory, IEnumerable<string> dependencyNames)
         {
-            string? path = FindCandidate(new AssemblyName(args.Name), ModuleDirectory);
+            _moduleAssemblyName = moduleAssemblyName;
+            _directory = Path.GetFullPath(directory);
+            _dependencies = new HashSet<string>(dependencyNames, StringComparer.OrdinalIgnoreCase);
+        }
+
+        /// <summary>The resolver for the module assembly <paramref name="module"/>: its dependencies folder and the files in it.</summary>
+        public static DependencyResolver For(Assembly module)
+        {
+            string directory = Path.Combine(Path.GetDirectoryName(module.Location) ?? string.Empty, FolderName);
+            IEnumerable<string> names = Directory.Exists(directory)
+                ? Directory.GetFiles(directory, "*.dll").Select(file => Path.GetFileNameWithoutExtension(file) ?? string.Empty)
+                : Enumerable.Empty<string>();
+            return new DependencyResolver(module.GetName().Name ?? string.Empty, directory, names);
+        }
+
+        /// <summary>Puts the module's resolver in place, once however often the module is imported.</summary>
+        public static void Install()
+        {
+            lock (Gate)
+            {
+                if (_installed == null)
+                {
+                    _installed = For(typeof(DependencyResolver).Assembly);
+                    AppDomain.CurrentDomain.AssemblyResolve += _installed.Resolve;
+                }
+            }
+        }
+
+        /// <summary>Takes the resolver away again, when the module is removed.</summary>
+        public static void Uninstall()
+        {
+            lock (Gate)
+            {
+                if (_installed != null)
+                {
+                    AppDomain.CurrentDomain.AssemblyResolve -= _installed.Resolve;
+                    _installed = null;
+                }
+            }
+        }
+
+        public Assembly? Resolve(object? sender, ResolveEventArgs args)
+        {
+            var requested = new AssemblyName(args.Name);
+            Assembly? requester = args.RequestingAssembly;
+            if (!Answers(requested.Name, requester != null, requester?.GetName().Name, requester == null || requester.IsDynamic ? null : requester.Location))
+            {
+                return null;
+            }
+
+            string? path = FindCandidate(requested, _directory);
             return path == null ? null : Assembly.LoadFrom(path);
+        }
+
+        /// <summary>
+        /// Whether a request for <paramref name="requestedName"/> is this module's to answer: the name must be one
+        /// of its dependencies, and the request must come from the module assembly or from a file of its
+        /// dependencies folder. .NET Framework sometimes does not say who asks (<paramref name="requesterKnown"/>
+        /// false); then the name alone decides, as in PSResourceGet, since without an answer the load fails anyway.
+        /// </summary>
+        internal bool Answers(string? requestedName, bool requesterKnown, string? requesterName, string? requesterPath)
+        {
+            if (string.IsNullOrEmpty(requestedName) || !_dependencies.Contains(requestedName!))
+            {
+                return false;
+            }
+
+            if (!requesterKnown)
+            {
+                return true;
+            }
+
+            if (string.Equals(requesterName, _moduleAssemblyName, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            // A dependency asks for another: only the copy loaded from this folder counts, not a namesake of another module.
+            return !string.IsNullOrEmpty(requesterPath)
+                && requesterName != null && _dependencies.Contains(requesterName)
+                && string.Equals(Path.GetDirectoryName(Path.GetFullPath(requesterPath)), _directory, StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>

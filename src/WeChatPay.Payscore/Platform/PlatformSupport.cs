@@ -40,29 +40,23 @@ namespace WeChatPay.Payscore.Platform
         /// <summary>WeChat Pay accepts TLS 1.2 and later; old .NET Framework hosts offer only TLS 1.0 by default.</summary>
         public static void EnsureTls12()
         {
-            if (!IsNetFramework)
-            {
-                return;
-            }
-
+#if NETFRAMEWORK
             SecurityProtocolType current = ServicePointManager.SecurityProtocol;
             SecurityProtocolType wanted = WithTls12(current);
             if (wanted != current)
             {
                 ServicePointManager.SecurityProtocol = wanted;
             }
+#endif
         }
 
         /// <summary>.NET Framework allows 2 connections per host unless told otherwise; parallel requests need more.</summary>
         public static void RaiseConnectionLimit(Uri host, int limit)
         {
-            if (!IsNetFramework)
-            {
-                return;
-            }
-
+#if NETFRAMEWORK
             ServicePoint point = ServicePointManager.FindServicePoint(host);
             point.ConnectionLimit = RaisedLimit(point.ConnectionLimit, limit);
+#endif
         }
 
         internal static int RaisedLimit(int current, int wanted) => Math.Max(current, wanted);

@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Execution;
+using WeChatPay.Payscore.Platform;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.MonoSmoke
+{
+    /// <summary>
+    /// Runs the .NET Framework build's core on a .NET Framework profile (Mono): every key form, the known-answer
+    /// signature, verification of a good and a tampered answer, one terminate and one query against the simulator,
+    /// the journal. Loads the module from its bin/net472 folder as PowerShell does, with the module's resolver
+    /// serving its dependencies/. Prints one line per check and "N passed, N failed"; exits 1 when a check failed.
+    /// </summary>
+    internal static class Program
+    {
+        private const string AppId = "wxd678efh567hg6787";
+        private static readonly List<string> Failures = new List<string>();
+        private static int _passed;
+        private static string _moduleBin = string.Empty;
+
+        private static int Main(string[] args)
+        {
+            Dictionary<string, string> options = ParseOptions(args);
+            Console.WriteLine($"Runtime: {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+            _moduleBin = Path.GetFullPath(options["module-bin"]);
+            // The module itself is not next to this program: load it from where the package puts it.
+            AppDomain.CurrentDomain.AssemblyResolve += LoadModule;
+            Check("the module is the net472 build, loaded from its bin folder, and its resolver is in place", InstallResolver);
+            try
+            {
+                Run(options);
+            }
+            catch (Exception ex)
+            {
+                // A type that cannot load fails the method that names it before it runs.
+                Failures.Add("the run");
+                Console.WriteLine($"  [-] the run stopped: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            Console.WriteLine($"{_passed} passed, {Failures.Count} failed");
+            return Failures.Count == 0 && _passed > 0 ? 0 : 1;
+        }
+
+        private static Assembly? LoadModule(object? sender, ResolveEventArgs args)
+        {
+            string path = Path.Combine(_moduleBin, new AssemblyName(args.Name).Name + ".dll");
+            return new AssemblyName(args.Name).Name == "WeChatPay.Payscore" && File.Exists(path) ? Assembly.LoadFrom(path) : null;
+        }
+
+        // As the module's initializer does on import; before any method that names a type of the dependencies is compiled.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void InstallResolver()
+        {
+            Assembly module = typeof(DependencyResolver).Assembly;
+            Expect(Path.GetDirectoryName(module.Location) == _moduleBin, $"loaded from {module.Location}");
+            Expect(PlatformSupport.IsNetFramework || IsMono(), "runs on a .NET Framework profile");
+            DependencyResolver.Install();
+        }
+
+        // Kept apart from Main so that no module type is touched before the module can be found.
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Run(Dictionary<string, string> o)
+        {
+
+            string keys = Path.Combine(AppContext.BaseDirectory, "TestKeys");
+            string expectedSignature = File.ReadAllText(Path.Combine(keys, "known-answer-signature.b64")).Trim();
+            foreach (string file in new[] { "test-only-merchant-key.pkcs8.pem", "test-only-merchant-key.pkcs1.pem" })
+            {
+                Check($"a PEM key file ({file}) signs the known answer", () =>
+                {
+                    using RSA key = MerchantPrivateKeyLoader.LoadFromFile(Path.Combine(keys, file));
+                    Expect(KnownAnswer(key).Contains($"signature=\"{expectedSignature}\""), "the signature differs from openssl's");
+                });
+            }
+
+            Check("PEM text signs the known answer", () =>
+            {
+                using RSA key = MerchantPrivateKeyLoader.LoadFromPem(File.ReadAllText(Path.Combine(keys, "test-only-merchant-key.pkcs8.pem")), "the text");
+                Expect(KnownAnswer(key).Contains($"signature=\"{expectedSignature}\""), "the signature differs from openssl's");
+            });
+
+            Check("an encrypted or EC key is refused with a configuration error", () =>
+            {
+                foreach (string file in new[] { "test-only-encrypted-key.pem", "test-only-ec-key.pem" })
+                {
+                    try
+                    {
+                        MerchantPrivateKeyLoader.LoadFromFile(Path.Combine(keys, file)).Dispose();
+                        Expect(false, $"{file} was accepted");
+                    }
+                    catch (PayscoreConfigurationException)
+                    {
+                    }
+                }
+            });
+
+            MerchantKey? pkcs12 = null;
+            Check("the simulator's apiclient_cert.p12 opens with the merchant id and names the merchant serial", () =>
+            {
+                pkcs12 = MerchantPkcs12Loader.LoadFile(o["p12"], null, o["merchant-id"]);
+                Expect(string.Equals(pkcs12.Certificate?.SerialNumber, o["serial"], StringComparison.OrdinalIgnoreCase),
+                    $"serial {pkcs12.Certificate?.SerialNumber}, expected {o["serial"]}");
+            });
+
+            Check("a good answer is verified and a tampered one is not", () =>
+            {
+                using RSA wechatpay = RSA.Create();
+                wechatpay.KeySize = 2048;
+                var store = new WechatpayKeyStore();
+                store.AddPublicKey("PUB_KEY_ID_0114232134912410000000000000000001", ImportPublic(wechatpay));
+                var verifier = new ResponseVerifier(store);
+                string timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString();
+                byte[] body = Encoding.UTF8.GetBytes("{\"code\":\"PARAM_ERROR\",\"message\":\"参数错误\"}");
+                string signature = Convert.ToBase64String(wechatpay.SignData(
+                    ResponseVerifier.BuildMessage(timestamp, "NONCE", body), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+                Expect(verifier.Verify(timestamp, "NONCE", signature, store.PublicKeyId, body).IsVerified, "the good answer was refused");
+                byte[] tampered = (byte[])body.Clone();
+                tampered[10] ^= 0x20;
+                Expect(verifier.Verify(timestamp, "NONCE", signature, store.PublicKeyId, tampered).Status == VerificationStatus.BadSignature,
+                    "the tampered answer was not refused as a bad signature");
+            });
+
+            using RSA merchantKey = MerchantPrivateKeyLoader.LoadFromFile(o["key"]);
+            var wechatpayKeys = new WechatpayKeyStore();
+            wechatpayKeys.AddPublicKey(o["public-key-id"], WechatpayKeyLoader.LoadPublicKeyFile(o["public-key"]));
+            var options = new WechatpayClientOptions { BaseUri = new Uri(o["base-uri"]), BackupBaseUri = null, Timeout = TimeSpan.FromSeconds(30) };
+            using var client = new WechatpayClient(options, new RequestSigner(o["merchant-id"], o["serial"], merchantKey), new ResponseVerifier(wechatpayKeys), wechatpayKeys.PublicKeyId);
+            var sender = new ResilientSender(client, new RetryPolicy(2), new AdaptiveRateLimiter(0), new HostSelector(options.BaseUri, null));
+
+            TerminateRequest.TryCreate(TerminateRoute.UserPermission, "oMonoSmoke", "500001", AppId, "smoke", out TerminateRequest? request, out _);
+            TerminateResult? terminated = null;
+            Check("a terminate against the simulator succeeds, its answer verified", () =>
+            {
+                terminated = new PermissionTerminator(sender, 2).TerminateAsync(1, request!, false, null, CancellationToken.None).GetAwaiter().GetResult();
+                Expect(terminated.Success && terminated.Code == ResultCodes.Ok, $"{terminated.Code}: {terminated.Message}");
+            });
+
+            Check("a query against the simulator finds the authorization ended", () =>
+            {
+                QueryOutcome outcome = new PermissionQuery(sender).QueryAsync(request!.Target, null, CancellationToken.None).GetAwaiter().GetResult();
+                Expect(outcome.State == AuthorizationState.Ended, $"{outcome.State}: {outcome.Description}");
+            });
+
+            Check("the journal records the run and a reopened journal knows the row is done", () =>
+            {
+                Expect(terminated != null, "no terminate result to record");
+                string path = Path.Combine(o["work"], "mono-smoke.jsonl");
+                using (RunJournal journal = RunJournal.Open(path))
+                {
+                    journal.RecordSending(1, request!);
+                    journal.RecordResult(terminated!);
+                    journal.Commit();
+                }
+
+                using RunJournal reopened = RunJournal.Open(path);
+                using SHA256 sha = SHA256.Create();
+                Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
+                Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");
+            });
+
+            Check("the dependencies came from the module's dependencies folder", () =>
+            {
+                string dependencies = Path.Combine(_moduleBin, DependencyResolver.FolderName);
+                foreach (string name in new[] { "System.Text.Json", "System.Formats.Asn1" })
+                {
+                    Assembly? loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
+                    Expect(loaded != null && Path.GetDirectoryName(loaded.Location) == dependencies, $"{name} from {loaded?.Location ?? "nowhere"}");
+                }
+            });
+
+            pkcs12?.Dispose();
+            DependencyResolver.Uninstall();
+        }
+
+        private static string KnownAnswer(RSA key)
+        {
+            var at = DateTimeOffset.FromUnixTimeSeconds(1554208460);
+            var signer = new RequestSigner("1900009191", "1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C", key, () => at, () => "593BEC0C930BF1AFEB40B4A08C8FB242");
+            byte[] body = Encoding.UTF8.GetBytes("{\"appid\":\"wxd678efh567hg6787\",\"reason\":\"用户申请解除\"}");
+            return signer.Sign("POST", "/v3/payscore/users/oUpF8uMuAJO_M2pxb1Q9zNjWeS6o/permissions/500001/terminate", body).Authorization;
+        }
+
+        private static RSA ImportPublic(RSA key)
+        {
+            RSA copy = RSA.Create();
+            copy.ImportParameters(key.ExportParameters(false));
+            return copy;
+        }
+
+        private static bool IsMono() => Type.GetType("Mono.Runtime") != null;
+
+        private static void Check(string name, Action check)
+        {
+            try
+            {
+                check();
+                _passed++;
+                Console.WriteLine($"  [+] {name}");
+            }
+            catch (Exception ex)
+            {
+                Failures.Add(name);
+                Console.WriteLine($"  [-] {name}: {ex.GetType().Name}: {ex.Message}");
+            }
+        }
+
+        private static void Expect(bool condition, string why)
+        {
+            if (!condition)
+            {
+                throw new InvalidOperationException(why);
+            }
+        }
+
+        private static Dictionary<string, string> ParseOptions(string[] args)
+        {
+            var options = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            for (int i = 0; i + 1 < args.Length; i += 2)
+            {
+                options[args[i].TrimStart('-')] = args[i + 1];
+            }
+
+            return options;
+        }
+    }
+}
