@@ -244,26 +244,9 @@ namespace WeChatPay.Payscore.Commands
             var record = new ErrorRecord(new TerminateRowException(result), errorId, category, outcome.Input);
             record.ErrorDetails = new ErrorDetails(record.Exception.Message)
             {
-                RecommendedAction = RecommendedAction(result.Code),
+                RecommendedAction = ResultCodeTable.Of(result.Code).RecommendedAction,
             };
             return record;
-        }
-
-        private static string RecommendedAction(string code)
-        {
-            switch (code)
-            {
-                case ResultCodes.InvalidInput: return "Correct the row; nothing was sent for it.";
-                case ResultCodes.Duplicate: return "Remove the repeated row; the first one with these values is sent.";
-                case ResultCodes.OutcomeUnknown:
-                case ResultCodes.ResponseUnverified:
-                case ResultCodes.SignatureProbe:
-                case ResultCodes.NetworkError:
-                case ResultCodes.Timeout: return "The outcome is not known: check the authorization state before sending this row again.";
-                case "NO_AUTH": return "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations.";
-                case "SIGN_ERROR": return "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified.";
-                default: return "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
-            }
         }
     }
 }

@@ -215,32 +215,21 @@ namespace WeChatPay.Payscore.Commands
                 || string.Equals(text, nameof(ActionPreference.Inquire), StringComparison.OrdinalIgnoreCase);
         }
 
-        /// <summary>The stable error id and category of a failed row's error record, by its result code.</summary>
+        /// <summary>The stable error id and category of a failed row's error record, by its result code (<see cref="ResultCodeTable"/>).</summary>
         internal static (string ErrorId, ErrorCategory Category) ClassifyFailure(string code)
         {
-            switch (code)
+            ResultCodeInfo info = ResultCodeTable.Of(code);
+            if (info.ErrorId == null)
             {
-                case ResultCodes.InvalidInput: return (ErrorIds.InvalidInput, ErrorCategory.InvalidData);
-                case ResultCodes.ResponseUnverified: return (ErrorIds.ResponseUnverified, ErrorCategory.SecurityError);
-                case ResultCodes.SignatureProbe: return (ErrorIds.SignatureProbe, ErrorCategory.SecurityError);
-                case ResultCodes.UnexpectedResponse: return (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult);
-                case ResultCodes.NetworkError: return (ErrorIds.NetworkError, ErrorCategory.ConnectionError);
-                case ResultCodes.Timeout: return (ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout);
-                case ResultCodes.InternalError: return (ErrorIds.InternalError, ErrorCategory.NotSpecified);
-                case ResultCodes.Duplicate: return (ErrorIds.DuplicateRow, ErrorCategory.InvalidData);
-                case ResultCodes.OutcomeUnknown: return (ErrorIds.OutcomeUnknown, ErrorCategory.OperationTimeout);
-                case "NO_AUTH": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.PermissionDenied);
-                case "SIGN_ERROR": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.AuthenticationError);
-                case "ORDER_NOT_EXIST":
-                case "NOT_FOUND": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ObjectNotFound);
-                case "FREQUENCY_LIMITED":
-                case "RATELIMIT_EXCEEDED": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.LimitsExceeded);
-                case "SYSTEM_ERROR":
-                case "SYSTEMERROR":
-                case "SERVICE_UNAVAILABLE": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ResourceUnavailable);
-                default: return (ErrorIds.WechatpayErrorResponse, ErrorCategory.InvalidOperation);
+                info = ResultCodeTable.Unlisted; // a success code on a failed row: a defect; reported as WeChat Pay's
             }
+
+            return (info.ErrorId!, CategoryOf(info.Category));
         }
+
+        /// <summary>The PowerShell category the table's category names.</summary>
+        internal static ErrorCategory CategoryOf(ResultCategory category) =>
+            (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category.ToString());
 
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
         internal void Complete(RowOutcome outcome)
@@ -375,7 +364,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 _failedInARow = 0;
             }
-            else if (outcome.Code != ResultCodes.InvalidInput && outcome.Code != ResultCodes.Duplicate)
+            else if (!ResultCodeTable.Of(outcome.Code).NeverSent)
             {
                 _failedInARow++;
             }

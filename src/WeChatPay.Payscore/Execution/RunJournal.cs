@@ -346,7 +346,7 @@ namespace WeChatPay.Payscore.Execution
                 ex);
         }
 
-        /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open.</summary>
+        /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open (<see cref="ResultCodeTable"/>).</summary>
         internal static JournalEntry Classify(bool success, string code)
         {
             if (success)
@@ -354,20 +354,11 @@ namespace WeChatPay.Payscore.Execution
                 return JournalEntry.Done;
             }
 
-            switch (code)
+            switch (ResultCodeTable.Of(code).Outcome)
             {
-                case ResultCodes.AlreadyEnded:
-                    return JournalEntry.Done;
-                case ResultCodes.Timeout:
-                case ResultCodes.NetworkError:
-                case ResultCodes.ResponseUnverified:
-                case ResultCodes.SignatureProbe:
-                case ResultCodes.OutcomeUnknown:
-                case ResultCodes.InternalError:
-                case ResultCodes.UnexpectedResponse:
-                    return JournalEntry.Unknown;
-                default:
-                    return JournalEntry.Failed;
+                case AuthorizationOutcome.Ended: return JournalEntry.Done;
+                case AuthorizationOutcome.Open: return JournalEntry.Unknown;
+                default: return JournalEntry.Failed;
             }
         }
 
@@ -607,7 +598,7 @@ namespace WeChatPay.Payscore.Execution
                     {
                         string code = root.GetProperty("code").GetString() ?? string.Empty;
                         JournalEntry entry = Classify(root.GetProperty("success").GetBoolean(), code);
-                        if (code == ResultCodes.InvalidInput || code == ResultCodes.Duplicate)
+                        if (ResultCodeTable.Of(code).NeverSent)
                         {
                             return; // never sent: says nothing of the authorization
                         }
