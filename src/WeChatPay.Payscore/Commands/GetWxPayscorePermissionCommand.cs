@@ -44,7 +44,7 @@ namespace WeChatPay.Payscore.Commands
             object input = TargetObject(fields);
             if (!AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> problems))
             {
-                Complete(new RowOutcome(input, PermissionLookup.InvalidInput(rowNumber, fields, problems), success: false, null));
+                Complete(new RowOutcome(input, PayscoreRowResult.InvalidInput<PayscorePermission>(rowNumber, fields, problems), null));
                 return;
             }
 
@@ -53,7 +53,7 @@ namespace WeChatPay.Payscore.Commands
             Dispatch(async stopping =>
             {
                 PayscorePermission result = await lookup.LookUpAsync(rowNumber, target!, diagnostics, stopping).ConfigureAwait(false);
-                return new RowOutcome(input, result, result.Success, diagnostics);
+                return new RowOutcome(input, result, diagnostics);
             });
         }
 

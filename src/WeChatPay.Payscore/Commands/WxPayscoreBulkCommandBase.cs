@@ -2,8 +2,10 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using WeChatPay.Payscore.Execution;
@@ -429,16 +431,7 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal RowFields ReadRow()
         {
-            var fields = new RowFields
-            {
-                OpenId = RowValue(InputObject, "openid", OpenId),
-                ServiceId = RowValue(InputObject, "service_id", ServiceId, nameof(ServiceId)),
-                AppId = RowValue(InputObject, "appid", AppId),
-                AuthorizationCode = RowValue(InputObject, "authorization_code", AuthorizationCode, nameof(AuthorizationCode)),
-                SubMerchantId = RowValue(InputObject, "sub_mchid", SubMerchantId, nameof(SubMerchantId)),
-                SubAppId = RowValue(InputObject, "sub_appid", SubAppId, nameof(SubAppId)),
-                SubOpenId = RowValue(InputObject, "sub_openid", SubOpenId, nameof(SubOpenId)),
-            };
+            RowFields fields = RowFields.From(field => RowValue(InputObject, field.WireName, (string?)IdentityParameters[field.PropertyName].GetValue(this), field.PropertyName));
             if (string.IsNullOrEmpty(fields.OpenId) && string.IsNullOrEmpty(fields.SubOpenId) && string.IsNullOrEmpty(fields.AuthorizationCode))
             {
                 fields.Columns = ColumnNames(InputObject);
@@ -446,6 +439,10 @@ namespace WeChatPay.Payscore.Commands
 
             return fields;
         }
+
+        /// <summary>The parameter of each identity field, by its property name (<see cref="RowFields.Identity"/>).</summary>
+        private static readonly Dictionary<string, PropertyInfo> IdentityParameters =
+            RowFields.Identity.ToDictionary(field => field.PropertyName, field => typeof(WxPayscoreBulkCommandBase).GetProperty(field.PropertyName)!);
 
         /// <summary>The column names of a row of columns: a CSV line or custom object (its note properties), or a hashtable (its keys).</summary>
         private static IReadOnlyList<string>? ColumnNames(PSObject? input)

@@ -251,16 +251,7 @@ namespace WeChatPay.Payscore.Execution
             Add(writer =>
             {
                 writer.WriteString("event", "result");
-                WriteIdentity(writer, result.RowNumber, result.Route, new RowFields
-                {
-                    OpenId = result.OpenId,
-                    ServiceId = result.ServiceId,
-                    AppId = result.AppId,
-                    AuthorizationCode = result.AuthorizationCode,
-                    SubMerchantId = result.SubMerchantId,
-                    SubAppId = result.SubAppId,
-                    SubOpenId = result.SubOpenId,
-                }, identity);
+                WriteIdentity(writer, result.RowNumber, result.Route, result.Identity, identity);
                 writer.WriteBoolean("success", result.Success);
                 writer.WriteString("code", Cut(result.Code, MaxAnswerValueLength));
                 writer.WriteNumber("status", result.StatusCode);
@@ -367,36 +358,17 @@ namespace WeChatPay.Payscore.Execution
         {
             writer.WriteNumber("row", rowNumber);
             writer.WriteString("route", route.ToString());
-            foreach ((string name, string? value) in IdentityFields(fields))
+            foreach (IdentityField field in RowFields.Identity)
             {
+                string? value = field.Get(fields);
                 if (value != null)
                 {
-                    writer.WriteString(name, shown(value));
+                    writer.WriteString(field.WireName, shown(value));
                 }
             }
         }
 
-        private static IEnumerable<(string Name, string? Value)> IdentityFields(RowFields f)
-        {
-            yield return ("openid", f.OpenId);
-            yield return ("service_id", f.ServiceId);
-            yield return ("appid", f.AppId);
-            yield return ("authorization_code", f.AuthorizationCode);
-            yield return ("sub_mchid", f.SubMerchantId);
-            yield return ("sub_appid", f.SubAppId);
-            yield return ("sub_openid", f.SubOpenId);
-        }
-
-        private static RowFields ReadIdentity(JsonElement record) => new RowFields
-        {
-            OpenId = Optional(record, "openid"),
-            ServiceId = Optional(record, "service_id"),
-            AppId = Optional(record, "appid"),
-            AuthorizationCode = Optional(record, "authorization_code"),
-            SubMerchantId = Optional(record, "sub_mchid"),
-            SubAppId = Optional(record, "sub_appid"),
-            SubOpenId = Optional(record, "sub_openid"),
-        };
+        private static RowFields ReadIdentity(JsonElement record) => RowFields.From(field => Optional(record, field.WireName));
 
         private static string? Optional(JsonElement record, string name) =>
             record.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
