@@ -80,11 +80,10 @@ namespace WeChatPay.Payscore.Commands
 
         #endregion
 
-        protected override void BeginProcessing()
+        internal override void BeginCommand()
         {
             // Only command-line values are bound at this point; pipeline values come per row.
             _commandLineReason = Reason;
-            BeginRun();
             _terminator = new PermissionTerminator(Sender!, MaxRetries);
             WriteVerbose($"{Route} route.");
             if (!string.IsNullOrEmpty(JournalPath))
@@ -122,7 +121,7 @@ namespace WeChatPay.Payscore.Commands
         /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish
         /// and their results go out, and then the run stops with the journal's error.
         /// </summary>
-        private void StopIfJournalFailed()
+        internal override void CheckRun()
         {
             if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
             {
@@ -134,47 +133,40 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string? RunJournalPath => _ledger.Journal?.Path;
 
-        protected override void ProcessRecord()
+        internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
-            StopIfJournalFailed();
-            long rowNumber = NextRowNumber();
-            RowFields fields = ReadRow();
             string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
 
-            object input = TargetObject(fields);
             if (!TerminateRequest.TryCreate(Route, fields, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {
-                Complete(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
-                return;
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
             }
 
             RowDecision decision = _ledger.Decide(rowNumber, request!, out long firstRow);
             if (decision == RowDecision.Duplicate)
             {
-                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
                     $"Not sent: the same authorization as row {firstRow} ({request!.Target}), which is sent once for both; see row {firstRow}'s result."), null));
-                return;
             }
 
             if (decision == RowDecision.AlreadyDone)
             {
                 // Its final record is in the journal already; it is not written again.
-                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
                     $"Not sent: the journal {UserText.ExcerptPath(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
-                return;
             }
 
             if (!Approve($"{request!.Target} (row {rowNumber})"))
             {
-                return;
+                return RowStep.Declined;
             }
 
             bool askFirst = decision == RowDecision.AskFirst;
             _ledger.Journal?.RecordSending(rowNumber, request!);
-            StopIfJournalFailed(); // a row whose "sending" record is not on disk is not sent
+            CheckRun(); // a row whose "sending" record is not on disk is not sent
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
-            Dispatch(async stopping =>
+            return RowStep.Send(async stopping =>
             {
                 TerminateResult result = await terminator.TerminateAsync(rowNumber, request!, askFirst, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, diagnostics);
@@ -202,12 +194,6 @@ namespace WeChatPay.Payscore.Commands
             }
 
             journal.Commit();
-        }
-
-        protected override void EndProcessing()
-        {
-            base.EndProcessing();
-            StopIfJournalFailed();
         }
 
         public override void Dispose()

@@ -145,8 +145,51 @@ namespace WeChatPay.Payscore.Commands
         internal override void AddCommandSettings(ClientSettings layer) =>
             layer.WithBackupBaseUri(BackupBaseUri?.OriginalString, "-BackupBaseUri");
 
+        /// <summary>Readies the run (<see cref="BeginRun"/>), then the command's own part (<see cref="BeginCommand"/>).</summary>
+        protected sealed override void BeginProcessing()
+        {
+            BeginRun();
+            BeginCommand();
+        }
+
+        /// <summary>What the command readies once the run is ready: only command-line values are bound at this point; pipeline values come per row.</summary>
+        internal virtual void BeginCommand()
+        {
+        }
+
+        /// <summary>
+        /// One input row: a run that has to stop stops before it is looked at; then it is read, and the command decides
+        /// (<see cref="ProcessRow"/>) whether it finishes at once or is sent.
+        /// </summary>
+        protected sealed override void ProcessRecord()
+        {
+            CheckRun();
+            long rowNumber = NextRowNumber();
+            RowFields fields = ReadRow();
+            RowStep step = ProcessRow(rowNumber, fields, TargetObject(fields));
+            if (step.Finished != null)
+            {
+                Complete(step.Finished);
+            }
+            else if (step.Work != null)
+            {
+                Dispatch(step.Work);
+            }
+        }
+
+        /// <summary>
+        /// What the command makes of one row, read from the row and the parameters: its result when it is not sent, or
+        /// the work that sends it. <paramref name="input"/> is the target of the row's error record.
+        /// </summary>
+        internal abstract RowStep ProcessRow(long rowNumber, RowFields fields, object input);
+
+        /// <summary>Stops the run (with <see cref="StopRun"/>) when the command itself can go on no longer; before each row and at the end.</summary>
+        internal virtual void CheckRun()
+        {
+        }
+
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
-        internal void BeginRun()
+        private void BeginRun()
         {
             DebugSwitch.NeverAsk(this);
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
@@ -170,7 +213,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
-        internal long NextRowNumber()
+        private long NextRowNumber()
         {
             StopIfHopeless();
             return ++_rowNumber;
@@ -180,7 +223,7 @@ namespace WeChatPay.Payscore.Commands
         /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
         /// one: with -ThrottleLimit 1 that is until this row has finished.
         /// </summary>
-        internal void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
+        private void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
         {
             CancellationToken stopping = _stopping.Token;
             _dispatcher!.Start(() => work(stopping));
@@ -191,7 +234,7 @@ namespace WeChatPay.Payscore.Commands
         /// Waits for every row in flight and writes their results. Called before an error that will stop the run
         /// (-ErrorAction Stop, a terminating error), so that no row that was sent is left without its result.
         /// </summary>
-        internal void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
+        private void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
 
         /// <summary>
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
@@ -234,26 +277,27 @@ namespace WeChatPay.Payscore.Commands
             (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category.ToString());
 
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
-        internal void Complete(RowOutcome outcome)
+        private void Complete(RowOutcome outcome)
         {
             _dispatcher?.Drain(Finish);
             Finish(new[] { outcome });
         }
 
-        protected override void EndProcessing()
+        /// <summary>Waits for the rows in flight and writes their results, then the summary; then the command's own last check (<see cref="CheckRun"/>).</summary>
+        protected sealed override void EndProcessing()
         {
-            if (_dispatcher == null)
+            if (_dispatcher != null)
             {
-                return;
+                WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
+                if (_progress!.Done > 0)
+                {
+                    WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
+                }
+
+                Summarize(stoppedBy: null);
             }
 
-            WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
-            if (_progress!.Done > 0)
-            {
-                WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
-            }
-
-            Summarize(stoppedBy: null);
+            CheckRun();
         }
 
         /// <summary>Once per run, after its last result: the summary as a tagged Information record and a verbose line.</summary>
@@ -429,7 +473,7 @@ namespace WeChatPay.Payscore.Commands
         /// The row's values, each from the row itself (by its WeChat Pay column name, or by the property name of this
         /// module's own output, so that Get-WxPayscorePermission pipes into Invoke-WxPayscoreTerminate), else the parameter.
         /// </summary>
-        internal RowFields ReadRow()
+        private RowFields ReadRow()
         {
             RowFields fields = RowFields.From(field => RowValue(InputObject, field.WireName, (string?)IdentityParameters[field.PropertyName].GetValue(this), field.PropertyName));
             if (string.IsNullOrEmpty(fields.OpenId) && string.IsNullOrEmpty(fields.SubOpenId) && string.IsNullOrEmpty(fields.AuthorizationCode))
@@ -468,7 +512,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>What a row's error record names as its target: the row itself, else the value that names the user.</summary>
-        internal object TargetObject(RowFields fields) =>
+        private object TargetObject(RowFields fields) =>
             InputObject ?? (object?)fields.OpenId ?? fields.AuthorizationCode ?? fields.SubOpenId ?? string.Empty;
 
         /// <summary>The row's own value for a field when it has one (under <paramref name="name"/> or <paramref name="otherName"/>), else the parameter's.</summary>
