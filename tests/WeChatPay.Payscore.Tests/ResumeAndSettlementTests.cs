@@ -181,7 +181,10 @@ public sealed class ResumeAndSettlementTests : IDisposable
             "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
             new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        HostedRun again = HostedRun.Invoke([Row("oBom1"), Row("oBom2"), Row("oBom3")], Parameters());
+        // One row at a time, so that the journal's records come in row order.
+        var parameters = Parameters();
+        parameters["ThrottleLimit"] = 1;
+        HostedRun again = HostedRun.Invoke([Row("oBom1"), Row("oBom2"), Row("oBom3")], parameters);
 
         Assert.Equal([ResultCodes.AlreadyDone, ResultCodes.SettledByQuery, ResultCodes.Ok], again.Results.Select(r => r.Code));
         Assert.Equal([0, 0, 1], new[] { "oBom1", "oBom2", "oBom3" }.Select(o => _sim.ProcessedTerminates(o, "500001")));

@@ -31,29 +31,21 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string ProgressActivity => "Querying Pay Score authorizations";
 
-        protected override void BeginProcessing()
-        {
-            BeginRun();
-            _lookup = new PermissionLookup(Sender!);
-        }
+        internal override void BeginCommand() => _lookup = new PermissionLookup(Sender!);
 
-        protected override void ProcessRecord()
+        internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
-            long rowNumber = NextRowNumber();
-            RowFields fields = ReadRow();
-            object input = TargetObject(fields);
             if (!AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> problems))
             {
-                Complete(new RowOutcome(input, PermissionLookup.InvalidInput(rowNumber, fields, problems), success: false, null));
-                return;
+                return RowStep.Finish(new RowOutcome(input, PayscoreRowResult.InvalidInput<PayscorePermission>(rowNumber, fields, problems), null));
             }
 
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionLookup lookup = _lookup!;
-            Dispatch(async stopping =>
+            return RowStep.Send(async stopping =>
             {
                 PayscorePermission result = await lookup.LookUpAsync(rowNumber, target!, diagnostics, stopping).ConfigureAwait(false);
-                return new RowOutcome(input, result, result.Success, diagnostics);
+                return new RowOutcome(input, result, diagnostics);
             });
         }
 

@@ -81,11 +81,10 @@ namespace WeChatPay.Payscore.Commands
 
         #endregion
 
-        protected override void BeginProcessing()
+        internal override void BeginCommand()
         {
             // Only command-line values are bound at this point; pipeline values come per row.
             _commandLineReason = Reason;
-            BeginRun();
             _terminator = new PermissionTerminator(Sender!, MaxRetries);
             WriteVerbose($"{Route} route.");
             if (!string.IsNullOrEmpty(JournalPath))
@@ -123,7 +122,7 @@ namespace WeChatPay.Payscore.Commands
         /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish
         /// and their results go out, and then the run stops with the journal's error.
         /// </summary>
-        private void StopIfJournalFailed()
+        internal override void CheckRun()
         {
             if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
             {
@@ -135,47 +134,40 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string? RunJournalPath => _ledger.Journal?.Path;
 
-        protected override void ProcessRecord()
+        internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
-            StopIfJournalFailed();
-            long rowNumber = NextRowNumber();
-            RowFields fields = ReadRow();
             string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
 
-            object input = TargetObject(fields);
             if (!TerminateRequest.TryCreate(Route, fields, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {
-                Complete(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
-                return;
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
             }
 
             RowDecision decision = _ledger.Decide(rowNumber, request!, out long firstRow);
             if (decision == RowDecision.Duplicate)
             {
-                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
                     $"Not sent: the same authorization as row {firstRow} ({request!.Target}), which is sent once for both; see row {firstRow}'s result."), null));
-                return;
             }
 
             if (decision == RowDecision.AlreadyDone)
             {
                 // Its final record is in the journal already; it is not written again.
-                Complete(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
                     $"Not sent: the journal {UserText.ExcerptPath(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
-                return;
             }
 
             if (!Approve($"{request!.Target} (row {rowNumber})"))
             {
-                return;
+                return RowStep.Declined;
             }
 
             bool askFirst = decision == RowDecision.AskFirst;
             _ledger.Journal?.RecordSending(rowNumber, request!);
-            StopIfJournalFailed(); // a row whose "sending" record is not on disk is not sent
+            CheckRun(); // a row whose "sending" record is not on disk is not sent
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
-            Dispatch(async stopping =>
+            return RowStep.Send(async stopping =>
             {
                 TerminateResult result = await terminator.TerminateAsync(rowNumber, request!, askFirst, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, diagnostics);
@@ -203,12 +195,6 @@ namespace WeChatPay.Payscore.Commands
             }
 
             journal.Commit();
-        }
-
-        protected override void EndProcessing()
-        {
-            base.EndProcessing();
-            StopIfJournalFailed();
         }
 
         public override void Dispose()
@@ -245,26 +231,9 @@ namespace WeChatPay.Payscore.Commands
             var record = new ErrorRecord(new TerminateRowException(result), errorId, category, outcome.Input);
             record.ErrorDetails = new ErrorDetails(record.Exception.Message)
             {
-                RecommendedAction = RecommendedAction(result.Code),
+                RecommendedAction = ResultCodeTable.Of(result.Code).RecommendedAction,
             };
             return record;
-        }
-
-        private static string RecommendedAction(string code)
-        {
-            switch (code)
-            {
-                case ResultCodes.InvalidInput: return "Correct the row; nothing was sent for it.";
-                case ResultCodes.Duplicate: return "Remove the repeated row; the first one with these values is sent.";
-                case ResultCodes.OutcomeUnknown:
-                case ResultCodes.ResponseUnverified:
-                case ResultCodes.SignatureProbe:
-                case ResultCodes.NetworkError:
-                case ResultCodes.Timeout: return "The outcome is not known: check the authorization state before sending this row again.";
-                case "NO_AUTH": return "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations.";
-                case "SIGN_ERROR": return "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified.";
-                default: return "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
-            }
         }
     }
 }

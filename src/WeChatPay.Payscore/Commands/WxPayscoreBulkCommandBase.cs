@@ -2,8 +2,10 @@ using System;
 using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
+using System.Reflection;
 using System.Threading;
 using System.Threading.Tasks;
 using WeChatPay.Payscore.Configuration;
@@ -144,8 +146,51 @@ namespace WeChatPay.Payscore.Commands
         internal override void AddCommandSettings(ClientSettings layer) =>
             layer.WithBackupBaseUri(BackupBaseUri?.OriginalString, "-BackupBaseUri");
 
+        /// <summary>Readies the run (<see cref="BeginRun"/>), then the command's own part (<see cref="BeginCommand"/>).</summary>
+        protected sealed override void BeginProcessing()
+        {
+            BeginRun();
+            BeginCommand();
+        }
+
+        /// <summary>What the command readies once the run is ready: only command-line values are bound at this point; pipeline values come per row.</summary>
+        internal virtual void BeginCommand()
+        {
+        }
+
+        /// <summary>
+        /// One input row: a run that has to stop stops before it is looked at; then it is read, and the command decides
+        /// (<see cref="ProcessRow"/>) whether it finishes at once or is sent.
+        /// </summary>
+        protected sealed override void ProcessRecord()
+        {
+            CheckRun();
+            long rowNumber = NextRowNumber();
+            RowFields fields = ReadRow();
+            RowStep step = ProcessRow(rowNumber, fields, TargetObject(fields));
+            if (step.Finished != null)
+            {
+                Complete(step.Finished);
+            }
+            else if (step.Work != null)
+            {
+                Dispatch(step.Work);
+            }
+        }
+
+        /// <summary>
+        /// What the command makes of one row, read from the row and the parameters: its result when it is not sent, or
+        /// the work that sends it. <paramref name="input"/> is the target of the row's error record.
+        /// </summary>
+        internal abstract RowStep ProcessRow(long rowNumber, RowFields fields, object input);
+
+        /// <summary>Stops the run (with <see cref="StopRun"/>) when the command itself can go on no longer; before each row and at the end.</summary>
+        internal virtual void CheckRun()
+        {
+        }
+
         /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
-        internal void BeginRun()
+        private void BeginRun()
         {
             DebugSwitch.NeverAsk(this);
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
@@ -169,7 +214,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
-        internal long NextRowNumber()
+        private long NextRowNumber()
         {
             StopIfHopeless();
             return ++_rowNumber;
@@ -179,7 +224,7 @@ namespace WeChatPay.Payscore.Commands
         /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
         /// one: with -ThrottleLimit 1 that is until this row has finished.
         /// </summary>
-        internal void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
+        private void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
         {
             CancellationToken stopping = _stopping.Token;
             _dispatcher!.Start(() => work(stopping));
@@ -190,7 +235,7 @@ namespace WeChatPay.Payscore.Commands
         /// Waits for every row in flight and writes their results. Called before an error that will stop the run
         /// (-ErrorAction Stop, a terminating error), so that no row that was sent is left without its result.
         /// </summary>
-        internal void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
+        private void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
 
         /// <summary>
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
@@ -216,54 +261,44 @@ namespace WeChatPay.Payscore.Commands
                 || string.Equals(text, nameof(ActionPreference.Inquire), StringComparison.OrdinalIgnoreCase);
         }
 
-        /// <summary>The stable error id and category of a failed row's error record, by its result code.</summary>
+        /// <summary>The stable error id and category of a failed row's error record, by its result code (<see cref="ResultCodeTable"/>).</summary>
         internal static (string ErrorId, ErrorCategory Category) ClassifyFailure(string code)
         {
-            switch (code)
+            ResultCodeInfo info = ResultCodeTable.Of(code);
+            if (info.ErrorId == null)
             {
-                case ResultCodes.InvalidInput: return (ErrorIds.InvalidInput, ErrorCategory.InvalidData);
-                case ResultCodes.ResponseUnverified: return (ErrorIds.ResponseUnverified, ErrorCategory.SecurityError);
-                case ResultCodes.SignatureProbe: return (ErrorIds.SignatureProbe, ErrorCategory.SecurityError);
-                case ResultCodes.UnexpectedResponse: return (ErrorIds.UnexpectedResponse, ErrorCategory.InvalidResult);
-                case ResultCodes.NetworkError: return (ErrorIds.NetworkError, ErrorCategory.ConnectionError);
-                case ResultCodes.Timeout: return (ErrorIds.RequestTimeout, ErrorCategory.OperationTimeout);
-                case ResultCodes.InternalError: return (ErrorIds.InternalError, ErrorCategory.NotSpecified);
-                case ResultCodes.Duplicate: return (ErrorIds.DuplicateRow, ErrorCategory.InvalidData);
-                case ResultCodes.OutcomeUnknown: return (ErrorIds.OutcomeUnknown, ErrorCategory.OperationTimeout);
-                case "NO_AUTH": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.PermissionDenied);
-                case "SIGN_ERROR": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.AuthenticationError);
-                case "ORDER_NOT_EXIST":
-                case "NOT_FOUND": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ObjectNotFound);
-                case "FREQUENCY_LIMITED":
-                case "RATELIMIT_EXCEEDED": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.LimitsExceeded);
-                case "SYSTEM_ERROR":
-                case "SYSTEMERROR":
-                case "SERVICE_UNAVAILABLE": return (ErrorIds.WechatpayErrorResponse, ErrorCategory.ResourceUnavailable);
-                default: return (ErrorIds.WechatpayErrorResponse, ErrorCategory.InvalidOperation);
+                info = ResultCodeTable.Unlisted; // a success code on a failed row: a defect; reported as WeChat Pay's
             }
+
+            return (info.ErrorId!, CategoryOf(info.Category));
         }
 
+        /// <summary>The PowerShell category the table's category names.</summary>
+        internal static ErrorCategory CategoryOf(ResultCategory category) =>
+            (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category.ToString());
+
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
-        internal void Complete(RowOutcome outcome)
+        private void Complete(RowOutcome outcome)
         {
             _dispatcher?.Drain(Finish);
             Finish(new[] { outcome });
         }
 
-        protected override void EndProcessing()
+        /// <summary>Waits for the rows in flight and writes their results, then the summary; then the command's own last check (<see cref="CheckRun"/>).</summary>
+        protected sealed override void EndProcessing()
         {
-            if (_dispatcher == null)
+            if (_dispatcher != null)
             {
-                return;
+                WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
+                if (_progress!.Done > 0)
+                {
+                    WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
+                }
+
+                Summarize(stoppedBy: null);
             }
 
-            WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
-            if (_progress!.Done > 0)
-            {
-                WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
-            }
-
-            Summarize(stoppedBy: null);
+            CheckRun();
         }
 
         /// <summary>Once per run, after its last result: the summary as a tagged Information record and a verbose line.</summary>
@@ -376,7 +411,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 _failedInARow = 0;
             }
-            else if (outcome.Code != ResultCodes.InvalidInput && outcome.Code != ResultCodes.Duplicate)
+            else if (!ResultCodeTable.Of(outcome.Code).NeverSent)
             {
                 _failedInARow++;
             }
@@ -439,18 +474,9 @@ namespace WeChatPay.Payscore.Commands
         /// The row's values, each from the row itself (by its WeChat Pay column name, or by the property name of this
         /// module's own output, so that Get-WxPayscorePermission pipes into Invoke-WxPayscoreTerminate), else the parameter.
         /// </summary>
-        internal RowFields ReadRow()
+        private RowFields ReadRow()
         {
-            var fields = new RowFields
-            {
-                OpenId = RowValue(InputObject, "openid", OpenId),
-                ServiceId = RowValue(InputObject, "service_id", ServiceId, nameof(ServiceId)),
-                AppId = RowValue(InputObject, "appid", AppId),
-                AuthorizationCode = RowValue(InputObject, "authorization_code", AuthorizationCode, nameof(AuthorizationCode)),
-                SubMerchantId = RowValue(InputObject, "sub_mchid", SubMerchantId, nameof(SubMerchantId)),
-                SubAppId = RowValue(InputObject, "sub_appid", SubAppId, nameof(SubAppId)),
-                SubOpenId = RowValue(InputObject, "sub_openid", SubOpenId, nameof(SubOpenId)),
-            };
+            RowFields fields = RowFields.From(field => RowValue(InputObject, field.WireName, (string?)IdentityParameters[field.PropertyName].GetValue(this), field.PropertyName));
             if (string.IsNullOrEmpty(fields.OpenId) && string.IsNullOrEmpty(fields.SubOpenId) && string.IsNullOrEmpty(fields.AuthorizationCode))
             {
                 fields.Columns = ColumnNames(InputObject);
@@ -458,6 +484,10 @@ namespace WeChatPay.Payscore.Commands
 
             return fields;
         }
+
+        /// <summary>The parameter of each identity field, by its property name (<see cref="RowFields.Identity"/>).</summary>
+        private static readonly Dictionary<string, PropertyInfo> IdentityParameters =
+            RowFields.Identity.ToDictionary(field => field.PropertyName, field => typeof(WxPayscoreBulkCommandBase).GetProperty(field.PropertyName)!);
 
         /// <summary>The column names of a row of columns: a CSV line or custom object (its note properties), or a hashtable (its keys).</summary>
         private static IReadOnlyList<string>? ColumnNames(PSObject? input)
@@ -483,7 +513,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>What a row's error record names as its target: the row itself, else the value that names the user.</summary>
-        internal object TargetObject(RowFields fields) =>
+        private object TargetObject(RowFields fields) =>
             InputObject ?? (object?)fields.OpenId ?? fields.AuthorizationCode ?? fields.SubOpenId ?? string.Empty;
 
         /// <summary>The row's own value for a field when it has one (under <paramref name="name"/> or <paramref name="otherName"/>), else the parameter's.</summary>

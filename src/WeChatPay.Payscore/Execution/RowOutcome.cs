@@ -5,16 +5,10 @@ namespace WeChatPay.Payscore.Execution
     /// <summary>A finished row on its way back to the pipeline thread: its result, and what it has to say on the verbose and debug streams.</summary>
     internal sealed class RowOutcome
     {
-        public RowOutcome(object input, TerminateResult result, Diagnostics? diagnostics, bool journaled = false)
-            : this(input, result, result.Success, diagnostics, journaled)
-        {
-        }
-
-        public RowOutcome(object input, object result, bool success, Diagnostics? diagnostics, bool journaled = false)
+        public RowOutcome(object input, PayscoreRowResult result, Diagnostics? diagnostics, bool journaled = false)
         {
             Input = input;
             Result = result;
-            Success = success;
             Diagnostics = diagnostics;
             Journaled = journaled;
         }
@@ -23,12 +17,12 @@ namespace WeChatPay.Payscore.Execution
         public object Input { get; }
 
         /// <summary>The row's result object: a <see cref="TerminateResult"/> or a <see cref="PayscorePermission"/>.</summary>
-        public object Result { get; }
+        public PayscoreRowResult Result { get; }
 
-        public bool Success { get; }
+        public bool Success => Result.Success;
 
         /// <summary>The result's code: OK, WeChat Pay's error code, or one of <see cref="ResultCodes"/>.</summary>
-        public string Code => Result is TerminateResult terminate ? terminate.Code : ((PayscorePermission)Result).Code;
+        public string Code => Result.Code;
 
         public Diagnostics? Diagnostics { get; }
 

@@ -251,16 +251,7 @@ namespace WeChatPay.Payscore.Execution
             Add(writer =>
             {
                 writer.WriteString("event", "result");
-                WriteIdentity(writer, result.RowNumber, result.Route, new RowFields
-                {
-                    OpenId = result.OpenId,
-                    ServiceId = result.ServiceId,
-                    AppId = result.AppId,
-                    AuthorizationCode = result.AuthorizationCode,
-                    SubMerchantId = result.SubMerchantId,
-                    SubAppId = result.SubAppId,
-                    SubOpenId = result.SubOpenId,
-                }, identity);
+                WriteIdentity(writer, result.RowNumber, result.Route, result.Identity, identity);
                 writer.WriteBoolean("success", result.Success);
                 writer.WriteString("code", Cut(result.Code, MaxAnswerValueLength));
                 writer.WriteNumber("status", result.StatusCode);
@@ -346,7 +337,7 @@ namespace WeChatPay.Payscore.Execution
                 ex);
         }
 
-        /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open.</summary>
+        /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open (<see cref="ResultCodeTable"/>).</summary>
         internal static JournalEntry Classify(bool success, string code)
         {
             if (success)
@@ -354,20 +345,11 @@ namespace WeChatPay.Payscore.Execution
                 return JournalEntry.Done;
             }
 
-            switch (code)
+            switch (ResultCodeTable.Of(code).Outcome)
             {
-                case ResultCodes.AlreadyEnded:
-                    return JournalEntry.Done;
-                case ResultCodes.Timeout:
-                case ResultCodes.NetworkError:
-                case ResultCodes.ResponseUnverified:
-                case ResultCodes.SignatureProbe:
-                case ResultCodes.OutcomeUnknown:
-                case ResultCodes.InternalError:
-                case ResultCodes.UnexpectedResponse:
-                    return JournalEntry.Unknown;
-                default:
-                    return JournalEntry.Failed;
+                case AuthorizationOutcome.Ended: return JournalEntry.Done;
+                case AuthorizationOutcome.Open: return JournalEntry.Unknown;
+                default: return JournalEntry.Failed;
             }
         }
 
@@ -376,36 +358,17 @@ namespace WeChatPay.Payscore.Execution
         {
             writer.WriteNumber("row", rowNumber);
             writer.WriteString("route", route.ToString());
-            foreach ((string name, string? value) in IdentityFields(fields))
+            foreach (IdentityField field in RowFields.Identity)
             {
+                string? value = field.Get(fields);
                 if (value != null)
                 {
-                    writer.WriteString(name, shown(value));
+                    writer.WriteString(field.WireName, shown(value));
                 }
             }
         }
 
-        private static IEnumerable<(string Name, string? Value)> IdentityFields(RowFields f)
-        {
-            yield return ("openid", f.OpenId);
-            yield return ("service_id", f.ServiceId);
-            yield return ("appid", f.AppId);
-            yield return ("authorization_code", f.AuthorizationCode);
-            yield return ("sub_mchid", f.SubMerchantId);
-            yield return ("sub_appid", f.SubAppId);
-            yield return ("sub_openid", f.SubOpenId);
-        }
-
-        private static RowFields ReadIdentity(JsonElement record) => new RowFields
-        {
-            OpenId = Optional(record, "openid"),
-            ServiceId = Optional(record, "service_id"),
-            AppId = Optional(record, "appid"),
-            AuthorizationCode = Optional(record, "authorization_code"),
-            SubMerchantId = Optional(record, "sub_mchid"),
-            SubAppId = Optional(record, "sub_appid"),
-            SubOpenId = Optional(record, "sub_openid"),
-        };
+        private static RowFields ReadIdentity(JsonElement record) => RowFields.From(field => Optional(record, field.WireName));
 
         private static string? Optional(JsonElement record, string name) =>
             record.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
@@ -607,7 +570,7 @@ namespace WeChatPay.Payscore.Execution
                     {
                         string code = root.GetProperty("code").GetString() ?? string.Empty;
                         JournalEntry entry = Classify(root.GetProperty("success").GetBoolean(), code);
-                        if (code == ResultCodes.InvalidInput || code == ResultCodes.Duplicate)
+                        if (ResultCodeTable.Of(code).NeverSent)
                         {
                             return; // never sent: says nothing of the authorization
                         }

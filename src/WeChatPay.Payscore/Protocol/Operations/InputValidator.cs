@@ -229,10 +229,11 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>The column names the rows are read by (see WxPayscoreBulkCommandBase.ReadRow), without their underscores.</summary>
-        private static readonly string[] KnownColumns =
-        {
-            "openid", "serviceid", "appid", "authorizationcode", "submchid", "submerchantid", "subappid", "subopenid", "reason",
-        };
+        private static readonly string[] KnownColumns = RowFields.Identity
+            .SelectMany(field => new[] { field.WireName, field.PropertyName })
+            .Append("reason")
+            .Select(name => name.Replace("_", string.Empty))
+            .ToArray();
 
         private static bool IsColumnName(string name) =>
             KnownColumns.Contains(name.Replace("_", string.Empty).Trim(), System.StringComparer.OrdinalIgnoreCase);

@@ -20,19 +20,6 @@ namespace WeChatPay.Payscore.Protocol
             _query = new PermissionQuery(sender);
         }
 
-        public static PayscorePermission InvalidInput(long rowNumber, RowFields fields, IReadOnlyList<string> problems)
-        {
-            var result = new PayscorePermission
-            {
-                RowNumber = rowNumber,
-                Code = ResultCodes.InvalidInput,
-                Message = "Not sent: " + string.Join("; ", problems) + ".",
-                CompletedAt = DateTimeOffset.UtcNow,
-            };
-            result.Identify(fields);
-            return result;
-        }
-
         public async Task<PayscorePermission> LookUpAsync(long rowNumber, AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             var stopwatch = Stopwatch.StartNew();

@@ -26,31 +26,16 @@ namespace WeChatPay.Payscore.Protocol
 
         public static TerminateResult InvalidInput(long rowNumber, TerminateRoute route, RowFields fields, IReadOnlyList<string> problems)
         {
-            var result = new TerminateResult
-            {
-                RowNumber = rowNumber,
-                Route = route,
-                Code = ResultCodes.InvalidInput,
-                Message = "Not sent: " + string.Join("; ", problems) + ".",
-                CompletedAt = DateTimeOffset.UtcNow,
-            };
-            result.Identify(fields);
+            TerminateResult result = PayscoreRowResult.InvalidInput<TerminateResult>(rowNumber, fields, problems);
+            result.Route = route;
             return result;
         }
 
         /// <summary>A valid row that is not sent: a duplicate of an earlier row, or one an earlier run already ended.</summary>
         public static TerminateResult NotSent(long rowNumber, TerminateRequest request, string code, bool success, string message)
         {
-            var result = new TerminateResult
-            {
-                RowNumber = rowNumber,
-                Route = request.Route,
-                Success = success,
-                Code = code,
-                Message = message,
-                CompletedAt = DateTimeOffset.UtcNow,
-            };
-            result.Identify(request.Target.Fields);
+            TerminateResult result = PayscoreRowResult.NotSent<TerminateResult>(rowNumber, request.Target.Fields, code, success, message);
+            result.Route = request.Route;
             return result;
         }
 

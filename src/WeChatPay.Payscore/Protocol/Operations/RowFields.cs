@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 
 namespace WeChatPay.Payscore.Protocol
@@ -8,6 +9,22 @@ namespace WeChatPay.Payscore.Protocol
     /// </summary>
     internal sealed class RowFields
     {
+        /// <summary>
+        /// Every identity field, in the order rows, journal records and results list them: WeChat Pay's name (the CSV
+        /// column, the journal's key) and this module's (the parameter, the result's property). What reads, copies or
+        /// writes the fields goes through this list.
+        /// </summary>
+        public static readonly IReadOnlyList<IdentityField> Identity = new[]
+        {
+            new IdentityField("openid", nameof(OpenId), f => f.OpenId, (f, v) => f.OpenId = v),
+            new IdentityField("service_id", nameof(ServiceId), f => f.ServiceId, (f, v) => f.ServiceId = v),
+            new IdentityField("appid", nameof(AppId), f => f.AppId, (f, v) => f.AppId = v),
+            new IdentityField("authorization_code", nameof(AuthorizationCode), f => f.AuthorizationCode, (f, v) => f.AuthorizationCode = v),
+            new IdentityField("sub_mchid", nameof(SubMerchantId), f => f.SubMerchantId, (f, v) => f.SubMerchantId = v),
+            new IdentityField("sub_appid", nameof(SubAppId), f => f.SubAppId, (f, v) => f.SubAppId = v),
+            new IdentityField("sub_openid", nameof(SubOpenId), f => f.SubOpenId, (f, v) => f.SubOpenId = v),
+        };
+
         public string? OpenId { get; set; }
 
         public string? ServiceId { get; set; }
@@ -28,7 +45,25 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         public IReadOnlyList<string>? Columns { get; set; }
 
+        /// <summary>Who the row is about, in one word: the openid, else the sub_openid, else the authorization code.</summary>
+        public string? Subject => OpenId ?? SubOpenId ?? AuthorizationCode;
+
         public static RowFields ForOpenId(string? openId, string? serviceId, string? appId) =>
             new RowFields { OpenId = openId, ServiceId = serviceId, AppId = appId };
+
+        /// <summary>A row of fields each read by <paramref name="valueOf"/>.</summary>
+        public static RowFields From(Func<IdentityField, string?> valueOf)
+        {
+            var fields = new RowFields();
+            foreach (IdentityField field in Identity)
+            {
+                field.Set(fields, valueOf(field));
+            }
+
+            return fields;
+        }
+
+        /// <summary>The identity values alone.</summary>
+        public RowFields Copy() => From(field => field.Get(this));
     }
 }

@@ -1,0 +1,139 @@
+using System;
+using System.Collections.Generic;
+
+namespace WeChatPay.Payscore
+{
+    /// <summary>What a row's result code says of the authorization it addressed.</summary>
+    internal enum AuthorizationOutcome
+    {
+        /// <summary>The authorization is ended (by this row or before it): the journal counts the row done.</summary>
+        Ended,
+
+        /// <summary>The request may have landed, and nothing verified says how: check before sending again; the journal counts it unknown.</summary>
+        Open,
+
+        /// <summary>Nothing was changed (refused, or never sent): sending again is safe; the journal counts it failed.</summary>
+        NotEnded,
+    }
+
+    /// <summary>
+    /// The category of a failed row's error record, named as PowerShell's ErrorCategory names it; the Commands layer
+    /// turns it into one by name, so that this table knows nothing of PowerShell.
+    /// </summary>
+    internal enum ResultCategory
+    {
+        NotSpecified,
+        InvalidData,
+        InvalidOperation,
+        InvalidResult,
+        SecurityError,
+        ConnectionError,
+        OperationTimeout,
+        PermissionDenied,
+        AuthenticationError,
+        ObjectNotFound,
+        LimitsExceeded,
+        ResourceUnavailable,
+    }
+
+    /// <summary>One result code: what its error record says, what it leaves open, and what to do about it.</summary>
+    internal sealed class ResultCodeInfo
+    {
+        public ResultCodeInfo(string code, string? errorId, ResultCategory category, AuthorizationOutcome outcome, bool neverSent, string recommendedAction)
+        {
+            Code = code;
+            ErrorId = errorId;
+            Category = category;
+            Outcome = outcome;
+            NeverSent = neverSent;
+            RecommendedAction = recommendedAction;
+        }
+
+        public string Code { get; }
+
+        /// <summary>The stable id of a failed row's error record (<see cref="ErrorIds"/>); null for a code that is a success and writes no error.</summary>
+        public string? ErrorId { get; }
+
+        public ResultCategory Category { get; }
+
+        public AuthorizationOutcome Outcome { get; }
+
+        /// <summary>True when the outcome is open: the request may have landed.</summary>
+        public bool IsOpen => Outcome == AuthorizationOutcome.Open;
+
+        /// <summary>The row was never meant to be sent (bad input, a repeat, done before): it says nothing of WeChat Pay's health or of the authorization.</summary>
+        public bool NeverSent { get; }
+
+        public string RecommendedAction { get; }
+    }
+
+    /// <summary>
+    /// Every result code in one place: <see cref="ResultCodes"/> and the WeChat Pay error codes that need more than the
+    /// default. INTERNAL_ERROR and UNEXPECTED_RESPONSE leave the outcome open: a defect may strike after the request
+    /// left, and an answer that is neither 204 nor a WeChat Pay error (a 200, a redirect, HTML) came back from something
+    /// the request reached; so they are retried only after WeChat Pay's query, like a timeout.
+    /// </summary>
+    internal static class ResultCodeTable
+    {
+        private const string CheckFirst = "The outcome is not known: check the authorization state before sending this row again.";
+        private const string SeeWechatpay = "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
+
+        /// <summary>A code this table does not list: a WeChat Pay error code, passed through; WeChat Pay refused, nothing changed.</summary>
+        public static readonly ResultCodeInfo Unlisted =
+            new ResultCodeInfo(string.Empty, ErrorIds.WechatpayErrorResponse, ResultCategory.InvalidOperation, AuthorizationOutcome.NotEnded, neverSent: false, SeeWechatpay);
+
+        private static readonly Dictionary<string, ResultCodeInfo> Rows = Build(
+            // This module's codes (ResultCodes).
+            Ended(ResultCodes.Ok),
+            Ended(ResultCodes.SettledByQuery),
+            Ended(ResultCodes.AlreadyEnded),
+            new ResultCodeInfo(ResultCodes.AlreadyDone, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: true, SeeWechatpay),
+            new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Correct the row; nothing was sent for it."),
+            new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Remove the repeated row; the first one with these values is sent."),
+            Open(ResultCodes.ResponseUnverified, ErrorIds.ResponseUnverified, ResultCategory.SecurityError),
+            Open(ResultCodes.SignatureProbe, ErrorIds.SignatureProbe, ResultCategory.SecurityError),
+            Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult),
+            Open(ResultCodes.NetworkError, ErrorIds.NetworkError, ResultCategory.ConnectionError),
+            Open(ResultCodes.Timeout, ErrorIds.RequestTimeout, ResultCategory.OperationTimeout),
+            Open(ResultCodes.OutcomeUnknown, ErrorIds.OutcomeUnknown, ResultCategory.OperationTimeout),
+            Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified),
+
+            // WeChat Pay's own codes that say more than "refused".
+            Refused("NO_AUTH", ResultCategory.PermissionDenied, "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations."),
+            Refused("SIGN_ERROR", ResultCategory.AuthenticationError, "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified."),
+            Refused("ORDER_NOT_EXIST", ResultCategory.ObjectNotFound),
+            Refused("NOT_FOUND", ResultCategory.ObjectNotFound),
+            Refused("FREQUENCY_LIMITED", ResultCategory.LimitsExceeded),
+            Refused("RATELIMIT_EXCEEDED", ResultCategory.LimitsExceeded),
+            Refused("SYSTEM_ERROR", ResultCategory.ResourceUnavailable),
+            Refused("SYSTEMERROR", ResultCategory.ResourceUnavailable),
+            Refused("SERVICE_UNAVAILABLE", ResultCategory.ResourceUnavailable));
+
+        /// <summary>The listed codes, for tests and documentation.</summary>
+        public static IEnumerable<ResultCodeInfo> All => Rows.Values;
+
+        /// <summary>The row of <paramref name="code"/>; <see cref="Unlisted"/> for a WeChat Pay code the table does not name.</summary>
+        public static ResultCodeInfo Of(string? code) =>
+            code != null && Rows.TryGetValue(code, out ResultCodeInfo? info) ? info : Unlisted;
+
+        private static ResultCodeInfo Ended(string code) =>
+            new ResultCodeInfo(code, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: false, SeeWechatpay);
+
+        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category) =>
+            new ResultCodeInfo(code, errorId, category, AuthorizationOutcome.Open, neverSent: false, CheckFirst);
+
+        private static ResultCodeInfo Refused(string code, ResultCategory category, string recommendedAction = SeeWechatpay) =>
+            new ResultCodeInfo(code, ErrorIds.WechatpayErrorResponse, category, AuthorizationOutcome.NotEnded, neverSent: false, recommendedAction);
+
+        private static Dictionary<string, ResultCodeInfo> Build(params ResultCodeInfo[] rows)
+        {
+            var table = new Dictionary<string, ResultCodeInfo>(StringComparer.Ordinal);
+            foreach (ResultCodeInfo row in rows)
+            {
+                table.Add(row.Code, row);
+            }
+
+            return table;
+        }
+    }
+}
