@@ -219,7 +219,7 @@ switch ($Task) {
     'package' { Build-Module; New-ModulePackage | Out-Null }
     'bench' { Build-Module; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long }
     'test' {
-        $package = if ($NoBuild) { Get-BuiltPackage } else { Build-Module; New-ModulePackage }
+        $package = if ($NoBuild) { Get-BuiltPackage } else { Build-Module | Out-Host; New-ModulePackage }
         $none = [pscustomobject]@{ Passed = 0; Failed = 0 }
         $xunit = if ($Suite -ne 'pester') { Invoke-XunitTests } else { $none }
         $pester = if ($Suite -ne 'xunit') { Invoke-PesterTests -PackagePath $package } else { $none }
