@@ -6,7 +6,8 @@
     build  (default) builds out/WeChatPay.Payscore/<version>/ (importable once out/ is on PSModulePath)
            and the WeChat Pay simulator in out/simulator/.
     test   builds, then runs every test (xunit, then Pester against the built module) and ends with
-           one line "N passed, N failed"; the exit code is 1 when a test failed.
+           one line "N passed, N failed"; the exit code is 1 when a test failed. -NoBuild uses out/ as it
+           is, -Suite runs only xunit, Pester or the Mono lane, -Filter only the tests whose full name contains it.
     demo   builds, starts the simulator with throwaway keys, connects with its apiclient_cert.p12,
            pipes samples/users.csv through Invoke-WxPayscoreTerminate with a journal, shows the
            results, and runs it again to show that nothing is sent twice.
@@ -21,6 +22,8 @@
     dotnet tool restore; dotnet pwsh ./build.ps1 demo
 .EXAMPLE
     dotnet tool restore; dotnet pwsh ./build.ps1 test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 test -NoBuild -Suite pester -Filter 'Get-WxPayscorePermission'
 #>
 [CmdletBinding()]
 param(
@@ -32,7 +35,18 @@ param(
     [switch] $Long,
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # test: use the module, simulator and package already in out/ instead of building them.
+    [switch] $NoBuild,
+
+    # test: run only one of the suites.
+    [ValidateSet('all', 'xunit', 'pester', 'mono')]
+    [string] $Suite = 'all',
+
+    # test: run only the tests whose full name contains this text (a dotnet test filter expression such as
+    # 'FullyQualifiedName~JournalTests' goes to xunit as it is).
+    [string] $Filter
 )
 
 $ErrorActionPreference = 'Stop'
@@ -113,7 +127,8 @@ function Invoke-XunitTests {
     $resultsDir = Join-Path $OutDir 'test-results'
     $trx = Join-Path $resultsDir 'xunit.trx'
     Remove-Item $trx -ErrorAction Ignore
-    & dotnet test (Join-Path $Root 'tests/WeChatPay.Payscore.Tests') -c $Configuration --nologo `
+    $selection = if (-not $Filter) { @() } elseif ($Filter -match '[~=]') { '--filter', $Filter } else { '--filter', "FullyQualifiedName~$Filter" }
+    & dotnet test (Join-Path $Root 'tests/WeChatPay.Payscore.Tests') -c $Configuration --nologo @selection `
         --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=normal' --results-directory $resultsDir | Out-Host
     if (-not (Test-Path $trx)) {
         Write-Host 'xunit produced no results (build failure?).' -ForegroundColor Red
@@ -135,7 +150,8 @@ function Invoke-PesterTests([string] $PackagePath) {
     # A child pwsh, so that the tests import the built module into a clean session.
     $runner = Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1'
     & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleDir `
-        -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll') -PackagePath $PackagePath -ResultFile $resultFile | Out-Host
+        -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll') -PackagePath $PackagePath -ResultFile $resultFile `
+        -FullNameFilter $(if ($Filter) { "*$Filter*" } else { '' }) | Out-Host
     if (-not (Test-Path $resultFile)) {
         Write-Host 'Pester produced no results.' -ForegroundColor Red
         return [pscustomobject]@{ Passed = 0; Failed = 1 }
@@ -176,6 +192,20 @@ function Invoke-MonoSmokeTests {
     $failed = [int]$groups[2].Value
     if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }
     [pscustomobject]@{ Passed = [int]$groups[1].Value; Failed = $failed; Ran = $true }
+}
+
+# For test -NoBuild: the package in out/ (made when missing), after checking that the module was built.
+function Get-BuiltPackage {
+    $assembly = Join-Path $ModuleDir "$ModuleName.dll"
+    if (-not (Test-Path $assembly) -or -not (Test-Path (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll'))) {
+        throw "-NoBuild needs a build in $OutDir; run ./build.ps1 build first."
+    }
+    $built = (Get-Item $assembly).LastWriteTimeUtc
+    $newer = @(Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator') -Recurse -File |
+        Where-Object { $_.LastWriteTimeUtc -gt $built -and $_.FullName -notmatch '[\\/](bin|obj)[\\/]' })
+    if ($newer) { Write-Warning "$($newer.Count) source files changed since $ModuleDir was built (such as $($newer[0].Name)); the tests run the old build." }
+    $package = Get-ChildItem (Join-Path $OutDir 'packages') -Filter '*.nupkg' -ErrorAction Ignore | Select-Object -First 1
+    if ($package) { $package.FullName } else { New-ModulePackage }
 }
 
 function Invoke-Demo {
@@ -245,11 +275,11 @@ switch ($Task) {
     }
     'bench' { Build-Module; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long }
     'test' {
-        Build-Module
-        $package = New-ModulePackage
-        $xunit = Invoke-XunitTests
-        $pester = Invoke-PesterTests -PackagePath $package
-        $mono = Invoke-MonoSmokeTests
+        $package = if ($NoBuild) { Get-BuiltPackage } else { Build-Module | Out-Host; New-ModulePackage }
+        $none = [pscustomobject]@{ Passed = 0; Failed = 0; Ran = $false }
+        $xunit = if ($Suite -in 'all', 'xunit') { Invoke-XunitTests } else { $none }
+        $pester = if ($Suite -in 'all', 'pester') { Invoke-PesterTests -PackagePath $package } else { $none }
+        $mono = if (($Suite -in 'all', 'mono') -and -not $Filter) { Invoke-MonoSmokeTests } else { $none }
         $monoLine = if ($mono.Ran) { "Mono: {0} passed, {1} failed" -f $mono.Passed, $mono.Failed } else { 'Mono: skipped' }
         Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; {4}" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $monoLine)
         $passed = $xunit.Passed + $pester.Passed + $mono.Passed

@@ -8,7 +8,9 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $SimulatorPath,
     [Parameter(Mandatory)] [string] $PackagePath,
-    [Parameter(Mandatory)] [string] $ResultFile
+    [Parameter(Mandatory)] [string] $ResultFile,
+    # Only the tests whose full name (Describe and It) matches this wildcard; empty: every test.
+    [string] $FullNameFilter
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $PesterPath -Force
@@ -21,6 +23,7 @@ $env:WXPAYSCORE_TEST_PACKAGE = $PackagePath
 $config = New-PesterConfiguration
 $config.Run.Path = $PSScriptRoot
 $config.Run.PassThru = $true
+if ($FullNameFilter) { $config.Filter.FullName = $FullNameFilter }
 $config.Output.Verbosity = 'Detailed'
 $result = Invoke-Pester -Configuration $config
 

@@ -1,40 +1,8 @@
 BeforeAll {
-    Import-Module $env:WXPAYSCORE_TEST_MODULE -Force
-    Import-Module (Join-Path $PSScriptRoot '../WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
-    $script:Sim = Start-WxSimulator -SimulatorPath $env:WXPAYSCORE_TEST_SIMULATOR
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Sim = Start-TestSimulator
     $script:Cred = Get-WxSimulatorCredential -Simulator $Sim
-    $script:AppId = 'wxd678efh567hg6787'
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("wxpester-" + [guid]::NewGuid().ToString('n'))
-    New-Item -ItemType Directory -Path $Work | Out-Null
-
-    # Runs a script file in a child pwsh as an automation host would: no profile, no console to answer prompts.
-    # A child that does not end within the limit is killed, so a prompt can fail the test but never hang it.
-    # With -Direct the child runs this pwsh's own pwsh.dll rather than the dotnet tool, which a changed HOME hides.
-    function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120, [switch] $Direct) {
-        $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-        $pwsh = if ($Direct) { Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll' } else { 'pwsh' }
-        foreach ($a in $pwsh, '-NoProfile', '-NonInteractive', '-File', $File) { $start.ArgumentList.Add($a) }
-        $start.WorkingDirectory = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-        $start.RedirectStandardOutput = $true
-        $start.RedirectStandardError = $true
-        $start.RedirectStandardInput = $true
-        foreach ($name in $Environment.Keys) { if ($null -eq $Environment[$name]) { [void] $start.Environment.Remove($name) } else { $start.Environment[$name] = $Environment[$name] } }
-        $process = [Diagnostics.Process]::Start($start)
-        $process.StandardInput.Close()
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        if (-not $process.WaitForExit($TimeoutSec * 1000)) {
-            $process.Kill($true)
-            throw "The runbook did not finish within $TimeoutSec s (waiting for a prompt?)."
-        }
-        [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
-    }
-
-    function script:New-UsersCsv([string] $Path, [string[]] $Lines) {
-        # As Excel saves it: UTF-8 with a BOM, CRLF line ends.
-        $text = ($Lines -join "`r`n") + "`r`n"
-        [IO.File]::WriteAllText($Path, $text, [Text.UTF8Encoding]::new($true))
-    }
+    $script:Work = New-TestFolder
 }
 
 AfterAll {
@@ -313,33 +281,6 @@ Disconnect-WxPayscore -Debug
         @((Get-WxSimulatorState -Simulator $Sim).terminates).openId | Should -Be @('oDebugRunbook')
     }
 
-    It 'connects once with a PKCS#12 file and a SecureString, then runs without credential parameters' {
-        $connection = Connect-WxPayscore -MerchantId $Cred.MerchantId -CertificatePath $Sim.Info.merchantPkcs12Path `
-            -WechatpayPublicKeyId $Cred.WechatpayPublicKeyId -WechatpayPublicKeyPath $Cred.WechatpayPublicKeyPath `
-            -BaseUri $Cred.BaseUri -PassThru
-
-        $results = 'oSession1', 'oSession2' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001' } } |
-            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false
-        $view = Get-WxPayscoreConnection | Format-List | Out-String -Width 200
-        $table = (Get-WxPayscoreConnection | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
-
-        $connection.MerchantSerialNumber | Should -Be $Cred.MerchantSerialNumber
-        $results.Success | Should -Be @($true, $true)
-        $view | Should -Match "MerchantId\s+: $($Cred.MerchantId)"
-        $view | Should -Match 'PKCS#12 file'
-        $view | Should -Match '\(system proxy\)'
-        $table | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $table[2] | Should -Match "^$($Cred.MerchantId)\s+$($Cred.MerchantSerialNumber)\s+public key\s+\d{4}-\d\d-\d\d"
-
-        # A SecureString from a secret store replaces the connection's key for one command.
-        $secret = ConvertTo-SecureString (Get-Content -Raw $Cred.PrivateKeyPath) -AsPlainText -Force
-        $one = [pscustomobject]@{ openid = 'oSecureString'; service_id = '500001' } |
-            Invoke-WxPayscoreTerminate -AppId $AppId -Reason 'r' -Confirm:$false -PrivateKey $secret
-        $one.Success | Should -BeTrue
-
-        Disconnect-WxPayscore
-        Get-WxPayscoreConnection | Should -BeNullOrEmpty
-    }
 }
 
 Describe 'Journal and resume' {
@@ -391,125 +332,5 @@ Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Conf
         $final = Get-Content $journal | ConvertFrom-Json | Where-Object event -eq 'result'
         @($final).Count | Should -Be $rows
         @($final | Group-Object openid | Where-Object Count -ne 1).Count | Should -Be 0
-    }
-}
-
-Describe 'Get-WxPayscorePermission' {
-    BeforeEach {
-        Reset-WxSimulator -Simulator $Sim
-    }
-
-    It 'previews a batch and audits it afterwards, in an 80-column table' {
-        $rows = 'oPreview1', 'oPreview2', 'oPreview3' | ForEach-Object { [pscustomobject]@{ openid = $_; service_id = '500001'; appid = $AppId } }
-
-        $before = $rows | Get-WxPayscorePermission @Cred | Group-Object AuthorizationState -AsHashTable -AsString
-        $rows[0] | Invoke-WxPayscoreTerminate -Reason 'r' -Confirm:$false @Cred | Out-Null
-        $after = $rows | Get-WxPayscorePermission @Cred
-        $lines = ($after | Sort-Object RowNumber | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
-
-        $before['AVAILABLE'].Count | Should -Be 3
-        @($after | Sort-Object RowNumber).AuthorizationState | Should -Be @('UNAVAILABLE', 'AVAILABLE', 'AVAILABLE')
-        $lines[0] | Should -Match '^\s*Row\s+OpenId or code\s+ServiceId\s+State\s+Since'
-        $lines | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
-        $lines[2] | Should -Match 'oPreview1\s+500001\s+ended\s+\d{4}-\d\d-\d\d \d\d:\d\d'
-        $lines[3] | Should -Match 'oPreview2\s+500001\s+authorized\s+\d{4}-\d\d-\d\d \d\d:\d\d'
-        @((Get-WxSimulatorState -Simulator $Sim).terminates).Count | Should -Be 1
-    }
-}
-
-Describe 'Package' {
-    It 'installs with Install-PSResource from a local folder repository and runs from the installed copy' {
-        # A child pwsh whose HOME is a fresh folder: its CurrentUser module path and its PSResourceGet repository
-        # list live there, so the install touches nothing of this machine's.
-        $userHome = Join-Path $Work 'home'
-        $modules = Join-Path $userHome '.local/share/powershell/Modules'
-        New-Item -ItemType Directory -Path $userHome -Force | Out-Null
-        $file = Join-Path $Work 'install-and-run.ps1'
-        Set-Content -Path $file -Encoding utf8 -Value @"
-`$ErrorActionPreference = 'Stop'
-Register-PSResourceRepository -Name LocalPackages -Uri '$(Split-Path $env:WXPAYSCORE_TEST_PACKAGE)' -Trusted
-Install-PSResource -Name WeChatPay.Payscore -Repository LocalPackages -Scope CurrentUser
-`$installed = Get-InstalledPSResource -Name WeChatPay.Payscore
-"INSTALLED:`$(`$installed.Version):`$(`$installed.InstalledLocation)"
-Import-Module WeChatPay.Payscore
-`$manifest = Test-ModuleManifest (Join-Path (Get-Module WeChatPay.Payscore).ModuleBase 'WeChatPay.Payscore.psd1')
-"MODULE:`$((Get-Module WeChatPay.Payscore).ModuleBase)"
-"TAGS:`$(`$manifest.Tags -join ',')"
-"NOTES:`$([bool]`$manifest.ReleaseNotes)"
-`$r = [pscustomobject]@{ openid = 'oInstalled'; service_id = '500001' } | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false ``
-    -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' -PrivateKeyPath '$($Cred.PrivateKeyPath)' ``
-    -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)'
-"RESULT:`$(`$r.Success):`$(`$r.Code)"
-"@
-
-        $run = Invoke-Runbook -File $file -Environment @{ HOME = $userHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null } -Direct
-
-        $version = (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).ModuleVersion
-        $run.ExitCode | Should -Be 0 -Because $run.Output
-        $run.Output | Should -Match ([regex]::Escape("INSTALLED:${version}:$modules"))
-        $run.Output | Should -Match ([regex]::Escape("MODULE:$(Join-Path $modules "WeChatPay.Payscore/$version")"))
-        $run.Output | Should -Match 'TAGS:.*PSEdition_Desktop'
-        $run.Output | Should -Match 'TAGS:.*PSEdition_Core'
-        $run.Output | Should -Match 'NOTES:True'
-        $run.Output | Should -Match 'RESULT:True:OK'
-    }
-}
-
-Describe 'Help' {
-    It 'gives <_> a synopsis, a description, every parameter''s meaning, its output and three examples that parse' -ForEach @(
-        (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).CmdletsToExport
-    ) {
-        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-        $help = Get-Help $_ -Full
-        $command = Get-Command $_
-
-        $help.Synopsis | Should -Not -BeNullOrEmpty
-        $help.Synopsis | Should -Not -Match "^\s*$([regex]::Escape($_))"
-        ($help.description.Text -join ' ').Length | Should -BeGreaterThan (2 * $help.Synopsis.Length) -Because 'the description says more than the synopsis'
-        @($help.relatedLinks.navigationLink.linkText) | Should -Contain 'about_WeChatPay_Payscore'
-        foreach ($name in $command.Parameters.Keys | Where-Object { $_ -notin $common -or $_ -in 'WhatIf', 'Confirm' }) {
-            $parameter = $help.parameters.parameter | Where-Object name -eq $name
-            ($parameter.description.Text -join ' ') | Should -Not -BeNullOrEmpty -Because "-$name needs help text"
-            $byName = $command.Parameters[$name].Attributes | Where-Object { $_ -is [Parameter] -and $_.ValueFromPipelineByPropertyName }
-            $parameter.pipelineInput | Should -Match $(if ($byName) { 'ByPropertyName' } else { '^False|ByValue' }) -Because "-$name's pipeline input"
-        }
-        @($help.syntax.syntaxItem).Count | Should -Be $command.ParameterSets.Count
-        @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
-        @($help.examples.example).Count | Should -BeGreaterOrEqual 3
-        foreach ($example in $help.examples.example) {
-            $errors = $null
-            [System.Management.Automation.Language.Parser]::ParseInput($example.code, [ref] $null, [ref] $errors) | Out-Null
-            $errors | Should -BeNullOrEmpty -Because $example.code
-            ($example.remarks.Text -join ' ') | Should -Not -BeNullOrEmpty
-        }
-    }
-
-    It 'keeps the type names that the documentation refers to' {
-        (Get-Help Invoke-WxPayscoreTerminate).Synopsis | Should -Match 'one TerminateResult per row'
-    }
-
-    It 'has an about topic that explains credentials, result codes, journals and rate limits' {
-        $file = Join-Path $Work 'about-help.ps1'
-        # Get-Help finds about topics in the module folders on PSModulePath.
-        Set-Content -Path $file -Encoding utf8 -Value @"
-`$env:PSModulePath = '$(Split-Path (Split-Path (Split-Path $env:WXPAYSCORE_TEST_MODULE)))' + [IO.Path]::PathSeparator + `$env:PSModulePath
-Get-Help about_WeChatPay_Payscore | Out-String -Width 200
-"@
-
-        $run = Invoke-Runbook -File $file
-
-        foreach ($words in 'CREDENTIALS', 'WXPAY_PRIVATE_KEY', 'KINDS OF ROW', 'authorization_code', 'SETTLED_BY_QUERY', 'JOURNALS', 'RATE LIMITS') {
-            $run.Output | Should -Match ([regex]::Escape($words))
-        }
-    }
-}
-
-Describe 'Module manifest' {
-    It 'is valid, for both editions, and exports the cmdlets' {
-        $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
-        $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
-        $manifest.PowerShellVersion | Should -Be ([version]'5.1')
-        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Connect-WxPayscore', 'Disconnect-WxPayscore', 'Get-WxPayscoreConnection', 'Get-WxPayscorePermission', 'Invoke-WxPayscoreTerminate')
-        (Get-Command Invoke-WxPayscoreTerminate).OutputType.Type | Should -Be ([WeChatPay.Payscore.TerminateResult])
     }
 }

@@ -1,7 +1,6 @@
 BeforeAll {
-    Import-Module $env:WXPAYSCORE_TEST_MODULE -Force
-    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("wxpester-secrets-" + [guid]::NewGuid().ToString('n'))
-    New-Item -ItemType Directory -Path $Work | Out-Null
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:Work = New-TestFolder 'wxpester-secrets'
 
     # A throwaway merchant key, as PEM text and as the Base64 of an apiclient_cert.p12 that holds it.
     $rsa = [Security.Cryptography.RSA]::Create(2048)
@@ -13,12 +12,6 @@ BeforeAll {
     Set-Content -LiteralPath (Join-Path $Work 'key.pem') -Value $KeyPem -NoNewline
     [IO.File]::WriteAllText((Join-Path $Work 'key.p12.txt'), $KeyP12)
     Set-Content -LiteralPath (Join-Path $Work 'pub.pem') -Value $rsa.ExportSubjectPublicKeyInfoPem() -NoNewline
-
-    # Runs a script file in a child pwsh (this pwsh's own pwsh.dll), no profile, nothing to answer a prompt.
-    function script:Invoke-ChildPwsh([string] $File, [string[]] $Arguments) {
-        $pwsh = Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll'
-        & ([Environment]::ProcessPath) $pwsh -NoProfile -NonInteractive -File $File @Arguments 2>&1 | Out-String
-    }
 
     # The first 40-character run of the key's Base64 found in the text (whitespace removed too), or $null.
     function script:Find-KeyRun([string] $Text, [string] $Key) {

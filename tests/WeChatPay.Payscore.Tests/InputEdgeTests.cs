@@ -148,17 +148,19 @@ public sealed class InputEdgeTests
     [Fact]
     public void A_csv_without_its_header_line_says_so_for_every_row_and_nothing_is_sent()
     {
-        // What Import-Csv makes of a file without a header: the first line's values became the column names.
-        string[] header = ["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "500001", AppId, "用户申请解除"];
-        PSObject[] rows =
+        // Import-Csv takes the first line of a file without a header for the column names.
+        string csv = Path.Combine(Path.GetTempPath(), $"wxps-no-header-{Guid.NewGuid():n}.csv");
+        File.WriteAllLines(csv,
         [
-            Row((header[0], "oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1"), (header[1], "500001"), (header[2], AppId), (header[3], "用户申请解除")),
-            Row((header[0], "oUpF8uK2mQ7hV9xLp4RtYbN6sWa3"), (header[1], "500002"), (header[2], AppId), (header[3], "服务调整")),
-        ];
+            $"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o,500001,{AppId},用户申请解除",
+            $"oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1,500001,{AppId},用户申请解除",
+            $"oUpF8uK2mQ7hV9xLp4RtYbN6sWa3,500002,{AppId},服务调整",
+        ]);
 
         foreach (string command in new[] { "Invoke-WxPayscoreTerminate", "Get-WxPayscorePermission" })
         {
             using var session = new HostedSession();
+            PSObject[] rows = [.. session.Objects("Import-Csv -LiteralPath $args[0]", csv)];
             HostedRun run = session.Run(command, Parameters(command), rows);
 
             Assert.Equal(2, run.Errors.Count);
@@ -169,6 +171,7 @@ public sealed class InputEdgeTests
             });
         }
 
+        File.Delete(csv);
         Assert.Equal(0, _sim.RequestCount);
     }
 }

@@ -211,7 +211,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
     {
         using var session = new HostedSession();
         session.Script(
-            "$ExecutionContext.SessionState.Path.SetLocation($args[0]) | Out-Null; $global:VerbosePreference = 'Continue'; $global:DebugPreference = 'Continue'; $global:InformationPreference = 'Continue'; $global:WarningPreference = 'Continue'",
+            "Set-Location $args[0]; $global:VerbosePreference = 'Continue'; $global:DebugPreference = 'Continue'; $global:InformationPreference = 'Continue'; $global:WarningPreference = 'Continue'",
             _dir);
         PSObject[] rows = [HostedRun.Row("oKeyPath", "500001", AppId, "服务调整")];
         HostedRun run = session.Run(command, parameters, rows);

@@ -97,8 +97,9 @@ internal sealed class HostedRun
 }
 
 /// <summary>
-/// One runspace with the module's cmdlets, for commands that build on each other (Connect-WxPayscore, then
-/// Invoke-WxPayscoreTerminate); each <see cref="Run"/> is one pipeline.
+/// One runspace with PowerShell's default commands (Import-Csv, Export-Csv, Format-Table, ...), the module's cmdlets
+/// and its format views, for commands that build on each other (Connect-WxPayscore, then Invoke-WxPayscoreTerminate);
+/// each <see cref="Run"/> is one pipeline.
 /// </summary>
 internal sealed class HostedSession : IDisposable
 {
@@ -112,6 +113,8 @@ internal sealed class HostedSession : IDisposable
         state.Commands.Add(new SessionStateCmdletEntry("Connect-WxPayscore", typeof(ConnectWxPayscoreCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscoreConnection", typeof(GetWxPayscoreConnectionCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Disconnect-WxPayscore", typeof(DisconnectWxPayscoreCommand), null));
+        // As the manifest's FormatsToProcess does on Import-Module: Format-Table shows the module's views.
+        state.Formats.Add(new SessionStateFormatEntry(Path.Combine(AppContext.BaseDirectory, "WeChatPay.Payscore.Format.ps1xml")));
         _runspace = RunspaceFactory.CreateRunspace(state);
         _runspace.Open();
     }
@@ -156,11 +159,15 @@ internal sealed class HostedSession : IDisposable
         };
     }
 
+    /// <summary>Runs a script in the session and gives its output as text; an error fails the test.</summary>
+    public string Script(string script, params object[] arguments) =>
+        string.Join("\n", Objects(script, arguments).Select(o => o?.ToString()));
+
     /// <summary>
-    /// Runs a script in the session. Only the engine's own commands are here (no Microsoft.PowerShell.Utility), so
-    /// an error fails the test rather than giving an empty answer.
+    /// Runs a script in the session (its arguments are <c>$args</c>) and gives its output objects; an error it did
+    /// not silence fails the test rather than giving a short answer.
     /// </summary>
-    public string Script(string script, params object[] arguments)
+    public Collection<PSObject> Objects(string script, params object[] arguments)
     {
         using var ps = PowerShell.Create();
         ps.Runspace = _runspace;
@@ -170,8 +177,9 @@ internal sealed class HostedSession : IDisposable
             ps.AddArgument(argument);
         }
 
-        string output = string.Join("\n", ps.Invoke().Select(o => o?.ToString()));
-        if (ps.HadErrors)
+        Collection<PSObject> output = ps.Invoke();
+        // Errors the script silenced (-ErrorAction SilentlyContinue) set HadErrors but are not in the stream.
+        if (ps.Streams.Error.Count > 0)
         {
             throw new InvalidOperationException($"The script failed: {string.Join("; ", ps.Streams.Error)}");
         }
