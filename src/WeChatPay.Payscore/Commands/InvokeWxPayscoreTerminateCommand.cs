@@ -1,10 +1,7 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Threading.Tasks;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;

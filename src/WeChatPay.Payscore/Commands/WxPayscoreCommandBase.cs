@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
