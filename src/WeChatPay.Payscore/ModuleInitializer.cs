@@ -1,5 +1,7 @@
 using System.Management.Automation;
+#if NETFRAMEWORK
 using WeChatPay.Payscore.Platform;
+#endif
 
 namespace WeChatPay.Payscore
 {

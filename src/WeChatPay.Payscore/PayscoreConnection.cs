@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using WeChatPay.Payscore.Configuration;
-using WeChatPay.Payscore.Crypto;
-using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore
 {

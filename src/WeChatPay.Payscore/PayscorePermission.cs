@@ -1,9 +1,11 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 
 namespace WeChatPay.Payscore
 {
     /// <summary>The authorization state of one input row of Get-WxPayscorePermission. Exactly one per row.</summary>
     /// <remarks>Its properties are declared in the order of its columns; <see cref="PayscoreRowResult"/> says what they mean.</remarks>
+    [SuppressMessage("Naming", "CA1711", Justification = "A public name: the WeChat Pay term for the object.")]
     public sealed class PayscorePermission : PayscoreRowResult
     {
         public override long RowNumber { get; internal set; }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore
 {
@@ -98,7 +99,7 @@ namespace WeChatPay.Payscore
         /// </summary>
         public static bool LooksLikeKeyMaterial(string? value)
         {
-            if (string.IsNullOrEmpty(value))
+            if (Strings.IsEmpty(value))
             {
                 return false;
             }
@@ -110,7 +111,7 @@ namespace WeChatPay.Payscore
 
             int run = 0;
             bool upper = false, lower = false, digit = false;
-            foreach (char c in value!)
+            foreach (char c in value)
             {
                 bool isUpper = c >= 'A' && c <= 'Z', isLower = c >= 'a' && c <= 'z', isDigit = c >= '0' && c <= '9';
                 if (isUpper || isLower || isDigit || c == '+' || c == '=')

@@ -5,7 +5,6 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
-using WeChatPay.Payscore.Protocol;
 using Xunit;
 
 namespace WeChatPay.Payscore.Tests;

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Reflection.Emit;
 using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Configuration;
 using Xunit;
@@ -9,7 +8,8 @@ namespace WeChatPay.Payscore.Tests;
 /// <summary>
 /// Settings are layered, checked and loaded in Configuration, and reach the protocol only as the client
 /// <see cref="ResolvedCredentials"/> builds: Protocol, Execution and Crypto know nothing of how settings are given.
-/// The check reads every type's signatures, locals and the members its code calls, compiler-made types included.
+/// The check reads every type's signatures, locals and the members its code calls, compiler-made types included
+/// (<see cref="TypeReferences"/>).
 /// </summary>
 public sealed class ConfigurationLayerTests
 {
@@ -23,11 +23,11 @@ public sealed class ConfigurationLayerTests
     [InlineData("WeChatPay.Payscore.Crypto")]
     public void A_lower_layer_refers_to_no_configuration_type(string layer)
     {
-        Type[] types = ModuleAssembly.GetTypes().Where(t => OuterType(t).Namespace == layer).ToArray();
+        Type[] types = ModuleAssembly.GetTypes().Where(t => TypeReferences.OuterType(t).Namespace == layer).ToArray();
         Assert.NotEmpty(types);
 
         string[] references = types
-            .SelectMany(t => TypesUsedBy(t).Where(IsConfiguration).Select(used => $"{t.FullName} -> {used.FullName}"))
+            .SelectMany(t => TypeReferences.TypesUsedBy(t).Where(IsConfiguration).Select(used => $"{t.FullName} -> {used.FullName}"))
             .Distinct()
             .ToArray();
 
@@ -38,126 +38,12 @@ public sealed class ConfigurationLayerTests
     public void The_commands_reach_configuration_through_the_merge_and_the_resolver()
     {
         // The scan sees calls made in method bodies, not only signatures: without this the test above could pass blind.
-        Type[] used = TypesUsedBy(typeof(WxPayscoreCommandBase)).ToArray();
+        Type[] used = TypeReferences.TypesUsedBy(typeof(WxPayscoreCommandBase)).ToArray();
 
         Assert.Contains(typeof(SettingsMerge), used);
         Assert.Contains(typeof(EnvironmentSettings), used);
         Assert.Contains(typeof(CredentialResolver), used);
     }
 
-    private static bool IsConfiguration(Type type) => OuterType(type).Namespace == ConfigurationNamespace;
-
-    private static Type OuterType(Type type)
-    {
-        while (type.DeclaringType != null)
-        {
-            type = type.DeclaringType;
-        }
-
-        return type;
-    }
-
-    private static IEnumerable<Type> TypesUsedBy(Type type)
-    {
-        const BindingFlags declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
-        var found = new List<Type>();
-        if (type.BaseType != null)
-        {
-            found.Add(type.BaseType);
-        }
-
-        found.AddRange(type.GetInterfaces());
-        found.AddRange(type.GetFields(declared).Select(f => f.FieldType));
-        found.AddRange(type.GetProperties(declared).Select(p => p.PropertyType));
-        foreach (MethodBase method in type.GetMethods(declared).Cast<MethodBase>().Concat(type.GetConstructors(declared)))
-        {
-            if (method is MethodInfo info)
-            {
-                found.Add(info.ReturnType);
-            }
-
-            found.AddRange(method.GetParameters().Select(p => p.ParameterType));
-            MethodBody? body = method.GetMethodBody();
-            if (body != null)
-            {
-                found.AddRange(body.LocalVariables.Select(l => l.LocalType));
-                found.AddRange(TypesCalledBy(method, body.GetILAsByteArray() ?? []));
-            }
-        }
-
-        return found.SelectMany(Unwrap).Distinct();
-    }
-
-    /// <summary>The declaring types of the methods and fields the IL names, and the types it names.</summary>
-    private static IEnumerable<Type> TypesCalledBy(MethodBase method, byte[] il)
-    {
-        Type[] typeArguments = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : [];
-        Type[] methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : [];
-        int at = 0;
-        while (at < il.Length)
-        {
-            OpCode code = il[at] == 0xFE ? TwoByte[il[at + 1]] : OneByte[il[at]];
-            Assert.True(code.Size > 0, $"unknown IL opcode 0x{il[at]:X2} in {method.DeclaringType}.{method.Name}");
-            at += code.Size;
-            int operand = OperandSize(code.OperandType, il, at);
-            if (code.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
-            {
-                MemberInfo? member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments);
-                if (member is Type named)
-                {
-                    yield return named;
-                }
-                else if (member?.DeclaringType != null)
-                {
-                    yield return member.DeclaringType;
-                }
-            }
-
-            at += operand;
-        }
-    }
-
-    private static int OperandSize(OperandType type, byte[] il, int at) => type switch
-    {
-        OperandType.InlineNone => 0,
-        OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-        OperandType.InlineVar => 2,
-        OperandType.InlineI8 or OperandType.InlineR => 8,
-        OperandType.InlineSwitch => 4 + (4 * BitConverter.ToInt32(il, at)),
-        _ => 4,
-    };
-
-    private static readonly OpCode[] OneByte = OpCodeTable(singleByte: true);
-
-    private static readonly OpCode[] TwoByte = OpCodeTable(singleByte: false);
-
-    private static OpCode[] OpCodeTable(bool singleByte)
-    {
-        var table = new OpCode[256];
-        foreach (FieldInfo field in typeof(OpCodes).GetFields(BindingFlags.Public | BindingFlags.Static))
-        {
-            var code = (OpCode)field.GetValue(null)!;
-            if ((code.Size == 1) == singleByte)
-            {
-                table[(ushort)code.Value & 0xFF] = code;
-            }
-        }
-
-        return table;
-    }
-
-    private static IEnumerable<Type> Unwrap(Type type)
-    {
-        if (type.HasElementType)
-        {
-            return Unwrap(type.GetElementType()!);
-        }
-
-        if (type.IsGenericType && !type.IsGenericTypeDefinition)
-        {
-            return new[] { type.GetGenericTypeDefinition() }.Concat(type.GetGenericArguments().SelectMany(Unwrap));
-        }
-
-        return [type];
-    }
+    private static bool IsConfiguration(Type type) => TypeReferences.OuterType(type).Namespace == ConfigurationNamespace;
 }

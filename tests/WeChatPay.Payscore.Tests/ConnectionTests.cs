@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using WeChatPay.Payscore.Crypto;

@@ -34,7 +34,7 @@ public sealed class InputEdgeTests
         return row;
     }
 
-    /// <summary>A valid row of each kind with one of its fields replaced by <paramref name="value"/>.</summary>
+    /// <summary>A valid row of each kind with one of its fields replaced by the value a test gives.</summary>
     public static IEnumerable<object[]> Fields() =>
     [
         ["openid"], ["service_id"], ["appid"], ["authorization_code"], ["sub_mchid"], ["sub_appid"], ["sub_openid"], ["reason"],

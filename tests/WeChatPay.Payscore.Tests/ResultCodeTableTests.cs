@@ -1,8 +1,5 @@
-using System;
-using System.Linq;
 using System.Management.Automation;
 using System.Reflection;
-using WeChatPay.Payscore;
 using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Execution;
 using Xunit;

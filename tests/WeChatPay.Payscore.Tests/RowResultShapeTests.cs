@@ -1,7 +1,4 @@
-using System;
-using System.Linq;
 using System.Management.Automation;
-using WeChatPay.Payscore;
 using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Protocol;
 using Xunit;

@@ -44,7 +44,7 @@ namespace WeChatPay.Payscore.Commands
             PermissionLookup lookup = _lookup!;
             return RowStep.Send(async stopping =>
             {
-                PayscorePermission result = await lookup.LookUpAsync(rowNumber, target!, diagnostics, stopping).ConfigureAwait(false);
+                PayscorePermission result = await lookup.LookUpAsync(rowNumber, target, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, diagnostics);
             });
         }

@@ -1,10 +1,7 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Threading.Tasks;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
@@ -143,33 +140,33 @@ namespace WeChatPay.Payscore.Commands
                 return RowStep.Finish(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
             }
 
-            RowDecision decision = _ledger.Decide(rowNumber, request!, out long firstRow);
+            RowDecision decision = _ledger.Decide(rowNumber, request, out long firstRow);
             if (decision == RowDecision.Duplicate)
             {
-                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.Duplicate, success: false,
-                    $"Not sent: the same authorization as row {firstRow} ({request!.Target}), which is sent once for both; see row {firstRow}'s result."), null));
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.Duplicate, success: false,
+                    $"Not sent: the same authorization as row {firstRow} ({request.Target}), which is sent once for both; see row {firstRow}'s result."), null));
             }
 
             if (decision == RowDecision.AlreadyDone)
             {
                 // Its final record is in the journal already; it is not written again.
-                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request!, ResultCodes.AlreadyDone, success: true,
+                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
                     $"Not sent: the journal {UserText.ExcerptPath(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
             }
 
-            if (!Approve($"{request!.Target} (row {rowNumber})"))
+            if (!Approve($"{request.Target} (row {rowNumber})"))
             {
                 return RowStep.Declined;
             }
 
             bool askFirst = decision == RowDecision.AskFirst;
-            _ledger.Journal?.RecordSending(rowNumber, request!);
+            _ledger.Journal?.RecordSending(rowNumber, request);
             CheckRun(); // a row whose "sending" record is not on disk is not sent
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = _terminator!;
             return RowStep.Send(async stopping =>
             {
-                TerminateResult result = await terminator.TerminateAsync(rowNumber, request!, askFirst, diagnostics, stopping).ConfigureAwait(false);
+                TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);
                 return new RowOutcome(input, result, diagnostics);
             });
         }

@@ -490,7 +490,7 @@ namespace WeChatPay.Payscore.Commands
             RowFields.Identity.ToDictionary(field => field.PropertyName, field => typeof(WxPayscoreBulkCommandBase).GetProperty(field.PropertyName)!);
 
         /// <summary>The column names of a row of columns: a CSV line or custom object (its note properties), or a hashtable (its keys).</summary>
-        private static IReadOnlyList<string>? ColumnNames(PSObject? input)
+        private static List<string>? ColumnNames(PSObject? input)
         {
             object? row = input?.BaseObject;
             var names = new List<string>();

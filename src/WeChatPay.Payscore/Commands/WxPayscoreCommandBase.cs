@@ -1,10 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Net;
 using System.Security;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Commands
 {
@@ -130,9 +130,9 @@ namespace WeChatPay.Payscore.Commands
         private ClientSettings FromParameters()
         {
             var keys = new List<MerchantKeySource>();
-            if (!string.IsNullOrWhiteSpace(PrivateKeyPath))
+            if (!Strings.IsBlank(PrivateKeyPath))
             {
-                keys.Add(MerchantKeySource.FromPemFile(ResolvePath(PrivateKeyPath!, PathSetting.PrivateKeyPath), "-PrivateKeyPath"));
+                keys.Add(MerchantKeySource.FromPemFile(ResolvePath(PrivateKeyPath, PathSetting.PrivateKeyPath), "-PrivateKeyPath"));
             }
 
             if (PrivateKey != null)
@@ -140,9 +140,9 @@ namespace WeChatPay.Payscore.Commands
                 keys.Add(MerchantKeySource.FromPemText(PrivateKey, "-PrivateKey"));
             }
 
-            if (!string.IsNullOrWhiteSpace(CertificatePath))
+            if (!Strings.IsBlank(CertificatePath))
             {
-                keys.Add(MerchantKeySource.FromPkcs12File(ResolvePath(CertificatePath!, PathSetting.CertificatePath), CertificatePassword, "-CertificatePath"));
+                keys.Add(MerchantKeySource.FromPkcs12File(ResolvePath(CertificatePath, PathSetting.CertificatePath), CertificatePassword, "-CertificatePath"));
             }
             else if (CertificatePassword != null)
             {
@@ -161,11 +161,11 @@ namespace WeChatPay.Payscore.Commands
                 .WithMerchantId(MerchantId, "-MerchantId")
                 .WithMerchantSerialNumber(MerchantSerialNumber, "-MerchantSerialNumber")
                 .WithPrivateKey(keys, "-PrivateKeyPath, -PrivateKey, -CertificatePath")
-                .WithMerchantCertificate(string.IsNullOrWhiteSpace(MerchantCertificatePath) ? null : ResolvePath(MerchantCertificatePath!, PathSetting.MerchantCertificatePath), "-MerchantCertificatePath")
+                .WithMerchantCertificate(Strings.IsBlank(MerchantCertificatePath) ? null : ResolvePath(MerchantCertificatePath, PathSetting.MerchantCertificatePath), "-MerchantCertificatePath")
                 .WithWechatpayPublicKey(
                     WechatpayPublicKeyId,
                     "-WechatpayPublicKeyId",
-                    string.IsNullOrWhiteSpace(WechatpayPublicKeyPath) ? null : ResolvePath(WechatpayPublicKeyPath!, PathSetting.WechatpayPublicKeyPath),
+                    Strings.IsBlank(WechatpayPublicKeyPath) ? null : ResolvePath(WechatpayPublicKeyPath, PathSetting.WechatpayPublicKeyPath),
                     null,
                     "-WechatpayPublicKeyPath")
                 .WithPlatformCertificates(platformCertificates)

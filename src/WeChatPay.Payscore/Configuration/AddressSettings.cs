@@ -1,5 +1,6 @@
 using System;
 using System.Net;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Configuration
 {
@@ -10,12 +11,12 @@ namespace WeChatPay.Payscore.Configuration
         /// <param name="origin">Where <paramref name="text"/> came from, for the message.</param>
         public static Uri? CheckBaseUri(string? text, string origin)
         {
-            if (string.IsNullOrWhiteSpace(text))
+            if (Strings.IsBlank(text))
             {
                 return null;
             }
 
-            if (!Uri.TryCreate(text!.Trim(), UriKind.Absolute, out Uri? baseUri)
+            if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out Uri? baseUri)
                 || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
             {
                 throw new PayscoreConfigurationException(

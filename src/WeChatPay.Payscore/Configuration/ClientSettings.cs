@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Net;
 using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Configuration
 {
@@ -112,9 +113,9 @@ namespace WeChatPay.Payscore.Configuration
 
         public ClientSettings WithMerchantCertificate(string? path, string origin)
         {
-            if (!string.IsNullOrWhiteSpace(path))
+            if (!Strings.IsBlank(path))
             {
-                MerchantCertificate = new MerchantCertificateSource(path!, origin);
+                MerchantCertificate = new MerchantCertificateSource(path, origin);
             }
 
             return this;
@@ -123,8 +124,8 @@ namespace WeChatPay.Payscore.Configuration
         /// <param name="path">A public key file; <paramref name="pem"/> is its text instead (one of the two).</param>
         public ClientSettings WithWechatpayPublicKey(string? keyId, string idOrigin, string? path, string? pem, string keyOrigin)
         {
-            bool hasId = !string.IsNullOrWhiteSpace(keyId);
-            bool hasKey = !string.IsNullOrWhiteSpace(path) || !string.IsNullOrWhiteSpace(pem);
+            bool hasId = !Strings.IsBlank(keyId);
+            bool hasKey = !Strings.IsBlank(path) || !Strings.IsBlank(pem);
             if (hasKey && !hasId)
             {
                 WechatpayPublicKeyProblem = new PayscoreConfigurationException(
@@ -145,8 +146,8 @@ namespace WeChatPay.Payscore.Configuration
             }
             else if (hasId)
             {
-                WechatpayPublicKey = !string.IsNullOrWhiteSpace(pem)
-                    ? WechatpayPublicKeySource.FromPemText(keyId!, pem!, keyOrigin)
+                WechatpayPublicKey = !Strings.IsBlank(pem)
+                    ? WechatpayPublicKeySource.FromPemText(keyId!, pem, keyOrigin)
                     : WechatpayPublicKeySource.FromFile(keyId!, path!, keyOrigin);
             }
 
@@ -163,7 +164,7 @@ namespace WeChatPay.Payscore.Configuration
             var sources = new List<PlatformCertificateSource>();
             foreach (string path in paths)
             {
-                if (!string.IsNullOrWhiteSpace(path))
+                if (!Strings.IsBlank(path))
                 {
                     sources.Add(new PlatformCertificateSource(path));
                 }
@@ -199,9 +200,9 @@ namespace WeChatPay.Payscore.Configuration
 
         private ClientSettings Set(string? value, string origin, string setting, Action<string> assign)
         {
-            if (!string.IsNullOrWhiteSpace(value))
+            if (!Strings.IsBlank(value))
             {
-                assign(value!);
+                assign(value);
                 _origins[setting] = origin;
             }
 

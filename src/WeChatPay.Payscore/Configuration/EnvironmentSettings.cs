@@ -1,5 +1,6 @@
 using System;
 using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Configuration
 {
@@ -17,19 +18,19 @@ namespace WeChatPay.Payscore.Configuration
             // The key's text wins over its path when a runbook sets both: the text is what the runbook itself holds.
             string? keyPem = variable(EnvironmentVariables.PrivateKey);
             string? keyPath = variable(EnvironmentVariables.PrivateKeyPath);
-            if (!string.IsNullOrWhiteSpace(keyPem))
+            if (!Strings.IsBlank(keyPem))
             {
-                layer.PrivateKey = MerchantKeySource.FromPemText(keyPem!, EnvironmentVariables.PrivateKey);
+                layer.PrivateKey = MerchantKeySource.FromPemText(keyPem, EnvironmentVariables.PrivateKey);
             }
-            else if (!string.IsNullOrWhiteSpace(keyPath))
+            else if (!Strings.IsBlank(keyPath))
             {
                 // Like every problem of a lower layer, key text in a path variable stops only when the key is used.
                 layer.PrivateKeyProblem = PathSetting.PrivateKeyPathVariable.KeyMaterialProblem(keyPath);
-                layer.PrivateKey = layer.PrivateKeyProblem == null ? MerchantKeySource.FromPemFile(keyPath!, EnvironmentVariables.PrivateKeyPath) : null;
+                layer.PrivateKey = layer.PrivateKeyProblem == null ? MerchantKeySource.FromPemFile(keyPath, EnvironmentVariables.PrivateKeyPath) : null;
             }
 
             string? publicKeyPem = variable(EnvironmentVariables.PublicKey);
-            bool hasPublicPem = !string.IsNullOrWhiteSpace(publicKeyPem);
+            bool hasPublicPem = !Strings.IsBlank(publicKeyPem);
             string? publicKeyPath = hasPublicPem ? null : variable(EnvironmentVariables.PublicKeyPath);
             PayscoreConfigurationException? publicKeyPathProblem = PathSetting.PublicKeyPathVariable.KeyMaterialProblem(publicKeyPath);
             if (publicKeyPathProblem != null)

@@ -1,13 +1,15 @@
 using System;
 using System.Formats.Asn1;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 #if NET
 using System.Security.Cryptography.Pkcs;
 #endif
 using System.Security.Cryptography.X509Certificates;
+#if !NET
+using System.Runtime.InteropServices;
+#endif
 
 namespace WeChatPay.Payscore.Crypto
 {

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -11,6 +12,7 @@ namespace WeChatPay.Payscore.Execution
     /// thread (the PowerShell pipeline thread, the only one allowed to write output). Memory stays bounded by the
     /// limit: the consumer makes room before it starts more work.
     /// </summary>
+    [SuppressMessage("Design", "CA1001", Justification = "The signal is never disposed: see _signal.")]
     internal sealed class BoundedDispatcher<T>
         where T : class
     {

@@ -560,7 +560,7 @@ namespace WeChatPay.Payscore.Execution
                         return; // a row with bad input: nothing to remember
                     }
 
-                    RowKey key = RowKey.Of(target!, sha);
+                    RowKey key = RowKey.Of(target, sha);
                     if (kind == "sending")
                     {
                         // A request about to go out after a final record (a retry in a later run) reopens the row.

@@ -89,7 +89,7 @@ namespace WeChatPay.Payscore.Platform
         /// </summary>
         internal bool Answers(string? requestedName, bool requesterKnown, string? requesterName, string? requesterPath)
         {
-            if (string.IsNullOrEmpty(requestedName) || !_dependencies.Contains(requestedName!))
+            if (Strings.IsEmpty(requestedName) || !_dependencies.Contains(requestedName))
             {
                 return false;
             }
@@ -105,7 +105,7 @@ namespace WeChatPay.Payscore.Platform
             }
 
             // A dependency asks for another: only the copy loaded from this folder counts, not a namesake of another module.
-            return !string.IsNullOrEmpty(requesterPath)
+            return !Strings.IsEmpty(requesterPath)
                 && requesterName != null && _dependencies.Contains(requesterName)
                 && string.Equals(Path.GetDirectoryName(Path.GetFullPath(requesterPath)), _directory, StringComparison.OrdinalIgnoreCase);
         }
@@ -116,7 +116,7 @@ namespace WeChatPay.Payscore.Platform
         /// </summary>
         internal static string? FindCandidate(AssemblyName requested, string directory)
         {
-            if (string.IsNullOrEmpty(requested.Name) || requested.Name!.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            if (Strings.IsEmpty(requested.Name) || requested.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             {
                 return null;
             }

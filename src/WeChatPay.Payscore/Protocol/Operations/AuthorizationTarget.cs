@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -36,7 +37,7 @@ namespace WeChatPay.Payscore.Protocol
 
         public string ServiceId { get; }
 
-        public static bool TryCreate(RowFields fields, out AuthorizationTarget? target, out IReadOnlyList<string> problems)
+        public static bool TryCreate(RowFields fields, [NotNullWhen(true)] out AuthorizationTarget? target, out IReadOnlyList<string> problems)
         {
             TargetKind kind = KindOf(fields);
             problems = InputValidator.ValidateTarget(kind, fields);

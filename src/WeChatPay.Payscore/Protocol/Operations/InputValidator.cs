@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -50,12 +51,12 @@ namespace WeChatPay.Payscore.Protocol
                 case TargetKind.AuthorizationCode:
                     CheckIdentifier(problems, "authorization_code", f.AuthorizationCode, MaxAuthorizationCodeLength, AuthorizationCodeExtras);
                     CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
-                    if (!string.IsNullOrEmpty(f.OpenId) || !string.IsNullOrEmpty(f.SubOpenId))
+                    if (!Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId))
                     {
                         problems.Add("the row has both an authorization_code and an openid; give one of them, so that it is clear which authorization to end");
                     }
 
-                    if (!string.IsNullOrEmpty(f.SubMerchantId))
+                    if (!Strings.IsEmpty(f.SubMerchantId))
                     {
                         problems.Add("the row has both an authorization_code and a sub_mchid; a service provider ends authorizations by openid or sub_openid");
                     }
@@ -66,8 +67,8 @@ namespace WeChatPay.Payscore.Protocol
                     CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
                     CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
                     CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
-                    bool hasOpenId = !string.IsNullOrEmpty(f.OpenId);
-                    bool hasSubOpenId = !string.IsNullOrEmpty(f.SubOpenId);
+                    bool hasOpenId = !Strings.IsEmpty(f.OpenId);
+                    bool hasSubOpenId = !Strings.IsEmpty(f.SubOpenId);
                     if (hasOpenId && hasSubOpenId)
                     {
                         problems.Add("the row has both an openid and a sub_openid; give one of them");
@@ -83,13 +84,13 @@ namespace WeChatPay.Payscore.Protocol
                     else
                     {
                         CheckIdentifier(problems, "sub_openid", f.SubOpenId, MaxOpenIdLength, OpenIdExtras);
-                        if (string.IsNullOrEmpty(f.SubAppId))
+                        if (Strings.IsEmpty(f.SubAppId))
                         {
                             problems.Add("sub_appid is missing (a sub_openid is the user's id under the sub-merchant's sub_appid)");
                         }
                     }
 
-                    if (!string.IsNullOrEmpty(f.SubAppId))
+                    if (!Strings.IsEmpty(f.SubAppId))
                     {
                         CheckIdentifier(problems, "sub_appid", f.SubAppId, MaxAppIdLength, LettersAndDigits);
                     }
@@ -100,7 +101,7 @@ namespace WeChatPay.Payscore.Protocol
                     CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
                     CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
                     CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
-                    if (!string.IsNullOrEmpty(f.SubOpenId) || !string.IsNullOrEmpty(f.SubAppId))
+                    if (!Strings.IsEmpty(f.SubOpenId) || !Strings.IsEmpty(f.SubAppId))
                     {
                         problems.Add("the row has a sub_openid or sub_appid but no sub_mchid; give the sub-merchant's sub_mchid (-SubMerchantId or a sub_mchid column)");
                     }
@@ -114,13 +115,13 @@ namespace WeChatPay.Payscore.Protocol
         /// <param name="extras">The characters allowed besides ASCII letters and digits.</param>
         private static void CheckIdentifier(List<string> problems, string field, string? value, int maxLength, string extras)
         {
-            if (string.IsNullOrEmpty(value))
+            if (Strings.IsEmpty(value))
             {
                 problems.Add($"{field} is missing or empty");
                 return;
             }
 
-            if (value!.Length > maxLength)
+            if (value.Length > maxLength)
             {
                 problems.Add($"{field} is {value.Length} characters long (at most {maxLength})");
                 return;
@@ -211,7 +212,7 @@ namespace WeChatPay.Payscore.Protocol
         private static void CheckHeader(List<string> problems, RowFields f)
         {
             if (f.Columns == null || f.Columns.Count == 0
-                || !string.IsNullOrEmpty(f.OpenId) || !string.IsNullOrEmpty(f.SubOpenId) || !string.IsNullOrEmpty(f.AuthorizationCode)
+                || !Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId) || !Strings.IsEmpty(f.AuthorizationCode)
                 || f.Columns.Any(IsColumnName))
             {
                 return;

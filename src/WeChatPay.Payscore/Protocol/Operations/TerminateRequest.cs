@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.IO;
 using System.Linq;
 using System.Text.Encodings.Web;
@@ -39,16 +40,16 @@ namespace WeChatPay.Payscore.Protocol
         public byte[] Body { get; }
 
         /// <param name="openIdRoute">The endpoint for openid rows (-Route); code and sub_mchid rows have one endpoint each.</param>
-        public static bool TryCreate(TerminateRoute openIdRoute, RowFields fields, string? reason, out TerminateRequest? request, out IReadOnlyList<string> problems)
+        public static bool TryCreate(TerminateRoute openIdRoute, RowFields fields, string? reason, [NotNullWhen(true)] out TerminateRequest? request, out IReadOnlyList<string> problems)
         {
             AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> targetProblems);
             IReadOnlyList<string> reasonProblems = InputValidator.ValidateReason(reason);
             problems = reasonProblems.Count == 0 ? targetProblems : targetProblems.Concat(reasonProblems).ToList();
-            request = problems.Count == 0 ? new TerminateRequest(target!, RouteOf(target!.Kind, openIdRoute), reason!) : null;
+            request = target != null && problems.Count == 0 ? new TerminateRequest(target, RouteOf(target.Kind, openIdRoute), reason!) : null;
             return request != null;
         }
 
-        public static bool TryCreate(TerminateRoute route, string? openId, string? serviceId, string? appId, string? reason, out TerminateRequest? request, out IReadOnlyList<string> problems) =>
+        public static bool TryCreate(TerminateRoute route, string? openId, string? serviceId, string? appId, string? reason, [NotNullWhen(true)] out TerminateRequest? request, out IReadOnlyList<string> problems) =>
             TryCreate(route, RowFields.ForOpenId(openId, serviceId, appId), reason, out request, out problems);
 
         /// <summary>The endpoint for a row of <paramref name="kind"/>.</summary>

@@ -70,7 +70,7 @@ namespace WeChatPay.Payscore.Protocol
                     "The answer is a WeChat Pay signature probe (Wechatpay-Signature starts with WECHATPAY/SIGNTEST/); its outcome is not verified.");
             }
 
-            if (!_keys.TryGet(serial!, out RSA key))
+            if (!_keys.TryGet(serial!, out RSA? key))
             {
                 return new VerificationResult(
                     VerificationStatus.UnknownSerial,

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 
 namespace WeChatPay.Payscore.Protocol
@@ -29,6 +30,6 @@ namespace WeChatPay.Payscore.Protocol
 
         public void AddPlatformCertificate(string serialNumber, RSA key) => _keys[serialNumber] = key;
 
-        public bool TryGet(string serial, out RSA key) => _keys.TryGetValue(serial, out key!);
+        public bool TryGet(string serial, [NotNullWhen(true)] out RSA? key) => _keys.TryGetValue(serial, out key);
     }
 }

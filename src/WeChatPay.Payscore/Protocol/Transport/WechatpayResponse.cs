@@ -21,7 +21,7 @@ namespace WeChatPay.Payscore.Protocol
     /// <summary>What came back for one request: an HTTP answer and its verification, or a transport failure.</summary>
     internal sealed class WechatpayResponse
     {
-        public static readonly byte[] EmptyBody = new byte[0];
+        public static readonly byte[] EmptyBody = Array.Empty<byte>();
 
         private WechatpayResponse()
         {
