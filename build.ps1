@@ -196,8 +196,9 @@ function Invoke-MonoSmokeTests {
 
 # For test -NoBuild: the package in out/ (made when missing), after checking that the module was built.
 function Get-BuiltPackage {
-    $assembly = Join-Path $ModuleDir "$ModuleName.dll"
-    if (-not (Test-Path $assembly) -or -not (Test-Path (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll'))) {
+    # Both builds must be there; the PowerShell 7 one dates the build.
+    $assembly = Join-Path $ModuleDir "bin/$($Frameworks.Core)/$ModuleName.dll"
+    if (-not (Test-Path $assembly) -or -not (Test-Path (Join-Path $ModuleDir "bin/$($Frameworks.Desktop)/$ModuleName.dll")) -or -not (Test-Path (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll'))) {
         throw "-NoBuild needs a build in $OutDir; run ./build.ps1 build first."
     }
     $built = (Get-Item $assembly).LastWriteTimeUtc
