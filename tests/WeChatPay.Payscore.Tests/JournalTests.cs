@@ -380,6 +380,7 @@ public sealed class JournalTests : IDisposable
         Assert.Contains(UserText.ExcerptPath(path), ex.Message);
         Assert.Contains("/run.jsonl", ex.Message);
         Assert.DoesNotContain(path, ex.Message);
+        Assert.DoesNotContain(path, ex.ToString());
         Assert.Equal(reason == "held by another run", ex.Message.Contains("another run", StringComparison.Ordinal));
     }
 

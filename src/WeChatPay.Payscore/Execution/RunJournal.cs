@@ -171,8 +171,7 @@ namespace WeChatPay.Payscore.Execution
                 file.Dispose();
                 throw new PayscoreConfigurationException(
                     ErrorIds.JournalUnavailable,
-                    $"The journal '{UserText.ExcerptPath(path)}' cannot be read ({Reason(ex, path)}). Nothing was sent.",
-                    ex);
+                    $"The journal '{UserText.ExcerptPath(path)}' cannot be read ({Reason(ex, path)}). Nothing was sent.");
             }
             catch
             {
@@ -185,6 +184,10 @@ namespace WeChatPay.Payscore.Execution
         /// The error for a journal that cannot be opened, saying what stands in the way: a missing folder, missing
         /// permission, another run, or what the operating system said.
         /// </summary>
+        /// <remarks>
+        /// The I/O exception is not passed on as the inner exception: its message and ToString() quote the whole path,
+        /// and a message quotes user values only as excerpts (as <see cref="Crypto.KeyFile"/> does for key files).
+        /// </remarks>
         internal static PayscoreConfigurationException OpenFailure(Exception ex, string path)
         {
             string name = UserText.ExcerptPath(path);
@@ -193,25 +196,21 @@ namespace WeChatPay.Payscore.Execution
                 case DirectoryNotFoundException _:
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
-                        $"The folder of the journal '{name}' does not exist. Create it, or give -JournalPath a file in an existing folder. Nothing was sent.",
-                        ex);
+                        $"The folder of the journal '{name}' does not exist. Create it, or give -JournalPath a file in an existing folder. Nothing was sent.");
                 case UnauthorizedAccessException _:
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
-                        $"Permission denied: this account may not read and write the journal '{name}'. Give -JournalPath a file it may write, or change the file's permissions. Nothing was sent.",
-                        ex);
+                        $"Permission denied: this account may not read and write the journal '{name}'. Give -JournalPath a file it may write, or change the file's permissions. Nothing was sent.");
                 case IOException io when SingleWriterFile.IsHeldByAnother(io):
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
-                        $"The journal '{name}' is in use by another run (a journal belongs to one run at a time, whatever name it is given: a link, a relative path). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.",
-                        ex);
+                        $"The journal '{name}' is in use by another run (a journal belongs to one run at a time, whatever name it is given: a link, a relative path). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
                 case NotSupportedException _:
                     return NotAFile(path, "a device");
                 default:
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
-                        $"The journal '{name}' cannot be opened ({Reason(ex, path)}). Nothing was sent.",
-                        ex);
+                        $"The journal '{name}' cannot be opened ({Reason(ex, path)}). Nothing was sent.");
             }
         }
 
@@ -333,8 +332,7 @@ namespace WeChatPay.Payscore.Execution
                 $"The journal '{UserText.ExcerptPath(Path)}' could not be written ({Reason(ex, Path)}). No further rows were sent; the rows already sent "
                 + "finished and their results are in the output, though the journal may lack their records. Free space on the journal's disk "
                 + "(or fix what stopped the write), then run the same command with the same -JournalPath to resume: rows without a final record "
-                + "are asked about before anything is sent again.",
-                ex);
+                + "are asked about before anything is sent again.");
         }
 
         /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open (<see cref="ResultCodeTable"/>).</summary>
