@@ -1,7 +1,7 @@
 namespace WeChatPay.Payscore
 {
     /// <summary>
-    /// The codes this module puts in <see cref="TerminateResult.Code"/> besides WeChat Pay's own error
+    /// The codes this module puts in <see cref="PayscoreRowResult.Code"/> besides WeChat Pay's own error
     /// codes (PARAM_ERROR, NO_AUTH, SIGN_ERROR, ...), which are passed through unchanged.
     /// </summary>
     public static class ResultCodes

@@ -3,4 +3,14 @@
 $edition = if ($PSEdition -eq 'Core') { 'net8.0' } else { 'net472' }
 $assembly = [IO.Path]::Combine($PSScriptRoot, 'bin', $edition, 'WeChatPay.Payscore.dll')
 $inner = Import-Module -Name $assembly -ErrorAction Stop -PassThru
+
+# The results show their properties in the order of their CSV columns. The type data names a type of the assembly
+# just loaded, so it is registered here rather than by the manifest (whose TypesToProcess runs before this file),
+# and taken away with the module.
+$resultTypeData = [WeChatPay.Payscore.Commands.RowResultAdapter]::TypeData
+Update-TypeData -TypeData $resultTypeData -Force
+$ExecutionContext.SessionState.Module.OnRemove = {
+    $resultTypeData | ForEach-Object { Remove-TypeData -TypeName $_.TypeName -ErrorAction Ignore }
+}.GetNewClosure()
+
 Export-ModuleMember -Cmdlet @($inner.ExportedCmdlets.Keys)

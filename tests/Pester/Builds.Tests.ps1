@@ -82,3 +82,23 @@ Describe 'Builds' {
         @((Get-Module WeChatPay.Payscore).ExportedCmdlets.Keys | Sort-Object) | Should -Be @($manifest.ExportedCmdlets.Keys | Sort-Object)
     }
 }
+
+Describe 'Result columns' {
+    It 'lists a result''s properties in the order of its CSV columns, and takes that away with the module' {
+        $columns = 'RowNumber', 'OpenId', 'ServiceId', 'AppId', 'AuthorizationCode', 'SubMerchantId', 'SubAppId', 'SubOpenId',
+            'Success', 'StatusCode', 'Code', 'Message', 'RequestId', 'Attempts', 'Elapsed', 'Route', 'CompletedAt'
+        $result = [pscustomobject]@{ openid = 'o/bad'; service_id = '500001' } |
+            Invoke-WxPayscoreTerminate -AppId 'wxd678efh567hg6787' -Reason 'r' -WhatIf -ErrorAction SilentlyContinue -BaseUri $Cred.BaseUri `
+                -MerchantId $Cred.MerchantId -MerchantSerialNumber $Cred.MerchantSerialNumber -PrivateKeyPath $Cred.PrivateKeyPath `
+                -WechatpayPublicKeyId $Cred.WechatpayPublicKeyId -WechatpayPublicKeyPath $Cred.WechatpayPublicKeyPath
+        (($result | ConvertTo-Csv -NoTypeInformation)[0] -replace '"') -split ',' | Should -Be $columns
+
+        Get-TypeData WeChatPay.Payscore.TerminateResult | Should -Not -BeNullOrEmpty
+        Remove-Module WeChatPay.Payscore
+        Get-TypeData WeChatPay.Payscore.TerminateResult | Should -BeNullOrEmpty
+        Get-TypeData WeChatPay.Payscore.PayscorePermission | Should -BeNullOrEmpty
+
+        Import-Module $env:WXPAYSCORE_TEST_MODULE -Force
+        (($result | ConvertTo-Csv -NoTypeInformation)[0] -replace '"') -split ',' | Should -Be $columns
+    }
+}

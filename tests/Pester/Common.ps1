@@ -10,6 +10,19 @@ function script:Start-TestSimulator {
     Start-WxSimulator -SimulatorPath $env:WXPAYSCORE_TEST_SIMULATOR
 }
 
+# What most test files share: a simulator ($Sim), its credentials ($Cred) and a work folder ($Work), started in
+# BeforeAll and ended in AfterAll.
+function script:Start-TestFile {
+    $script:Sim = Start-TestSimulator
+    $script:Cred = Get-WxSimulatorCredential -Simulator $script:Sim
+    $script:Work = New-TestFolder
+}
+
+function script:Stop-TestFile {
+    Stop-WxSimulator -Simulator $script:Sim
+    Remove-Item $script:Work -Recurse -Force -ErrorAction Ignore
+}
+
 # A fresh temporary folder; the test file removes it in AfterAll.
 function script:New-TestFolder([string] $Prefix = 'wxpester') {
     $path = Join-Path ([IO.Path]::GetTempPath()) ("$Prefix-" + [guid]::NewGuid().ToString('n'))

@@ -1,13 +1,10 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    $script:Sim = Start-TestSimulator
-    $script:Cred = Get-WxSimulatorCredential -Simulator $Sim
-    $script:Work = New-TestFolder
+    Start-TestFile
 }
 
 AfterAll {
-    Stop-WxSimulator -Simulator $Sim
-    Remove-Item $Work -Recurse -Force -ErrorAction Ignore
+    Stop-TestFile
 }
 
 Describe 'Connect-WxPayscore, Get-WxPayscoreConnection and Disconnect-WxPayscore' {

@@ -115,6 +115,12 @@ internal sealed class HostedSession : IDisposable
         state.Commands.Add(new SessionStateCmdletEntry("Disconnect-WxPayscore", typeof(DisconnectWxPayscoreCommand), null));
         // As the manifest's FormatsToProcess does on Import-Module: Format-Table shows the module's views.
         state.Formats.Add(new SessionStateFormatEntry(Path.Combine(AppContext.BaseDirectory, "WeChatPay.Payscore.Format.ps1xml")));
+        // As the module's root does on Import-Module: results list their properties in the order of their columns.
+        foreach (TypeData typeData in RowResultAdapter.TypeData)
+        {
+            state.Types.Add(new SessionStateTypeEntry(typeData, isRemove: false));
+        }
+
         _runspace = RunspaceFactory.CreateRunspace(state);
         _runspace.Open();
     }
