@@ -282,7 +282,7 @@ namespace WeChatPay.Payscore.Commands
                 info = ResultCodeTable.Unlisted; // a success code on a failed row: a defect; reported as WeChat Pay's
             }
 
-            return (info.ErrorId!, CategoryOf(info.Category));
+            return (info.ErrorId!, CategoryOf(info.Category)); // Unlisted, a WeChat Pay error, always has one
         }
 
         /// <summary>The PowerShell category the table's category names.</summary>
@@ -500,6 +500,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The parameter of each identity field, by its property name (<see cref="RowFields.Identity"/>).</summary>
+        /// <remarks>Every identity field has its parameter here (RowResultShapeTests checks it), so each lookup finds one.</remarks>
         private static readonly Dictionary<string, PropertyInfo> IdentityParameters =
             RowFields.Identity.ToDictionary(field => field.PropertyName, field => typeof(WxPayscoreBulkCommandBase).GetProperty(field.PropertyName)!);
 
