@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 using WeChatPay.Payscore.Platform;
@@ -97,7 +98,7 @@ namespace WeChatPay.Payscore
         /// letters and digits (Base64 of a .p12, a PEM body). Real paths break such runs with '/', '\', '.', '-',
         /// '_' or spaces, and the long runs they do have (hex hashes, base32 store names) do not mix all three.
         /// </summary>
-        public static bool LooksLikeKeyMaterial(string? value)
+        public static bool LooksLikeKeyMaterial([NotNullWhen(true)] string? value)
         {
             if (Strings.IsEmpty(value))
             {

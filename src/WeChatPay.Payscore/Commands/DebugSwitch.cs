@@ -23,18 +23,17 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            object? runtime = cmdlet.CommandRuntime;
-            Type? type = runtime?.GetType();
-            if (type == null)
+            if (cmdlet.CommandRuntime is not object runtime)
             {
                 return;
             }
 
-            TrySet(type.GetProperty("DebugPreference", Instance), runtime!, ActionPreference.Continue);
+            Type type = runtime.GetType();
+            TrySet(type.GetProperty("DebugPreference", Instance), runtime, ActionPreference.Continue);
             if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Verbose"))
             {
                 // -Debug implies -Verbose for a compiled cmdlet; this keeps it, without the question.
-                TrySet(type.GetProperty("Verbose", Instance), runtime!, true);
+                TrySet(type.GetProperty("Verbose", Instance), runtime, true);
             }
         }
 

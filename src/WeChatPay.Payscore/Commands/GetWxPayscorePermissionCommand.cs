@@ -31,7 +31,7 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string ProgressActivity => "Querying Pay Score authorizations";
 
-        internal override void BeginCommand() => _lookup = new PermissionLookup(Sender!);
+        internal override void BeginCommand(ResilientSender sender) => _lookup = new PermissionLookup(sender);
 
         internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
@@ -41,7 +41,7 @@ namespace WeChatPay.Payscore.Commands
             }
 
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
-            PermissionLookup lookup = _lookup!;
+            PermissionLookup lookup = Begun(_lookup);
             return RowStep.Send(async stopping =>
             {
                 PayscorePermission result = await lookup.LookUpAsync(rowNumber, target, diagnostics, stopping).ConfigureAwait(false);

@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Management.Automation.Host;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Execution;
+using WeChatPay.Payscore.Platform;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Commands
@@ -78,15 +79,15 @@ namespace WeChatPay.Payscore.Commands
 
         #endregion
 
-        internal override void BeginCommand()
+        internal override void BeginCommand(ResilientSender sender)
         {
             // Only command-line values are bound at this point; pipeline values come per row.
             _commandLineReason = Reason;
-            _terminator = new PermissionTerminator(Sender!, MaxRetries);
+            _terminator = new PermissionTerminator(sender, MaxRetries);
             WriteVerbose($"{Route} route.");
-            if (!string.IsNullOrEmpty(JournalPath))
+            if (!Strings.IsEmpty(JournalPath))
             {
-                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath!, PathSetting.JournalPath)));
+                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath, PathSetting.JournalPath)));
             }
         }
 
@@ -151,7 +152,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 // Its final record is in the journal already; it is not written again.
                 return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
-                    $"Not sent: the journal {UserText.ExcerptPath(_ledger.Journal!.Path)} records this authorization as ended by an earlier run."), null, journaled: true));
+                    $"Not sent: the journal {UserText.ExcerptPath(RunJournalPath)} records this authorization as ended by an earlier run."), null, journaled: true));
             }
 
             if (!Approve($"{request.Target} (row {rowNumber})"))
@@ -163,7 +164,7 @@ namespace WeChatPay.Payscore.Commands
             _ledger.Journal?.RecordSending(rowNumber, request);
             CheckRun(); // a row whose "sending" record is not on disk is not sent
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
-            PermissionTerminator terminator = _terminator!;
+            PermissionTerminator terminator = Begun(_terminator);
             return RowStep.Send(async stopping =>
             {
                 TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);

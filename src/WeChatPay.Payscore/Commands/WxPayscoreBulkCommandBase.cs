@@ -149,14 +149,23 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>Readies the run (<see cref="BeginRun"/>), then the command's own part (<see cref="BeginCommand"/>).</summary>
         protected sealed override void BeginProcessing()
         {
-            BeginRun();
-            BeginCommand();
+            ResilientSender sender = BeginRun();
+            BeginCommand(sender);
         }
 
         /// <summary>What the command readies once the run is ready: only command-line values are bound at this point; pipeline values come per row.</summary>
-        internal virtual void BeginCommand()
+        /// <param name="sender">What the command's requests go through.</param>
+        internal virtual void BeginCommand(ResilientSender sender)
         {
         }
+
+        /// <summary>
+        /// Something <see cref="BeginProcessing"/> readies, for the steps that come after it (rows, the end): a null
+        /// here is a defect in this module, reported as such.
+        /// </summary>
+        internal static T Begun<T>(T? value)
+            where T : class =>
+            value ?? throw new InvalidOperationException("The command's run was used before BeginProcessing readied it.");
 
         /// <summary>
         /// One input row: a run that has to stop stops before it is looked at; then it is read, and the command decides
@@ -189,8 +198,8 @@ namespace WeChatPay.Payscore.Commands
         {
         }
 
-        /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar.</summary>
-        private void BeginRun()
+        /// <summary>Checks the settings, loads the keys and readies the client, the pacing and the progress bar; returns the sender of the run's requests.</summary>
+        private ResilientSender BeginRun()
         {
             DebugSwitch.NeverAsk(this);
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
@@ -199,18 +208,20 @@ namespace WeChatPay.Payscore.Commands
 
             Credentials = ResolveOrStop(settings);
             _client = Credentials.CreateClient(TimeoutOf(settings), Math.Max(2, ThrottleLimit));
-            Sender = new ResilientSender(
+            var sender = new ResilientSender(
                 _client,
                 new RetryPolicy(MaxRetries),
                 new AdaptiveRateLimiter(MaxRequestsPerSecond),
                 new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri),
                 new RunHealth(RunHealthOverrides.For(Runspace.DefaultRunspace)));
+            Sender = sender;
             _dispatcher = new BoundedDispatcher<RowOutcome>(ThrottleLimit);
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
             WriteVerbose(
-                $"Merchant {Credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {Credentials.SerialNumber}, key from {settings.PrivateKey!.Description}, "
+                $"Merchant {Credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {Credentials.SerialNumber}, key from {Credentials.PrivateKeySource}, "
                 + $"{Credentials.BaseUri}{(Credentials.BackupBaseUri != null ? " (backup " + Credentials.BackupBaseUri + ")" : string.Empty)}; "
                 + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
+            return sender;
         }
 
         /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
@@ -227,8 +238,9 @@ namespace WeChatPay.Payscore.Commands
         private void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
         {
             CancellationToken stopping = _stopping.Token;
-            _dispatcher!.Start(() => work(stopping));
-            WaitFor(() => _dispatcher.WaitUntilBelow(ThrottleLimit, Finish, stopping));
+            BoundedDispatcher<RowOutcome> dispatcher = Begun(_dispatcher);
+            dispatcher.Start(() => work(stopping));
+            WaitFor(() => dispatcher.WaitUntilBelow(ThrottleLimit, Finish, stopping));
         }
 
         /// <summary>
@@ -270,7 +282,7 @@ namespace WeChatPay.Payscore.Commands
                 info = ResultCodeTable.Unlisted; // a success code on a failed row: a defect; reported as WeChat Pay's
             }
 
-            return (info.ErrorId!, CategoryOf(info.Category));
+            return (info.ErrorId!, CategoryOf(info.Category)); // Unlisted, a WeChat Pay error, always has one
         }
 
         /// <summary>The PowerShell category the table's category names.</summary>
@@ -290,9 +302,10 @@ namespace WeChatPay.Payscore.Commands
             if (_dispatcher != null)
             {
                 WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
-                if (_progress!.Done > 0)
+                ProgressTracker progress = Begun(_progress);
+                if (progress.Done > 0)
                 {
-                    WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, _progress.Status) { RecordType = ProgressRecordType.Completed });
+                    WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, progress.Status) { RecordType = ProgressRecordType.Completed });
                 }
 
                 Summarize(stoppedBy: null);
@@ -430,7 +443,8 @@ namespace WeChatPay.Payscore.Commands
 
             _stoppingRun = true;
             SettleInFlight();
-            string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, Credentials!.MerchantId, Credentials.SerialNumber, DateTimeOffset.UtcNow);
+            ResolvedCredentials credentials = Begun(Credentials);
+            string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, credentials.MerchantId, credentials.SerialNumber, DateTimeOffset.UtcNow);
             throw StopRun(
                 new PayscoreConfigurationException(stop.ErrorId, message),
                 stop.ErrorId == ErrorIds.WechatpayUnreachable ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError);
@@ -486,6 +500,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The parameter of each identity field, by its property name (<see cref="RowFields.Identity"/>).</summary>
+        /// <remarks>Every identity field has its parameter here (RowResultShapeTests checks it), so each lookup finds one.</remarks>
         private static readonly Dictionary<string, PropertyInfo> IdentityParameters =
             RowFields.Identity.ToDictionary(field => field.PropertyName, field => typeof(WxPayscoreBulkCommandBase).GetProperty(field.PropertyName)!);
 

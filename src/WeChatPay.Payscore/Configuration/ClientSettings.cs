@@ -124,31 +124,35 @@ namespace WeChatPay.Payscore.Configuration
         /// <param name="path">A public key file; <paramref name="pem"/> is its text instead (one of the two).</param>
         public ClientSettings WithWechatpayPublicKey(string? keyId, string idOrigin, string? path, string? pem, string keyOrigin)
         {
-            bool hasId = !Strings.IsBlank(keyId);
             bool hasKey = !Strings.IsBlank(path) || !Strings.IsBlank(pem);
-            if (hasKey && !hasId)
+            if (Strings.IsBlank(keyId))
             {
-                WechatpayPublicKeyProblem = new PayscoreConfigurationException(
-                    ErrorIds.WechatpayPublicKeyIdMissing,
-                    $"{keyOrigin} needs {idOrigin}: the public key id (PUB_KEY_ID_...) shown next to the key on the merchant platform.");
+                if (hasKey)
+                {
+                    WechatpayPublicKeyProblem = new PayscoreConfigurationException(
+                        ErrorIds.WechatpayPublicKeyIdMissing,
+                        $"{keyOrigin} needs {idOrigin}: the public key id (PUB_KEY_ID_...) shown next to the key on the merchant platform.");
+                }
             }
-            else if (hasId && !hasKey)
+            else if (!hasKey)
             {
                 WechatpayPublicKeyProblem = new PayscoreConfigurationException(
                     ErrorIds.WechatpayPublicKeyPathMissing,
                     $"{idOrigin} needs {keyOrigin}: the WeChat Pay public key (pub_key.pem).");
             }
-            else if (hasId && !keyId!.StartsWith(PublicKeyIdPrefix, StringComparison.Ordinal))
+            else if (!keyId.StartsWith(PublicKeyIdPrefix, StringComparison.Ordinal))
             {
                 WechatpayPublicKeyProblem = new PayscoreConfigurationException(
                     ErrorIds.WechatpayPublicKeyIdInvalid,
                     $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
             }
-            else if (hasId)
+            else if (!Strings.IsBlank(pem))
             {
-                WechatpayPublicKey = !Strings.IsBlank(pem)
-                    ? WechatpayPublicKeySource.FromPemText(keyId!, pem, keyOrigin)
-                    : WechatpayPublicKeySource.FromFile(keyId!, path!, keyOrigin);
+                WechatpayPublicKey = WechatpayPublicKeySource.FromPemText(keyId, pem, keyOrigin);
+            }
+            else if (!Strings.IsBlank(path))
+            {
+                WechatpayPublicKey = WechatpayPublicKeySource.FromFile(keyId, path, keyOrigin);
             }
 
             return this;

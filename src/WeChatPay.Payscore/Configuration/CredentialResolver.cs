@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
 using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Platform;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Configuration
@@ -42,12 +43,13 @@ namespace WeChatPay.Payscore.Configuration
             MerchantKey key = _settings.PrivateKey.Load(merchantId);
             MerchantKeySource? carrier = _settings.OwnCertificateCarrier;
             MerchantCertificate? pkcs12Certificate = carrier?.Load(merchantId).Certificate;
-            string serial = CheckCertificate(key, pkcs12Certificate, carrier, explicitSerial);
+            string serial = CheckCertificate(key, _settings.PrivateKey.Description, pkcs12Certificate, carrier, explicitSerial);
             WechatpayKeyStore keys = LoadWechatpayKeys();
             return new ResolvedCredentials(
                 merchantId,
                 serial,
                 key,
+                _settings.PrivateKey.Description,
                 _settings.MerchantCertificate?.Load() ?? pkcs12Certificate,
                 keys,
                 baseUri,
@@ -58,14 +60,14 @@ namespace WeChatPay.Payscore.Configuration
 
         private string RequireMerchantId()
         {
-            if (string.IsNullOrWhiteSpace(_settings.MerchantId))
+            if (Strings.IsBlank(_settings.MerchantId))
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantIdMissing,
                     $"No merchant id. Give -MerchantId (on the command or to Connect-WxPayscore) or set {EnvironmentVariables.MerchantId}: the merchant number (mchid) shown on the WeChat Pay merchant platform.");
             }
 
-            string merchantId = _settings.MerchantId!.Trim();
+            string merchantId = _settings.MerchantId.Trim();
             foreach (char c in merchantId)
             {
                 if (c < '0' || c > '9')
@@ -82,12 +84,12 @@ namespace WeChatPay.Payscore.Configuration
         /// <summary>The explicit serial in WeChat Pay's form (uppercase hex), or null when none is given.</summary>
         private string? CheckSerialNumber()
         {
-            if (string.IsNullOrWhiteSpace(_settings.MerchantSerialNumber))
+            if (Strings.IsBlank(_settings.MerchantSerialNumber))
             {
                 return null;
             }
 
-            string serial = _settings.MerchantSerialNumber!.Trim();
+            string serial = _settings.MerchantSerialNumber.Trim();
             bool hex = serial.Length <= 64;
             foreach (char c in serial)
             {
@@ -105,18 +107,20 @@ namespace WeChatPay.Payscore.Configuration
         }
 
         /// <summary>The serial to sign with: the explicit one, or the certificate's; they must agree, and the key must fit the certificate.</summary>
-        private string CheckCertificate(MerchantKey key, MerchantCertificate? fromPkcs12, MerchantKeySource? carrier, string? explicitSerial)
+        private string CheckCertificate(MerchantKey key, string keySource, MerchantCertificate? fromPkcs12, MerchantKeySource? carrier, string? explicitSerial)
         {
             MerchantCertificate? fromFile = _settings.MerchantCertificate?.Load();
+            string fileSource = _settings.MerchantCertificate?.Description ?? string.Empty;
+            string carrierSource = carrier?.Description ?? string.Empty;
             if (fromFile != null && fromPkcs12 != null && fromFile.SerialNumber != fromPkcs12.SerialNumber)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.MerchantSerialNumberMismatch,
-                    $"The merchant certificate {_settings.MerchantCertificate!.Description} has serial {fromFile.SerialNumber}, but the certificate in {carrier!.Description} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
+                    $"The merchant certificate {fileSource} has serial {fromFile.SerialNumber}, but the certificate in {carrierSource} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
             }
 
             MerchantCertificate? certificate = fromFile ?? fromPkcs12;
-            string certificateSource = fromFile != null ? _settings.MerchantCertificate!.Description : carrier?.Description ?? string.Empty;
+            string certificateSource = fromFile != null ? fileSource : carrierSource;
             if (certificate == null)
             {
                 return explicitSerial ?? throw new PayscoreConfigurationException(
@@ -135,7 +139,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PrivateKeyCertificateMismatch,
-                    $"The merchant private key ({_settings.PrivateKey!.Description}) does not belong to the merchant certificate {certificateSource} (serial {certificate.SerialNumber}). WeChat Pay would refuse every request with SIGN_ERROR; give the apiclient_key.pem and apiclient_cert.pem issued together.");
+                    $"The merchant private key ({keySource}) does not belong to the merchant certificate {certificateSource} (serial {certificate.SerialNumber}). WeChat Pay would refuse every request with SIGN_ERROR; give the apiclient_key.pem and apiclient_cert.pem issued together.");
             }
 
             return certificate.SerialNumber;

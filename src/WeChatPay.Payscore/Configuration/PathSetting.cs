@@ -85,7 +85,7 @@ namespace WeChatPay.Payscore.Configuration
 
             bool pem = UserText.LooksLikePem(value);
             string looksLike = !pem ? "Base64 key data (such as the content of a .p12 file)"
-                : value!.IndexOf("CERTIFICATE", System.StringComparison.OrdinalIgnoreCase) >= 0 ? "PEM certificate text"
+                : value.IndexOf("CERTIFICATE", System.StringComparison.OrdinalIgnoreCase) >= 0 ? "PEM certificate text"
                 : "PEM key text";
             return new PayscoreConfigurationException(
                 ErrorIds.KeyMaterialGivenAsPath,

@@ -15,6 +15,7 @@ namespace WeChatPay.Payscore.Configuration
             string merchantId,
             string serialNumber,
             MerchantKey merchantKey,
+            string privateKeySource,
             MerchantCertificate? certificate,
             WechatpayKeyStore wechatpayKeys,
             Uri baseUri,
@@ -25,6 +26,7 @@ namespace WeChatPay.Payscore.Configuration
             MerchantId = merchantId;
             SerialNumber = serialNumber;
             MerchantKey = merchantKey;
+            PrivateKeySource = privateKeySource;
             Certificate = certificate;
             WechatpayKeys = wechatpayKeys;
             BaseUri = baseUri;
@@ -39,6 +41,9 @@ namespace WeChatPay.Payscore.Configuration
         public string SerialNumber { get; }
 
         public MerchantKey MerchantKey { get; }
+
+        /// <summary>Says where the merchant private key is (<see cref="MerchantKeySource.Description"/>), for messages.</summary>
+        public string PrivateKeySource { get; }
 
         public MerchantCertificate? Certificate { get; }
 

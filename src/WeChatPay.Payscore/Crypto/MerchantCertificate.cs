@@ -42,7 +42,7 @@ namespace WeChatPay.Payscore.Crypto
                     certificate.SerialNumber.ToUpperInvariant(),
                     certificate.Subject,
                     certificate.NotAfter,
-                    Trim(key.ExportParameters(false).Modulus!));
+                    TrimmedModulus(key));
             }
         }
 
@@ -79,7 +79,7 @@ namespace WeChatPay.Payscore.Crypto
         /// <summary>True when <paramref name="privateKey"/> is the private half of this certificate's key.</summary>
         public bool Matches(RSA privateKey)
         {
-            byte[] modulus = Trim(privateKey.ExportParameters(false).Modulus!);
+            byte[] modulus = TrimmedModulus(privateKey);
             if (modulus.Length != _modulus.Length)
             {
                 return false;
@@ -117,6 +117,10 @@ namespace WeChatPay.Payscore.Crypto
                 ErrorIds.MerchantCertificateInvalid,
                 $"{KeyFile.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -MerchantCertificatePath the merchant API certificate, apiclient_cert.pem.");
         }
+
+        /// <summary>The key's modulus without leading zero bytes; every RSA key exports one.</summary>
+        private static byte[] TrimmedModulus(RSA key) =>
+            Trim(key.ExportParameters(false).Modulus ?? throw new CryptographicException("The RSA key exports no modulus."));
 
         private static byte[] Trim(byte[] modulus)
         {

@@ -134,8 +134,7 @@ namespace WeChatPay.Payscore.Crypto
                     throw WrongPassword(password != null, merchantId, source, ex);
                 }
 
-                X509Certificate2? certificate = key == null ? null : certificates.Find(c => IsPairOf(c, key.Value));
-                if (certificate == null)
+                if (key is not RSAParameters parameters || certificates.Find(c => IsPairOf(c, parameters)) is not X509Certificate2 certificate)
                 {
                     throw new PayscoreConfigurationException(
                         ErrorIds.CertificateHasNoPrivateKey,
@@ -143,7 +142,7 @@ namespace WeChatPay.Payscore.Crypto
                 }
 
                 MerchantCertificate info = MerchantCertificate.From(certificate, source);
-                return new MerchantKey(RsaKeyReader.CreateRsa(key!.Value), info);
+                return new MerchantKey(RsaKeyReader.CreateRsa(parameters), info);
             }
             finally
             {

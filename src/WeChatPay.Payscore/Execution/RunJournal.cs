@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.IO;
 using System.Security.Cryptography;
@@ -273,7 +274,7 @@ namespace WeChatPay.Payscore.Execution
             {
                 try
                 {
-                    _file!.Flush(flushToDisk: true);
+                    _file.Flush(flushToDisk: true);
                     _unsynced = false;
                 }
                 catch (IOException ex)
@@ -296,7 +297,9 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        private bool IsWritable => _output != null && Failure == null;
+        /// <summary>A read-only journal (-WhatIf) has neither stream; a writable one is written to until a write fails.</summary>
+        [MemberNotNullWhen(true, nameof(_file), nameof(_output))]
+        private bool IsWritable => _file != null && _output != null && Failure == null;
 
         /// <summary>
         /// Hands the pending records to the OS in one write. After a failed write nothing more is written: what
@@ -311,7 +314,7 @@ namespace WeChatPay.Payscore.Execution
 
             try
             {
-                _output!.Write(_pending.GetBuffer(), 0, (int)_pending.Length);
+                _output.Write(_pending.GetBuffer(), 0, (int)_pending.Length);
                 _output.Flush();
                 _unsynced = true;
             }

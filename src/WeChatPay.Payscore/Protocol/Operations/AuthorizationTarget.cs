@@ -27,7 +27,7 @@ namespace WeChatPay.Payscore.Protocol
         {
             Kind = kind;
             Fields = fields;
-            ServiceId = fields.ServiceId!;
+            ServiceId = Validated(fields.ServiceId, "service_id");
         }
 
         public TargetKind Kind { get; }
@@ -59,17 +59,17 @@ namespace WeChatPay.Payscore.Protocol
                 switch (Kind)
                 {
                     case TargetKind.AuthorizationCode:
-                        return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(f.AuthorizationCode!)
+                        return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(Validated(f.AuthorizationCode, "authorization_code"))
                             + "?service_id=" + Uri.EscapeDataString(ServiceId);
                     case TargetKind.Partner:
                         return "/v3/payscore/partner/permissions/search?service_id=" + Uri.EscapeDataString(ServiceId)
-                            + "&sub_mchid=" + Uri.EscapeDataString(f.SubMerchantId!)
-                            + "&appid=" + Uri.EscapeDataString(f.AppId!)
+                            + "&sub_mchid=" + Uri.EscapeDataString(Validated(f.SubMerchantId, "sub_mchid"))
+                            + "&appid=" + Uri.EscapeDataString(Validated(f.AppId, "appid"))
                             + (f.SubAppId != null ? "&sub_appid=" + Uri.EscapeDataString(f.SubAppId) : string.Empty)
-                            + (f.OpenId != null ? "&openid=" + Uri.EscapeDataString(f.OpenId) : "&sub_openid=" + Uri.EscapeDataString(f.SubOpenId!));
+                            + (f.OpenId != null ? "&openid=" + Uri.EscapeDataString(f.OpenId) : "&sub_openid=" + Uri.EscapeDataString(Validated(f.SubOpenId, "sub_openid")));
                     default:
-                        return "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(f.OpenId!)
-                            + "?appid=" + Uri.EscapeDataString(f.AppId!) + "&service_id=" + Uri.EscapeDataString(ServiceId);
+                        return "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(Validated(f.OpenId, "openid"))
+                            + "?appid=" + Uri.EscapeDataString(Validated(f.AppId, "appid")) + "&service_id=" + Uri.EscapeDataString(ServiceId);
                 }
             }
         }
@@ -110,6 +110,13 @@ namespace WeChatPay.Payscore.Protocol
                     return $"openid '{f.OpenId}', service_id '{ServiceId}', appid '{f.AppId}'";
             }
         }
+
+        /// <summary>
+        /// A value the kind requires. <see cref="TryCreate"/> validated it, so a null here is a defect in this
+        /// module, reported as such rather than sent.
+        /// </summary>
+        internal static string Validated(string? value, string field) =>
+            value ?? throw new InvalidOperationException($"The authorization has no {field}, although only validated rows make one.");
 
         private static string Part(string? value) => (value ?? string.Empty).Length + "|" + value + "|";
 

@@ -38,7 +38,7 @@ namespace WeChatPay.Payscore.Protocol
                     if (root.ValueKind != JsonValueKind.Object
                         || !root.TryGetProperty("code", out JsonElement code)
                         || code.ValueKind != JsonValueKind.String
-                        || string.IsNullOrEmpty(code.GetString()))
+                        || code.GetString() is not { Length: > 0 } codeText)
                     {
                         return null;
                     }
@@ -57,7 +57,7 @@ namespace WeChatPay.Payscore.Protocol
                         signMessage = truncated.GetString();
                     }
 
-                    return new ErrorBody(UserText.Excerpt(code.GetString()!), Clean(message, 500), signMessage);
+                    return new ErrorBody(UserText.Excerpt(codeText), Clean(message, 500), signMessage);
                 }
             }
             catch (JsonException)

@@ -181,17 +181,20 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>Success means exactly one thing: a 204 whose signature verified.</summary>
         internal static void Interpret(WechatpayResponse response, TerminateResult result, Diagnostics? diagnostics)
         {
-            switch (response.Failure)
+            if (response.IsTransportFailure(out string? failure))
             {
-                case TransportFailure.Network:
-                    Set(result, ResultCodes.NetworkError, response.FailureMessage! + "; the connection broke after the request was sent, so it may have been processed.");
-                    return;
-                case TransportFailure.ConnectFailed:
-                    Set(result, ResultCodes.NetworkError, response.FailureMessage! + "; no connection was made, so nothing was sent.");
-                    return;
-                case TransportFailure.Timeout:
-                    Set(result, ResultCodes.Timeout, response.FailureMessage!);
-                    return;
+                switch (response.Failure)
+                {
+                    case TransportFailure.Network:
+                        Set(result, ResultCodes.NetworkError, failure + "; the connection broke after the request was sent, so it may have been processed.");
+                        return;
+                    case TransportFailure.ConnectFailed:
+                        Set(result, ResultCodes.NetworkError, failure + "; no connection was made, so nothing was sent.");
+                        return;
+                    case TransportFailure.Timeout:
+                        Set(result, ResultCodes.Timeout, failure);
+                        return;
+                }
             }
 
             int status = response.StatusCode;

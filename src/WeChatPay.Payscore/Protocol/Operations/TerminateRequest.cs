@@ -25,7 +25,7 @@ namespace WeChatPay.Payscore.Protocol
             Target = target;
             Route = route;
             Reason = reason;
-            PathAndQuery = BuildPath(route, target.Fields);
+            PathAndQuery = BuildPath(route, target);
             Body = BuildBody(route, target.Fields, reason);
         }
 
@@ -45,7 +45,7 @@ namespace WeChatPay.Payscore.Protocol
             AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> targetProblems);
             IReadOnlyList<string> reasonProblems = InputValidator.ValidateReason(reason);
             problems = reasonProblems.Count == 0 ? targetProblems : targetProblems.Concat(reasonProblems).ToList();
-            request = target != null && problems.Count == 0 ? new TerminateRequest(target, RouteOf(target.Kind, openIdRoute), reason!) : null;
+            request = target != null && reason != null && problems.Count == 0 ? new TerminateRequest(target, RouteOf(target.Kind, openIdRoute), reason) : null;
             return request != null;
         }
 
@@ -63,16 +63,17 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static string BuildPath(TerminateRoute route, RowFields f)
+        private static string BuildPath(TerminateRoute route, AuthorizationTarget target)
         {
+            RowFields f = target.Fields;
             switch (route)
             {
                 case TerminateRoute.UserPermission:
-                    return "/v3/payscore/users/" + Uri.EscapeDataString(f.OpenId!) + "/permissions/" + Uri.EscapeDataString(f.ServiceId!) + "/terminate";
+                    return "/v3/payscore/users/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.OpenId, "openid")) + "/permissions/" + Uri.EscapeDataString(target.ServiceId) + "/terminate";
                 case TerminateRoute.OpenIdPermission:
-                    return "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(f.OpenId!) + "/terminate";
+                    return "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.OpenId, "openid")) + "/terminate";
                 case TerminateRoute.AuthorizationCode:
-                    return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(f.AuthorizationCode!) + "/terminate";
+                    return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.AuthorizationCode, "authorization_code")) + "/terminate";
                 case TerminateRoute.Partner:
                     return "/v3/payscore/partner/permissions/terminate";
                 default:

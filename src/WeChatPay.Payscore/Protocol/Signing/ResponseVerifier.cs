@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using System.Security.Cryptography;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -55,7 +56,7 @@ namespace WeChatPay.Payscore.Protocol
 
         public VerificationResult Verify(string? timestamp, string? nonce, string? signature, string? serial, byte[] body)
         {
-            if (string.IsNullOrEmpty(timestamp) || string.IsNullOrEmpty(nonce) || string.IsNullOrEmpty(signature) || string.IsNullOrEmpty(serial))
+            if (Strings.IsEmpty(timestamp) || Strings.IsEmpty(nonce) || Strings.IsEmpty(signature) || Strings.IsEmpty(serial))
             {
                 return new VerificationResult(
                     VerificationStatus.MissingHeaders,
@@ -63,14 +64,14 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             // WeChat Pay sends these on purpose to check that clients verify; they never verify.
-            if (signature!.StartsWith(SignatureProbePrefix, StringComparison.Ordinal))
+            if (signature.StartsWith(SignatureProbePrefix, StringComparison.Ordinal))
             {
                 return new VerificationResult(
                     VerificationStatus.SignatureProbe,
                     "The answer is a WeChat Pay signature probe (Wechatpay-Signature starts with WECHATPAY/SIGNTEST/); its outcome is not verified.");
             }
 
-            if (!_keys.TryGet(serial!, out RSA? key))
+            if (!_keys.TryGet(serial, out RSA? key))
             {
                 return new VerificationResult(
                     VerificationStatus.UnknownSerial,
@@ -101,7 +102,7 @@ namespace WeChatPay.Payscore.Protocol
                 return new VerificationResult(VerificationStatus.BadSignature, "The answer's Wechatpay-Signature is not Base64.");
             }
 
-            byte[] message = BuildMessage(timestamp!, nonce!, body);
+            byte[] message = BuildMessage(timestamp, nonce, body);
             bool valid;
             try
             {

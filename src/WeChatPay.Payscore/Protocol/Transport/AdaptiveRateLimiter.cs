@@ -203,7 +203,7 @@ namespace WeChatPay.Payscore.Protocol
                 if (epoch == _epoch)
                 {
                     _window.Count(rateLimited);
-                    decision = _trial != null ? JudgeTrial(now) : Judge(now);
+                    decision = _trial is Trial trial ? JudgeTrial(trial, now) : Judge(now);
                 }
 
                 return new PacingChange(decision, _rate, decision == PacingDecision.Restored ? before : _rate, hold);
@@ -279,7 +279,7 @@ namespace WeChatPay.Payscore.Protocol
             double accepted = Sending(now) * (1 - limited.Share);
             // Still about what the limit found before accepted: it is that limit again. Much less is either a lower
             // limit or 429s that are not about the rate, and a trial tells them apart.
-            if (IsNearLimit() && accepted >= SameLimit * _acceptedRate!.Value)
+            if (IsNearLimit(out double limit) && accepted >= SameLimit * limit)
             {
                 SetRate(Math.Max(MinimumRate, Math.Min(_rate, BelowLimit * accepted)), now);
                 return PacingDecision.Settled;
@@ -299,7 +299,7 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>At the lower rate of a cut: did the share of 429s fall (a real limit) or stay (429s at any rate)?</summary>
-        private PacingDecision JudgeTrial(TimeSpan now)
+        private PacingDecision JudgeTrial(Trial trial, TimeSpan now)
         {
             // Judged at whole windows only: every look at the same answers is another chance to be fooled.
             if (!IsComplete(_window, now) || (_window.Answers >= WindowAnswers && _window.Answers % WindowAnswers != 0))
@@ -309,7 +309,6 @@ namespace WeChatPay.Payscore.Protocol
 
             // The windows that made the cut had more 429s than usual by selection, so only a clear fall counts as one;
             // a trial that stays unclear is taken as no fall.
-            Trial trial = _trial!;
             double z = Fall(trial.Before, _window);
             if (z >= 1 && z < ClearFall)
             {
@@ -347,7 +346,7 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>A tenth faster, or a fiftieth near the rate a real limit accepted, so that the run stays just below it.</summary>
         private void Raise(TimeSpan now)
         {
-            double faster = _rate * (IsNearLimit() ? 1.02 : 1.1);
+            double faster = _rate * (IsNearLimit(out _) ? 1.02 : 1.1);
 
             // Without a ceiling, the run is free again once the rate is well above what it achieves.
             if (faster >= _ceiling || (double.IsPositiveInfinity(_ceiling) && faster > 4 * Math.Max(ObservedRate(now), MinimumRate)))
@@ -360,7 +359,12 @@ namespace WeChatPay.Payscore.Protocol
             _lastChange = now;
         }
 
-        private bool IsNearLimit() => _acceptedRate is double limit && _rate >= BelowLimit * limit * 0.95 && _rate < 1.25 * limit;
+        /// <param name="limit">The rate the limit found before accepted, when there is one.</param>
+        private bool IsNearLimit(out double limit)
+        {
+            limit = _acceptedRate.GetValueOrDefault();
+            return _acceptedRate.HasValue && _rate >= BelowLimit * limit * 0.95 && _rate < 1.25 * limit;
+        }
 
         /// <summary>A new rate for the run, judged afresh: answers to requests sent before it no longer count.</summary>
         private void SetRate(double rate, TimeSpan now)

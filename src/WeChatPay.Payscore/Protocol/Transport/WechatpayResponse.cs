@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 
 namespace WeChatPay.Payscore.Protocol
@@ -52,6 +53,13 @@ namespace WeChatPay.Payscore.Protocol
 
         /// <summary>For a transport failure: what went wrong, in words.</summary>
         public string? FailureMessage { get; private set; }
+
+        /// <summary>True for a transport failure, whose message is then known to be set (only <see cref="TransportError"/> sets it).</summary>
+        public bool IsTransportFailure([NotNullWhen(true)] out string? message)
+        {
+            message = FailureMessage;
+            return message != null;
+        }
 
         public static WechatpayResponse Answer(
             HttpStatusCode status,
