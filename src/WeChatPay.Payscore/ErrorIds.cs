@@ -48,6 +48,7 @@ namespace WeChatPay.Payscore
         public const string PrivateKeyCertificateMismatch = "PrivateKeyCertificateMismatch";
         public const string ProxyInvalid = "ProxyInvalid";
         public const string CertificatePathMissing = "CertificatePathMissing";
+        public const string ApiV3KeyInvalid = "ApiV3KeyInvalid";
         public const string JournalUnavailable = "JournalUnavailable";
         public const string JournalInvalid = "JournalInvalid";
 

@@ -29,6 +29,7 @@ namespace WeChatPay.Payscore
             }
 
             PlatformCertificateSerialNumbers = serials.ToArray();
+            ApiV3Key = credentials.ApiV3Key == null ? null : settings.Origin(nameof(ClientSettings.ApiV3Key));
             BaseUri = credentials.BaseUri;
             Proxy = credentials.Proxy;
             TimeoutSec = timeout.HasValue ? (int?)timeout.Value.TotalSeconds : null;
@@ -52,6 +53,9 @@ namespace WeChatPay.Payscore
         public string? WechatpayPublicKeyId { get; }
 
         public string[] PlatformCertificateSerialNumbers { get; }
+
+        /// <summary>Where the APIv3 key came from (-ApiV3Key or WXPAY_APIV3_KEY), never the key; empty when none was given.</summary>
+        public string? ApiV3Key { get; }
 
         public Uri BaseUri { get; }
 

@@ -44,6 +44,7 @@ Describe 'Builds' {
         $dependencies = @(Get-ChildItem (Join-Path $ModuleBase 'bin/net472/dependencies') -File).Name
         $dependencies | Should -Contain 'System.Text.Json.dll'
         $dependencies | Should -Contain 'System.Formats.Asn1.dll'
+        $dependencies | Should -Contain 'BouncyCastle.Cryptography.dll'
         $dependencies | Should -Not -Contain 'System.Management.Automation.dll'
         # The .NET Framework build is really one: it references mscorlib, not System.Runtime.
         $stream = [IO.File]::OpenRead((Join-Path $ModuleBase 'bin/net472/WeChatPay.Payscore.dll'))

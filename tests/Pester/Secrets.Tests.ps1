@@ -100,3 +100,60 @@ Describe 'Input without a header line' {
         $rowErrors.Count | Should -Be 1
     }
 }
+
+Describe 'The APIv3 key' {
+    It 'is checked, said to be there by where it came from, and never shown: not in any stream, error, result or connection' {
+        $apiKey = 'PesterOnlyV3Key-' + ([guid]::NewGuid().ToString('n').Substring(0, 16))
+        $transcript = Join-Path $Work 'apiv3-transcript.txt'
+        $runbook = Join-Path $Work 'apiv3-runbook.ps1'
+        @'
+param($Module, $Work, $Transcript)
+$ApiKey = $env:PESTER_ONLY_APIV3_KEY
+Import-Module $Module
+$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+Start-Transcript -LiteralPath $Transcript | Out-Null
+$p = @{ MerchantId = '1900009191'; MerchantSerialNumber = 'ABCDEF0123'; BaseUri = 'http://127.0.0.1:9'; PrivateKeyPath = (Join-Path $Work 'key.pem')
+        WechatpayPublicKeyId = 'PUB_KEY_ID_0114232134912410000000000000000001'; WechatpayPublicKeyPath = (Join-Path $Work 'pub.pem') }
+$secure = ConvertTo-SecureString $ApiKey -AsPlainText -Force
+Connect-WxPayscore @p -ApiV3Key $secure -PassThru | Format-List * -Force | Out-String -Width 500
+'Connection key: ' + (Get-WxPayscoreConnection).ApiV3Key
+Get-WxPayscoreConnection | Format-Table -AutoSize | Out-String -Width 500
+$row = [pscustomobject]@{ openid = 'oSecret'; service_id = '500001'; appid = 'wxd678efh567hg6787'; reason = 'r' }
+$row | Invoke-WxPayscoreTerminate -WhatIf | Format-List * | Out-String -Width 500
+Disconnect-WxPayscore
+$env:WXPAY_APIV3_KEY = $ApiKey.Substring(1)
+Connect-WxPayscore @p
+$row | Invoke-WxPayscoreTerminate @p -Confirm:$false
+Remove-Item Env:WXPAY_APIV3_KEY
+Connect-WxPayscore @p -ApiV3Key (ConvertTo-SecureString ($ApiKey + 'x') -AsPlainText -Force)
+'Errors: ' + $Error.Count
+$Error | ForEach-Object { 'Id: ' + $_.FullyQualifiedErrorId }
+$Error | Format-List * -Force | Out-String -Width 500
+$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }
+Stop-Transcript | Out-Null
+'@ | Set-Content -LiteralPath $runbook
+
+        # Handed over in the environment: a transcript's header records the command line.
+        $env:PESTER_ONLY_APIV3_KEY = $apiKey
+        try {
+            $output = Invoke-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript
+        }
+        finally {
+            Remove-Item Env:PESTER_ONLY_APIV3_KEY
+        }
+        $recorded = Get-Content -LiteralPath $transcript -Raw
+
+        $output | Should -Match 'Connection key: -ApiV3Key of the session connection'
+        $output | Should -Match 'Errors: 3'
+        ([regex]::Matches($output, 'Id: ApiV3KeyInvalid,WeChatPay\.Payscore\.Commands\.(Connect|Invoke)')).Count | Should -Be 3
+        $recorded | Should -Match 'The APIv3 key \(WXPAY_APIV3_KEY\) has 31 bytes'
+        $recorded | Should -Match 'The APIv3 key \(-ApiV3Key\) has 33 bytes'
+        foreach ($text in $recorded, $output) {
+            # Any 8 characters of the key's random half would be a leak.
+            $secretPart = $apiKey.Substring(16)
+            for ($i = 0; $i + 8 -le $secretPart.Length; $i++) {
+                $text.Contains($secretPart.Substring($i, 8)) | Should -BeFalse -Because 'no stream may hold the APIv3 key'
+            }
+        }
+    }
+}

@@ -103,6 +103,27 @@ namespace WeChatPay.Payscore.MonoSmoke
                 }
             });
 
+            Check("AES-256-GCM (BouncyCastle on .NET Framework) decrypts the known answers and refuses a changed tag", () =>
+            {
+                // GCM specification test case 14, and a WeChat Pay-style field made by OpenSSL with a test-only APIv3 key.
+                byte[] zeroBlock = AeadAesGcm.Decrypt(new byte[32], new byte[12], new byte[0], FromHex("CEA7403D4D606B6E074EC5D3BAF39D18D0D1C8A799996BF0265B98B5D48AB919"));
+                Expect(zeroBlock.Length == 16 && zeroBlock.All(b => b == 0), "test case 14 decrypted to something else");
+                ApiV3Key key = ApiV3Key.From(SecureText.FromPlainText("TestOnlyApiV3Key0123456789abcdef"), "the test");
+                const string Ciphertext = "EtE63mH3Tq5HGIjEoL7WvL/SLqKReK7zv8bt3hfGdAdEsYQ9aklh4YMRR2NIiZKSAt8N/jF3d80f9+NhsyYMqaWqtGsOg2cGV7T3nUIhYMQ=";
+                Expect(key.DecryptText("v1Nonce12345", "certificate", Ciphertext) == "-----BEGIN CERTIFICATE-----\nTEST-ONLY\n-----END CERTIFICATE-----\n",
+                    "the field decrypted to something else");
+                byte[] changed = Convert.FromBase64String(Ciphertext);
+                changed[changed.Length - 1] ^= 0x80;
+                try
+                {
+                    key.Decrypt("v1Nonce12345", "certificate", Convert.ToBase64String(changed));
+                    Expect(false, "a changed tag was accepted");
+                }
+                catch (CryptographicException)
+                {
+                }
+            });
+
             MerchantKey? pkcs12 = null;
             Check("the simulator's apiclient_cert.p12 opens with the merchant id and names the merchant serial", () =>
             {
@@ -211,6 +232,17 @@ namespace WeChatPay.Payscore.MonoSmoke
                 Failures.Add(name);
                 Console.WriteLine($"  [-] {name}: {ex.GetType().Name}: {ex.Message}");
             }
+        }
+
+        private static byte[] FromHex(string hex)
+        {
+            var bytes = new byte[hex.Length / 2];
+            for (int i = 0; i < bytes.Length; i++)
+            {
+                bytes[i] = Convert.ToByte(hex.Substring(2 * i, 2), 16);
+            }
+
+            return bytes;
         }
 
         private static void Expect(bool condition, string why)

@@ -61,6 +61,13 @@ namespace WeChatPay.Payscore.Commands
         [Parameter]
         public string[]? PlatformCertificatePath { get; set; }
 
+        /// <summary>
+        /// The APIv3 key (32 characters, set on the merchant platform), as a SecureString: decrypts platform
+        /// certificates and callback notifications.
+        /// </summary>
+        [Parameter]
+        public SecureString? ApiV3Key { get; set; }
+
         /// <summary>https://api.mch.weixin.qq.com when omitted; scheme, host and port only, plain http to a loopback address only.</summary>
         [Parameter]
         public Uri? BaseUri { get; set; }
@@ -169,6 +176,7 @@ namespace WeChatPay.Payscore.Commands
                     null,
                     "-WechatpayPublicKeyPath")
                 .WithPlatformCertificates(platformCertificates)
+                .WithApiV3Key(ApiV3Key, "-ApiV3Key")
                 .WithBaseUri(BaseUri?.OriginalString, "-BaseUri")
                 .WithProxy(Proxy, ProxyCredential?.GetNetworkCredential())
                 .WithTimeout(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Net;
+using System.Security;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Platform;
 
@@ -56,6 +57,9 @@ namespace WeChatPay.Payscore.Configuration
 
         public TimeSpan? Timeout { get; private set; }
 
+        /// <summary>The APIv3 key's text, checked by <see cref="CredentialResolver"/>; never shown.</summary>
+        public SecureString? ApiV3Key { get; private set; }
+
         /// <summary>True when the layer names the merchant's certificate, from which the serial number follows.</summary>
         private bool HasCertificate => MerchantCertificate != null || OwnCertificateCarrier != null;
 
@@ -75,6 +79,17 @@ namespace WeChatPay.Payscore.Configuration
         public ClientSettings WithBaseUri(string? value, string origin) => Set(value, origin, nameof(BaseUri), v => BaseUri = v);
 
         public ClientSettings WithBackupBaseUri(string? value, string origin) => Set(value, origin, nameof(BackupBaseUri), v => BackupBaseUri = v);
+
+        public ClientSettings WithApiV3Key(SecureString? value, string origin)
+        {
+            if (value != null && value.Length > 0)
+            {
+                ApiV3Key = value;
+                _origins[nameof(ApiV3Key)] = origin;
+            }
+
+            return this;
+        }
 
         public ClientSettings WithTimeout(TimeSpan? timeout)
         {

@@ -27,6 +27,7 @@ namespace WeChatPay.Payscore.Configuration
             Uri baseUri = AddressSettings.CheckBaseUri(_settings.BaseUri, _settings.Origin(nameof(ClientSettings.BaseUri))) ?? WechatpayClientOptions.DefaultBaseUri;
             Uri? backupBaseUri = AddressSettings.CheckBaseUri(_settings.BackupBaseUri, _settings.Origin(nameof(ClientSettings.BackupBaseUri))) ?? HostSelector.DefaultBackupFor(baseUri);
             AddressSettings.CheckProxy(_settings.Proxy);
+            ApiV3Key? apiV3Key = _settings.ApiV3Key == null ? null : ApiV3Key.From(_settings.ApiV3Key, _settings.Origin(nameof(ClientSettings.ApiV3Key)));
 
             if (_settings.PrivateKeyProblem != null)
             {
@@ -55,7 +56,8 @@ namespace WeChatPay.Payscore.Configuration
                 baseUri,
                 backupBaseUri,
                 _settings.Proxy,
-                _settings.ProxyCredential);
+                _settings.ProxyCredential,
+                apiV3Key);
         }
 
         private string RequireMerchantId()

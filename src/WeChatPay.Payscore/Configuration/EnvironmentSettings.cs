@@ -14,6 +14,11 @@ namespace WeChatPay.Payscore.Configuration
                 .WithMerchantId(variable(EnvironmentVariables.MerchantId), EnvironmentVariables.MerchantId)
                 .WithMerchantSerialNumber(variable(EnvironmentVariables.MerchantSerialNumber), EnvironmentVariables.MerchantSerialNumber)
                 .WithBaseUri(variable(EnvironmentVariables.BaseUri), EnvironmentVariables.BaseUri);
+            string? apiV3Key = variable(EnvironmentVariables.ApiV3Key);
+            if (!Strings.IsEmpty(apiV3Key))
+            {
+                layer.WithApiV3Key(SecureText.FromPlainText(apiV3Key), EnvironmentVariables.ApiV3Key);
+            }
 
             // The key's text wins over its path when a runbook sets both: the text is what the runbook itself holds.
             string? keyPem = variable(EnvironmentVariables.PrivateKey);

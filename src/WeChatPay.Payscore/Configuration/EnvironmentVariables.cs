@@ -14,5 +14,6 @@ namespace WeChatPay.Payscore.Configuration
         public const string PublicKey = "WXPAY_PUBLIC_KEY";
         public const string PublicKeyPath = "WXPAY_PUBLIC_KEY_PATH";
         public const string BaseUri = "WXPAY_BASE_URI";
+        public const string ApiV3Key = "WXPAY_APIV3_KEY";
     }
 }

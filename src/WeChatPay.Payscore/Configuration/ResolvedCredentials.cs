@@ -21,7 +21,8 @@ namespace WeChatPay.Payscore.Configuration
             Uri baseUri,
             Uri? backupBaseUri,
             Uri? proxy,
-            NetworkCredential? proxyCredential)
+            NetworkCredential? proxyCredential,
+            ApiV3Key? apiV3Key)
         {
             MerchantId = merchantId;
             SerialNumber = serialNumber;
@@ -33,6 +34,7 @@ namespace WeChatPay.Payscore.Configuration
             BackupBaseUri = backupBaseUri;
             Proxy = proxy;
             ProxyCredential = proxyCredential;
+            ApiV3Key = apiV3Key;
         }
 
         public string MerchantId { get; }
@@ -57,6 +59,9 @@ namespace WeChatPay.Payscore.Configuration
         public Uri? Proxy { get; }
 
         public NetworkCredential? ProxyCredential { get; }
+
+        /// <summary>Decrypts platform certificates and callback resources; null when none was given.</summary>
+        public ApiV3Key? ApiV3Key { get; }
 
         public WechatpayClient CreateClient(TimeSpan timeout, int maxConnectionsPerServer = 64, Func<DateTimeOffset>? clock = null)
         {

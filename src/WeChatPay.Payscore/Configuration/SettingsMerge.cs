@@ -47,6 +47,11 @@ namespace WeChatPay.Payscore.Configuration
                 }
 
                 merged.PlatformCertificates ??= layer.PlatformCertificates;
+                if (merged.ApiV3Key == null && layer.ApiV3Key != null)
+                {
+                    merged.WithApiV3Key(layer.ApiV3Key, layer.Origin(nameof(ClientSettings.ApiV3Key)));
+                }
+
                 if (merged.Timeout == null)
                 {
                     merged.WithTimeout(layer.Timeout);

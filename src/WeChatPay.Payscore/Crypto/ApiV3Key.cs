@@ -1,0 +1,60 @@
+using System;
+using System.Security;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace WeChatPay.Payscore.Crypto
+{
+    /// <summary>
+    /// The merchant's APIv3 key: the 32 characters the merchant set under API security on the merchant platform.
+    /// WeChat Pay encrypts platform certificates and callback resources with it (AEAD_AES_256_GCM). Its text is
+    /// never kept, shown or put in a message; only its bytes, for decryption.
+    /// </summary>
+    internal sealed class ApiV3Key
+    {
+        private readonly byte[] _key;
+
+        private ApiV3Key(byte[] key) => _key = key;
+
+        /// <summary>The key, or a <see cref="PayscoreConfigurationException"/> that says its length (never its text) and what to give.</summary>
+        public static ApiV3Key From(SecureString secret, string origin)
+        {
+            byte[] key = Encoding.UTF8.GetBytes(SecureText.Reveal(secret));
+            if (key.Length != AeadAesGcm.KeySize)
+            {
+                Array.Clear(key, 0, key.Length);
+                throw new PayscoreConfigurationException(
+                    ErrorIds.ApiV3KeyInvalid,
+                    $"The APIv3 key ({origin}) has {key.Length} bytes; an APIv3 key has {AeadAesGcm.KeySize}: the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform (not the APIv2 key, the private key or the certificate password).");
+            }
+
+            return new ApiV3Key(key);
+        }
+
+        /// <summary>
+        /// Decrypts one of WeChat Pay's encrypted fields: <paramref name="nonce"/> and <paramref name="associatedData"/>
+        /// as given, <paramref name="ciphertext"/> in Base64. A <see cref="CryptographicException"/> when it is not
+        /// Base64 or does not verify (a wrong APIv3 key, or data changed on the way).
+        /// </summary>
+        public byte[] Decrypt(string nonce, string associatedData, string ciphertext)
+        {
+            byte[] data;
+            try
+            {
+                data = Convert.FromBase64String(ciphertext);
+            }
+            catch (FormatException)
+            {
+                throw new CryptographicException("The ciphertext is not Base64.");
+            }
+
+            return AeadAesGcm.Decrypt(_key, Encoding.UTF8.GetBytes(nonce), Encoding.UTF8.GetBytes(associatedData), data);
+        }
+
+        /// <summary><see cref="Decrypt"/> of a field whose plaintext is UTF-8 text (a certificate's PEM, a notification's JSON).</summary>
+        public string DecryptText(string nonce, string associatedData, string ciphertext) =>
+            Encoding.UTF8.GetString(Decrypt(nonce, associatedData, ciphertext));
+
+        public override string ToString() => "APIv3 key";
+    }
+}
