@@ -80,6 +80,20 @@ public class TerminateRequestTests
     }
 
     [Fact]
+    public void A_sub_merchant_row_by_code_goes_to_the_partner_code_endpoint_with_sub_mchid_and_no_appid()
+    {
+        var fields = new RowFields { AuthorizationCode = "AB_1-*", SubMerchantId = "1900000109", ServiceId = "500001", AppId = "wx1", SubAppId = "wx2" };
+
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, fields, "用户申请", out var request, out _));
+
+        Assert.Equal(TerminateRoute.PartnerAuthorizationCode, request!.Route);
+        Assert.Equal("/v3/payscore/partner/permissions/authorization-code/AB_1-%2A/terminate", request.PathAndQuery);
+        Assert.Equal("{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"reason\":\"用户申请\"}", Encoding.UTF8.GetString(request.Body));
+        Assert.Equal("/v3/payscore/partner/permissions/authorization-code/AB_1-%2A?service_id=500001&sub_mchid=1900000109", request.Target.QueryPath);
+        Assert.Equal("sub_mchid '1900000109', authorization_code 'AB_1-*', service_id '500001'", request.Target.ToString());
+    }
+
+    [Fact]
     public void A_bad_reason_and_a_bad_target_are_both_reported()
     {
         var fields = new RowFields { AuthorizationCode = "A/B", ServiceId = "500001" };
