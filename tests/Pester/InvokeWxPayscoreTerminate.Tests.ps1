@@ -144,7 +144,7 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
         $all | Should -Not -Match '[A-Za-z0-9+/]{300,}'
     }
 
-    It 'takes one CSV that mixes openid, authorization_code and sub_mchid rows, and reads well as a table and a list' {
+    It 'takes one CSV that mixes openid, authorization_code and sub_mchid rows (by openid, sub_openid or code), and reads well as a table and a list' {
         $csv = Join-Path $Work 'mixed-users.csv'
         $out = Join-Path $Work 'mixed-results.csv'
         New-UsersCsv $csv @(
@@ -161,16 +161,18 @@ Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
         $table = ($results | Format-Table | Out-String -Width 80) -split "`r?`n" | Where-Object { $_.Trim() }
         $list = $results[1] | Format-List | Out-String -Width 80
 
-        @($results).Route | Should -Be @('UserPermission', 'AuthorizationCode', 'Partner', 'Partner', 'AuthorizationCode')
-        @($results).Code | Should -Be @('OK', 'OK', 'OK', 'OK', 'INVALID_INPUT')
+        @($results).Route | Should -Be @('UserPermission', 'AuthorizationCode', 'Partner', 'Partner', 'PartnerAuthorizationCode')
+        @($results).Code | Should -Be @('OK', 'OK', 'OK', 'OK', 'OK')
         $table | ForEach-Object { $_.Length | Should -BeLessOrEqual 80 }
         $table[3] | Should -Match 'code MIXED_CODE-1\s+500001\s+ended\s'
         $table[5] | Should -Match 'oMixedSubUser\s+500001\s+ended\s'
+        $table[6] | Should -Match 'code MIXED2\s+500001\s+ended\s'
         $list | Should -Match 'AuthorizationCode\s*: MIXED_CODE-1'
         $list | Should -Not -Match 'SubMerchantId'
         (Import-Csv $out | Select-Object -Index 3).SubOpenId | Should -Be 'oMixedSubUser'
         $terminates = @((Get-WxSimulatorState -Simulator $Sim).terminates)
-        @($terminates.route | Sort-Object) | Should -Be @('AuthorizationCode', 'Partner', 'Partner', 'UserPermission')
+        @($terminates.route | Sort-Object) | Should -Be @('AuthorizationCode', 'Partner', 'Partner', 'PartnerAuthorizationCode', 'UserPermission')
+        ($terminates | Where-Object route -eq 'PartnerAuthorizationCode' | ForEach-Object { "$($_.authorizationCode)/$($_.subMerchantId)" }) | Should -Be 'MIXED2/1900000109'
     }
 
     It 'reads well in an 80-column console, with each result in words' {

@@ -281,6 +281,12 @@ internal sealed class ApiHandler(
                     writer.WriteString("service_id", subject.ServiceId);
                     writer.WriteString("authorization_code", subject.AuthorizationCode);
                     break;
+                case PayscoreOperation.PartnerQueryByAuthorizationCode:
+                    writer.WriteString("mchid", simulator.Keys.MerchantId);
+                    writer.WriteString("sub_mchid", subject.SubMerchantId);
+                    writer.WriteString("service_id", subject.ServiceId);
+                    writer.WriteString("authorization_code", subject.AuthorizationCode);
+                    break;
                 default:
                     writer.WriteString("mchid", simulator.Keys.MerchantId);
                     writer.WriteString("sub_mchid", subject.SubMerchantId);

@@ -1,10 +1,11 @@
 namespace WeChatPay.Payscore.Simulator;
 
 /// <summary>
-/// Whose authorization a request is about. WeChat Pay keeps three independent namespaces: a merchant's users by
-/// (openid, service_id), authorizations by (authorization_code, service_id), and a service provider's sub-merchants'
-/// users by (sub_mchid, openid or sub_openid, service_id). The same values in two namespaces are two authorizations;
-/// so are a partner's openid and sub_openid of the same value, since they come from different appids.
+/// Whose authorization a request is about. WeChat Pay keeps four independent namespaces: a merchant's users by
+/// (openid, service_id), authorizations by (authorization_code, service_id), a service provider's sub-merchants'
+/// users by (sub_mchid, openid or sub_openid, service_id), and sub-merchants' authorizations by (sub_mchid,
+/// authorization_code, service_id). The same values in two namespaces are two authorizations; so are a partner's
+/// openid and sub_openid of the same value, since they come from different appids.
 /// </summary>
 public sealed record AuthorizationSubject
 {
@@ -24,7 +25,7 @@ public sealed record AuthorizationSubject
 
     public string? AuthorizationCode { get; }
 
-    /// <summary>Set for partner subjects only.</summary>
+    /// <summary>Set for partner subjects only (by openid, sub_openid or authorization code).</summary>
     public string? SubMerchantId { get; }
 
     /// <summary>The partner's user under the sub-merchant's appid.</summary>
@@ -47,6 +48,15 @@ public sealed record AuthorizationSubject
         return new AuthorizationSubject(serviceId, null, authorizationCode, null, null);
     }
 
+    /// <summary>A sub-merchant's authorization by the code it was given, as the partner authorization-code routes name it.</summary>
+    public static AuthorizationSubject PartnerByCode(string subMerchantId, string authorizationCode, string serviceId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(subMerchantId);
+        ArgumentException.ThrowIfNullOrEmpty(authorizationCode);
+        ArgumentException.ThrowIfNullOrEmpty(serviceId);
+        return new AuthorizationSubject(serviceId, null, authorizationCode, subMerchantId, null);
+    }
+
     /// <summary>A sub-merchant's user: exactly one of <paramref name="openId"/> and <paramref name="subOpenId"/>.</summary>
     public static AuthorizationSubject Partner(string subMerchantId, string serviceId, string? openId = null, string? subOpenId = null)
     {
@@ -61,8 +71,8 @@ public sealed record AuthorizationSubject
     }
 
     /// <summary>
-    /// The subject named by a set of optional fields, as the control endpoint receives them: a code, a sub-merchant
-    /// with openid or sub_openid, or else an openid. Fields that belong to no such subject are refused rather than
+    /// The subject named by a set of optional fields, as the control endpoint receives them: a code (with a
+    /// sub-merchant or without), a sub-merchant with openid or sub_openid, or else an openid. Fields that belong to no such subject are refused rather than
     /// ignored, so that a mistyped request cannot silently address another authorization.
     /// </summary>
     internal static AuthorizationSubject From(string? serviceId, string? openId, string? authorizationCode, string? subMerchantId, string? subOpenId)
@@ -70,12 +80,12 @@ public sealed record AuthorizationSubject
         ArgumentException.ThrowIfNullOrEmpty(serviceId);
         if (!string.IsNullOrEmpty(authorizationCode))
         {
-            if (!string.IsNullOrEmpty(openId) || !string.IsNullOrEmpty(subMerchantId) || !string.IsNullOrEmpty(subOpenId))
+            if (!string.IsNullOrEmpty(openId) || !string.IsNullOrEmpty(subOpenId))
             {
-                throw new ArgumentException("An authorization code names the subject on its own; leave openId, subMerchantId and subOpenId out.");
+                throw new ArgumentException("An authorization code names the subject with its subMerchantId or alone; leave openId and subOpenId out.");
             }
 
-            return ByCode(authorizationCode, serviceId);
+            return string.IsNullOrEmpty(subMerchantId) ? ByCode(authorizationCode, serviceId) : PartnerByCode(subMerchantId, authorizationCode, serviceId);
         }
 
         if (!string.IsNullOrEmpty(subMerchantId))

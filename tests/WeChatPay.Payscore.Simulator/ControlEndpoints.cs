@@ -196,7 +196,7 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
     {
         public const string Expected =
             "Expected {\"serviceId\",\"state\"} with state AVAILABLE, UNAVAILABLE or UNBINDUSER, and one of: \"openId\"; "
-            + "\"authorizationCode\"; \"subMerchantId\" with either \"openId\" or \"subOpenId\".";
+            + "\"authorizationCode\" (with \"subMerchantId\" for a sub-merchant's code); \"subMerchantId\" with either \"openId\" or \"subOpenId\".";
 
         /// <summary>Null when the fields name no subject.</summary>
         public AuthorizationSubject? Subject()

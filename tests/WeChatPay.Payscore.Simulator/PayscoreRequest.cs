@@ -23,13 +23,20 @@ internal enum PayscoreOperation
 
     /// <summary>GET /v3/payscore/partner/permissions/search?service_id=..&amp;sub_mchid=..&amp;appid=..&amp;openid=...</summary>
     PartnerQuery,
+
+    /// <summary>POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate, a service provider for its sub-merchant.</summary>
+    PartnerAuthorizationCodeTerminate,
+
+    /// <summary>GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}?service_id=..&amp;sub_mchid=...</summary>
+    PartnerQueryByAuthorizationCode,
 }
 
 internal static class PayscoreOperations
 {
     public static bool IsTerminate(this PayscoreOperation operation) =>
         operation is PayscoreOperation.UserPermissionTerminate or PayscoreOperation.OpenIdPermissionTerminate
-            or PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.PartnerTerminate;
+            or PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.PartnerTerminate
+            or PayscoreOperation.PartnerAuthorizationCodeTerminate;
 }
 
 /// <summary>
@@ -47,6 +54,7 @@ internal readonly record struct PayscoreRoute(PayscoreOperation Operation, strin
         PayscoreOperation.OpenIdPermissionTerminate => "OpenIdPermission",
         PayscoreOperation.AuthorizationCodeTerminate => "AuthorizationCode",
         PayscoreOperation.PartnerTerminate => "Partner",
+        PayscoreOperation.PartnerAuthorizationCodeTerminate => "PartnerAuthorizationCode",
         _ => throw new InvalidOperationException($"{Operation} is not a terminate."),
     };
 
@@ -97,6 +105,16 @@ internal readonly record struct PayscoreRoute(PayscoreOperation Operation, strin
             route = new PayscoreRoute(PayscoreOperation.PartnerQuery, null, null, query);
             expectedMethod = HttpMethods.Get;
         }
+        else if (payscore && s.Length == 8 && s[3] == "partner" && s[4] == "permissions" && s[5] == "authorization-code" && s[7] == "terminate")
+        {
+            route = new PayscoreRoute(PayscoreOperation.PartnerAuthorizationCodeTerminate, s[6], null, query);
+            expectedMethod = HttpMethods.Post;
+        }
+        else if (payscore && s.Length == 7 && s[3] == "partner" && s[4] == "permissions" && s[5] == "authorization-code")
+        {
+            route = new PayscoreRoute(PayscoreOperation.PartnerQueryByAuthorizationCode, s[6], null, query);
+            expectedMethod = HttpMethods.Get;
+        }
         else
         {
             return NotFound();
@@ -115,7 +133,7 @@ internal readonly record struct PayscoreRoute(PayscoreOperation Operation, strin
 
 /// <summary>
 /// A request that passed every check: whose authorization it is about and the other decoded, validated
-/// parameters. <see cref="AppId"/> is null for the authorization code routes, which take none.
+/// parameters. <see cref="AppId"/> is null for the authorization code routes (partner ones too), which take none.
 /// </summary>
 internal sealed record PayscoreRequest(PayscoreRoute Route, AuthorizationSubject Subject, string? AppId, string? SubAppId, string? Reason)
 {
@@ -135,6 +153,8 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, AuthorizationSubject
     private static readonly string[] CodeQueryFields = ["service_id"];
     private static readonly string[] PartnerTerminateFields = ["service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid", "reason"];
     private static readonly string[] PartnerQueryFields = ["service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid"];
+    private static readonly string[] PartnerCodeTerminateFields = ["service_id", "sub_mchid", "reason"];
+    private static readonly string[] PartnerCodeQueryFields = ["service_id", "sub_mchid"];
 
     /// <summary>
     /// Content type, JSON body or query, then the field rules in WeChat Pay's order: the path first, then the fields
@@ -169,7 +189,8 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, AuthorizationSubject
 
         return route.Operation switch
         {
-            PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.QueryByAuthorizationCode => BindCode(route, input, out bound),
+            PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.QueryByAuthorizationCode
+                or PayscoreOperation.PartnerAuthorizationCodeTerminate or PayscoreOperation.PartnerQueryByAuthorizationCode => BindCode(route, input, out bound),
             PayscoreOperation.PartnerTerminate or PayscoreOperation.PartnerQuery => BindPartner(route, input, out bound),
             _ => BindOpenId(route, input, out bound),
         };
@@ -184,6 +205,8 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, AuthorizationSubject
         PayscoreOperation.QueryByAuthorizationCode => CodeQueryFields,
         PayscoreOperation.PartnerTerminate => PartnerTerminateFields,
         PayscoreOperation.PartnerQuery => PartnerQueryFields,
+        PayscoreOperation.PartnerAuthorizationCodeTerminate => PartnerCodeTerminateFields,
+        PayscoreOperation.PartnerQueryByAuthorizationCode => PartnerCodeQueryFields,
         _ => throw new ArgumentOutOfRangeException(nameof(operation), operation, null),
     };
 
@@ -201,15 +224,26 @@ internal sealed record PayscoreRequest(PayscoreRoute Route, AuthorizationSubject
         return check.Error;
     }
 
-    /// <summary>The authorization code routes: the code in the path, then service_id, reason.</summary>
+    /// <summary>The authorization code routes: the code in the path, then service_id, sub_mchid (partner routes only), reason.</summary>
     private static ApiError? BindCode(in PayscoreRoute route, RequestFields input, out PayscoreRequest? bound)
     {
+        bool partner = route.Operation is PayscoreOperation.PartnerAuthorizationCodeTerminate or PayscoreOperation.PartnerQueryByAuthorizationCode;
         var check = new FirstFailure(input);
         string code = check.PathSegment(route.RawPathId!, "authorization_code", MaxIdLength, CodeExtras);
         string serviceId = check.Required("service_id", MaxIdLength, Plain);
+        string? subMerchantId = partner ? check.Required("sub_mchid", MaxIdLength, Plain) : null;
         string? reason = check.Reason(route);
-        bound = check.Error == null ? new PayscoreRequest(route, AuthorizationSubject.ByCode(code, serviceId), null, null, reason) : null;
-        return check.Error;
+        if (check.Error != null)
+        {
+            bound = null;
+            return check.Error;
+        }
+
+        AuthorizationSubject subject = subMerchantId != null
+            ? AuthorizationSubject.PartnerByCode(subMerchantId, code, serviceId)
+            : AuthorizationSubject.ByCode(code, serviceId);
+        bound = new PayscoreRequest(route, subject, null, null, reason);
+        return null;
     }
 
     /// <summary>

@@ -1,12 +1,12 @@
 namespace WeChatPay.Payscore.Simulator;
 
 /// <summary>A terminate the simulator accepted.</summary>
-/// <param name="Route">"UserPermission", "OpenIdPermission", "AuthorizationCode" or "Partner".</param>
-/// <param name="OpenId">Null for the authorization code route, and for the partner route given a sub_openid.</param>
-/// <param name="AppId">Null for the authorization code route, which takes none.</param>
+/// <param name="Route">"UserPermission", "OpenIdPermission", "AuthorizationCode", "Partner" or "PartnerAuthorizationCode".</param>
+/// <param name="OpenId">Null for the authorization code routes, and for the partner route given a sub_openid.</param>
+/// <param name="AppId">Null for the authorization code routes, which take none.</param>
 /// <param name="RequestId">The <c>Request-ID</c> header of the answer, so a client's result can be matched to it.</param>
-/// <param name="AuthorizationCode">Set for the authorization code route only.</param>
-/// <param name="SubMerchantId">Set for the partner route only, as are <paramref name="SubAppId"/> (when given) and <paramref name="SubOpenId"/>.</param>
+/// <param name="AuthorizationCode">Set for the authorization code routes only.</param>
+/// <param name="SubMerchantId">Set for the partner routes only, as are <paramref name="SubAppId"/> (when given) and <paramref name="SubOpenId"/> of the partner route.</param>
 public sealed record RecordedTerminate(
     string Route,
     string? OpenId,

@@ -120,8 +120,9 @@ function Set-WxSimulatorClock {
 
 function Set-WxSimulatorAuthorizationState {
     # Sets one authorization's state, AVAILABLE being every authorization's default. The authorization is a
-    # merchant's user by -OpenId, one by -AuthorizationCode, or a service provider's sub-merchant's user by
-    # -SubMerchantId with -OpenId or -SubOpenId: three namespaces that never share a state.
+    # merchant's user by -OpenId, one by -AuthorizationCode, a service provider's sub-merchant's user by
+    # -SubMerchantId with -OpenId or -SubOpenId, or a sub-merchant's one by -SubMerchantId with -AuthorizationCode:
+    # four namespaces that never share a state.
     [CmdletBinding(DefaultParameterSetName = 'OpenId')]
     param(
         [Parameter(Mandatory)] $Simulator,
@@ -129,9 +130,11 @@ function Set-WxSimulatorAuthorizationState {
         [Parameter(Mandatory)] [ValidateSet('AVAILABLE', 'UNAVAILABLE', 'UNBINDUSER')] [string] $State,
         [Parameter(Mandatory, ParameterSetName = 'OpenId')]
         [Parameter(Mandatory, ParameterSetName = 'PartnerOpenId')] [string] $OpenId,
-        [Parameter(Mandatory, ParameterSetName = 'AuthorizationCode')] [string] $AuthorizationCode,
+        [Parameter(Mandatory, ParameterSetName = 'AuthorizationCode')]
+        [Parameter(Mandatory, ParameterSetName = 'PartnerAuthorizationCode')] [string] $AuthorizationCode,
         [Parameter(Mandatory, ParameterSetName = 'PartnerOpenId')]
-        [Parameter(Mandatory, ParameterSetName = 'PartnerSubOpenId')] [string] $SubMerchantId,
+        [Parameter(Mandatory, ParameterSetName = 'PartnerSubOpenId')]
+        [Parameter(Mandatory, ParameterSetName = 'PartnerAuthorizationCode')] [string] $SubMerchantId,
         [Parameter(Mandatory, ParameterSetName = 'PartnerSubOpenId')] [string] $SubOpenId
     )
     # ValidateSet ignores case; the simulator does not.

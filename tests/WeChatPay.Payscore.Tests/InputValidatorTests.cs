@@ -202,7 +202,9 @@ public class InputValidatorTests
 
     [Theory]
     [InlineData("C1", null, null, "AuthorizationCode")]
-    [InlineData("C1", "1900000109", "o1", "AuthorizationCode")]
+    [InlineData("C1", "1900000109", "o1", "PartnerAuthorizationCode")]
+    [InlineData("C1", "1900000109", null, "PartnerAuthorizationCode")]
+    [InlineData("C1", "", null, "AuthorizationCode")]
     [InlineData(null, "1900000109", "o1", "Partner")]
     [InlineData("", "", "o1", "OpenId")]
     [InlineData(null, null, null, "OpenId")]
@@ -221,5 +223,52 @@ public class InputValidatorTests
         Assert.Empty(InputValidator.ValidateTarget(TargetKind.Partner, byOpenId));
         Assert.Empty(InputValidator.ValidateTarget(TargetKind.Partner, bySubOpenId));
         Assert.Equal("appid is missing or empty", Assert.Single(InputValidator.ValidateTarget(TargetKind.Partner, withoutAppId)));
+    }
+
+    [Fact]
+    public void A_sub_merchant_row_by_code_needs_the_code_service_id_and_sub_mchid_and_nothing_else()
+    {
+        var row = new RowFields { AuthorizationCode = "a_b-c*d", SubMerchantId = "1900000109", ServiceId = ServiceId, AppId = AppId, SubAppId = AppId };
+
+        Assert.Empty(InputValidator.ValidateTarget(TargetKind.PartnerAuthorizationCode, row));
+        Assert.True(AuthorizationTarget.TryCreate(row, out AuthorizationTarget? target, out _));
+        Assert.Equal(TargetKind.PartnerAuthorizationCode, target!.Kind);
+
+        // As with the merchant's own code, appid and sub_appid are not part of what is sent.
+        Assert.Equal(("a_b-c*d", "1900000109", ServiceId, null, null, null, null),
+            (target.Fields.AuthorizationCode, target.Fields.SubMerchantId, target.Fields.ServiceId, target.Fields.AppId, target.Fields.SubAppId, target.Fields.OpenId, target.Fields.SubOpenId));
+    }
+
+    [Theory]
+    [InlineData("C1", "1900 0109", ServiceId, null, null, "sub_mchid '1900 0109' contains a space")]
+    [InlineData("C1", "190000010919000001091900000109190", ServiceId, null, null, "sub_mchid is 33 characters long (at most 32)")]
+    [InlineData("C/1", "1900000109", ServiceId, null, null, "authorization_code 'C/1' contains '/'")]
+    [InlineData("C1", "1900000109", "", null, null, "service_id is missing")]
+    [InlineData("C1", "1900000109", ServiceId, "oUser", null, "the row has both an authorization_code and an openid")]
+    [InlineData("C1", "1900000109", ServiceId, null, "oSub", "the row has both an authorization_code and a sub_openid")]
+    public void A_sub_merchant_row_by_code_with_a_bad_value_or_a_user_beside_the_code_is_refused(
+        string code, string subMchId, string serviceId, string? openId, string? subOpenId, string problem)
+    {
+        var row = new RowFields { AuthorizationCode = code, SubMerchantId = subMchId, ServiceId = serviceId, OpenId = openId, SubOpenId = subOpenId };
+
+        IReadOnlyList<string> problems = InputValidator.ValidateTarget(AuthorizationTarget.KindOf(row), row);
+
+        Assert.Contains(problems, p => p.StartsWith(problem, StringComparison.Ordinal));
+        Assert.False(AuthorizationTarget.TryCreate(row, out _, out _));
+    }
+
+    [Fact]
+    public void A_sub_merchant_code_is_another_authorization_than_the_same_code_of_the_merchant_or_of_another_sub_merchant()
+    {
+        string[] identities = new[]
+        {
+            new RowFields { AuthorizationCode = "C1", ServiceId = ServiceId },
+            new RowFields { AuthorizationCode = "C1", SubMerchantId = "1900000109", ServiceId = ServiceId },
+            new RowFields { AuthorizationCode = "C1", SubMerchantId = "1900000110", ServiceId = ServiceId },
+            new RowFields { AuthorizationCode = "C1", SubMerchantId = "1900000109", ServiceId = "500002" },
+            new RowFields { OpenId = "C1", SubMerchantId = "1900000109", AppId = AppId, ServiceId = ServiceId },
+        }.Select(f => Assert.IsType<AuthorizationTarget>(AuthorizationTarget.TryCreate(f, out AuthorizationTarget? t, out _) ? t : null).Identity).ToArray();
+
+        Assert.Equal(identities.Length, identities.Distinct(StringComparer.Ordinal).Count());
     }
 }

@@ -6,7 +6,7 @@ namespace WeChatPay.Payscore.Tests;
 
 /// <summary>
 /// Rows that name the authorization by authorization code, and rows a service provider sends for a sub-merchant
-/// (sub_mchid with openid or sub_openid), through both cmdlets against the simulator.
+/// (sub_mchid with openid, sub_openid or authorization_code), through both cmdlets against the simulator.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
 public sealed class RowKindTests : IDisposable
@@ -94,12 +94,13 @@ public sealed class RowKindTests : IDisposable
             CsvRow(code: "AUTH_code-1*"),
             CsvRow(openid: "oPartner", subMchId: SubMchId),
             CsvRow(subOpenId: "oSubUser", subMchId: SubMchId, subAppId: SubAppId),
+            CsvRow(code: "AUTH_code-1*", subMchId: SubMchId, subAppId: SubAppId),
         ]);
 
         Assert.Empty(run.Errors);
         Assert.All(run.Results, r => Assert.True(r.Success && r.Code == ResultCodes.Ok && r.StatusCode == 204, r.Message));
         Assert.Equal(
-            [TerminateRoute.UserPermission, TerminateRoute.AuthorizationCode, TerminateRoute.Partner, TerminateRoute.Partner],
+            [TerminateRoute.UserPermission, TerminateRoute.AuthorizationCode, TerminateRoute.Partner, TerminateRoute.Partner, TerminateRoute.PartnerAuthorizationCode],
             run.Results.Select(r => r.Route));
 
         TerminateResult code = run.Results[1];
@@ -112,8 +113,13 @@ public sealed class RowKindTests : IDisposable
         Assert.Equal(2, partner.Length);
         Assert.Equal(("oPartner", null, SubMchId, AppId, null), (partner[0].OpenId, partner[0].SubOpenId, partner[0].SubMerchantId, partner[0].AppId, partner[0].SubAppId));
         Assert.Equal((null, "oSubUser", SubMchId, AppId, SubAppId), (partner[1].OpenId, partner[1].SubOpenId, partner[1].SubMerchantId, partner[1].AppId, partner[1].SubAppId));
+        RecordedTerminate partnerCode = Assert.Single(_sim.Terminates, t => t.Route == "PartnerAuthorizationCode");
+        Assert.Equal(("AUTH_code-1*", SubMchId, ServiceId, null, null, null), (partnerCode.AuthorizationCode, partnerCode.SubMerchantId, partnerCode.ServiceId, partnerCode.AppId, partnerCode.SubAppId, partnerCode.OpenId));
+        TerminateResult partnerCodeResult = run.Results[4];
+        Assert.Equal(("AUTH_code-1*", SubMchId, null, null), (partnerCodeResult.AuthorizationCode, partnerCodeResult.SubMerchantId, partnerCodeResult.AppId, partnerCodeResult.SubAppId));
 
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("AUTH_code-1*", ServiceId)));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "AUTH_code-1*", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.Partner(SubMchId, ServiceId, subOpenId: "oSubUser")));
         Assert.Equal(0, _sim.ProcessedTerminates("oPartner", ServiceId)); // the sub-merchant's user, not the merchant's
     }
@@ -134,8 +140,19 @@ public sealed class RowKindTests : IDisposable
         bySubOpenId["ServiceId"] = ServiceId;
         TerminateResult partner = Assert.Single(_session.Run("Invoke-WxPayscoreTerminate", bySubOpenId).Results);
 
+        var bySubMerchantCode = Terminate();
+        bySubMerchantCode.Remove("AppId");
+        bySubMerchantCode["AuthorizationCode"] = "CODE123";
+        bySubMerchantCode["SubMerchantId"] = SubMchId;
+        bySubMerchantCode["ServiceId"] = ServiceId;
+        HostedRun partnerCodeRun = _session.Run("Invoke-WxPayscoreTerminate", bySubMerchantCode);
+        Assert.Empty(partnerCodeRun.Errors);
+        TerminateResult partnerCode = Assert.Single(partnerCodeRun.Results);
+
         Assert.Equal((true, TerminateRoute.AuthorizationCode), (code.Success, code.Route));
         Assert.Equal((true, TerminateRoute.Partner, "oSub1"), (partner.Success, partner.Route, partner.SubOpenId));
+        Assert.Equal((true, TerminateRoute.PartnerAuthorizationCode, SubMchId), (partnerCode.Success, partnerCode.Route, partnerCode.SubMerchantId));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "CODE123", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("CODE123", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.Partner(SubMchId, ServiceId, subOpenId: "oSub1")));
     }
@@ -146,10 +163,13 @@ public sealed class RowKindTests : IDisposable
         var parameters = Terminate();
         parameters["SubMerchantId"] = SubMchId;
 
-        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, [HostedRun.Row("oP1", ServiceId), HostedRun.Row("oP2", ServiceId)]);
+        HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, [HostedRun.Row("oP1", ServiceId), HostedRun.Row("oP2", ServiceId), CsvRow(code: "SUBCODE1")]);
 
-        Assert.All(run.Results, r => Assert.True(r.Success && r.Route == TerminateRoute.Partner && r.SubMerchantId == SubMchId, r.Message));
+        Assert.All(run.Results, r => Assert.True(r.Success && r.SubMerchantId == SubMchId, r.Message));
+        Assert.Equal([TerminateRoute.Partner, TerminateRoute.Partner, TerminateRoute.PartnerAuthorizationCode], run.Results.Select(r => r.Route));
         Assert.Equal(2, _sim.Terminates.Count(t => t.Route == "Partner" && t.SubMerchantId == SubMchId));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "SUBCODE1", ServiceId)));
+        Assert.Equal(0, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("SUBCODE1", ServiceId)));
         Assert.Equal(0, _sim.ProcessedTerminates("oP1", ServiceId));
     }
 
@@ -158,7 +178,9 @@ public sealed class RowKindTests : IDisposable
         { "code with a path separator", CsvRow(code: "AB/../C"), "authorization_code 'AB/../C' contains '/'" },
         { "code of 33 characters", CsvRow(code: new string('C', 33)), "authorization_code is 33 characters long (at most 32)" },
         { "code and openid", CsvRow(openid: "oBoth", code: "C1"), "both an authorization_code and an openid" },
-        { "code and sub_mchid", CsvRow(code: "C1", subMchId: SubMchId), "both an authorization_code and a sub_mchid" },
+        { "code, sub_mchid and openid", CsvRow(openid: "oBoth", code: "C1", subMchId: SubMchId), "both an authorization_code and an openid" },
+        { "code, sub_mchid and sub_openid", CsvRow(subOpenId: "oBoth", code: "C1", subMchId: SubMchId, subAppId: SubAppId), "both an authorization_code and a sub_openid" },
+        { "code with a sub_mchid of 33 characters", CsvRow(code: "C1", subMchId: new string('1', 33)), "sub_mchid is 33 characters long (at most 32)" },
         { "code without service_id", CsvRow(code: "C1", serviceId: ""), "service_id is missing" },
         { "sub_mchid with openid and sub_openid", CsvRow(openid: "o1", subOpenId: "o2", subMchId: SubMchId, subAppId: SubAppId), "both an openid and a sub_openid" },
         { "sub_mchid without a user", CsvRow(subMchId: SubMchId), "openid or sub_openid is missing" },
@@ -198,7 +220,7 @@ public sealed class RowKindTests : IDisposable
         parameters["WhatIf"] = true;
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters,
-            [CsvRow(code: "CODE1"), CsvRow(openid: "oP", subMchId: SubMchId), CsvRow(subOpenId: "oS", subMchId: SubMchId)]);
+            [CsvRow(code: "CODE1"), CsvRow(openid: "oP", subMchId: SubMchId), CsvRow(subOpenId: "oS", subMchId: SubMchId), CsvRow(code: "CODE1", subMchId: SubMchId)]);
 
         TerminateResult bad = Assert.Single(run.Results);
         Assert.Equal((3L, ResultCodes.InvalidInput), (bad.RowNumber, bad.Code));
@@ -210,13 +232,49 @@ public sealed class RowKindTests : IDisposable
     {
         _sim.AddFault(new FaultRule { Kind = FaultKind.ResetAfterProcessing, OpenId = "LOSTCODE", Count = 1, Target = FaultTarget.Terminate });
         _sim.AddFault(new FaultRule { Kind = FaultKind.SignatureProbe, OpenId = "oLostSub", Count = 1, Target = FaultTarget.Terminate });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.ResetAfterProcessing, OpenId = "LOSTSUBCODE", Count = 1, Target = FaultTarget.Terminate });
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Terminate(),
-            [CsvRow(code: "LOSTCODE"), CsvRow(subOpenId: "oLostSub", subMchId: SubMchId, subAppId: SubAppId)]);
+            [CsvRow(code: "LOSTCODE"), CsvRow(subOpenId: "oLostSub", subMchId: SubMchId, subAppId: SubAppId), CsvRow(code: "LOSTSUBCODE", subMchId: SubMchId)]);
 
         Assert.All(run.Results, r => Assert.True(r.Success && r.Code == ResultCodes.SettledByQuery, r.Message));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("LOSTCODE", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.Partner(SubMchId, ServiceId, subOpenId: "oLostSub")));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "LOSTSUBCODE", ServiceId)));
+    }
+
+    [Fact]
+    public void A_timed_out_sub_merchant_code_row_is_asked_about_by_its_code_and_sent_again_only_while_it_stands()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.Hang, OpenId = "SLOWCODE", Count = 1, Target = FaultTarget.Terminate });
+        _sim.SetAuthorizationState(AuthorizationSubject.ByCode("SLOWCODE", ServiceId), "UNAVAILABLE"); // the merchant's own code of the same value
+        var parameters = Terminate();
+        parameters["TimeoutSec"] = 1;
+
+        TerminateResult result = Assert.Single(_session.Run("Invoke-WxPayscoreTerminate", parameters, [CsvRow(code: "SLOWCODE", subMchId: SubMchId)]).Results);
+
+        // The hung request was never processed: the partner code query says AVAILABLE, so it is sent once more.
+        Assert.Equal((true, ResultCodes.Ok, 2, TerminateRoute.PartnerAuthorizationCode), (result.Success, result.Code, result.Attempts, result.Route));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "SLOWCODE", ServiceId)));
+        Assert.Equal(0, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("SLOWCODE", ServiceId)));
+    }
+
+    [Fact]
+    public void A_sub_merchant_code_row_in_flight_when_a_run_died_is_settled_by_its_query_on_resume()
+    {
+        string journal = Path.Combine(_dir, "journal.jsonl");
+        _sim.SetAuthorizationState(AuthorizationSubject.PartnerByCode(SubMchId, "DIEDCODE1", ServiceId), "UNAVAILABLE");
+        File.WriteAllText(journal, string.Concat(
+            $"{{\"event\":\"sending\",\"row\":1,\"route\":\"PartnerAuthorizationCode\",\"service_id\":\"{ServiceId}\",\"authorization_code\":\"DIEDCODE1\",\"sub_mchid\":\"{SubMchId}\"}}\n",
+            $"{{\"event\":\"sending\",\"row\":2,\"route\":\"PartnerAuthorizationCode\",\"service_id\":\"{ServiceId}\",\"authorization_code\":\"DIEDCODE2\",\"sub_mchid\":\"{SubMchId}\"}}\n"));
+
+        HostedRun again = _session.Run("Invoke-WxPayscoreTerminate", Terminate(journal: true),
+            [CsvRow(code: "DIEDCODE1", subMchId: SubMchId), CsvRow(code: "DIEDCODE2", subMchId: SubMchId)]);
+
+        Assert.Equal([ResultCodes.SettledByQuery, ResultCodes.Ok], again.Results.Select(r => r.Code));
+        Assert.Equal([0, 1], again.Results.Select(r => r.Attempts));
+        Assert.Equal(0, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "DIEDCODE1", ServiceId)));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "DIEDCODE2", ServiceId)));
     }
 
     [Fact]
@@ -229,14 +287,24 @@ public sealed class RowKindTests : IDisposable
             CsvRow(openid: "oP", subMchId: SubMchId),
             CsvRow(openid: "oP", subMchId: SubMchId, appid: "wxOtherAppId0000"),
             CsvRow(openid: "oP", subMchId: "1900000110"),
+            CsvRow(code: "CODE1", subMchId: SubMchId),
+            CsvRow(code: "CODE1", subMchId: SubMchId, appid: "wxOtherAppId0000", subAppId: SubAppId),
+            CsvRow(code: "CODE1", subMchId: "1900000110"),
         ];
 
         HostedRun first = _session.Run("Invoke-WxPayscoreTerminate", Terminate(journal: true), rows);
         HostedRun second = _session.Run("Invoke-WxPayscoreTerminate", Terminate(journal: true), rows);
 
-        Assert.Equal([ResultCodes.Ok, ResultCodes.Duplicate, ResultCodes.Ok, ResultCodes.Duplicate, ResultCodes.Ok], first.Results.Select(r => r.Code));
+        Assert.Equal(
+            [ResultCodes.Ok, ResultCodes.Duplicate, ResultCodes.Ok, ResultCodes.Duplicate, ResultCodes.Ok, ResultCodes.Ok, ResultCodes.Duplicate, ResultCodes.Ok],
+            first.Results.Select(r => r.Code));
         Assert.Contains("row 1 (authorization_code 'CODE1', service_id '500001')", first.Results[1].Message);
-        Assert.Equal([ResultCodes.AlreadyDone, ResultCodes.Duplicate, ResultCodes.AlreadyDone, ResultCodes.Duplicate, ResultCodes.AlreadyDone], second.Results.Select(r => r.Code));
+        Assert.Contains("row 6 (sub_mchid '1900000109', authorization_code 'CODE1', service_id '500001')", first.Results[6].Message);
+        Assert.Equal(
+            [ResultCodes.AlreadyDone, ResultCodes.Duplicate, ResultCodes.AlreadyDone, ResultCodes.Duplicate, ResultCodes.AlreadyDone, ResultCodes.AlreadyDone, ResultCodes.Duplicate, ResultCodes.AlreadyDone],
+            second.Results.Select(r => r.Code));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "CODE1", ServiceId)));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode("1900000110", "CODE1", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("CODE1", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.Partner(SubMchId, ServiceId, openId: "oP")));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.Partner("1900000110", ServiceId, openId: "oP")));
@@ -246,7 +314,8 @@ public sealed class RowKindTests : IDisposable
     public void Get_WxPayscorePermission_reports_code_and_sub_merchant_authorizations()
     {
         _sim.SetAuthorizationState(AuthorizationSubject.Partner(SubMchId, ServiceId, subOpenId: "oUnbound"), "UNBINDUSER");
-        _session.Run("Invoke-WxPayscoreTerminate", Terminate(), [CsvRow(code: "ENDED1")]);
+        _sim.SetAuthorizationState(AuthorizationSubject.PartnerByCode(SubMchId, "UNBOUND1", ServiceId), "UNBINDUSER");
+        _session.Run("Invoke-WxPayscoreTerminate", Terminate(), [CsvRow(code: "ENDED1"), CsvRow(code: "SUBENDED1", subMchId: SubMchId)]);
 
         HostedRun run = _session.Run("Get-WxPayscorePermission", Query(),
         [
@@ -254,29 +323,35 @@ public sealed class RowKindTests : IDisposable
             CsvRow(code: "STANDS1"),
             CsvRow(subOpenId: "oUnbound", subMchId: SubMchId, subAppId: SubAppId),
             CsvRow(openid: "oStands", subMchId: SubMchId),
+            CsvRow(code: "SUBENDED1", subMchId: SubMchId),
+            CsvRow(code: "SUBENDED1"),
+            CsvRow(code: "UNBOUND1", subMchId: SubMchId),
         ]);
 
         Assert.Empty(run.Errors);
-        Assert.Equal(["UNAVAILABLE", "AVAILABLE", "UNBINDUSER", "AVAILABLE"], run.Permissions.Select(p => p.AuthorizationState));
+        Assert.Equal(["UNAVAILABLE", "AVAILABLE", "UNBINDUSER", "AVAILABLE", "UNAVAILABLE", "AVAILABLE", "UNBINDUSER"], run.Permissions.Select(p => p.AuthorizationState));
+        Assert.NotNull(run.Permissions[4].CancelAuthorizationTime);
+        Assert.Equal(("SUBENDED1", SubMchId, null), (run.Permissions[4].AuthorizationCode, run.Permissions[4].SubMerchantId, run.Permissions[4].AppId));
         Assert.All(run.Permissions, p => Assert.NotNull(p.AuthorizationTime));
         Assert.NotNull(run.Permissions[0].CancelAuthorizationTime);
         Assert.Equal(("ENDED1", null), (run.Permissions[0].AuthorizationCode, run.Permissions[0].OpenId));
         Assert.Equal((SubMchId, "oUnbound", SubAppId), (run.Permissions[2].SubMerchantId, run.Permissions[2].SubOpenId, run.Permissions[2].SubAppId));
-        Assert.Single(_sim.Terminates);
+        Assert.Equal(2, _sim.Terminates.Count);
     }
 
     [Fact]
     public void Get_WxPayscorePermission_output_pipes_into_Invoke_WxPayscoreTerminate_for_every_kind_of_row()
     {
         HostedRun query = _session.Run("Get-WxPayscorePermission", Query(),
-            [CsvRow(code: "PIPED1"), CsvRow(subOpenId: "oPiped", subMchId: SubMchId, subAppId: SubAppId), CsvRow(openid: "oPipedMerchant")]);
+            [CsvRow(code: "PIPED1"), CsvRow(subOpenId: "oPiped", subMchId: SubMchId, subAppId: SubAppId), CsvRow(openid: "oPipedMerchant"), CsvRow(code: "PIPED1", subMchId: SubMchId)]);
 
         var parameters = Terminate();
         parameters.Remove("AppId");
         HostedRun terminate = _session.Run("Invoke-WxPayscoreTerminate", parameters, query.Output.OrderBy(o => ((PayscorePermission)o.BaseObject).RowNumber));
 
         Assert.All(terminate.Results, r => Assert.True(r.Success, r.Message));
-        Assert.Equal([TerminateRoute.AuthorizationCode, TerminateRoute.Partner, TerminateRoute.UserPermission], terminate.Results.Select(r => r.Route));
+        Assert.Equal([TerminateRoute.AuthorizationCode, TerminateRoute.Partner, TerminateRoute.UserPermission, TerminateRoute.PartnerAuthorizationCode], terminate.Results.Select(r => r.Route));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode(SubMchId, "PIPED1", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.ByCode("PIPED1", ServiceId)));
         Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.Partner(SubMchId, ServiceId, subOpenId: "oPiped")));
         Assert.Equal(1, _sim.ProcessedTerminates("oPipedMerchant", ServiceId));

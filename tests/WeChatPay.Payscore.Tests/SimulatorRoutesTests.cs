@@ -28,6 +28,9 @@ public sealed class SimulatorRoutesTests
     private const string CodeTerminate = "/v3/payscore/permissions/authorization-code/" + Code + "/terminate";
     private const string PartnerTerminate = "/v3/payscore/partner/permissions/terminate";
     private const string PartnerSearch = "/v3/payscore/partner/permissions/search";
+    private const string PartnerCodePath = "/v3/payscore/partner/permissions/authorization-code/";
+    private const string PartnerCodeTerminate = PartnerCodePath + Code + "/terminate";
+    private const string PartnerCodeQuery = PartnerCodePath + Code + "?service_id=" + ServiceId + "&sub_mchid=" + SubMchid;
 
     private static readonly HttpClient Http = new();
 
@@ -43,6 +46,9 @@ public sealed class SimulatorRoutesTests
 
     private static string CodeBody(string? reason = Reason) =>
         JsonSerializer.Serialize(new Dictionary<string, string?> { ["service_id"] = ServiceId, ["reason"] = reason });
+
+    private static string PartnerCodeBody(string subMchid = SubMchid) =>
+        JsonSerializer.Serialize(new Dictionary<string, string?> { ["service_id"] = ServiceId, ["sub_mchid"] = subMchid, ["reason"] = Reason });
 
     private static string PartnerBody(string? openId = OpenId, string? subOpenId = null, string? subAppId = null) =>
         JsonSerializer.Serialize(Without(new Dictionary<string, string?>
@@ -70,6 +76,8 @@ public sealed class SimulatorRoutesTests
     private static AuthorizationSubject PartnerByOpenId => AuthorizationSubject.Partner(SubMchid, ServiceId, openId: OpenId);
 
     private static AuthorizationSubject PartnerBySubOpenId => AuthorizationSubject.Partner(SubMchid, ServiceId, subOpenId: SubOpenId);
+
+    private static AuthorizationSubject PartnerByCode => AuthorizationSubject.PartnerByCode(SubMchid, Code, ServiceId);
 
     #region Terminates
 
@@ -121,11 +129,32 @@ public sealed class SimulatorRoutesTests
         Assert.Null(recorded.OpenId);
     }
 
+    [Fact]
+    public async Task Partner_terminate_by_code_answers_204_and_records_the_sub_merchant_and_the_unescaped_code_without_appid()
+    {
+        // appid and sub_appid are not fields of this route: WeChat Pay ignores them, so must the record.
+        string body = "{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"appid\":\"wxignored\",\"sub_appid\":\"wxignored2\",\"reason\":\"服务调整\"}";
+
+        Answer answer = await _client.PostAsync(PartnerCodeTerminate.Replace("*", "%2A", StringComparison.Ordinal), body);
+
+        Assert.Equal(204, answer.Status);
+        RecordedTerminate recorded = Assert.Single(_sim.Terminates);
+        Assert.Equal(
+            ("PartnerAuthorizationCode", Code, SubMchid, ServiceId, Reason, answer.RequestId),
+            (recorded.Route, recorded.AuthorizationCode, recorded.SubMerchantId, recorded.ServiceId, recorded.Reason, recorded.RequestId));
+        Assert.Null(recorded.OpenId);
+        Assert.Null(recorded.AppId);
+        Assert.Null(recorded.SubAppId);
+        Assert.Null(recorded.SubOpenId);
+        Assert.Equal(1, _sim.ProcessedTerminates(PartnerByCode));
+    }
+
     public static TheoryData<string, string> NewTerminates => new()
     {
         { CodeTerminate, CodeBody() },
         { PartnerTerminate, PartnerBody(openId: OpenId) },
         { PartnerTerminate, PartnerBody(openId: null, subOpenId: SubOpenId, subAppId: SubAppId) },
+        { PartnerCodeTerminate, PartnerCodeBody() },
     };
 
     [Theory]
@@ -211,6 +240,31 @@ public sealed class SimulatorRoutesTests
             before.Json.GetProperty("authorization_state").GetString()));
         Assert.Equal(
             ["mchid", "service_id", "authorization_code", "authorization_state", "authorization_success_time", "cancel_authorization_time"],
+            after.Json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("UNAVAILABLE", after.Json.GetProperty("authorization_state").GetString());
+        AssertCancelledAfterAuthorized(after.Json, start);
+    }
+
+    [Fact]
+    public async Task Partner_query_by_code_reports_the_provider_sub_merchant_and_code_and_sees_a_terminate_by_partner_code()
+    {
+        Answer before = await _client.GetAsync(PartnerCodeQuery);
+        DateTimeOffset start = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        await _client.PostAsync(PartnerCodeTerminate, PartnerCodeBody());
+        Answer after = await _client.GetAsync(PartnerCodeQuery.Replace("*", "%2A", StringComparison.Ordinal));
+
+        Assert.Equal(200, before.Status);
+        Assert.Equal(
+            ["mchid", "sub_mchid", "service_id", "authorization_code", "authorization_state", "authorization_success_time"],
+            before.Json.EnumerateObject().Select(p => p.Name));
+        Assert.Equal((_sim.Keys.MerchantId, SubMchid, ServiceId, Code, "AVAILABLE"), (
+            before.Json.GetProperty("mchid").GetString(),
+            before.Json.GetProperty("sub_mchid").GetString(),
+            before.Json.GetProperty("service_id").GetString(),
+            before.Json.GetProperty("authorization_code").GetString(),
+            before.Json.GetProperty("authorization_state").GetString()));
+        Assert.Equal(
+            ["mchid", "sub_mchid", "service_id", "authorization_code", "authorization_state", "authorization_success_time", "cancel_authorization_time"],
             after.Json.EnumerateObject().Select(p => p.Name));
         Assert.Equal("UNAVAILABLE", after.Json.GetProperty("authorization_state").GetString());
         AssertCancelledAfterAuthorized(after.Json, start);
@@ -307,6 +361,23 @@ public sealed class SimulatorRoutesTests
     }
 
     [Fact]
+    public async Task A_sub_merchant_code_is_apart_from_the_merchant_code_and_from_another_sub_merchant_code_of_the_same_value()
+    {
+        Answer terminate = await _client.PostAsync(PartnerCodeTerminate, PartnerCodeBody());
+        Answer otherSubMerchantTerminate = await _client.PostAsync(PartnerCodeTerminate, PartnerCodeBody("1900000110"));
+
+        Answer merchantCode = await _client.GetAsync(CodeQuery);
+        Answer thirdSubMerchant = await _client.GetAsync(PartnerCodeQuery.Replace(SubMchid, "1900000111", StringComparison.Ordinal));
+
+        Assert.Equal((204, 204), (terminate.Status, otherSubMerchantTerminate.Status));
+        Assert.Equal("AVAILABLE", merchantCode.Json.GetProperty("authorization_state").GetString());
+        Assert.Equal("AVAILABLE", thirdSubMerchant.Json.GetProperty("authorization_state").GetString());
+        Assert.Equal(1, _sim.ProcessedTerminates(PartnerByCode));
+        Assert.Equal(1, _sim.ProcessedTerminates(AuthorizationSubject.PartnerByCode("1900000110", Code, ServiceId)));
+        Assert.Equal(0, _sim.ProcessedTerminates(CodeSubject));
+    }
+
+    [Fact]
     public async Task A_partner_openid_a_partner_sub_openid_another_sub_merchant_and_the_merchant_openid_are_apart()
     {
         // The openid route and the partner route by openid, each terminated once: neither answers "already ended".
@@ -393,9 +464,14 @@ public sealed class SimulatorRoutesTests
         int partnerWithBoth = await PostControlAsync(
             $"{{\"subMerchantId\":\"{SubMchid}\",\"openId\":\"{OpenId}\",\"subOpenId\":\"{SubOpenId}\",\"serviceId\":\"{ServiceId}\",\"state\":\"AVAILABLE\"}}");
         int unknownField = await PostControlAsync($"{{\"openId\":\"{OpenId}\",\"sub_mchid\":\"{SubMchid}\",\"serviceId\":\"{ServiceId}\",\"state\":\"UNAVAILABLE\"}}");
+        int byPartnerCode = await PostControlAsync(
+            $"{{\"authorizationCode\":\"{Code}\",\"subMerchantId\":\"{SubMchid}\",\"serviceId\":\"{ServiceId}\",\"state\":\"UNBINDUSER\"}}");
+        int partnerCodeAndSubOpenId = await PostControlAsync(
+            $"{{\"authorizationCode\":\"{Code}\",\"subMerchantId\":\"{SubMchid}\",\"subOpenId\":\"{SubOpenId}\",\"serviceId\":\"{ServiceId}\",\"state\":\"AVAILABLE\"}}");
 
-        Assert.Equal((204, 204), (byCode, byPartner));
-        Assert.Equal((400, 400, 400, 400), (codeAndOpenId, subOpenIdAlone, partnerWithBoth, unknownField));
+        Assert.Equal((204, 204, 204), (byCode, byPartner, byPartnerCode));
+        Assert.Equal((400, 400, 400, 400, 400), (codeAndOpenId, subOpenIdAlone, partnerWithBoth, unknownField, partnerCodeAndSubOpenId));
+        Assert.Equal("UNBINDUSER", (await _client.GetAsync(PartnerCodeQuery)).Json.GetProperty("authorization_state").GetString());
         Assert.Equal("UNAVAILABLE", (await _client.GetAsync(CodeQuery)).Json.GetProperty("authorization_state").GetString());
         Assert.Equal(
             "UNBINDUSER",
@@ -480,6 +556,21 @@ public sealed class SimulatorRoutesTests
                 { "GET", PartnerSearch + "?service_id=500001&sub_mchid=1900000109&appid=wx1&openid=o%2F1", null, "query", "openid" },
                 { "GET", PartnerSearch + "?service_id=500001&sub_mchid=1900000109&appid=wx1&sub_appid=wx2&sub_openid=", null, "query", "sub_openid" },
                 { "GET", PartnerSearch + "?service_id=500001&sub_mchid=1900000109&appid=wx1&sub_appid=w%2A2&openid=o1", null, "query", "sub_appid" },
+                { "POST", PartnerCodePath + Long33 + "/terminate", PartnerCodeBody(), "path", "authorization_code" },
+                { "POST", PartnerCodePath + "ab%2Fcd/terminate", PartnerCodeBody(), "path", "authorization_code" },
+                { "POST", PartnerCodePath + "/terminate", PartnerCodeBody(), "path", "authorization_code" },
+                { "POST", PartnerCodeTerminate, "{\"sub_mchid\":\"1900000109\",\"reason\":\"r\"}", "body", "service_id" },
+                { "POST", PartnerCodeTerminate, "{\"service_id\":\"500001\",\"reason\":\"r\"}", "body", "sub_mchid" },
+                { "POST", PartnerCodeTerminate, "{\"service_id\":\"500001\",\"sub_mchid\":\"19000-109\",\"reason\":\"r\"}", "body", "sub_mchid" },
+                { "POST", PartnerCodeTerminate, "{\"service_id\":\"500001\",\"sub_mchid\":1900000109,\"reason\":\"r\"}", "body", "sub_mchid" },
+                { "POST", PartnerCodeTerminate, "{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"sub_mchid\":\"1900000110\",\"reason\":\"r\"}", "body", "sub_mchid" },
+                { "POST", PartnerCodeTerminate, "{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\"}", "body", "reason" },
+                { "POST", PartnerCodeTerminate, "{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"reason\":\"😀\"}", "body", "reason" },
+                { "GET", PartnerCodePath + Code + "?service_id=500001", null, "query", "sub_mchid" },
+                { "GET", PartnerCodePath + Code + "?sub_mchid=1900000109", null, "query", "service_id" },
+                { "GET", PartnerCodePath + Code + "?service_id=500001&sub_mchid=1900000109&sub_mchid=1900000110", null, "query", "sub_mchid" },
+                { "GET", PartnerCodePath + Code + "?service_id=500001&sub_mchid=" + Long33, null, "query", "sub_mchid" },
+                { "GET", PartnerCodePath + "ab.cd?service_id=500001&sub_mchid=1900000109", null, "path", "authorization_code" },
             };
         }
     }
@@ -527,6 +618,8 @@ public sealed class SimulatorRoutesTests
     [InlineData("GET", CodeTerminate, "POST")]
     [InlineData("GET", PartnerTerminate, "POST")]
     [InlineData("POST", PartnerSearch, "GET")]
+    [InlineData("GET", PartnerCodeTerminate, "POST")]
+    [InlineData("POST", PartnerCodePath + Code, "GET")]
     public async Task The_wrong_method_on_a_new_route_is_405_with_the_method_it_takes(string method, string target, string allowed)
     {
         Answer answer = method == "GET" ? await _client.GetAsync(target) : await _client.PostAsync(target, CodeBody());
@@ -547,6 +640,8 @@ public sealed class SimulatorRoutesTests
         { "GET", CodeQuery, null, CodeQuery.Replace("500001", "500002", StringComparison.Ordinal) },
         { "POST", PartnerTerminate, PartnerBody(), PartnerBody(openId: "oOther") },
         { "GET", PartnerSearchBy(), null, PartnerSearchBy(openId: "oOther") },
+        { "POST", PartnerCodeTerminate, PartnerCodeBody(), PartnerCodeBody("1900000110") },
+        { "GET", PartnerCodeQuery, null, PartnerCodeQuery.Replace(SubMchid, "1900000110", StringComparison.Ordinal) },
     };
 
     [Theory]
@@ -592,11 +687,30 @@ public sealed class SimulatorRoutesTests
         Assert.Equal(1, _sim.ProcessedTerminates(PartnerBySubOpenId));
     }
 
+    [Fact]
+    public async Task Faults_match_a_sub_merchant_code_request_by_its_code_and_respect_the_target()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.ResetAfterProcessing, OpenId = Code, Count = 1, Target = FaultTarget.Terminate });
+        _sim.AddFault(new FaultRule { Kind = FaultKind.ServiceUnavailable, OpenId = Code, Count = 1, Target = FaultTarget.Query });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => _client.PostAsync(PartnerCodeTerminate, PartnerCodeBody()));
+        Answer faultedQuery = await _client.GetAsync(PartnerCodeQuery);
+        Answer query = await _client.GetAsync(PartnerCodeQuery);
+
+        // The reset came after processing: the terminate counts and its query sees it ended.
+        Assert.Equal((503, "SERVICE_UNAVAILABLE"), (faultedQuery.Status, faultedQuery.Code));
+        Assert.Equal((200, "UNAVAILABLE"), (query.Status, query.Json.GetProperty("authorization_state").GetString()));
+        Assert.Equal(1, _sim.ProcessedTerminates(PartnerByCode));
+    }
+
     #endregion
 
-    private static AuthorizationSubject SubjectOf(RecordedTerminate recorded) => recorded.AuthorizationCode != null
-        ? AuthorizationSubject.ByCode(recorded.AuthorizationCode, recorded.ServiceId)
-        : AuthorizationSubject.Partner(recorded.SubMerchantId!, recorded.ServiceId, recorded.OpenId, recorded.SubOpenId);
+    private static AuthorizationSubject SubjectOf(RecordedTerminate recorded) =>
+        recorded.AuthorizationCode != null
+            ? (recorded.SubMerchantId != null
+                ? AuthorizationSubject.PartnerByCode(recorded.SubMerchantId, recorded.AuthorizationCode, recorded.ServiceId)
+                : AuthorizationSubject.ByCode(recorded.AuthorizationCode, recorded.ServiceId))
+            : AuthorizationSubject.Partner(recorded.SubMerchantId!, recorded.ServiceId, recorded.OpenId, recorded.SubOpenId);
 
     /// <summary>An answer: status, parsed JSON body (an empty object for none) and the headers a test looks at.</summary>
     private sealed record Answer(int Status, JsonElement Json, string? RequestId, string? Allow)

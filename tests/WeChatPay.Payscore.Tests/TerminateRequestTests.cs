@@ -41,18 +41,23 @@ public class TerminateRequestTests
         Assert.Single(problems);
     }
 
-    [Fact]
-    public void A_code_row_goes_to_the_authorization_code_endpoint_with_the_star_escaped_and_no_appid()
+    [Theory]
+    [InlineData(null, TerminateRoute.AuthorizationCode,
+        "/v3/payscore/permissions/authorization-code/AB_1-%2A/terminate", "{\"service_id\":\"500001\",\"reason\":\"r\"}",
+        "/v3/payscore/permissions/authorization-code/AB_1-%2A?service_id=500001")]
+    [InlineData("1900000109", TerminateRoute.PartnerAuthorizationCode,
+        "/v3/payscore/partner/permissions/authorization-code/AB_1-%2A/terminate", "{\"service_id\":\"500001\",\"sub_mchid\":\"1900000109\",\"reason\":\"r\"}",
+        "/v3/payscore/partner/permissions/authorization-code/AB_1-%2A?service_id=500001&sub_mchid=1900000109")]
+    public void A_code_row_goes_to_its_authorization_code_endpoint_with_the_star_escaped_and_no_appid(
+        string? subMchId, TerminateRoute route, string path, string body, string queryPath)
     {
-        var fields = new RowFields { AuthorizationCode = "AB_1-*", ServiceId = "500001", AppId = "wxFromTheCommandLine" };
+        var fields = new RowFields { AuthorizationCode = "AB_1-*", SubMerchantId = subMchId, ServiceId = "500001", AppId = "wxFromTheCommandLine", SubAppId = "wx2" };
 
         Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, fields, "r", out var request, out _));
 
-        Assert.Equal(TerminateRoute.AuthorizationCode, request!.Route);
-        Assert.Equal("/v3/payscore/permissions/authorization-code/AB_1-%2A/terminate", request.PathAndQuery);
-        Assert.Equal("{\"service_id\":\"500001\",\"reason\":\"r\"}", Encoding.UTF8.GetString(request.Body));
-        Assert.Equal("/v3/payscore/permissions/authorization-code/AB_1-%2A?service_id=500001", request.Target.QueryPath);
+        Assert.Equal((route, path, body, queryPath), (request!.Route, request.PathAndQuery, Encoding.UTF8.GetString(request.Body), request.Target.QueryPath));
         Assert.Null(request.Target.Fields.AppId);
+        Assert.Null(request.Target.Fields.SubAppId);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ namespace WeChatPay.Payscore.Commands
     /// merchant's user's authorization (-Route picks one of the two openid endpoints); authorization_code and
     /// service_id end it by the code the merchant gave; sub_mchid, with openid or with sub_openid and sub_appid,
     /// ends a sub-merchant's user's authorization through the service-provider endpoint, with the provider's own
-    /// credentials.
+    /// credentials, and sub_mchid with authorization_code and service_id ends it by the sub-merchant's code.
     /// </para>
     /// <para>
     /// Up to -ThrottleLimit requests are in flight at once, paced by -MaxRequestsPerSecond and slowed further by

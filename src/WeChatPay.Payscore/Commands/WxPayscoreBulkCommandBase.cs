@@ -48,8 +48,8 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// The input row: a CSV line from Import-Csv, any object with openid, service_id and appid properties (or
-        /// authorization_code, or sub_mchid with openid or sub_openid), or a hashtable; its own values win over the
-        /// parameters. Each row's values decide its endpoint, so one CSV may mix all three kinds of row.
+        /// authorization_code, or sub_mchid with openid, sub_openid or authorization_code), or a hashtable; its own
+        /// values win over the parameters. Each row's values decide its endpoint, so one CSV may mix every kind of row.
         /// </summary>
         [Parameter(ValueFromPipeline = true)]
         public PSObject? InputObject { get; set; }
@@ -76,7 +76,7 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// The authorization code (1 to 32 of A-Z a-z 0-9 _ - *) the merchant gave when the user authorized, instead of an
-        /// openid: the authorization-code endpoints are used; from the row's authorization_code column.
+        /// openid: the authorization-code endpoints are used (the partner ones with -SubMerchantId); from the row's authorization_code column.
         /// </summary>
         [Parameter(ParameterSetName = AuthorizationCodeSet, ValueFromPipelineByPropertyName = true)]
         [Alias("authorization_code")]
@@ -85,11 +85,13 @@ namespace WeChatPay.Payscore.Commands
         public string? AuthorizationCode { get; set; }
 
         /// <summary>
-        /// For service providers: the sub-merchant (sub_mchid) whose user's authorization is meant; the partner
-        /// endpoints are used, with the service provider's own credentials; from the row's sub_mchid column, else this value.
+        /// For service providers: the sub-merchant (sub_mchid) whose user's authorization is meant, by openid, sub_openid
+        /// or authorization code; the partner endpoints are used, with the service provider's own credentials; from the
+        /// row's sub_mchid column, else this value.
         /// </summary>
         [Parameter(ParameterSetName = OpenIdSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(ParameterSetName = SubOpenIdSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = AuthorizationCodeSet, ValueFromPipelineByPropertyName = true)]
         [Alias("sub_mchid")]
         [AllowNull]
         [AllowEmptyString]

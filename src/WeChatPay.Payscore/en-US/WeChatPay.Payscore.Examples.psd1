@@ -20,7 +20,11 @@
         }
         @{
             Code    = "Import-Csv sub-merchant-users.csv | Invoke-WxPayscoreTerminate -SubMerchantId 1900000109 -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation"
-            Remarks = 'A service provider ends the authorizations of a sub-merchant''s users with its own credentials: rows with openid (under the provider''s appid) or sub_openid with sub_appid (under the sub-merchant''s appid). A sub_mchid column instead of -SubMerchantId lets one file cover several sub-merchants.'
+            Remarks = 'A service provider ends the authorizations of a sub-merchant''s users with its own credentials: rows with openid (under the provider''s appid), sub_openid with sub_appid (under the sub-merchant''s appid), or authorization_code. A sub_mchid column instead of -SubMerchantId lets one file cover several sub-merchants.'
+        }
+        @{
+            Code    = "Invoke-WxPayscoreTerminate -SubMerchantId 1900000109 -AuthorizationCode 1234323JKHDFE1243252 -ServiceId 500001 -Reason '服务调整' -Confirm:`$false"
+            Remarks = 'A service provider ends one sub-merchant''s authorization by the authorization code it was given (the partner authorization-code endpoint). In a CSV, a row with sub_mchid and authorization_code columns does the same; no appid is sent with a code.'
         }
     )
     'Get-WxPayscorePermission' = @(
@@ -43,6 +47,10 @@
         @{
             Code    = 'Get-WxPayscorePermission -SubMerchantId 1900000109 -SubAppId wx8888888888888888 -SubOpenId oUpF8uMuAJO_M2pxb1Q9zNjWeS6o -AppId wxd678efh567hg6787 -ServiceId 500001'
             Remarks = 'A service provider asks about a sub-merchant''s user, named by the openid under the sub-merchant''s appid.'
+        }
+        @{
+            Code    = 'Get-WxPayscorePermission -SubMerchantId 1900000109 -AuthorizationCode 1234323JKHDFE1243252 -ServiceId 500001'
+            Remarks = 'A service provider asks about a sub-merchant''s authorization by its authorization code.'
         }
     )
     'Connect-WxPayscore' = @(

@@ -15,11 +15,14 @@ namespace WeChatPay.Payscore.Protocol
 
         /// <summary>A service provider acting for sub_mchid: openid under appid, or sub_openid under sub_appid.</summary>
         Partner,
+
+        /// <summary>A service provider acting for sub_mchid: the authorization code the sub-merchant's authorization was given, and service_id.</summary>
+        PartnerAuthorizationCode,
     }
 
     /// <summary>
     /// One authorization, validated: what a row ends or asks about. The row's values decide its kind, so that one
-    /// CSV may mix openid, authorization_code and sub_mchid rows. Only <see cref="TryCreate"/> makes one.
+    /// CSV may mix openid, authorization_code and sub_mchid rows, and sub_mchid rows by authorization_code. Only <see cref="TryCreate"/> makes one.
     /// </summary>
     internal sealed class AuthorizationTarget
     {
@@ -46,7 +49,8 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         public static TargetKind KindOf(RowFields fields) =>
-            !string.IsNullOrEmpty(fields.AuthorizationCode) ? TargetKind.AuthorizationCode
+            !string.IsNullOrEmpty(fields.AuthorizationCode)
+                ? (!string.IsNullOrEmpty(fields.SubMerchantId) ? TargetKind.PartnerAuthorizationCode : TargetKind.AuthorizationCode)
             : !string.IsNullOrEmpty(fields.SubMerchantId) ? TargetKind.Partner
             : TargetKind.OpenId;
 
@@ -61,6 +65,10 @@ namespace WeChatPay.Payscore.Protocol
                     case TargetKind.AuthorizationCode:
                         return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(Validated(f.AuthorizationCode, "authorization_code"))
                             + "?service_id=" + Uri.EscapeDataString(ServiceId);
+                    case TargetKind.PartnerAuthorizationCode:
+                        return "/v3/payscore/partner/permissions/authorization-code/" + Uri.EscapeDataString(Validated(f.AuthorizationCode, "authorization_code"))
+                            + "?service_id=" + Uri.EscapeDataString(ServiceId)
+                            + "&sub_mchid=" + Uri.EscapeDataString(Validated(f.SubMerchantId, "sub_mchid"));
                     case TargetKind.Partner:
                         return "/v3/payscore/partner/permissions/search?service_id=" + Uri.EscapeDataString(ServiceId)
                             + "&sub_mchid=" + Uri.EscapeDataString(Validated(f.SubMerchantId, "sub_mchid"))
@@ -87,6 +95,8 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     case TargetKind.AuthorizationCode:
                         return "code|" + Part(f.AuthorizationCode) + Part(ServiceId);
+                    case TargetKind.PartnerAuthorizationCode:
+                        return "partner-code|" + Part(f.SubMerchantId) + Part(f.AuthorizationCode) + Part(ServiceId);
                     case TargetKind.Partner:
                         return "partner|" + Part(f.SubMerchantId) + (f.OpenId != null ? "openid|" + Part(f.OpenId) : "sub_openid|" + Part(f.SubOpenId)) + Part(ServiceId);
                     default:
@@ -103,6 +113,8 @@ namespace WeChatPay.Payscore.Protocol
             {
                 case TargetKind.AuthorizationCode:
                     return $"authorization_code '{f.AuthorizationCode}', service_id '{ServiceId}'";
+                case TargetKind.PartnerAuthorizationCode:
+                    return $"sub_mchid '{f.SubMerchantId}', authorization_code '{f.AuthorizationCode}', service_id '{ServiceId}'";
                 case TargetKind.Partner:
                     string user = f.OpenId != null ? $"openid '{f.OpenId}', appid '{f.AppId}'" : $"sub_openid '{f.SubOpenId}', sub_appid '{f.SubAppId}'";
                     return $"sub_mchid '{f.SubMerchantId}', {user}, service_id '{ServiceId}'";
@@ -127,6 +139,9 @@ namespace WeChatPay.Payscore.Protocol
                 case TargetKind.AuthorizationCode:
                     // The code alone names the authorization; an appid (from -AppId, say) is not sent with it.
                     return new RowFields { AuthorizationCode = fields.AuthorizationCode, ServiceId = fields.ServiceId };
+                case TargetKind.PartnerAuthorizationCode:
+                    // As for the merchant's code: appid and sub_appid are not sent with it.
+                    return new RowFields { AuthorizationCode = fields.AuthorizationCode, SubMerchantId = fields.SubMerchantId, ServiceId = fields.ServiceId };
                 case TargetKind.Partner:
                     return new RowFields
                     {

@@ -49,16 +49,20 @@ namespace WeChatPay.Payscore.Protocol
             switch (kind)
             {
                 case TargetKind.AuthorizationCode:
+                case TargetKind.PartnerAuthorizationCode:
+                    // The code names the authorization on its own (appid and sub_appid are not sent with it); a user
+                    // beside it could name another one.
                     CheckIdentifier(problems, "authorization_code", f.AuthorizationCode, MaxAuthorizationCodeLength, AuthorizationCodeExtras);
                     CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
-                    if (!Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId))
+                    if (kind == TargetKind.PartnerAuthorizationCode)
                     {
-                        problems.Add("the row has both an authorization_code and an openid; give one of them, so that it is clear which authorization to end");
+                        CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
                     }
 
-                    if (!Strings.IsEmpty(f.SubMerchantId))
+                    if (!Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId))
                     {
-                        problems.Add("the row has both an authorization_code and a sub_mchid; a service provider ends authorizations by openid or sub_openid");
+                        string user = !Strings.IsEmpty(f.OpenId) ? "an openid" : "a sub_openid";
+                        problems.Add($"the row has both an authorization_code and {user}; give one of them, so that it is clear which authorization to end");
                     }
 
                     break;

@@ -59,6 +59,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 case TargetKind.AuthorizationCode: return TerminateRoute.AuthorizationCode;
                 case TargetKind.Partner: return TerminateRoute.Partner;
+                case TargetKind.PartnerAuthorizationCode: return TerminateRoute.PartnerAuthorizationCode;
                 default: return openIdRoute;
             }
         }
@@ -76,6 +77,8 @@ namespace WeChatPay.Payscore.Protocol
                     return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.AuthorizationCode, "authorization_code")) + "/terminate";
                 case TerminateRoute.Partner:
                     return "/v3/payscore/partner/permissions/terminate";
+                case TerminateRoute.PartnerAuthorizationCode:
+                    return "/v3/payscore/partner/permissions/authorization-code/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.AuthorizationCode, "authorization_code")) + "/terminate";
                 default:
                     throw new ArgumentOutOfRangeException(nameof(route), route, null);
             }
@@ -93,12 +96,12 @@ namespace WeChatPay.Payscore.Protocol
                         writer.WriteString("service_id", f.ServiceId);
                     }
 
-                    if (route == TerminateRoute.Partner)
+                    if (route == TerminateRoute.Partner || route == TerminateRoute.PartnerAuthorizationCode)
                     {
                         writer.WriteString("sub_mchid", f.SubMerchantId);
                     }
 
-                    if (route != TerminateRoute.AuthorizationCode)
+                    if (route != TerminateRoute.AuthorizationCode && route != TerminateRoute.PartnerAuthorizationCode)
                     {
                         writer.WriteString("appid", f.AppId);
                     }

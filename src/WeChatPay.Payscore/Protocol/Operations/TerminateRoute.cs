@@ -14,5 +14,8 @@ namespace WeChatPay.Payscore
 
         /// <summary><c>POST /v3/payscore/partner/permissions/terminate</c>, body <c>{service_id, sub_mchid, appid, sub_appid, openid or sub_openid, reason}</c>.</summary>
         Partner,
+
+        /// <summary><c>POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate</c>, body <c>{service_id, sub_mchid, reason}</c>.</summary>
+        PartnerAuthorizationCode,
     }
 }
