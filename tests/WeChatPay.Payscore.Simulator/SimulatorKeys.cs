@@ -30,6 +30,9 @@ public sealed class SimulatorKeys
         PublicKeyPath = Path.Combine(directory, "wechatpay_public_key.pem");
         PlatformCertificatePath = Path.Combine(directory, "wechatpay_platform_cert.pem");
         PublicKeyId = "PUB_KEY_ID_" + RandomDigits(32);
+        ApiV3KeyPath = Path.Combine(directory, "apiv3_key.txt");
+        ApiV3Key = RandomNumberGenerator.GetString("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 32);
+        WriteFile(ApiV3KeyPath, System.Text.Encoding.ASCII.GetBytes(ApiV3Key), secret: true);
 
         using (RSA merchant = RSA.Create(KeySize))
         {
@@ -95,6 +98,15 @@ public sealed class SimulatorKeys
 
     /// <summary>Uppercase hex.</summary>
     public string PlatformSerialNumber { get; }
+
+    /// <summary>
+    /// The merchant's APIv3 key: 32 letters and digits, as a merchant sets it on the merchant platform. WeChat Pay
+    /// encrypts platform certificates and notification resources with it (AEAD_AES_256_GCM).
+    /// </summary>
+    public string ApiV3Key { get; }
+
+    /// <summary>apiv3_key.txt: <see cref="ApiV3Key"/>, as secret as the private key.</summary>
+    public string ApiV3KeyPath { get; }
 
     /// <summary>The merchant certificate's public key; RSA objects are safe for concurrent verify once loaded.</summary>
     internal RSA MerchantVerifier => _merchantVerifier;

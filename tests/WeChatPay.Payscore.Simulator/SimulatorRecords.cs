@@ -42,7 +42,8 @@ internal sealed record SimulatorInfo(
     string PublicKeyId,
     string PublicKeyPath,
     string PlatformCertificatePath,
-    string PlatformSerialNumber);
+    string PlatformSerialNumber,
+    string ApiV3KeyPath);
 
 /// <summary>The contents of <c>GET /__sim/state</c>.</summary>
 internal sealed record SimulatorStateSnapshot(

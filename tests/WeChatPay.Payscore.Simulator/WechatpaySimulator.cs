@@ -310,7 +310,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             Keys.PublicKeyId,
             Keys.PublicKeyPath,
             Keys.PlatformCertificatePath,
-            Keys.PlatformSerialNumber);
+            Keys.PlatformSerialNumber,
+            Keys.ApiV3KeyPath);
     }
 
     private sealed class PassiveHostLifetime : IHostLifetime
