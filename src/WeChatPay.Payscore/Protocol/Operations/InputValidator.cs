@@ -46,74 +46,79 @@ namespace WeChatPay.Payscore.Protocol
         {
             var problems = new List<string>(0);
             CheckHeader(problems, f);
-            switch (kind)
+            TargetKindTable.Of(kind).Validate(problems, f);
+            return problems;
+        }
+
+        /// <summary>The merchant's own user: openid, service_id and appid, and nothing of a sub-merchant's.</summary>
+        internal static void CheckOpenIdRow(List<string> problems, RowFields f)
+        {
+            CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
+            CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
+            CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
+            if (!Strings.IsEmpty(f.SubOpenId) || !Strings.IsEmpty(f.SubAppId))
             {
-                case TargetKind.AuthorizationCode:
-                case TargetKind.PartnerAuthorizationCode:
-                    // The code names the authorization on its own (appid and sub_appid are not sent with it); a user
-                    // beside it could name another one.
-                    CheckIdentifier(problems, "authorization_code", f.AuthorizationCode, MaxAuthorizationCodeLength, AuthorizationCodeExtras);
-                    CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
-                    if (kind == TargetKind.PartnerAuthorizationCode)
-                    {
-                        CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
-                    }
+                problems.Add("the row has a sub_openid or sub_appid but no sub_mchid; give the sub-merchant's sub_mchid (-SubMerchantId or a sub_mchid column)");
+            }
+        }
 
-                    if (!Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId))
-                    {
-                        string user = !Strings.IsEmpty(f.OpenId) ? "an openid" : "a sub_openid";
-                        problems.Add($"the row has both an authorization_code and {user}; give one of them, so that it is clear which authorization to end");
-                    }
+        /// <summary>The merchant's authorization code and service_id.</summary>
+        internal static void CheckCodeRow(List<string> problems, RowFields f) => CheckCode(problems, f, subMerchant: false);
 
-                    break;
+        /// <summary>A sub-merchant's authorization code: service_id and sub_mchid with it.</summary>
+        internal static void CheckPartnerCodeRow(List<string> problems, RowFields f) => CheckCode(problems, f, subMerchant: true);
 
-                case TargetKind.Partner:
-                    CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
-                    CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
-                    CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
-                    bool hasOpenId = !Strings.IsEmpty(f.OpenId);
-                    bool hasSubOpenId = !Strings.IsEmpty(f.SubOpenId);
-                    if (hasOpenId && hasSubOpenId)
-                    {
-                        problems.Add("the row has both an openid and a sub_openid; give one of them");
-                    }
-                    else if (!hasOpenId && !hasSubOpenId)
-                    {
-                        problems.Add("openid or sub_openid is missing (a row with a sub_mchid needs one of them)");
-                    }
-                    else if (hasOpenId)
-                    {
-                        CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
-                    }
-                    else
-                    {
-                        CheckIdentifier(problems, "sub_openid", f.SubOpenId, MaxOpenIdLength, OpenIdExtras);
-                        if (Strings.IsEmpty(f.SubAppId))
-                        {
-                            problems.Add("sub_appid is missing (a sub_openid is the user's id under the sub-merchant's sub_appid)");
-                        }
-                    }
-
-                    if (!Strings.IsEmpty(f.SubAppId))
-                    {
-                        CheckIdentifier(problems, "sub_appid", f.SubAppId, MaxAppIdLength, LettersAndDigits);
-                    }
-
-                    break;
-
-                default:
-                    CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
-                    CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
-                    CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
-                    if (!Strings.IsEmpty(f.SubOpenId) || !Strings.IsEmpty(f.SubAppId))
-                    {
-                        problems.Add("the row has a sub_openid or sub_appid but no sub_mchid; give the sub-merchant's sub_mchid (-SubMerchantId or a sub_mchid column)");
-                    }
-
-                    break;
+        private static void CheckCode(List<string> problems, RowFields f, bool subMerchant)
+        {
+            // The code names the authorization on its own (appid and sub_appid are not sent with it); a user
+            // beside it could name another one.
+            CheckIdentifier(problems, "authorization_code", f.AuthorizationCode, MaxAuthorizationCodeLength, AuthorizationCodeExtras);
+            CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
+            if (subMerchant)
+            {
+                CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
             }
 
-            return problems;
+            if (!Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId))
+            {
+                string user = !Strings.IsEmpty(f.OpenId) ? "an openid" : "a sub_openid";
+                problems.Add($"the row has both an authorization_code and {user}; give one of them, so that it is clear which authorization to end");
+            }
+        }
+
+        /// <summary>A sub-merchant's user: sub_mchid, service_id, appid, and the openid or the sub_openid under sub_appid.</summary>
+        internal static void CheckPartnerRow(List<string> problems, RowFields f)
+        {
+            CheckIdentifier(problems, "sub_mchid", f.SubMerchantId, MaxSubMerchantIdLength, LettersAndDigits);
+            CheckIdentifier(problems, "service_id", f.ServiceId, MaxServiceIdLength, LettersAndDigits);
+            CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
+            bool hasOpenId = !Strings.IsEmpty(f.OpenId);
+            bool hasSubOpenId = !Strings.IsEmpty(f.SubOpenId);
+            if (hasOpenId && hasSubOpenId)
+            {
+                problems.Add("the row has both an openid and a sub_openid; give one of them");
+            }
+            else if (!hasOpenId && !hasSubOpenId)
+            {
+                problems.Add("openid or sub_openid is missing (a row with a sub_mchid needs one of them)");
+            }
+            else if (hasOpenId)
+            {
+                CheckIdentifier(problems, "openid", f.OpenId, MaxOpenIdLength, OpenIdExtras);
+            }
+            else
+            {
+                CheckIdentifier(problems, "sub_openid", f.SubOpenId, MaxOpenIdLength, OpenIdExtras);
+                if (Strings.IsEmpty(f.SubAppId))
+                {
+                    problems.Add("sub_appid is missing (a sub_openid is the user's id under the sub-merchant's sub_appid)");
+                }
+            }
+
+            if (!Strings.IsEmpty(f.SubAppId))
+            {
+                CheckIdentifier(problems, "sub_appid", f.SubAppId, MaxAppIdLength, LettersAndDigits);
+            }
         }
 
         /// <param name="extras">The characters allowed besides ASCII letters and digits.</param>

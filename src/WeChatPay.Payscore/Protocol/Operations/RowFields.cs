@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -24,6 +25,8 @@ namespace WeChatPay.Payscore.Protocol
             new IdentityField("sub_appid", nameof(SubAppId), f => f.SubAppId, (f, v) => f.SubAppId = v),
             new IdentityField("sub_openid", nameof(SubOpenId), f => f.SubOpenId, (f, v) => f.SubOpenId = v),
         };
+
+        private static readonly Dictionary<string, IdentityField> ByWireName = Identity.ToDictionary(field => field.WireName, StringComparer.Ordinal);
 
         public string? OpenId { get; set; }
 
@@ -62,6 +65,9 @@ namespace WeChatPay.Payscore.Protocol
 
             return fields;
         }
+
+        /// <summary>The identity field WeChat Pay calls <paramref name="wireName"/>.</summary>
+        public static IdentityField Field(string wireName) => ByWireName[wireName];
 
         /// <summary>The identity values alone.</summary>
         public RowFields Copy() => From(field => field.Get(this));

@@ -53,36 +53,33 @@ namespace WeChatPay.Payscore.Protocol
             TryCreate(route, RowFields.ForOpenId(openId, serviceId, appId), reason, out request, out problems);
 
         /// <summary>The endpoint for a row of <paramref name="kind"/>.</summary>
-        internal static TerminateRoute RouteOf(TargetKind kind, TerminateRoute openIdRoute)
-        {
-            switch (kind)
-            {
-                case TargetKind.AuthorizationCode: return TerminateRoute.AuthorizationCode;
-                case TargetKind.Partner: return TerminateRoute.Partner;
-                case TargetKind.PartnerAuthorizationCode: return TerminateRoute.PartnerAuthorizationCode;
-                default: return openIdRoute;
-            }
-        }
+        internal static TerminateRoute RouteOf(TargetKind kind, TerminateRoute openIdRoute) => TargetKindTable.Of(kind).Route ?? openIdRoute;
 
-        private static string BuildPath(TerminateRoute route, AuthorizationTarget target)
-        {
-            RowFields f = target.Fields;
-            switch (route)
+        /// <summary>
+        /// Each endpoint's path, and the identity fields its body carries, in the body's order, before the reason;
+        /// a field the row has no value for (sub_appid, or the openid of a sub_openid row) is left out.
+        /// </summary>
+        private static readonly Dictionary<TerminateRoute, (Func<AuthorizationTarget, string> Path, string[] BodyFields)> Routes =
+            new Dictionary<TerminateRoute, (Func<AuthorizationTarget, string>, string[])>
             {
-                case TerminateRoute.UserPermission:
-                    return "/v3/payscore/users/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.OpenId, "openid")) + "/permissions/" + Uri.EscapeDataString(target.ServiceId) + "/terminate";
-                case TerminateRoute.OpenIdPermission:
-                    return "/v3/payscore/permissions/openid/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.OpenId, "openid")) + "/terminate";
-                case TerminateRoute.AuthorizationCode:
-                    return "/v3/payscore/permissions/authorization-code/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.AuthorizationCode, "authorization_code")) + "/terminate";
-                case TerminateRoute.Partner:
-                    return "/v3/payscore/partner/permissions/terminate";
-                case TerminateRoute.PartnerAuthorizationCode:
-                    return "/v3/payscore/partner/permissions/authorization-code/" + Uri.EscapeDataString(AuthorizationTarget.Validated(f.AuthorizationCode, "authorization_code")) + "/terminate";
-                default:
-                    throw new ArgumentOutOfRangeException(nameof(route), route, null);
-            }
-        }
+                [TerminateRoute.UserPermission] = (
+                    t => "/v3/payscore/users/" + AuthorizationTarget.Escaped(t.Fields.OpenId, "openid") + "/permissions/" + Uri.EscapeDataString(t.ServiceId) + "/terminate",
+                    new[] { "appid" }),
+                [TerminateRoute.OpenIdPermission] = (
+                    t => "/v3/payscore/permissions/openid/" + AuthorizationTarget.Escaped(t.Fields.OpenId, "openid") + "/terminate",
+                    new[] { "service_id", "appid" }),
+                [TerminateRoute.AuthorizationCode] = (
+                    t => "/v3/payscore/permissions/authorization-code/" + AuthorizationTarget.Escaped(t.Fields.AuthorizationCode, "authorization_code") + "/terminate",
+                    new[] { "service_id" }),
+                [TerminateRoute.Partner] = (
+                    t => "/v3/payscore/partner/permissions/terminate",
+                    new[] { "service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid" }),
+                [TerminateRoute.PartnerAuthorizationCode] = (
+                    t => "/v3/payscore/partner/permissions/authorization-code/" + AuthorizationTarget.Escaped(t.Fields.AuthorizationCode, "authorization_code") + "/terminate",
+                    new[] { "service_id", "sub_mchid" }),
+            };
+
+        private static string BuildPath(TerminateRoute route, AuthorizationTarget target) => Routes[route].Path(target);
 
         private static byte[] BuildBody(TerminateRoute route, RowFields f, string reason)
         {
@@ -91,29 +88,13 @@ namespace WeChatPay.Payscore.Protocol
                 using (var writer = new Utf8JsonWriter(stream, WriterOptions))
                 {
                     writer.WriteStartObject();
-                    if (route != TerminateRoute.UserPermission)
+                    foreach (string wireName in Routes[route].BodyFields)
                     {
-                        writer.WriteString("service_id", f.ServiceId);
-                    }
-
-                    if (route == TerminateRoute.Partner || route == TerminateRoute.PartnerAuthorizationCode)
-                    {
-                        writer.WriteString("sub_mchid", f.SubMerchantId);
-                    }
-
-                    if (route != TerminateRoute.AuthorizationCode && route != TerminateRoute.PartnerAuthorizationCode)
-                    {
-                        writer.WriteString("appid", f.AppId);
-                    }
-
-                    if (route == TerminateRoute.Partner)
-                    {
-                        if (f.SubAppId != null)
+                        string? value = RowFields.Field(wireName).Get(f);
+                        if (value != null)
                         {
-                            writer.WriteString("sub_appid", f.SubAppId);
+                            writer.WriteString(wireName, value);
                         }
-
-                        writer.WriteString(f.OpenId != null ? "openid" : "sub_openid", f.OpenId ?? f.SubOpenId);
                     }
 
                     writer.WriteString("reason", reason);
@@ -122,6 +103,5 @@ namespace WeChatPay.Payscore.Protocol
 
                 return stream.ToArray();
             }
-        }
-    }
+        }    }
 }
