@@ -29,6 +29,8 @@ param(
     [int] $LongRows = 1000000,
     # Only the runs that meet trouble (429s, a rate limit, a host that dies), with their own section of the README.
     [switch] $FaultsOnly,
+    # Leaves out the runs that meet trouble (for a quick look at the main table).
+    [switch] $NoFaults,
     [int] $FaultRows = 1000,
     [double] $RandomLimitedShare = 0.1,
     [double] $LimitPerSecond = 20,
@@ -50,6 +52,9 @@ New-Item -ItemType Directory -Path $work -Force | Out-Null
 $rawClient = Join-Path $work 'rawclient/RawClient.dll'
 & dotnet build (Join-Path $PSScriptRoot 'RawClient') -c Release -o (Split-Path $rawClient) --nologo -v quiet | Out-Null
 if ($LASTEXITCODE -ne 0) { throw 'bench/RawClient did not build.' }
+$bareLoop = Join-Path $work 'bareloop/BareLoop.dll'
+& dotnet build (Join-Path $PSScriptRoot 'BareLoop') -c Release -o (Split-Path $bareLoop) --nologo -v quiet | Out-Null
+if ($LASTEXITCODE -ne 0) { throw 'bench/BareLoop did not build.' }
 Import-Module (Join-Path $root 'tests/WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
 
 function New-RowsCsv([string] $Path, [int] $Count) {
@@ -76,6 +81,23 @@ function Measure-RawClient($Simulator, [int] $Concurrency, [int] $Requests) {
     $output = & dotnet $rawClient $Simulator.BaseUri $Concurrency $Requests
     if ($LASTEXITCODE -ne 0) { throw "RawClient failed: $output" }
     ($output | Select-Object -Last 1) | ConvertFrom-Json
+}
+
+# The same latency and concurrency with a client that signs, sends and verifies and does nothing else.
+function Measure-BareLoop([string] $InfoPath, [int] $Concurrency, [int] $Requests, [string] $Prefix) {
+    $output = & dotnet $bareLoop $InfoPath $Concurrency $Requests $Prefix
+    if ($LASTEXITCODE -ne 0) { throw "BareLoop failed: $output" }
+    ($output | Select-Object -Last 1) | ConvertFrom-Json
+}
+
+# The CPU a fresh pwsh spends on -Command, as the process itself reports it at the end: the median of -Times runs.
+function Measure-ProcessCpu([string] $Command, [int] $Times = 5) {
+    $ms = foreach ($i in 1..$Times) {
+        $output = & dotnet pwsh -NoProfile -NonInteractive -Command "$Command; 'CPU:' + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds"
+        if ($LASTEXITCODE -ne 0) { throw "pwsh -Command failed: $output" }
+        [double](("$($output | Where-Object { "$_".StartsWith('CPU:') } | Select-Object -Last 1)") -replace '^CPU:')
+    }
+    ($ms | Sort-Object)[[math]::Floor($Times / 2)]
 }
 
 function Set-Latency($Simulator, [int] $Ms) {
@@ -114,11 +136,15 @@ try {
             $state = Get-WxSimulatorState -Simulator $sim
             Set-Latency $sim $latency
             $raw = Measure-RawClient $sim $limit ([math]::Min($Rows, [math]::Max(500, 40 * $limit * [math]::Max(1, $latency) / 20)))
+            Set-Latency $sim $latency
+            $bareRequests = if ($latency -eq 0) { $Rows } else { [math]::Min($Rows, [math]::Max(1000, 80 * $limit * $latency / 20)) }
+            $bare = Measure-BareLoop $infoPath $limit $bareRequests "oBare$($latency)x$limit"
             $results.Add([pscustomobject]@{
                     Run = 'module'; LatencyMs = $latency; ThrottleLimit = $limit; Rows = $m.rows; Succeeded = $m.succeeded
                     RowsPerSecond = $m.rows / $m.seconds; CpuMsPerRow = 1000 * $m.cpuSeconds / $m.rows
                     SimCpuMsPerRow = 1000 * $simCpu / $m.rows; PeakWorkingSetMB = $m.peakWorkingSetMB; MaxInFlight = $state.maxInFlight
                     RawRowsPerSecond = $raw.requestsPerSecond; RawCpuMsPerRow = $raw.cpuMsPerRequest
+                    BareRows = $bare.requests; BareOk = $bare.ok; BareRowsPerSecond = $bare.requestsPerSecond; BareCpuMsPerRow = $bare.cpuMsPerRequest
                     Ideal = if ($latency -gt 0) { $limit * 1000 / $latency } else { $null }
                 })
         }
@@ -132,9 +158,18 @@ try {
                 Run = 'baseline'; LatencyMs = $latency; ThrottleLimit = 1; Rows = $m.rows; Succeeded = $m.succeeded
                 RowsPerSecond = $m.rows / $m.seconds; CpuMsPerRow = 1000 * $m.cpuSeconds / $m.rows; SimCpuMsPerRow = $null
                 PeakWorkingSetMB = $m.peakWorkingSetMB; MaxInFlight = 1; Ideal = if ($latency -gt 0) { 1000 / $latency } else { $null }
-                RawRowsPerSecond = $null; RawCpuMsPerRow = $null
+                RawRowsPerSecond = $null; RawCpuMsPerRow = $null; BareRowsPerSecond = $null; BareCpuMsPerRow = $null
             })
     }
+
+    Write-Host 'Fixed cost: a bare pwsh, and one importing the module and ending one row...'
+    Set-Latency $sim 0
+    $oneRow = "Import-Module '$modulePath'; `$i = Get-Content '$infoPath' -Raw | ConvertFrom-Json; " +
+        "[pscustomobject]@{ openid = 'oFixedCost' + [guid]::NewGuid().ToString('n').Substring(0, 8); service_id = '500001' } | Invoke-WxPayscoreTerminate " +
+        "-MerchantId `$i.merchantId -MerchantSerialNumber `$i.merchantSerialNumber -PrivateKeyPath `$i.merchantPrivateKeyPath " +
+        "-WechatpayPublicKeyId `$i.publicKeyId -WechatpayPublicKeyPath `$i.publicKeyPath -BaseUri `$i.baseUri -AppId wxd678efh567hg6787 -Reason r -Confirm:`$false | " +
+        "ForEach-Object { if (-not `$_.Success) { throw `$_.Message } }"
+    $fixed = [pscustomobject]@{ BareMs = (Measure-ProcessCpu '1'); ModuleMs = (Measure-ProcessCpu $oneRow) }
 
     Write-Host 'Ctrl+C during a run at 50 ms latency...'
     Set-Latency $sim 50
@@ -142,7 +177,7 @@ try {
     }
 
     $faults = $null
-    if (-not $LongOnly) {
+    if (-not $LongOnly -and -not $NoFaults) {
         # At the module's defaults (50 requests/s at most, 4 in flight, 3 retries), 0 ms latency: the ceiling sets the pace.
         $faultCsv = Join-Path $work "rows-$FaultRows.csv"
         New-RowsCsv $faultCsv $FaultRows
@@ -251,6 +286,19 @@ if (-not $LongOnly -and -not $FaultsOnly) {
                 $(if ($null -ne $r.SimCpuMsPerRow) { '{0:N2}' -f $r.SimCpuMsPerRow } else { '' }),
                 $r.PeakWorkingSetMB, $r.MaxInFlight))
     }
+    $lines.Add('')
+    $lines.Add('Against the bare loop (`bench/BareLoop`: sign, send, verify, nothing else) at the same latency and concurrency, in the same run:')
+    $lines.Add('')
+    $lines.Add('| latency | ThrottleLimit | module rows/s | bare loop rows/s | module / bare loop | module CPU ms/row | bare loop CPU ms/row | module / bare loop |')
+    $lines.Add('|---:|---:|---:|---:|---:|---:|---:|---:|')
+    foreach ($r in $results | Where-Object { $null -ne $_.BareRowsPerSecond }) {
+        $lines.Add(('| {0} ms | {1} | {2:N0} | {3:N0} ({4:N0} of {5:N0} ok) | {6:N2}x | {7:N2} | {8:N2} | {9:N2}x |' -f
+                $r.LatencyMs, $r.ThrottleLimit, $r.RowsPerSecond, $r.BareRowsPerSecond, $r.BareOk, $r.BareRows,
+                ($r.RowsPerSecond / $r.BareRowsPerSecond), $r.CpuMsPerRow, $r.BareCpuMsPerRow, ($r.CpuMsPerRow / $r.BareCpuMsPerRow)))
+    }
+    $lines.Add('')
+    $lines.Add(('Fixed cost: `pwsh -NoProfile` importing the module and ending one row takes **{0:N0} ms CPU**, a bare `pwsh -NoProfile -Command 1` **{1:N0} ms**: **{2:N0} ms** more (median of 5 fresh processes each).' -f
+            $fixed.ModuleMs, $fixed.BareMs, ($fixed.ModuleMs - $fixed.BareMs)))
     $lines.Add('')
     $lines.Add(('Ctrl+C (StopProcessing) {0:N0} ms into a {1:N0}-row run at 50 ms latency, ThrottleLimit 8: returned in **{2:N0} ms** ({3} rows had finished; state {4}).' -f
             2000, $Rows, $stop.stopMs, $stop.rowsBeforeStop, $stop.state))
