@@ -4,8 +4,8 @@ namespace WeChatPay.Payscore
 {
     /// <summary>
     /// One WeChat Pay Pay Score notification (a callback to the merchant's notify_url), its signature verified and
-    /// its resource decrypted with the APIv3 key. OpenId, ServiceId, AppId and AuthorizationCode are named as
-    /// Get-WxPayscorePermission and Invoke-WxPayscoreTerminate read them, so notifications pipe straight into them.
+    /// its resource decrypted with the APIv3 key. OpenId, ServiceId and AppId are named as Get-WxPayscorePermission
+    /// and Invoke-WxPayscoreTerminate read them, so notifications pipe straight into them, asking by openid.
     /// </summary>
     public sealed class PayscoreNotification
     {
@@ -29,8 +29,12 @@ namespace WeChatPay.Payscore
         /// <summary>The merchant the notification is for (mchid).</summary>
         public string? MerchantId { get; internal set; }
 
-        /// <summary>The authorization code the merchant gave when it asked the user to authorize, when it gave one.</summary>
-        public string? AuthorizationCode { get; internal set; }
+        /// <summary>
+        /// The authorization code (authorization_code) the merchant gave when it asked the user to authorize, when it gave
+        /// one. Not named AuthorizationCode: a row with both an openid and a code is refused, so a piped notification asks
+        /// by openid; to ask by code, Select-Object @{ n = 'AuthorizationCode'; e = { $_.NotifiedAuthorizationCode } }, ServiceId.
+        /// </summary>
+        public string? NotifiedAuthorizationCode { get; internal set; }
 
         /// <summary>The user's service status after the event, as WeChat Pay writes it.</summary>
         public string? UserServiceStatus { get; internal set; }
@@ -50,6 +54,6 @@ namespace WeChatPay.Payscore
         /// <summary>The file the notification was read from; empty for one given as headers and body.</summary>
         public string? Path { get; internal set; }
 
-        public override string ToString() => $"{NotificationId} {EventType} {OpenId ?? AuthorizationCode} {ServiceId}";
+        public override string ToString() => $"{NotificationId} {EventType} {OpenId ?? NotifiedAuthorizationCode} {ServiceId}";
     }
 }

@@ -83,7 +83,7 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal("500001", notification.ServiceId);
         Assert.Equal("wxd678efh567hg6787", notification.AppId);
         Assert.Equal(_simulator.Keys.MerchantId, notification.MerchantId);
-        Assert.Equal("CODE_1234", notification.AuthorizationCode);
+        Assert.Equal("CODE_1234", notification.NotifiedAuthorizationCode);
         Assert.Equal("USER_CLOSE_SERVICE", notification.UserServiceStatus);
         Assert.Equal("REQ20261201", notification.OutRequestNo);
         long signed = long.Parse(written.Headers["Wechatpay-Timestamp"], CultureInfo.InvariantCulture);
@@ -136,7 +136,7 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal("oJson", notification.OpenId);
         Assert.Equal("PAYSCORE.USER_OPEN_SERVICE", notification.EventType);
         Assert.Equal("USER_OPEN_SERVICE", notification.UserServiceStatus);
-        Assert.Null(notification.AuthorizationCode);
+        Assert.Null(notification.NotifiedAuthorizationCode);
     }
 
     [Fact]

@@ -30,7 +30,7 @@ namespace WeChatPay.Payscore.Commands
     /// A notification that is tampered with, stale, a WeChat Pay signature probe, signed by a key not configured, not
     /// decryptable with the APIv3 key or not a notification gives a non-terminating error with its own error id and no
     /// object; the others go on. WeChat Pay retries a notification for up to 3 days, so the same NotificationId can
-    /// come several times. The output's OpenId, ServiceId, AppId and AuthorizationCode pipe into Get-WxPayscorePermission.
+    /// come several times. The output's OpenId, ServiceId and AppId pipe into Get-WxPayscorePermission (which then asks by openid).
     /// </para>
     /// </remarks>
     [Cmdlet(VerbsData.ConvertFrom, "WxPayscoreNotification", DefaultParameterSetName = PathSet)]

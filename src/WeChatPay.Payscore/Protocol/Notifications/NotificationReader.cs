@@ -70,7 +70,7 @@ namespace WeChatPay.Payscore.Protocol
                 notification.ServiceId = Text(fields, "service_id");
                 notification.AppId = Text(fields, "appid");
                 notification.MerchantId = Text(fields, "mchid");
-                notification.AuthorizationCode = Text(fields, "authorization_code");
+                notification.NotifiedAuthorizationCode = Text(fields, "authorization_code");
                 notification.UserServiceStatus = Text(fields, "user_service_status");
                 notification.OpenOrCloseTime = Time(Text(fields, "openorclose_time"));
                 notification.OutRequestNo = Text(fields, "out_request_no");
