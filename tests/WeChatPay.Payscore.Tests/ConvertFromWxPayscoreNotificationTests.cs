@@ -166,6 +166,23 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
     }
 
     [Fact]
+    public void The_session_connection_gives_the_keys_and_the_apiv3_key()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oConnected", Signing = NotificationSigning.PlatformCertificate });
+        Dictionary<string, object?> connect = HostedRun.Credentials(_simulator, platformCertificate: true);
+        connect.Remove("Confirm");
+        connect["ApiV3Key"] = SecureText.FromPlainText(_simulator.Keys.ApiV3Key);
+        using var session = new HostedSession();
+
+        HostedRun connected = session.Run("Connect-WxPayscore", connect);
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", null, [Request(written)]);
+
+        Assert.Empty(connected.Errors);
+        Assert.Empty(run.Errors);
+        Assert.Equal("oConnected", Assert.Single(Notifications(run)).OpenId);
+    }
+
+    [Fact]
     public void Without_an_apiv3_key_it_stops_before_reading_anything()
     {
         Store("a.http", _simulator.WriteNotification(new NotificationRequest()));

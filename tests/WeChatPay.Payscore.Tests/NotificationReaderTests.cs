@@ -338,6 +338,15 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal(ErrorIds.NotificationMalformed, Assert.Throws<PayscoreNotificationException>(() => NotificationInput.BodyBytes(huge, "n")).ErrorId);
     }
 
+    [Fact]
+    public void A_body_stream_that_cannot_be_read_is_unreadable()
+    {
+        var closed = new MemoryStream([1, 2, 3]);
+        closed.Dispose();
+
+        Assert.Equal(ErrorIds.NotificationUnreadable, Assert.Throws<PayscoreNotificationException>(() => NotificationInput.BodyBytes(closed, "n")).ErrorId);
+    }
+
     [Theory]
     [InlineData("2026-12-01T10:43:39+08:00", "2026-12-01T02:43:39Z")]
     [InlineData("20261201104339", "2026-12-01T02:43:39Z")]

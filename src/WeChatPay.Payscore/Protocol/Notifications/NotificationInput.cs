@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 using System.Text;
 
@@ -43,7 +44,16 @@ namespace WeChatPay.Payscore.Protocol
                     bytes = raw;
                     break;
                 case Stream stream:
-                    bytes = ReadBounded(stream, description);
+                    try
+                    {
+                        bytes = ReadBounded(stream, description);
+                    }
+                    catch (Exception ex) when (ex is IOException || ex is NotSupportedException || ex is ObjectDisposedException)
+                    {
+                        throw new PayscoreNotificationException(
+                            ErrorIds.NotificationUnreadable, $"{description}: the body stream cannot be read ({ex.GetType().Name}); was it read before?");
+                    }
+
                     break;
                 default:
                     throw new PayscoreNotificationException(

@@ -18,6 +18,8 @@ namespace WeChatPay.Payscore.Protocol
     {
         public const string ResourceAlgorithm = "AEAD_AES_256_GCM";
 
+        private const long MaxUnixSeconds = 253402300799;
+
         // Not checking the window is a window no timestamp is outside of.
         private static readonly TimeSpan NoWindow = TimeSpan.MaxValue;
 
@@ -50,7 +52,7 @@ namespace WeChatPay.Payscore.Protocol
                     CreateTime = Time(Text(root, "create_time")),
                     EventType = Text(root, "event_type"),
                     Summary = Text(root, "summary"),
-                    SignedAt = DateTimeOffset.FromUnixTimeSeconds(long.Parse(timestamp!, NumberStyles.None, CultureInfo.InvariantCulture)),
+                    SignedAt = SignedAt(input, timestamp),
                     WechatpaySerial = serial!,
                     Path = input.Path,
                 };
@@ -154,8 +156,14 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
+        /// <summary>The verified Wechatpay-Timestamp as a time; one beyond year 9999 can only be read with the window skipped.</summary>
+        private static DateTimeOffset SignedAt(NotificationInput input, string? timestamp) =>
+            long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxUnixSeconds
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : throw Malformed(input, $"its Wechatpay-Timestamp '{UserText.Excerpt(timestamp)}' is no time");
+
         private static string Stamp(string? timestamp) =>
-            long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= 253402300799
+            long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxUnixSeconds
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("u", CultureInfo.InvariantCulture)
                 : UserText.Excerpt(timestamp);
 
