@@ -99,6 +99,36 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
     }
 
     [Fact]
+    public void Headers_read_back_with_convertfrom_json_are_an_object_whose_properties_are_the_headers()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oFromJson" });
+        string stored = System.Text.Json.JsonSerializer.Serialize(new { headers = written.Headers, body = written.Body });
+        using var session = new HostedSession();
+
+        PSObject notification = Assert.Single(session.Objects(
+            "$v = $args[1]; $stored = $args[0] | ConvertFrom-Json; ConvertFrom-WxPayscoreNotification -Headers $stored.headers -Body $stored.body @v",
+            stored,
+            new Hashtable(VerifyOnly())));
+
+        Assert.Equal("oFromJson", ((PayscoreNotification)notification.BaseObject).OpenId);
+    }
+
+    [Fact]
+    public void Headers_that_are_a_plain_value_are_malformed()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["Headers"] = "Wechatpay-Serial: " + _simulator.Keys.PublicKeyId;
+        parameters["Body"] = written.Body;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters);
+
+        Assert.Empty(run.Output);
+        Assert.StartsWith(ErrorIds.NotificationMalformed + ",", Assert.Single(run.Errors).FullyQualifiedErrorId, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Stored_files_from_get_childitem_are_checked_and_a_stale_one_needs_skip_timestamp_check()
     {
         Store("1-good.http", _simulator.WriteNotification(new NotificationRequest { OpenId = "oGood" }));

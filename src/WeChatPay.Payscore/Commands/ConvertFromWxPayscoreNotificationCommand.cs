@@ -189,15 +189,18 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        /// <summary>The headers of what was given; an object's own properties (a [pscustomobject], ConvertFrom-Json's output) are its headers.</summary>
+        /// <summary>
+        /// The headers of what was given; of any other object (a [pscustomobject], ConvertFrom-Json's output, a class with
+        /// Wechatpay_Timestamp properties) its properties are the headers.
+        /// </summary>
         private static NotificationHeaders HeadersOf(object? headers, string description)
         {
             object? value = Unwrap(headers);
             NotificationHeaders? result = NotificationHeaders.From(value);
-            if (result == null && headers is PSObject wrapped && value is PSCustomObject)
+            if (result == null && value != null && !(value is string) && !value.GetType().IsPrimitive)
             {
                 result = new NotificationHeaders();
-                foreach (PSPropertyInfo property in wrapped.Properties)
+                foreach (PSPropertyInfo property in PSObject.AsPSObject(headers).Properties)
                 {
                     result.Add(property.Name, Unwrap(property.Value));
                 }
