@@ -18,6 +18,16 @@ namespace WeChatPay.Payscore
         public const string DuplicateRow = "DuplicateRow";
         public const string OutcomeUnknown = "OutcomeUnknown";
 
+        // Per-notification errors of ConvertFrom-WxPayscoreNotification (non-terminating; the notification gives no object).
+        public const string NotificationUnreadable = "NotificationUnreadable";
+        public const string NotificationMalformed = "NotificationMalformed";
+        public const string NotificationUnsigned = "NotificationUnsigned";
+        public const string NotificationSignatureInvalid = "NotificationSignatureInvalid";
+        public const string NotificationStale = "NotificationStale";
+        public const string NotificationSignatureProbe = "NotificationSignatureProbe";
+        public const string NotificationKeyUnknown = "NotificationKeyUnknown";
+        public const string NotificationDecryptionFailed = "NotificationDecryptionFailed";
+
         // Configuration errors (terminating, before the first request).
         public const string MerchantIdMissing = "MerchantIdMissing";
         public const string MerchantIdInvalid = "MerchantIdInvalid";
@@ -51,6 +61,9 @@ namespace WeChatPay.Payscore
         public const string ApiV3KeyInvalid = "ApiV3KeyInvalid";
         public const string JournalUnavailable = "JournalUnavailable";
         public const string JournalInvalid = "JournalInvalid";
+
+        /// <summary>A command that decrypts (ConvertFrom-WxPayscoreNotification) was given no APIv3 key.</summary>
+        public const string ApiV3KeyMissing = "ApiV3KeyMissing";
 
         /// <summary>The journal could not be written in the middle of a run (a full disk); the run stops after the rows in flight.</summary>
         public const string JournalWriteFailed = "JournalWriteFailed";

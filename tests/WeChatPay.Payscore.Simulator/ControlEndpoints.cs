@@ -10,6 +10,7 @@ namespace WeChatPay.Payscore.Simulator;
 internal sealed class ControlEndpoints(WechatpaySimulator simulator)
 {
     public const string Prefix = "/__sim/";
+    private const string NotificationsPath = "/__sim/notifications";
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -18,6 +19,12 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
         string method = request.Method;
         try
         {
+            if (path == NotificationsPath)
+            {
+                await WriteNotificationAsync(context);
+                return;
+            }
+
             switch (path)
             {
                 case "/__sim/info" when HttpMethods.IsGet(method):
@@ -110,6 +117,30 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
         {
             await BadRequestAsync(context, "Invalid JSON: " + e.Message);
         }
+    }
+
+    /// <summary>POST a <see cref="NotificationRequest"/> (camelCase; enums by name): the notification's id, headers, body and whole HTTP request.</summary>
+    private async Task WriteNotificationAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+
+        NotificationRequest request = await ReadAsync<NotificationRequest>(context);
+        SimulatedNotification notification;
+        try
+        {
+            notification = simulator.WriteNotification(request);
+        }
+        catch (ArgumentException e)
+        {
+            await BadRequestAsync(context, e.Message);
+            return;
+        }
+
+        await WriteJsonAsync(context, new { notification.Id, notification.Headers, notification.Body, notification.HttpRequest });
     }
 
     private async Task<bool> AddFaultsAsync(HttpContext context)

@@ -110,7 +110,7 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
         headers["Wechatpay-Signature-Type"] = "WECHATPAY2-SHA256-RSA2048";
     }
 
-    private static string Compute(RSA key, string timestamp, string nonce, ReadOnlySpan<byte> body)
+    internal static string Compute(RSA key, string timestamp, string nonce, ReadOnlySpan<byte> body)
     {
         int length = timestamp.Length + nonce.Length + body.Length + 3;
         byte[] rented = ArrayPool<byte>.Shared.Rent(length);

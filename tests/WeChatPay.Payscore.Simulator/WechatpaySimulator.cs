@@ -20,6 +20,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private readonly NonceCache _nonces = new();
     private readonly ReceivedSignatureLog _signatures = new();
     private readonly ResponseSigner _signer;
+    private readonly NotificationWriter _notifications;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WebApplication _app;
@@ -36,6 +37,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _latencyMs = options.LatencyMs;
         _alreadyTerminated = (int)options.AlreadyTerminated;
         _signer = new ResponseSigner(keys, options.ResponseSigning, _journal, Now);
+        _notifications = new NotificationWriter(keys, _store, Now);
         _app = BuildApplication();
     }
 
@@ -175,6 +177,16 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             await simulator.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A Pay Score notification as WeChat Pay would POST it to the merchant's notify_url, signed and encrypted with this
+    /// simulator's keys; one without a fault also sets the authorization's state, as the event it reports does.
+    /// </summary>
+    public SimulatedNotification WriteNotification(NotificationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return _notifications.Write(request);
     }
 
     /// <summary>Rules are tried in order; the first that matches and fires applies, at most one per request.</summary>

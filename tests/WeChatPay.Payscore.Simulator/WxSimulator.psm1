@@ -160,6 +160,43 @@ function Get-WxSimulatorProcessed {
     }
 }
 
+function New-WxSimulatorNotification {
+    # A Pay Score notification as WeChat Pay POSTs it to a notify_url, signed (-Signing) and encrypted with the
+    # simulator's APIv3 key (its info's apiV3KeyPath): an object with id, headers, body and httpRequest. -Path writes
+    # it as a file too, as a web server stores a request (-Form Http: request line, headers, empty line, body) or as
+    # JSON {headers, body} (-Form Json). -Fault makes one a client must refuse (TamperedBody, SignatureProbe,
+    # UnknownSerial, WrongApiV3Key, MissingSignature); -AgeSeconds one signed that long ago. One without a fault also
+    # sets the authorization's state (closed: UNAVAILABLE, opened: AVAILABLE), as the event does at WeChat Pay.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)] $Simulator,
+        [ValidateSet('PAYSCORE.USER_OPEN_SERVICE', 'PAYSCORE.USER_CLOSE_SERVICE')] [string] $EventType = 'PAYSCORE.USER_CLOSE_SERVICE',
+        [string] $OpenId,
+        [string] $ServiceId,
+        [string] $AppId,
+        [string] $AuthorizationCode,
+        [string] $OutRequestNo,
+        [ValidateSet('PublicKey', 'PlatformCertificate')] [string] $Signing = 'PublicKey',
+        [ValidateSet('None', 'TamperedBody', 'SignatureProbe', 'UnknownSerial', 'WrongApiV3Key', 'MissingSignature')] [string] $Fault = 'None',
+        [long] $AgeSeconds = 0,
+        [string] $Path,
+        [ValidateSet('Http', 'Json')] [string] $Form = 'Http'
+    )
+    $request = @{ eventType = $EventType; signing = $Signing; fault = $Fault; ageSeconds = $AgeSeconds }
+    foreach ($name in 'OpenId', 'ServiceId', 'AppId', 'AuthorizationCode', 'OutRequestNo') {
+        if ($PSBoundParameters.ContainsKey($name)) { $request[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = $PSBoundParameters[$name] }
+    }
+    $notification = Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/notifications" -ContentType 'application/json; charset=utf-8' `
+        -Body ([Text.Encoding]::UTF8.GetBytes((ConvertTo-Json $request -Compress))) -TimeoutSec 10
+    if ($Path) {
+        $text = if ($Form -eq 'Json') { ConvertTo-Json @{ headers = $notification.headers; body = $notification.body } -Compress } else { $notification.httpRequest }
+        # The body's exact bytes: UTF-8 without a byte order mark, nothing added.
+        $Path = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
+        [IO.File]::WriteAllText($Path, $text, [Text.UTF8Encoding]::new($false))
+    }
+    $notification
+}
+
 function Get-WxSimulatorCredential {
     # The splat that points Invoke-WxPayscoreTerminate at the simulator with its throwaway keys. Its keys are
     # the cmdlet's parameters, so the PKCS#12 bundle is not in it: that is $Simulator.Info.merchantPkcs12Path,
@@ -185,3 +222,4 @@ function Get-WxSimulatorCredential {
 Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulatorState, Get-WxSimulatorSignature, Reset-WxSimulator,
     Add-WxSimulatorFault, Set-WxSimulatorRateLimit, Set-WxSimulatorClock, Set-WxSimulatorAuthorizationState, Get-WxSimulatorProcessed,
     Get-WxSimulatorCredential
+Export-ModuleMember -Function New-WxSimulatorNotification

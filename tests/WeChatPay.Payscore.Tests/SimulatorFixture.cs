@@ -113,6 +113,7 @@ internal sealed class HostedSession : IDisposable
         state.Commands.Add(new SessionStateCmdletEntry("Connect-WxPayscore", typeof(ConnectWxPayscoreCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscoreConnection", typeof(GetWxPayscoreConnectionCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Disconnect-WxPayscore", typeof(DisconnectWxPayscoreCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("ConvertFrom-WxPayscoreNotification", typeof(ConvertFromWxPayscoreNotificationCommand), null));
         // As the manifest's FormatsToProcess does on Import-Module: Format-Table shows the module's views.
         state.Formats.Add(new SessionStateFormatEntry(Path.Combine(AppContext.BaseDirectory, "WeChatPay.Payscore.Format.ps1xml")));
         // As the module's root does on Import-Module: results list their properties in the order of their columns.

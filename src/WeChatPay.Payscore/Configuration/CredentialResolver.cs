@@ -20,6 +20,23 @@ namespace WeChatPay.Payscore.Configuration
         /// <summary>Checks every setting and loads every key; throws <see cref="PayscoreConfigurationException"/> with what to fix.</summary>
         public static ResolvedCredentials Resolve(ClientSettings settings) => new CredentialResolver(settings).CheckAndLoad();
 
+        /// <summary>
+        /// Checks and loads only what verifying and decrypting WeChat Pay's notifications takes: the WeChat Pay keys and the
+        /// APIv3 key, which is required; no merchant id or private key. Throws <see cref="PayscoreConfigurationException"/> with what to fix.
+        /// </summary>
+        public static VerificationCredentials ResolveVerification(ClientSettings settings)
+        {
+            if (settings.ApiV3Key == null)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.ApiV3KeyMissing,
+                    $"No APIv3 key: WeChat Pay encrypts each notification's resource with it. Give -ApiV3Key (a SecureString: Read-Host -AsSecureString, or Get-Secret), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.ApiV3Key}; it is the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform.");
+            }
+
+            ApiV3Key apiV3Key = ApiV3Key.From(settings.ApiV3Key, settings.Origin(nameof(ClientSettings.ApiV3Key)));
+            return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(), apiV3Key);
+        }
+
         private ResolvedCredentials CheckAndLoad()
         {
             string merchantId = RequireMerchantId();

@@ -95,4 +95,22 @@
             Remarks = 'Says whether there was a connection to forget.'
         }
     )
+    'ConvertFrom-WxPayscoreNotification' = @(
+        @{
+            Code    = "Get-ChildItem callbacks/*.http | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck | Get-WxPayscorePermission | Where-Object AuthorizationState -eq 'AVAILABLE'"
+            Remarks = 'Reconciles a bulk run with the callbacks the notify_url endpoint stored: each stored notification is verified (signature and WeChat Pay key; its age is not checked) and decrypted, and the state of its authorization is asked about now, by openid. The APIv3 key comes from the session connection or WXPAY_APIV3_KEY.'
+        }
+        @{
+            Code    = "ConvertFrom-WxPayscoreNotification -Headers `$request.Headers -Body `$request.Body -ApiV3Key (Get-Secret wxpay-apiv3-key) -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem"
+            Remarks = 'Checks one notification as it arrives (a PowerShell Azure Function or a web framework hands over the headers and the raw body): the 300 s window applies, so a replayed notification is refused. No merchant private key is needed.'
+        }
+        @{
+            Code    = "Get-ChildItem callbacks -Filter *.json | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck -ErrorVariable refused -ErrorAction SilentlyContinue | Sort-Object NotificationId -Unique | Export-Csv notifications.csv -NoTypeInformation`n`$refused | ForEach-Object { '{0}: {1}' -f `$_.FullyQualifiedErrorId, `$_.Exception.Message }"
+            Remarks = 'Exports every verified notification once (WeChat Pay retries a notification for up to 3 days, so the same NotificationId comes several times) and lists the refused ones with their error ids: NotificationSignatureInvalid, NotificationSignatureProbe, NotificationKeyUnknown, NotificationDecryptionFailed and so on.'
+        }
+        @{
+            Code    = "Get-ChildItem callbacks/*.http | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck | Select-Object @{ n = 'AuthorizationCode'; e = { `$_.NotifiedAuthorizationCode } }, ServiceId | Get-WxPayscorePermission"
+            Remarks = 'Asks by the authorization code the notifications carry instead of by openid (a row may not have both).'
+        }
+    )
 }

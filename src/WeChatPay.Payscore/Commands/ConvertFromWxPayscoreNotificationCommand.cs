@@ -1,0 +1,231 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.IO;
+using System.Management.Automation;
+using WeChatPay.Payscore.Configuration;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Commands
+{
+    /// <summary>
+    /// Verifies and decrypts WeChat Pay's Pay Score notifications (the callbacks to the merchant's notify_url): one
+    /// PayscoreNotification per notification whose signature verifies, from stored files or from the headers and body a web framework hands over.
+    /// </summary>
+    /// <remarks>
+    /// <para>
+    /// Each notification's signature is verified with the WeChat Pay key its Wechatpay-Serial header names (the WeChat
+    /// Pay public key or a platform certificate, as configured for every command), its timestamp must be within 300 s
+    /// of local time unless -SkipTimestampCheck is given, and its resource is decrypted (AEAD_AES_256_GCM) with the
+    /// APIv3 key, which this command requires (-ApiV3Key, the session connection or WXPAY_APIV3_KEY). No merchant
+    /// private key is needed and nothing is sent to WeChat Pay.
+    /// </para>
+    /// <para>
+    /// A file holds one notification as its HTTP request (an optional request line, the headers, an empty line, the
+    /// body exactly as received), or as JSON {"headers": {...}, "body": "the raw body"}. Objects with Headers and Body
+    /// properties (an ASP.NET or Azure Functions request, a [pscustomobject]) bind by property name; the body may be
+    /// a string, a byte[] or a Stream.
+    /// </para>
+    /// <para>
+    /// A notification that is tampered with, stale, a WeChat Pay signature probe, signed by a key not configured, not
+    /// decryptable with the APIv3 key or not a notification gives a non-terminating error with its own error id and no
+    /// object; the others go on. WeChat Pay retries a notification for up to 3 days, so the same NotificationId can
+    /// come several times. The output's OpenId, ServiceId and AppId pipe into Get-WxPayscorePermission (which then asks by openid).
+    /// </para>
+    /// </remarks>
+    [Cmdlet(VerbsData.ConvertFrom, "WxPayscoreNotification", DefaultParameterSetName = PathSet)]
+    [OutputType(typeof(PayscoreNotification))]
+    public sealed class ConvertFromWxPayscoreNotificationCommand : WxPayscoreCommandBase
+    {
+        private const string PathSet = "Path";
+        private const string LiteralPathSet = "LiteralPath";
+        private const string PartsSet = "HeadersAndBody";
+
+        private NotificationReader? _reader;
+        private long _itemNumber;
+
+        /// <summary>Files of stored notifications, one notification each; wildcards are expanded.</summary>
+        [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+        [SupportsWildcards]
+        public string[]? Path { get; set; }
+
+        /// <summary>Files of stored notifications, taken as written (no wildcards); Get-ChildItem's output binds here.</summary>
+        [Parameter(ParameterSetName = LiteralPathSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("PSPath", "LP")]
+        public string[]? LiteralPath { get; set; }
+
+        /// <summary>
+        /// The notification's HTTP headers: a hashtable or dictionary, an object whose properties are header names, a
+        /// NameValueCollection or HttpHeaders; names in any case. Wechatpay-Timestamp, -Nonce, -Signature and -Serial are read.
+        /// </summary>
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        public object? Headers { get; set; }
+
+        /// <summary>The notification's raw body exactly as received: a string, a byte[] or a Stream.</summary>
+        [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Alias("RawBody")]
+        public object? Body { get; set; }
+
+        /// <summary>
+        /// Accepts notifications signed more than 300 s ago, to check stored ones later; the signature is still verified.
+        /// Without it, an old notification is refused as a possible replay (NotificationStale).
+        /// </summary>
+        [Parameter]
+        public SwitchParameter SkipTimestampCheck { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            VerificationCredentials credentials;
+            try
+            {
+                credentials = CredentialResolver.ResolveVerification(LayeredSettings(useConnection: true));
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                throw Stop(ex);
+            }
+
+            _reader = new NotificationReader(credentials.WechatpayKeys, credentials.ApiV3Key, !SkipTimestampCheck);
+        }
+
+        protected override void ProcessRecord()
+        {
+            switch (ParameterSetName)
+            {
+                case PartsSet:
+                    string description = $"Notification {++_itemNumber}";
+                    Convert(description, () => new NotificationInput(HeadersOf(Headers, description), NotificationInput.BodyBytes(Unwrap(Body), description), description));
+                    break;
+                case LiteralPathSet:
+                    foreach (string path in LiteralPath ?? Array.Empty<string>())
+                    {
+                        ConvertFile(path, literal: true);
+                    }
+
+                    break;
+                default:
+                    foreach (string path in Path ?? Array.Empty<string>())
+                    {
+                        ConvertFile(path, literal: false);
+                    }
+
+                    break;
+            }
+        }
+
+        private void ConvertFile(string path, bool literal)
+        {
+            foreach (string file in FilesOf(path, literal))
+            {
+                string description = UserText.ExcerptPath(file);
+                Convert(file, () => NotificationFile.Parse(ReadFile(file, description), description, file));
+            }
+        }
+
+        /// <summary>The notification of one input, or its error; the next input goes on either way.</summary>
+        private void Convert(object target, Func<NotificationInput> read)
+        {
+            try
+            {
+                WriteObject(BegunReader().Read(read()));
+            }
+            catch (PayscoreNotificationException ex)
+            {
+                WriteError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
+            }
+        }
+
+        private NotificationReader BegunReader() =>
+            _reader ?? throw new InvalidOperationException("The command was used before BeginProcessing readied it.");
+
+        private List<string> FilesOf(string path, bool literal)
+        {
+            var files = new List<string>();
+            try
+            {
+                if (literal)
+                {
+                    files.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(path));
+                }
+                else
+                {
+                    Collection<string> resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+                    if (provider.Name != "FileSystem")
+                    {
+                        throw new NotSupportedException();
+                    }
+
+                    files.AddRange(resolved);
+                }
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is SessionStateException || ex is ProviderInvocationException || ex is NotSupportedException || ex is ArgumentException)
+            {
+                var problem = new PayscoreNotificationException(
+                    ErrorIds.NotificationUnreadable, $"{UserText.ExcerptPath(path)}: no such notification file, or the path is not one of the file system.");
+                WriteError(new ErrorRecord(problem, problem.ErrorId, ErrorCategory.ObjectNotFound, path));
+            }
+
+            return files;
+        }
+
+        private static byte[] ReadFile(string file, string description)
+        {
+            try
+            {
+                var info = new FileInfo(file);
+                if (info.Length > NotificationFile.MaxFileBytes)
+                {
+                    throw new PayscoreNotificationException(
+                        ErrorIds.NotificationMalformed, $"{description}: the file has {info.Length:N0} bytes; a stored WeChat Pay notification has far fewer.");
+                }
+
+                return File.ReadAllBytes(file);
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new PayscoreNotificationException(
+                    ErrorIds.NotificationUnreadable, $"{description}: the file cannot be read ({ex.GetType().Name}).");
+            }
+        }
+
+        /// <summary>
+        /// The headers of what was given; of any other object (a [pscustomobject], ConvertFrom-Json's output, a class with
+        /// Wechatpay_Timestamp properties) its properties are the headers.
+        /// </summary>
+        private static NotificationHeaders HeadersOf(object? headers, string description)
+        {
+            object? value = Unwrap(headers);
+            NotificationHeaders? result = NotificationHeaders.From(value);
+            if (result == null && value != null && !(value is string) && !value.GetType().IsPrimitive)
+            {
+                result = new NotificationHeaders();
+                foreach (PSPropertyInfo property in PSObject.AsPSObject(headers).Properties)
+                {
+                    result.Add(property.Name, Unwrap(property.Value));
+                }
+            }
+
+            return result ?? throw new PayscoreNotificationException(
+                ErrorIds.NotificationMalformed,
+                $"{description}: the headers are {(value == null ? "missing" : "a " + UserText.Excerpt(value.GetType().Name))}; give a hashtable or dictionary of header names and values, an object whose properties are the headers, or the request's header collection.");
+        }
+
+        private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
+        private static ErrorCategory CategoryOf(string errorId)
+        {
+            switch (errorId)
+            {
+                case ErrorIds.NotificationUnreadable:
+                    return ErrorCategory.ReadError;
+                case ErrorIds.NotificationMalformed:
+                    return ErrorCategory.InvalidData;
+                case ErrorIds.NotificationStale:
+                    return ErrorCategory.InvalidResult;
+                default:
+                    return ErrorCategory.SecurityError;
+            }
+        }
+    }
+}

@@ -1,0 +1,188 @@
+using System;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// Reads a stored notification. Two forms, told apart by their first character:
+    /// <list type="bullet">
+    /// <item>the HTTP request as received (a web server's dump, a .http file): an optional request line
+    /// (<c>POST /notify HTTP/1.1</c>), <c>Name: value</c> header lines, an empty line, then the body's exact bytes
+    /// (CRLF or LF line ends; line breaks after a body that Content-Length says is shorter are dropped, as an editor adds them);</item>
+    /// <item>JSON <c>{"headers": {"Wechatpay-Timestamp": "...", ...}, "body": "&lt;the raw body as a string&gt;"}</c>,
+    /// each header's value a string or a list of strings, as web frameworks serialize their header dictionaries.</item>
+    /// </list>
+    /// </summary>
+    internal static class NotificationFile
+    {
+        public const int MaxFileBytes = NotificationInput.MaxBodyBytes + 16 * 1024;
+
+        public static NotificationInput Parse(byte[] content, string description, string? path)
+        {
+            int start = content.Length >= 3 && content[0] == 0xEF && content[1] == 0xBB && content[2] == 0xBF ? 3 : 0;
+            int first = start;
+            while (first < content.Length && (content[first] == ' ' || content[first] == '\t' || content[first] == '\r' || content[first] == '\n'))
+            {
+                first++;
+            }
+
+            if (first == content.Length)
+            {
+                throw Malformed(description, "the file is empty");
+            }
+
+            return content[first] == '{'
+                ? ParseJson(new ReadOnlyMemory<byte>(content, start, content.Length - start), description, path)
+                : ParseHttp(content, start, description, path);
+        }
+
+        private static NotificationInput ParseJson(ReadOnlyMemory<byte> content, string description, string? path)
+        {
+            try
+            {
+                using (JsonDocument document = JsonDocument.Parse(content))
+                {
+                    JsonElement root = document.RootElement;
+                    JsonElement? headers = Property(root, "headers");
+                    JsonElement? body = Property(root, "body");
+                    if (headers == null || body == null)
+                    {
+                        throw Malformed(description, "the file holds JSON without \"headers\" and \"body\": a stored notification is its HTTP request, or {\"headers\": {...}, \"body\": \"<the raw body>\"} (a body alone has no signature)");
+                    }
+
+                    if (body.Value.ValueKind != JsonValueKind.String)
+                    {
+                        throw Malformed(description, "its \"body\" is not a string: store the raw body as received, as one JSON string (the signature covers its exact text, so a parsed object cannot be checked)");
+                    }
+
+                    if (headers.Value.ValueKind != JsonValueKind.Object)
+                    {
+                        throw Malformed(description, "its \"headers\" is not an object of header names and values");
+                    }
+
+                    var result = new NotificationHeaders();
+                    foreach (JsonProperty header in headers.Value.EnumerateObject())
+                    {
+                        result.Add(header.Name, HeaderValue(header.Value));
+                    }
+
+                    return new NotificationInput(result, Encoding.UTF8.GetBytes(body.Value.GetString() ?? string.Empty), description, path);
+                }
+            }
+            catch (JsonException)
+            {
+                throw Malformed(description, "the file starts like JSON but is not valid JSON");
+            }
+        }
+
+        private static string? HeaderValue(JsonElement value)
+        {
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return value.GetString();
+                case JsonValueKind.Array:
+                    foreach (JsonElement item in value.EnumerateArray())
+                    {
+                        return HeaderValue(item);
+                    }
+
+                    return null;
+                case JsonValueKind.Number:
+                    return value.GetRawText();
+                default:
+                    return null;
+            }
+        }
+
+        private static JsonElement? Property(JsonElement root, string name)
+        {
+            if (root.ValueKind == JsonValueKind.Object)
+            {
+                foreach (JsonProperty property in root.EnumerateObject())
+                {
+                    if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return property.Value;
+                    }
+                }
+            }
+
+            return null;
+        }
+
+        private static NotificationInput ParseHttp(byte[] content, int start, string description, string? path)
+        {
+            var headers = new NotificationHeaders();
+            int position = start;
+            bool firstLine = true;
+            while (true)
+            {
+                int end = Array.IndexOf(content, (byte)'\n', position);
+                if (end < 0)
+                {
+                    throw Malformed(description, "no empty line ends its headers: a stored notification is its HTTP request (headers, an empty line, the body), or {\"headers\": {...}, \"body\": \"...\"}");
+                }
+
+                int length = end - position;
+                if (length > 0 && content[end - 1] == '\r')
+                {
+                    length--;
+                }
+
+                string line = Encoding.UTF8.GetString(content, position, length);
+                position = end + 1;
+                if (line.Length == 0)
+                {
+                    break;
+                }
+
+                int colon = line.IndexOf(':');
+                if (colon <= 0)
+                {
+                    // The request line (POST /notify HTTP/1.1) may come first; nothing else without a colon may.
+                    if (firstLine && line.IndexOf(' ') > 0)
+                    {
+                        firstLine = false;
+                        continue;
+                    }
+
+                    throw Malformed(description, $"the line '{UserText.Excerpt(line)}' is not a header (Name: value)");
+                }
+
+                firstLine = false;
+                headers.Add(line.Substring(0, colon), line.Substring(colon + 1));
+            }
+
+            int bodyLength = content.Length - position;
+            if (long.TryParse(headers["Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out long declared)
+                && declared < bodyLength
+                && OnlyLineBreaks(content, position + (int)declared))
+            {
+                bodyLength = (int)declared;
+            }
+
+            var body = new byte[bodyLength];
+            Buffer.BlockCopy(content, position, body, 0, bodyLength);
+            return new NotificationInput(headers, body, description, path);
+        }
+
+        private static bool OnlyLineBreaks(byte[] content, int from)
+        {
+            for (int i = from; i < content.Length; i++)
+            {
+                if (content[i] != '\r' && content[i] != '\n')
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static PayscoreNotificationException Malformed(string description, string reason) =>
+            new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {reason}.");
+    }
+}

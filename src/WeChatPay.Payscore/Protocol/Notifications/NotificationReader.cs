@@ -1,0 +1,215 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+using WeChatPay.Payscore.Crypto;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// Turns a notification WeChat Pay sent to the merchant's notify_url into a <see cref="PayscoreNotification"/>:
+    /// the signature over <c>timestamp\nnonce\nbody\n</c> verified with the WeChat Pay key its Wechatpay-Serial names
+    /// (the same check as every answer's, probes refused), the timestamp within 300 s unless the caller reads stored
+    /// notifications, then the resource decrypted with the APIv3 key. Anything wrong throws a
+    /// <see cref="PayscoreNotificationException"/> and gives no notification.
+    /// </summary>
+    internal sealed class NotificationReader
+    {
+        public const string ResourceAlgorithm = "AEAD_AES_256_GCM";
+
+        private const long MaxUnixSeconds = 253402300799;
+
+        // Not checking the window is a window no timestamp is outside of.
+        private static readonly TimeSpan NoWindow = TimeSpan.MaxValue;
+
+        private readonly ResponseVerifier _verifier;
+        private readonly WechatpayKeyStore _keys;
+        private readonly ApiV3Key _apiV3Key;
+
+        /// <param name="checkTimestamp">False to read notifications stored earlier: the signature is still checked, its age is not.</param>
+        public NotificationReader(WechatpayKeyStore keys, ApiV3Key apiV3Key, bool checkTimestamp = true, Func<DateTimeOffset>? clock = null)
+        {
+            _keys = keys;
+            _apiV3Key = apiV3Key;
+            _verifier = new ResponseVerifier(keys, clock, checkTimestamp ? ResponseVerifier.DefaultMaxSkew : NoWindow);
+        }
+
+        public PayscoreNotification Read(NotificationInput input)
+        {
+            string? timestamp = input.Headers[NotificationHeaders.Timestamp];
+            string? serial = input.Headers[NotificationHeaders.Serial];
+            Verify(input, timestamp, serial);
+
+            JsonElement resource;
+            PayscoreNotification notification;
+            using (JsonDocument document = ParseJson(input.Body, input.Description, "its body"))
+            {
+                JsonElement root = document.RootElement;
+                notification = new PayscoreNotification
+                {
+                    NotificationId = Text(root, "id"),
+                    CreateTime = Time(Text(root, "create_time")),
+                    EventType = Text(root, "event_type"),
+                    Summary = Text(root, "summary"),
+                    SignedAt = SignedAt(input, timestamp),
+                    WechatpaySerial = serial!,
+                    Path = input.Path,
+                };
+                if (!root.TryGetProperty("resource", out resource) || resource.ValueKind != JsonValueKind.Object)
+                {
+                    throw Malformed(input, "its body has no \"resource\" object: it is not a WeChat Pay notification");
+                }
+
+                resource = resource.Clone();
+            }
+
+            byte[] plaintext = Decrypt(input, resource);
+            using (JsonDocument document = ParseJson(plaintext, input.Description, "its decrypted resource"))
+            {
+                JsonElement fields = document.RootElement;
+                notification.OpenId = Text(fields, "openid");
+                notification.ServiceId = Text(fields, "service_id");
+                notification.AppId = Text(fields, "appid");
+                notification.MerchantId = Text(fields, "mchid");
+                notification.NotifiedAuthorizationCode = Text(fields, "authorization_code");
+                notification.UserServiceStatus = Text(fields, "user_service_status");
+                notification.OpenOrCloseTime = Time(Text(fields, "openorclose_time"));
+                notification.OutRequestNo = Text(fields, "out_request_no");
+            }
+
+            return notification;
+        }
+
+        /// <summary>WeChat Pay writes RFC 3339 with the China offset (2015-05-20T13:29:35+08:00); a compact yyyyMMddHHmmss is China time too.</summary>
+        internal static DateTimeOffset? Time(string? text)
+        {
+            if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset time))
+            {
+                return time;
+            }
+
+            return DateTime.TryParseExact(text, "yyyyMMddHHmmss", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime local)
+                ? new DateTimeOffset(local, TimeSpan.FromHours(8))
+                : (DateTimeOffset?)null;
+        }
+
+        private void Verify(NotificationInput input, string? timestamp, string? serial)
+        {
+            VerificationResult result = _verifier.Verify(
+                timestamp, input.Headers[NotificationHeaders.Nonce], input.Headers[NotificationHeaders.Signature], serial, input.Body);
+            string where = input.Description;
+            switch (result.Status)
+            {
+                case VerificationStatus.Verified:
+                    return;
+                case VerificationStatus.MissingHeaders:
+                    string missing = string.Join(", ", new[] { NotificationHeaders.Timestamp, NotificationHeaders.Nonce, NotificationHeaders.Signature, NotificationHeaders.Serial }
+                        .Where(name => string.IsNullOrEmpty(input.Headers[name])));
+                    throw new PayscoreNotificationException(
+                        ErrorIds.NotificationUnsigned,
+                        $"{where}: it has no {missing} header, so it cannot be verified: store each notification with the headers it came with.");
+                case VerificationStatus.SignatureProbe:
+                    throw new PayscoreNotificationException(
+                        ErrorIds.NotificationSignatureProbe,
+                        $"{where}: it is a WeChat Pay signature probe (Wechatpay-Signature starts with {ResponseVerifier.SignatureProbePrefix}), sent to check that notifications are verified; it is not a notification.");
+                case VerificationStatus.UnknownSerial:
+                    throw new PayscoreNotificationException(
+                        ErrorIds.NotificationKeyUnknown,
+                        $"{where}: it is signed with WeChat Pay key '{UserText.Excerpt(serial)}', which is not configured (configured: {string.Join(", ", _keys.Serials)}). Give that key: -WechatpayPublicKeyId/-WechatpayPublicKeyPath for a PUB_KEY_ID_, -PlatformCertificatePath for a platform certificate serial.");
+                case VerificationStatus.StaleTimestamp:
+                    throw new PayscoreNotificationException(
+                        ErrorIds.NotificationStale,
+                        $"{where}: its Wechatpay-Timestamp ({Stamp(timestamp)}) is more than {(int)ResponseVerifier.DefaultMaxSkew.TotalSeconds} s from local time: it may be replayed. To check notifications stored earlier, add -SkipTimestampCheck (the signature is still verified).");
+                default:
+                    throw new PayscoreNotificationException(
+                        ErrorIds.NotificationSignatureInvalid,
+                        $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.");
+            }
+        }
+
+        private byte[] Decrypt(NotificationInput input, JsonElement resource)
+        {
+            string? algorithm = Text(resource, "algorithm");
+            string? ciphertext = Text(resource, "ciphertext");
+            string? nonce = Text(resource, "nonce");
+            string? associatedData = Text(resource, "associated_data") ?? string.Empty;
+            if (!string.Equals(algorithm, ResourceAlgorithm, StringComparison.Ordinal))
+            {
+                throw Malformed(input, $"its resource is encrypted with '{UserText.Excerpt(algorithm ?? "(none)")}'; only {ResourceAlgorithm} is known");
+            }
+
+            if (ciphertext == null || nonce == null)
+            {
+                throw Malformed(input, "its resource has no ciphertext or nonce");
+            }
+
+            try
+            {
+                return _apiV3Key.Decrypt(nonce, associatedData, ciphertext);
+            }
+            catch (CryptographicException)
+            {
+                throw new PayscoreNotificationException(
+                    ErrorIds.NotificationDecryptionFailed,
+                    $"{input.Description}: its resource does not decrypt with the APIv3 key: the key is not the one set on this merchant's platform (it was changed, or belongs to another merchant), or the resource is damaged.");
+            }
+        }
+
+        /// <summary>The verified Wechatpay-Timestamp as a time; one beyond year 9999 can only be read with the window skipped.</summary>
+        private static DateTimeOffset SignedAt(NotificationInput input, string? timestamp) =>
+            long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxUnixSeconds
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+                : throw Malformed(input, $"its Wechatpay-Timestamp '{UserText.Excerpt(timestamp)}' is no time");
+
+        private static string Stamp(string? timestamp) =>
+            long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxUnixSeconds
+                ? DateTimeOffset.FromUnixTimeSeconds(seconds).ToString("u", CultureInfo.InvariantCulture)
+                : UserText.Excerpt(timestamp);
+
+        private static JsonDocument ParseJson(byte[] json, string description, string what)
+        {
+            try
+            {
+                return RequireObject(JsonDocument.Parse(json), description, what);
+            }
+            catch (JsonException)
+            {
+                throw new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {what} is not JSON.");
+            }
+        }
+
+        private static JsonDocument RequireObject(JsonDocument document, string description, string what)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                document.Dispose();
+                throw new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {what} is not a JSON object.");
+            }
+
+            return document;
+        }
+
+        /// <summary>A string field; a number as its digits (ids are sometimes numbers); null when absent.</summary>
+        private static string? Text(JsonElement element, string name)
+        {
+            if (!element.TryGetProperty(name, out JsonElement value))
+            {
+                return null;
+            }
+
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.String:
+                    return value.GetString();
+                case JsonValueKind.Number:
+                    return value.GetRawText();
+                default:
+                    return null;
+            }
+        }
+
+        private static PayscoreNotificationException Malformed(NotificationInput input, string reason) =>
+            new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{input.Description}: {reason}.");
+    }
+}
