@@ -176,7 +176,7 @@ function Invoke-MonoSmokeTests {
         $output = & mono (Join-Path $bin 'WeChatPay.Payscore.MonoSmoke.exe') --module-bin (Join-Path $ModuleDir 'bin/net472') `
             --base-uri $info.baseUri --merchant-id $info.merchantId --serial $info.merchantSerialNumber `
             --key $info.merchantPrivateKeyPath --p12 $info.merchantPkcs12Path `
-            --public-key-id $info.publicKeyId --public-key $info.publicKeyPath --work $sim.WorkDir 2>&1
+            --public-key-id $info.publicKeyId --public-key $info.publicKeyPath --apiv3-key $info.apiV3KeyPath --work $sim.WorkDir 2>&1
         $exitCode = $LASTEXITCODE
     }
     finally {

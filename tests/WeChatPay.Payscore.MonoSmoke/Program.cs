@@ -188,10 +188,22 @@ namespace WeChatPay.Payscore.MonoSmoke
                 Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");
             });
 
+            Check("a notification the simulator wrote is verified and its resource decrypted (BouncyCastle's AES-GCM)", () =>
+            {
+                using var http = new System.Net.Http.HttpClient();
+                var ask = new System.Net.Http.StringContent("{\"eventType\":\"PAYSCORE.USER_CLOSE_SERVICE\",\"openId\":\"oMonoNotified\",\"serviceId\":\"500001\"}", Encoding.UTF8, "application/json");
+                string written = http.PostAsync(o["base-uri"].TrimEnd('/') + "/__sim/notifications", ask).GetAwaiter().GetResult().Content.ReadAsStringAsync().GetAwaiter().GetResult();
+                // The simulator's answer is itself the JSON form of a stored notification: {headers, body, ...}.
+                ApiV3Key apiV3Key = ApiV3Key.From(SecureText.FromPlainText(File.ReadAllText(o["apiv3-key"])), "apiv3_key.txt");
+                var reader = new NotificationReader(wechatpayKeys, apiV3Key);
+                PayscoreNotification notification = reader.Read(NotificationFile.Parse(Encoding.UTF8.GetBytes(written), "the stored notification", null));
+                Expect(notification.OpenId == "oMonoNotified" && notification.EventType == "PAYSCORE.USER_CLOSE_SERVICE", $"{notification.EventType} for {notification.OpenId}");
+            });
+
             Check("the dependencies came from the module's dependencies folder", () =>
             {
                 string dependencies = Path.Combine(_moduleBin, DependencyResolver.FolderName);
-                foreach (string name in new[] { "System.Text.Json", "System.Formats.Asn1" })
+                foreach (string name in new[] { "System.Text.Json", "System.Formats.Asn1", "BouncyCastle.Cryptography" })
                 {
                     Assembly? loaded = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == name);
                     Expect(loaded != null && Path.GetDirectoryName(loaded.Location) == dependencies, $"{name} from {loaded?.Location ?? "nowhere"}");
