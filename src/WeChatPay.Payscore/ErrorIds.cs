@@ -62,7 +62,7 @@ namespace WeChatPay.Payscore
         public const string JournalUnavailable = "JournalUnavailable";
         public const string JournalInvalid = "JournalInvalid";
 
-        /// <summary>A command that decrypts (ConvertFrom-WxPayscoreNotification) was given no APIv3 key.</summary>
+        /// <summary>A command that decrypts (ConvertFrom-WxPayscoreNotification, Get-WxPayscorePlatformCertificate) was given no APIv3 key.</summary>
         public const string ApiV3KeyMissing = "ApiV3KeyMissing";
 
         /// <summary>The journal could not be written in the middle of a run (a full disk); the run stops after the rows in flight.</summary>
@@ -79,5 +79,29 @@ namespace WeChatPay.Payscore
 
         /// <summary>The run stopped: WeChat Pay refused the signature of every request of a long streak (401 SIGN_ERROR).</summary>
         public const string SignatureRejected = "SignatureRejected";
+
+        /// <summary>GET /v3/certificates answered 404 RESOURCE_NOT_EXISTS: the merchant has only the WeChat Pay public key.</summary>
+        public const string PlatformCertificatesNotAvailable = "PlatformCertificatesNotAvailable";
+
+        /// <summary>GET /v3/certificates got no answer, an unexpected status or an answer that is not the certificate list.</summary>
+        public const string PlatformCertificateDownloadFailed = "PlatformCertificateDownloadFailed";
+
+        /// <summary>The certificate list's signature does not verify with a trusted key (or, on a first download, with the certificates it holds).</summary>
+        public const string PlatformCertificateUnverified = "PlatformCertificateUnverified";
+
+        /// <summary>A listed certificate does not decrypt with the APIv3 key: a wrong APIv3 key, or the answer was changed.</summary>
+        public const string PlatformCertificateDecryptionFailed = "PlatformCertificateDecryptionFailed";
+
+        /// <summary>A decrypted certificate's serial is not the serial_no it is listed under.</summary>
+        public const string PlatformCertificateSerialMismatch = "PlatformCertificateSerialMismatch";
+
+        /// <summary>A decrypted certificate's validity does not cover the effective_time and expire_time it is listed with.</summary>
+        public const string PlatformCertificateValidityMismatch = "PlatformCertificateValidityMismatch";
+
+        /// <summary>-OutputDirectory already holds wechatpay_&lt;serial&gt;.pem and -Force was not given.</summary>
+        public const string PlatformCertificateFileExists = "PlatformCertificateFileExists";
+
+        /// <summary>-OutputDirectory cannot be resolved, created or written to.</summary>
+        public const string OutputDirectoryUnavailable = "OutputDirectoryUnavailable";
     }
 }

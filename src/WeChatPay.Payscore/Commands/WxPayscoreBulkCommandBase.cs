@@ -210,6 +210,7 @@ namespace WeChatPay.Payscore.Commands
 
             Credentials = ResolveOrStop(settings);
             _client = Credentials.CreateClient(TimeoutOf(settings), Math.Max(2, ThrottleLimit));
+            TrustPlatformCertificatesAtStart(_client);
             var sender = new ResilientSender(
                 _client,
                 new RetryPolicy(MaxRetries),
@@ -224,6 +225,35 @@ namespace WeChatPay.Payscore.Commands
                 + $"{Credentials.BaseUri}{(Credentials.BackupBaseUri != null ? " (backup " + Credentials.BackupBaseUri + ")" : string.Empty)}; "
                 + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
             return sender;
+        }
+
+        /// <summary>
+        /// A run given only an APIv3 key to verify with downloads the platform certificates before the first row, and
+        /// says that it trusts them on first use; a failed download stops it before anything is sent.
+        /// </summary>
+        private void TrustPlatformCertificatesAtStart(WechatpayClient client)
+        {
+            if (client.Refresher == null || Begun(Credentials).WechatpayKeys.Count > 0)
+            {
+                return;
+            }
+
+            PlatformCertificateDownload download;
+            try
+            {
+                download = client.Refresher.LoadAsync(null, _stopping.Token).GetAwaiter().GetResult();
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                throw Stop(ex);
+            }
+
+            if (download.FirstUseWarning != null)
+            {
+                WriteWarning(download.FirstUseWarning);
+            }
+
+            WriteVerbose($"Platform certificates downloaded: {string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}.");
         }
 
         /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
@@ -465,24 +495,6 @@ namespace WeChatPay.Payscore.Commands
             {
                 // StopProcessing: rows already written keep their results; the pipeline is ending.
                 throw new PipelineStoppedException();
-            }
-        }
-
-        private void Replay(Diagnostics? diagnostics)
-        {
-            if (diagnostics == null)
-            {
-                return;
-            }
-
-            foreach (string line in diagnostics.Debug)
-            {
-                WriteDebug(line);
-            }
-
-            foreach (string line in diagnostics.Verbose)
-            {
-                WriteVerbose(line);
             }
         }
 

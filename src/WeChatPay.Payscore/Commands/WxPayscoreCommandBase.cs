@@ -5,6 +5,7 @@ using System.Security;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Platform;
+using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Commands
 {
@@ -205,6 +206,25 @@ namespace WeChatPay.Payscore.Commands
             foreach (PlatformCertificateSource source in layer.PlatformCertificates ?? Array.Empty<PlatformCertificateSource>())
             {
                 _ownedSources.Add(source);
+            }
+        }
+
+        /// <summary>Writes the lines gathered off the pipeline thread, on it: debug first, then verbose.</summary>
+        internal void Replay(Diagnostics? diagnostics)
+        {
+            if (diagnostics == null)
+            {
+                return;
+            }
+
+            foreach (string line in diagnostics.Debug)
+            {
+                WriteDebug(line);
+            }
+
+            foreach (string line in diagnostics.Verbose)
+            {
+                WriteVerbose(line);
             }
         }
 

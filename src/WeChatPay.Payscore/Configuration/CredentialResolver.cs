@@ -34,7 +34,7 @@ namespace WeChatPay.Payscore.Configuration
             }
 
             ApiV3Key apiV3Key = ApiV3Key.From(settings.ApiV3Key, settings.Origin(nameof(ClientSettings.ApiV3Key)));
-            return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(), apiV3Key);
+            return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true), apiV3Key);
         }
 
         private ResolvedCredentials CheckAndLoad()
@@ -62,7 +62,7 @@ namespace WeChatPay.Payscore.Configuration
             MerchantKeySource? carrier = _settings.OwnCertificateCarrier;
             MerchantCertificate? pkcs12Certificate = carrier?.Load(merchantId).Certificate;
             string serial = CheckCertificate(key, _settings.PrivateKey.Description, pkcs12Certificate, carrier, explicitSerial);
-            WechatpayKeyStore keys = LoadWechatpayKeys();
+            WechatpayKeyStore keys = LoadWechatpayKeys(sendsRequests: true, hasApiV3Key: apiV3Key != null);
             return new ResolvedCredentials(
                 merchantId,
                 serial,
@@ -164,7 +164,9 @@ namespace WeChatPay.Payscore.Configuration
             return certificate.SerialNumber;
         }
 
-        private WechatpayKeyStore LoadWechatpayKeys()
+        /// <param name="sendsRequests">The command signs requests, so it can download the platform certificates (notifications cannot).</param>
+        /// <param name="hasApiV3Key">An APIv3 key is given: a command that sends requests then downloads the certificates at start when no key is configured.</param>
+        private WechatpayKeyStore LoadWechatpayKeys(bool sendsRequests, bool hasApiV3Key)
         {
             if (_settings.WechatpayPublicKeyProblem != null)
             {
@@ -185,11 +187,14 @@ namespace WeChatPay.Payscore.Configuration
                 }
             }
 
-            if (keys.Count == 0)
+            if (keys.Count == 0 && !(sendsRequests && hasApiV3Key))
             {
+                string download = sendsRequests
+                    ? $"; or give -ApiV3Key (or set {EnvironmentVariables.ApiV3Key}) to download the platform certificates at start"
+                    : string.Empty;
                 throw new PayscoreConfigurationException(
                     ErrorIds.WechatpayKeyMissing,
-                    $"No WeChat Pay key to verify answers with. Give -WechatpayPublicKeyId and -WechatpayPublicKeyPath (the WeChat Pay public key; or set {EnvironmentVariables.PublicKeyId} and {EnvironmentVariables.PublicKey} or {EnvironmentVariables.PublicKeyPath}), or -PlatformCertificatePath (platform certificates), or both during a migration.");
+                    $"No WeChat Pay key to verify answers with. Give -WechatpayPublicKeyId and -WechatpayPublicKeyPath (the WeChat Pay public key; or set {EnvironmentVariables.PublicKeyId} and {EnvironmentVariables.PublicKey} or {EnvironmentVariables.PublicKeyPath}), or -PlatformCertificatePath (platform certificates), or both during a migration{download}.");
             }
 
             return keys;

@@ -55,6 +55,12 @@ namespace WeChatPay.Payscore.Configuration
             "-JournalPath takes the path of the run's journal file (e.g. .\\run.jsonl); keys go to the credential parameters",
             "-JournalPath takes the path of the run's journal file (e.g. .\\run.jsonl); keys go to the credential parameters");
 
+        public static readonly PathSetting OutputDirectory = new PathSetting(
+            "-OutputDirectory",
+            ErrorIds.OutputDirectoryUnavailable,
+            "-OutputDirectory takes the folder the platform certificates are saved in",
+            "-OutputDirectory takes the folder the platform certificates are saved in");
+
         private readonly string _pemHint;
         private readonly string _base64Hint;
 

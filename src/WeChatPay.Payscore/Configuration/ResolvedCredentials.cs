@@ -76,7 +76,20 @@ namespace WeChatPay.Payscore.Configuration
                 Proxy = Proxy,
                 ProxyCredential = ProxyCredential,
             };
-            return new WechatpayClient(options, signer, verifier, WechatpayKeys.PublicKeyId);
+            var client = new WechatpayClient(options, signer, verifier, WechatpayKeys.PublicKeyId);
+            if (ApiV3Key != null && FollowsPlatformCertificates)
+            {
+                var downloader = new PlatformCertificateDownloader(client, ApiV3Key, WechatpayKeys, clock);
+                client.Refresher = new PlatformCertificateRefresher(downloader.DownloadAsync, WechatpayKeys, verifier, clock);
+            }
+
+            return client;
         }
+
+        /// <summary>
+        /// Platform-certificate mode: no WeChat Pay public key, or platform certificates beside it (a migration). With an
+        /// APIv3 key, the client then downloads the certificates when an answer names one it does not know.
+        /// </summary>
+        public bool FollowsPlatformCertificates => WechatpayKeys.PublicKeyId == null || WechatpayKeys.PlatformSerials.Count > 0;
     }
 }

@@ -54,6 +54,9 @@ namespace WeChatPay.Payscore.Protocol
         public static byte[] BuildMessage(string timestamp, string nonce, byte[] body) =>
             SignatureMessage.Compose(timestamp + "\n" + nonce + "\n", body);
 
+        public VerificationResult Verify(SignatureHeaders headers, byte[] body) =>
+            Verify(headers.Timestamp, headers.Nonce, headers.Signature, headers.Serial, body);
+
         public VerificationResult Verify(string? timestamp, string? nonce, string? signature, string? serial, byte[] body)
         {
             if (Strings.IsEmpty(timestamp) || Strings.IsEmpty(nonce) || Strings.IsEmpty(signature) || Strings.IsEmpty(serial))

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
+using System.Linq;
 using System.Security.Cryptography;
+using System.Threading;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -9,27 +11,60 @@ namespace WeChatPay.Payscore.Protocol
     /// The WeChat Pay keys answers may be signed with, keyed by the <c>Wechatpay-Serial</c> they come with:
     /// a public key id (<c>PUB_KEY_ID_...</c>) or a platform certificate serial. Both kinds can be held at
     /// once, as during a migration from platform certificates to the public key. The keys belong to the
-    /// sources they were loaded from; the store only looks them up.
+    /// sources they were loaded from (or the download that fetched them); the store only looks them up.
     /// </summary>
+    /// <remarks>
+    /// Rows read it concurrently while a certificate download may add to it: every change publishes a new
+    /// dictionary that is never changed again, so a reader never locks and never sees one half-written.
+    /// </remarks>
     internal sealed class WechatpayKeyStore
     {
-        private readonly Dictionary<string, RSA> _keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
+        private readonly object _writeGate = new object();
+        private Dictionary<string, RSA> _keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
+        private string[] _platformSerials = Array.Empty<string>();
+        private string? _publicKeyId;
 
         /// <summary>The public key id, when a WeChat Pay public key is configured; sent as <c>Wechatpay-Serial</c>.</summary>
-        public string? PublicKeyId { get; private set; }
+        public string? PublicKeyId => Volatile.Read(ref _publicKeyId);
 
-        public int Count => _keys.Count;
+        public int Count => Volatile.Read(ref _keys).Count;
 
-        public IEnumerable<string> Serials => _keys.Keys;
+        /// <summary>Every serial, a snapshot.</summary>
+        public IEnumerable<string> Serials => Volatile.Read(ref _keys).Keys.ToArray();
+
+        /// <summary>The platform certificate serials, in the order they were added (a snapshot).</summary>
+        public IReadOnlyList<string> PlatformSerials => Volatile.Read(ref _platformSerials);
 
         public void AddPublicKey(string publicKeyId, RSA key)
         {
-            _keys[publicKeyId] = key;
-            PublicKeyId = publicKeyId;
+            lock (_writeGate)
+            {
+                Publish(publicKeyId, key);
+                Volatile.Write(ref _publicKeyId, publicKeyId);
+            }
         }
 
-        public void AddPlatformCertificate(string serialNumber, RSA key) => _keys[serialNumber] = key;
+        public void AddPlatformCertificate(string serialNumber, RSA key)
+        {
+            lock (_writeGate)
+            {
+                if (!Volatile.Read(ref _keys).ContainsKey(serialNumber))
+                {
+                    Volatile.Write(ref _platformSerials, _platformSerials.Concat(new[] { serialNumber }).ToArray());
+                }
 
-        public bool TryGet(string serial, [NotNullWhen(true)] out RSA? key) => _keys.TryGetValue(serial, out key);
+                Publish(serialNumber, key);
+            }
+        }
+
+        public bool Contains(string serial) => Volatile.Read(ref _keys).ContainsKey(serial);
+
+        public bool TryGet(string serial, [NotNullWhen(true)] out RSA? key) => Volatile.Read(ref _keys).TryGetValue(serial, out key);
+
+        private void Publish(string serial, RSA key)
+        {
+            var next = new Dictionary<string, RSA>(_keys, StringComparer.OrdinalIgnoreCase) { [serial] = key };
+            Volatile.Write(ref _keys, next);
+        }
     }
 }

@@ -78,6 +78,12 @@ namespace WeChatPay.Payscore.Protocol
             return handler;
         }
 
+        /// <summary>
+        /// Set when platform certificates are downloaded with the APIv3 key: an answer signed by a platform serial the
+        /// run does not know yet is verified again once the certificates are fetched (a rotation), rather than refused.
+        /// </summary>
+        public PlatformCertificateRefresher? Refresher { get; set; }
+
         public async Task<WechatpayResponse> SendAsync(
             HttpMethod method,
             string pathAndQuery,
@@ -85,6 +91,26 @@ namespace WeChatPay.Payscore.Protocol
             Diagnostics? diagnostics,
             CancellationToken cancellationToken,
             Uri? host = null)
+        {
+            WechatpayResponse response = await SendUnrefreshedAsync(method, pathAndQuery, body, diagnostics, cancellationToken, host).ConfigureAwait(false);
+            PlatformCertificateRefresher? refresher = Refresher;
+            return refresher != null && response.Verification.Status == VerificationStatus.UnknownSerial
+                ? await refresher.VerifyAgainAsync(response, diagnostics, cancellationToken).ConfigureAwait(false)
+                : response;
+        }
+
+        /// <summary>
+        /// <see cref="SendAsync"/> without the refresh on an unknown serial: for the certificate download itself.
+        /// <paramref name="wechatpaySerial"/>, when given, is sent as <c>Wechatpay-Serial</c> instead of the public key id.
+        /// </summary>
+        public async Task<WechatpayResponse> SendUnrefreshedAsync(
+            HttpMethod method,
+            string pathAndQuery,
+            byte[] body,
+            Diagnostics? diagnostics,
+            CancellationToken cancellationToken,
+            Uri? host = null,
+            string? wechatpaySerial = null)
         {
             var uri = new Uri(host ?? _options.BaseUri, pathAndQuery);
 
@@ -97,9 +123,10 @@ namespace WeChatPay.Payscore.Protocol
                 request.Headers.TryAddWithoutValidation("Authorization", signed.Authorization);
                 request.Headers.TryAddWithoutValidation("Accept", "application/json");
                 request.Headers.TryAddWithoutValidation("User-Agent", _options.UserAgent);
-                if (_publicKeyId != null)
+                string? serial = wechatpaySerial ?? _publicKeyId;
+                if (serial != null)
                 {
-                    request.Headers.TryAddWithoutValidation("Wechatpay-Serial", _publicKeyId);
+                    request.Headers.TryAddWithoutValidation("Wechatpay-Serial", serial);
                 }
 
                 if (method != HttpMethod.Get)
@@ -145,14 +172,14 @@ namespace WeChatPay.Payscore.Protocol
 
         private WechatpayResponse Interpret(HttpResponseMessage response, byte[] body, bool truncated)
         {
+            var signature = new SignatureHeaders(
+                Header(response, "Wechatpay-Timestamp"),
+                Header(response, "Wechatpay-Nonce"),
+                Header(response, "Wechatpay-Signature"),
+                Header(response, "Wechatpay-Serial"));
             VerificationResult verification = truncated
                 ? new VerificationResult(VerificationStatus.BadSignature, $"The answer's body is larger than {_options.MaxResponseBytes} bytes and was cut off; it cannot be verified.")
-                : _verifier.Verify(
-                    Header(response, "Wechatpay-Timestamp"),
-                    Header(response, "Wechatpay-Nonce"),
-                    Header(response, "Wechatpay-Signature"),
-                    Header(response, "Wechatpay-Serial"),
-                    body);
+                : _verifier.Verify(signature, body);
             return WechatpayResponse.Answer(
                 response.StatusCode,
                 body,
@@ -162,7 +189,8 @@ namespace WeChatPay.Payscore.Protocol
                 response.Headers.Location?.ToString(),
                 verification,
                 RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow),
-                ServerTime(response));
+                ServerTime(response),
+                signature);
         }
 
         /// <summary>Retry-After as seconds or as an HTTP date; a date in the past asks for no wait.</summary>

@@ -43,6 +43,9 @@ namespace WeChatPay.Payscore.Protocol
 
         public VerificationResult Verification { get; private set; }
 
+        /// <summary>The Wechatpay-* headers the answer came with; null for a transport failure.</summary>
+        public SignatureHeaders? Signature { get; private set; }
+
         public TransportFailure Failure { get; private set; }
 
         /// <summary>How long WeChat Pay asks the client to wait before sending again (Retry-After of a 429 or 503); null when it does not say.</summary>
@@ -70,9 +73,11 @@ namespace WeChatPay.Payscore.Protocol
             string? location,
             VerificationResult verification,
             TimeSpan? retryAfter = null,
-            DateTimeOffset? serverTime = null) =>
+            DateTimeOffset? serverTime = null,
+            SignatureHeaders? signature = null) =>
             new WechatpayResponse
             {
+                Signature = signature,
                 RetryAfter = retryAfter,
                 ServerTime = serverTime,
                 StatusCode = (int)status,
@@ -83,6 +88,14 @@ namespace WeChatPay.Payscore.Protocol
                 Location = location,
                 Verification = verification,
             };
+
+        /// <summary>The same answer, verified again (after the keys it is checked with changed).</summary>
+        public WechatpayResponse WithVerification(VerificationResult verification)
+        {
+            var copy = (WechatpayResponse)MemberwiseClone();
+            copy.Verification = verification;
+            return copy;
+        }
 
         public static WechatpayResponse TransportError(TransportFailure failure, string message) =>
             new WechatpayResponse { Failure = failure, FailureMessage = message };

@@ -1,0 +1,50 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>What one <c>GET /v3/certificates</c> gave: the checked certificates, their keys and how the list was trusted.</summary>
+    internal sealed class PlatformCertificateDownload
+    {
+        public PlatformCertificateDownload(IReadOnlyList<PlatformCertificate> certificates, IReadOnlyDictionary<string, RSA> keys, string signedBy, bool trustedOnFirstUse)
+        {
+            Certificates = certificates;
+            Keys = keys;
+            SignedBy = signedBy;
+            TrustedOnFirstUse = trustedOnFirstUse;
+        }
+
+        public IReadOnlyList<PlatformCertificate> Certificates { get; }
+
+        /// <summary>Each certificate's public key by its serial.</summary>
+        public IReadOnlyDictionary<string, RSA> Keys { get; }
+
+        /// <summary>The Wechatpay-Serial of the list's signature: a trusted key, or on first use one of the listed certificates.</summary>
+        public string SignedBy { get; }
+
+        /// <summary>
+        /// True when nothing was trusted before, so the list could only be verified with a certificate it holds: it
+        /// proves the list was not changed on the way, not who sent it.
+        /// </summary>
+        public bool TrustedOnFirstUse { get; }
+
+        /// <summary>The warning a first-use download must be announced with (never silently); null otherwise.</summary>
+        public string? FirstUseWarning
+        {
+            get
+            {
+                if (!TrustedOnFirstUse)
+                {
+                    return null;
+                }
+
+                PlatformCertificate signer = Certificates.First(c => c.SerialNumber == SignedBy);
+                return $"No WeChat Pay key was configured to verify the platform certificate list with, so it was verified with the certificate it holds: "
+                    + $"serial {signer.SerialNumber}, SHA-256 fingerprint {signer.Fingerprint}, trusted on first use. Check that serial on the merchant platform "
+                    + "(Account Center > API Security), then keep the certificate (Get-WxPayscorePlatformCertificate -OutputDirectory) and give it with -PlatformCertificatePath, "
+                    + "so that later downloads are verified with it.";
+            }
+        }
+    }
+}

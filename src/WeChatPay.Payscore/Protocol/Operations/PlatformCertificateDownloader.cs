@@ -1,0 +1,214 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using WeChatPay.Payscore.Crypto;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// Downloads WeChat Pay's platform certificates: signed <c>GET /v3/certificates</c> -> the answer's signature checked
+    /// with a trusted key -> each certificate decrypted with the APIv3 key (AEAD_AES_256_GCM, associated data
+    /// "certificate") and checked against its serial_no, effective_time and expire_time. With nothing trusted yet, the
+    /// list is verified with the certificate it holds (trust on first use, which the caller must announce). Any
+    /// failure throws a <see cref="PayscoreConfigurationException"/> and gives nothing. Knows nothing of PowerShell.
+    /// </summary>
+    internal sealed class PlatformCertificateDownloader
+    {
+        public const string PathAndQuery = "/v3/certificates";
+        private const string NotAvailableCode = "RESOURCE_NOT_EXISTS";
+
+        private readonly WechatpayClient _client;
+        private readonly ApiV3Key _apiV3Key;
+        private readonly WechatpayKeyStore _trusted;
+        private readonly Func<DateTimeOffset> _clock;
+
+        public PlatformCertificateDownloader(WechatpayClient client, ApiV3Key apiV3Key, WechatpayKeyStore trusted, Func<DateTimeOffset>? clock = null)
+        {
+            _client = client;
+            _apiV3Key = apiV3Key;
+            _trusted = trusted;
+            _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        }
+
+        public async Task<PlatformCertificateDownload> DownloadAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            // Asking by a trusted serial lets WeChat Pay sign with a key the answer can be checked with, even while it
+            // already signs other answers with a certificate not yet known here.
+            IReadOnlyList<string> platformSerials = _trusted.PlatformSerials;
+            string? trustedSerial = _trusted.PublicKeyId ?? (platformSerials.Count > 0 ? platformSerials[platformSerials.Count - 1] : null);
+            WechatpayResponse response = await _client
+                .SendUnrefreshedAsync(HttpMethod.Get, PathAndQuery, WechatpayResponse.EmptyBody, diagnostics, cancellationToken, wechatpaySerial: trustedSerial)
+                .ConfigureAwait(false);
+            CheckAnswered(response);
+
+            bool firstUse = _trusted.Count == 0;
+            if (!response.Verification.IsVerified && !(firstUse && response.Verification.Status == VerificationStatus.UnknownSerial))
+            {
+                throw Unverified(response.Verification.Message);
+            }
+
+            IReadOnlyList<ListedCertificate> listed;
+            try
+            {
+                listed = PlatformCertificateListing.Parse(response.Body);
+            }
+            catch (FormatException ex)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.PlatformCertificateDownloadFailed,
+                    $"The answer of GET {PathAndQuery} is not a platform certificate list: {ex.Message}");
+            }
+
+            var certificates = new List<PlatformCertificate>();
+            var keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
+            foreach (ListedCertificate entry in listed)
+            {
+                (PlatformCertificate certificate, RSA key) = Open(entry);
+                certificates.Add(certificate);
+                keys[certificate.SerialNumber] = key;
+            }
+
+            string signedBy = response.Signature?.Serial ?? string.Empty;
+            if (firstUse)
+            {
+                VerifyWithListed(response, keys);
+            }
+
+            return new PlatformCertificateDownload(certificates, keys, signedBy, firstUse);
+        }
+
+        private static void CheckAnswered(WechatpayResponse response)
+        {
+            if (response.IsTransportFailure(out string? failure))
+            {
+                throw new PayscoreConfigurationException(ErrorIds.PlatformCertificateDownloadFailed, $"GET {PathAndQuery} got no answer: {failure}");
+            }
+
+            if (response.StatusCode == 200)
+            {
+                return;
+            }
+
+            ErrorBody? error = ErrorBody.TryParse(response.Body);
+            if (response.StatusCode == 404 && error?.Code == NotAvailableCode)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.PlatformCertificatesNotAvailable,
+                    $"WeChat Pay has no platform certificates for this merchant (404 {NotAvailableCode}: {error.Message}). It uses the WeChat Pay public key instead: "
+                    + "download pub_key.pem and note its id (PUB_KEY_ID_...) under Account Center > API Security on the merchant platform, "
+                    + "and give them as -WechatpayPublicKeyPath and -WechatpayPublicKeyId.");
+            }
+
+            string said = error != null ? $"{error.Code}: {error.Message}" : ErrorBody.Describe(response.Body, response.ContentType);
+            throw new PayscoreConfigurationException(
+                ErrorIds.PlatformCertificateDownloadFailed,
+                $"GET {PathAndQuery} answered HTTP {response.StatusCode} ({said}){(response.Verification.IsVerified ? string.Empty : "; the answer is not verified")}.");
+        }
+
+        /// <summary>Decrypts one entry and checks the certificate against what it is listed with.</summary>
+        private (PlatformCertificate Certificate, RSA Key) Open(ListedCertificate entry)
+        {
+            string pem;
+            try
+            {
+                pem = _apiV3Key.DecryptText(entry.Nonce, entry.AssociatedData, entry.Ciphertext);
+            }
+            catch (CryptographicException)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.PlatformCertificateDecryptionFailed,
+                    $"The platform certificate {entry.SerialNumber} does not decrypt with the APIv3 key ({entry.Algorithm}): the APIv3 key is not this merchant's current one "
+                    + "(check it under Account Center > API Security > APIv3 key), or the answer was changed on the way. Nothing was saved or trusted.");
+            }
+
+            PemSection? section = null;
+            try
+            {
+                section = PemSection.ReadAll(pem).FirstOrDefault(s => s.Label == "CERTIFICATE");
+            }
+            catch (FormatException)
+            {
+            }
+
+            if (section == null)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.PlatformCertificateDownloadFailed,
+                    $"The platform certificate {entry.SerialNumber} decrypts to something that is not a PEM certificate.");
+            }
+
+            using (var certificate = new X509Certificate2(section.Data))
+            using (RSA? key = certificate.GetRSAPublicKey())
+            {
+                string serial = certificate.SerialNumber.ToUpperInvariant();
+                if (serial.TrimStart('0') != entry.SerialNumber.TrimStart('0'))
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.PlatformCertificateSerialMismatch,
+                        $"The platform certificate listed as serial_no {UserText.Excerpt(entry.SerialNumber)} has serial {serial}: the list is not consistent. Nothing was saved or trusted.");
+                }
+
+                DateTimeOffset notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+                DateTimeOffset notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+                TimeSpan tolerance = TimeSpan.FromMinutes(5);
+                if (entry.EffectiveTime < notBefore - tolerance || entry.ExpireTime > notAfter + tolerance || entry.EffectiveTime >= entry.ExpireTime)
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.PlatformCertificateValidityMismatch,
+                        $"The platform certificate {serial} is listed as valid from {entry.EffectiveTime:yyyy-MM-dd HH:mm:ss zzz} to {entry.ExpireTime:yyyy-MM-dd HH:mm:ss zzz}, "
+                        + $"but the certificate itself is valid from {notBefore:yyyy-MM-dd HH:mm:ss} to {notAfter:yyyy-MM-dd HH:mm:ss} UTC. Nothing was saved or trusted.");
+                }
+
+                if (key == null)
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.PlatformCertificateDownloadFailed,
+                        $"The platform certificate {serial} holds no RSA key (only RSA certificates are supported; ask for algorithm_type RSA).");
+                }
+
+                var listed = new PlatformCertificate(entry.SerialNumber, entry.EffectiveTime, entry.ExpireTime, Fingerprint(certificate), pem.Trim() + "\n");
+                return (listed, RsaKeyReader.CreateRsa(key.ExportParameters(false)));
+            }
+        }
+
+        /// <summary>Trust on first use: the answer must verify with a certificate it lists, under the serial it names.</summary>
+        private void VerifyWithListed(WechatpayResponse response, IReadOnlyDictionary<string, RSA> keys)
+        {
+            var listed = new WechatpayKeyStore();
+            foreach (KeyValuePair<string, RSA> key in keys)
+            {
+                listed.AddPlatformCertificate(key.Key, key.Value);
+            }
+
+            VerificationResult result = new ResponseVerifier(listed, _clock).Verify(response.Signature ?? new SignatureHeaders(null, null, null, null), response.Body);
+            if (!result.IsVerified)
+            {
+                throw Unverified(result.Message + " (No WeChat Pay key is configured, so the list can only be checked with the certificates it holds.)");
+            }
+        }
+
+        private static PayscoreConfigurationException Unverified(string why) =>
+            new PayscoreConfigurationException(
+                ErrorIds.PlatformCertificateUnverified,
+                $"The platform certificate list from GET {PathAndQuery} does not verify: {why} Nothing was saved or trusted.");
+
+        internal static string Fingerprint(X509Certificate2 certificate)
+        {
+#if NETFRAMEWORK
+            byte[] digest;
+            using (SHA256 sha256 = SHA256.Create())
+            {
+                digest = sha256.ComputeHash(certificate.RawData);
+            }
+#else
+            byte[] digest = SHA256.HashData(certificate.RawData);
+#endif
+            return string.Concat(digest.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Protocol
+{
+    /// <summary>
+    /// Follows WeChat Pay's platform certificate rotation during a run: an answer signed by a platform serial the run
+    /// does not know triggers one download of the certificates (rows that hit the same serial meanwhile wait for that
+    /// same download; at most one starts a minute), then the answer is verified again. WeChat Pay lists a new
+    /// certificate about a day before it signs with it, so the download is verified by a certificate already trusted
+    /// (or the public key), and a rotation costs no row.
+    /// </summary>
+    internal sealed class PlatformCertificateRefresher
+    {
+        public static readonly TimeSpan MinInterval = TimeSpan.FromMinutes(1);
+
+        private readonly Func<Diagnostics?, CancellationToken, Task<PlatformCertificateDownload>> _download;
+        private readonly WechatpayKeyStore _keys;
+        private readonly ResponseVerifier _verifier;
+        private readonly Func<DateTimeOffset> _clock;
+        private readonly object _gate = new object();
+        private Task<string>? _inFlight;
+        private DateTimeOffset? _lastStarted;
+        private int _downloads;
+
+        public PlatformCertificateRefresher(
+            Func<Diagnostics?, CancellationToken, Task<PlatformCertificateDownload>> download,
+            WechatpayKeyStore keys,
+            ResponseVerifier verifier,
+            Func<DateTimeOffset>? clock = null)
+        {
+            _download = download;
+            _keys = keys;
+            _verifier = verifier;
+            _clock = clock ?? (() => DateTimeOffset.UtcNow);
+        }
+
+        /// <summary>Downloads started since the run began, the first one at start included.</summary>
+        public int Downloads => Volatile.Read(ref _downloads);
+
+        /// <summary>
+        /// The first download of a run that trusts nothing yet: its certificates are trusted, and the download says how
+        /// (<see cref="PlatformCertificateDownload.FirstUseWarning"/>). Throws <see cref="PayscoreConfigurationException"/>.
+        /// </summary>
+        public async Task<PlatformCertificateDownload> LoadAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _downloads);
+            PlatformCertificateDownload download = await _download(diagnostics, cancellationToken).ConfigureAwait(false);
+            Trust(download);
+            return download;
+        }
+
+        /// <summary>An answer signed by an unknown serial, verified again after a download when one is due (or under way).</summary>
+        public async Task<WechatpayResponse> VerifyAgainAsync(WechatpayResponse response, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            SignatureHeaders? signature = response.Signature;
+            if (signature?.Serial == null)
+            {
+                return response;
+            }
+
+            string outcome = await RefreshForAsync(signature.Serial, diagnostics, cancellationToken).ConfigureAwait(false);
+            if (!_keys.Contains(signature.Serial))
+            {
+                return response.WithVerification(new VerificationResult(VerificationStatus.UnknownSerial, response.Verification.Message + " " + outcome));
+            }
+
+            diagnostics?.Verbose.Add($"Answer signed by platform certificate {signature.Serial}, not known at first: {outcome}");
+            return response.WithVerification(_verifier.Verify(signature, response.Body));
+        }
+
+        /// <summary>Downloads unless <paramref name="serial"/> is known by now or a download started less than a minute ago; says what happened.</summary>
+        public async Task<string> RefreshForAsync(string serial, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            Task<string> download;
+            TaskCompletionSource<string>? mine = null;
+            lock (_gate)
+            {
+                if (_keys.Contains(serial))
+                {
+                    return "another row's download already brought it.";
+                }
+
+                DateTimeOffset now = _clock();
+                if (_inFlight != null)
+                {
+                    download = _inFlight;
+                }
+                else if (_lastStarted is DateTimeOffset last && now - last < MinInterval)
+                {
+                    return $"The platform certificates were downloaded at {last:HH:mm:ss} UTC and are downloaded at most once a minute; the next download can start at {last + MinInterval:HH:mm:ss} UTC.";
+                }
+                else
+                {
+                    _lastStarted = now;
+                    mine = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+                    _inFlight = download = mine.Task;
+                }
+            }
+
+            if (mine != null)
+            {
+                try
+                {
+                    mine.SetResult(await DownloadAsync(diagnostics, cancellationToken).ConfigureAwait(false));
+                }
+                catch (Exception ex)
+                {
+                    mine.SetException(ex);
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _inFlight = null;
+                    }
+                }
+            }
+
+            return await download.ConfigureAwait(false);
+        }
+
+        private async Task<string> DownloadAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _downloads);
+            try
+            {
+                PlatformCertificateDownload download = await _download(diagnostics, cancellationToken).ConfigureAwait(false);
+                Trust(download);
+                return $"downloaded the platform certificates ({string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}), verified with WeChat Pay key {download.SignedBy}.";
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                return $"The platform certificates could not be downloaded ({ex.ErrorId}): {ex.Message}";
+            }
+        }
+
+        /// <summary>Adds the download's certificates that have not expired to the keys answers are verified with.</summary>
+        private void Trust(PlatformCertificateDownload download)
+        {
+            DateTimeOffset now = _clock();
+            foreach (PlatformCertificate certificate in download.Certificates)
+            {
+                if (certificate.ExpireTime > now && download.Keys.TryGetValue(certificate.SerialNumber, out RSA? key))
+                {
+                    _keys.AddPlatformCertificate(certificate.SerialNumber, key);
+                }
+            }
+        }
+    }
+}
