@@ -111,8 +111,15 @@ internal sealed class ApiHandler(
         }
 
         PayscoreRequest? bound = null;
-        error = PayscoreRoute.TryMatch(method, rawTarget, out PayscoreRoute route)
-            ?? PayscoreRequest.TryBind(request, route, body, out bound);
+        string algorithm = string.Empty;
+        error = PayscoreRoute.TryMatch(method, rawTarget, out PayscoreRoute route);
+        bool listing = error == null && route.Operation == PayscoreOperation.ListCertificates;
+        if (listing)
+        {
+            journal.CountCertificateRequest();
+        }
+
+        error ??= listing ? CertificateListing.CheckQuery(route.Query, out algorithm) : PayscoreRequest.TryBind(request, route, body, out bound);
         if (error != null)
         {
             await RejectAsync(context, requestId, key, method, rawTarget, error);
@@ -127,7 +134,7 @@ internal sealed class ApiHandler(
             return;
         }
 
-        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound!.Subject.FaultKey, bound.Route.Operation);
+        FaultPlan.ArmedRule? fault = faults.IsEmpty ? null : faults.Draw(bound?.Subject.FaultKey ?? string.Empty, route.Operation);
         SignatureTampering tampering = SignatureTampering.None;
         switch (fault?.Kind)
         {
@@ -207,9 +214,14 @@ internal sealed class ApiHandler(
             case FaultKind.MissingSignature:
                 tampering = SignatureTampering.Missing;
                 break;
+            case FaultKind.TamperedBody:
+                tampering = SignatureTampering.BodyChanged;
+                break;
         }
 
-        (int status, byte[] answer) = Process(bound!, requestId, method, rawTarget);
+        (int status, byte[] answer) = listing
+            ? ListCertificates(method, rawTarget, algorithm, fault?.Kind == FaultKind.WrongCertificateSerial)
+            : Process(bound!, requestId, method, rawTarget);
         if (fault?.Kind == FaultKind.ResetAfterProcessing)
         {
             await WaitUntilAnswerDueAsync(context);
@@ -218,6 +230,18 @@ internal sealed class ApiHandler(
         }
 
         await WriteAsync(context, requestId, key, status, JsonContentType, answer, tampering);
+    }
+
+    private (int Status, byte[] Body) ListCertificates(string method, string rawTarget, string algorithm, bool wrongSerial)
+    {
+        if (simulator.PublicKeyOnly)
+        {
+            ApiError refusal = CertificateListing.NotAvailable();
+            journal.Record(new RejectedRequest(method, rawTarget, refusal.Status, refusal.Code, refusal.Message));
+            return (refusal.Status, refusal.ToJson());
+        }
+
+        return (200, CertificateListing.Answer(simulator.PlatformCertificates.Listed, simulator.Keys.ApiV3Key, algorithm, wrongSerial));
     }
 
     private (int Status, byte[] Body) Process(PayscoreRequest request, string requestId, string method, string rawTarget)
@@ -335,7 +359,7 @@ internal sealed class ApiHandler(
         return error;
     }
 
-    private static string Rfc3339China(DateTimeOffset time) =>
+    internal static string Rfc3339China(DateTimeOffset time) =>
         time.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
     private Task WriteRateLimitedAsync(HttpContext context, string requestId, SigningKey? key, int? retryAfterSeconds)
@@ -375,6 +399,11 @@ internal sealed class ApiHandler(
         HttpResponse response = context.Response;
         response.StatusCode = status;
         signer.Sign(response, requestId, body, key, tampering);
+        if (tampering == SignatureTampering.BodyChanged)
+        {
+            body = ChangeOneCharacter(body);
+        }
+
         if (!await WaitUntilAnswerDueAsync(context))
         {
             return;
@@ -388,6 +417,23 @@ internal sealed class ApiHandler(
         response.ContentType = contentType;
         response.ContentLength = body.Length;
         await response.Body.WriteAsync(body, context.RequestAborted);
+    }
+
+    /// <summary>A copy with the letter or digit nearest the middle swapped for another, so that JSON stays JSON (and Base64 Base64).</summary>
+    private static byte[] ChangeOneCharacter(byte[] body)
+    {
+        byte[] changed = (byte[])body.Clone();
+        for (int offset = 0; offset < changed.Length; offset++)
+        {
+            int i = (changed.Length / 2) + offset;
+            if (i < changed.Length && char.IsAsciiLetterOrDigit((char)changed[i]))
+            {
+                changed[i] = changed[i] == (byte)'A' ? (byte)'B' : (byte)'A';
+                break;
+            }
+        }
+
+        return changed;
     }
 
     /// <summary>Waits out the rest of the latency; false when the wait was cut short (the connection is then dropped).</summary>

@@ -91,6 +91,32 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
 
                     simulator.ClockOffsetSeconds = offset;
                     break;
+                case "/__sim/platform-certificates" when HttpMethods.IsGet(method):
+                    await WriteJsonAsync(context, simulator.PlatformSerialNumbers);
+                    return;
+                case "/__sim/platform-certificates" when HttpMethods.IsPost(method):
+                    await WriteJsonAsync(context, new AddedCertificate(simulator.AddPlatformCertificate()));
+                    return;
+                case "/__sim/platform-certificates/sign-with-newest" when HttpMethods.IsPost(method):
+                    SigningSwitch signing = request.ContentLength is > 0 ? await ReadAsync<SigningSwitch>(context) : new SigningSwitch(0);
+                    if (signing.AfterAnswers is not >= 0)
+                    {
+                        await BadRequestAsync(context, "Expected {\"afterAnswers\": N} with N >= 0, or no body.");
+                        return;
+                    }
+
+                    simulator.SignWithNewestPlatformCertificate(signing.AfterAnswers.Value);
+                    break;
+                case "/__sim/merchant" when HttpMethods.IsPost(method):
+                    MerchantChange merchant = await ReadAsync<MerchantChange>(context);
+                    if (merchant.PublicKeyOnly is not bool publicKeyOnly)
+                    {
+                        await BadRequestAsync(context, "Expected {\"publicKeyOnly\": true|false}.");
+                        return;
+                    }
+
+                    simulator.PublicKeyOnly = publicKeyOnly;
+                    break;
                 case "/__sim/reset" when HttpMethods.IsPost(method):
                     simulator.Reset();
                     break;
@@ -103,7 +129,8 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
                     }, simulator);
                     break;
                 case "/__sim/info" or "/__sim/state" or "/__sim/signatures" or "/__sim/processed" or "/__sim/faults" or "/__sim/latency"
-                    or "/__sim/ratelimit" or "/__sim/clock" or "/__sim/reset" or "/__sim/shutdown":
+                    or "/__sim/ratelimit" or "/__sim/clock" or "/__sim/reset" or "/__sim/shutdown"
+                    or "/__sim/platform-certificates" or "/__sim/platform-certificates/sign-with-newest" or "/__sim/merchant":
                     context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
                     return;
                 default:
@@ -248,6 +275,12 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
     private sealed record RateLimitChange(double? PerSecond, int? RetryAfterSeconds);
 
     private sealed record ClockChange(long? OffsetSeconds);
+
+    private sealed record SigningSwitch(int? AfterAnswers);
+
+    private sealed record MerchantChange(bool? PublicKeyOnly);
+
+    private sealed record AddedCertificate(string SerialNumber);
 
     private sealed record ControlError(string Error);
 }

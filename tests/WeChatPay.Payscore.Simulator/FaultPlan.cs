@@ -65,6 +65,12 @@ public enum FaultKind
 
     /// <summary>400 INVALID_REQUEST "请求不符合业务规则", correctly signed; not processed, so the authorization keeps its state.</summary>
     InvalidRequest,
+
+    /// <summary>Processed and recorded; correctly signed, then one letter or digit of the body changed (an answer without a body is left alone).</summary>
+    TamperedBody,
+
+    /// <summary>GET /v3/certificates only: the first certificate is listed under a serial_no that is not its own; correctly signed.</summary>
+    WrongCertificateSerial,
 }
 
 /// <summary>Which requests a <see cref="FaultRule"/> applies to.</summary>
@@ -78,6 +84,9 @@ public enum FaultTarget
 
     /// <summary>Only the queries: by openid, by authorization code and the partner search.</summary>
     Query,
+
+    /// <summary>Only GET /v3/certificates.</summary>
+    Certificates,
 }
 
 /// <summary>When and how often a <see cref="FaultKind"/> is injected.</summary>
@@ -216,7 +225,8 @@ internal sealed class FaultPlan
             bool targeted = Target switch
             {
                 FaultTarget.Terminate => operation.IsTerminate(),
-                FaultTarget.Query => !operation.IsTerminate(),
+                FaultTarget.Query => operation.IsQuery(),
+                FaultTarget.Certificates => operation == PayscoreOperation.ListCertificates,
                 _ => true,
             };
             return targeted && (OpenId == null || string.Equals(OpenId, openId, StringComparison.Ordinal));

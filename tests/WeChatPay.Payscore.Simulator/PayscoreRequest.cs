@@ -29,6 +29,9 @@ internal enum PayscoreOperation
 
     /// <summary>GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}?service_id=..&amp;sub_mchid=...</summary>
     PartnerQueryByAuthorizationCode,
+
+    /// <summary>GET /v3/certificates?algorithm_type=...: the platform certificates, encrypted with the APIv3 key.</summary>
+    ListCertificates,
 }
 
 internal static class PayscoreOperations
@@ -37,6 +40,10 @@ internal static class PayscoreOperations
         operation is PayscoreOperation.UserPermissionTerminate or PayscoreOperation.OpenIdPermissionTerminate
             or PayscoreOperation.AuthorizationCodeTerminate or PayscoreOperation.PartnerTerminate
             or PayscoreOperation.PartnerAuthorizationCodeTerminate;
+
+    /// <summary>The Pay Score queries: every operation that is neither a terminate nor the certificate list.</summary>
+    public static bool IsQuery(this PayscoreOperation operation) =>
+        !operation.IsTerminate() && operation != PayscoreOperation.ListCertificates;
 }
 
 /// <summary>
@@ -70,7 +77,12 @@ internal readonly record struct PayscoreRoute(PayscoreOperation Operation, strin
         string[] s = path.Split('/');
         bool payscore = s.Length >= 6 && s[0].Length == 0 && s[1] == "v3" && s[2] == "payscore";
         string expectedMethod;
-        if (payscore && s.Length == 8 && s[3] == "users" && s[5] == "permissions" && s[7] == "terminate")
+        if (path == "/v3/certificates")
+        {
+            route = new PayscoreRoute(PayscoreOperation.ListCertificates, null, null, query);
+            expectedMethod = HttpMethods.Get;
+        }
+        else if (payscore && s.Length == 8 && s[3] == "users" && s[5] == "permissions" && s[7] == "terminate")
         {
             route = new PayscoreRoute(PayscoreOperation.UserPermissionTerminate, s[4], s[6], query);
             expectedMethod = HttpMethods.Post;

@@ -14,6 +14,9 @@ internal enum SignatureTampering
     UnknownSerial,
     Stale,
     Missing,
+
+    /// <summary>Correctly signed, then one character of the body changed, as by someone on the way.</summary>
+    BodyChanged,
 }
 
 /// <summary>A WeChat Pay key that signs answers, and the serial that names it in <c>Wechatpay-Serial</c>.</summary>
@@ -21,17 +24,17 @@ internal sealed record SigningKey(string Serial, RSA Key, bool IsPublicKey);
 
 /// <summary>
 /// Signs answers like WeChat Pay: SHA256withRSA over "timestamp\nnonce\nBODY\n", where BODY is exactly the
-/// bytes written (nothing for a 204), with the key chosen by <see cref="ResponseSigningMode"/>. Counts the
-/// answers each key really signed in <paramref name="journal"/>.
+/// bytes written (nothing for a 204), with the key chosen by <see cref="ResponseSigningMode"/> (always the public key for
+/// a merchant that has only the public key). Counts the answers each key really signed in <paramref name="journal"/>.
 /// </summary>
-internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mode, SimulatorJournal journal, Func<DateTimeOffset> clock)
+internal sealed class ResponseSigner(
+    SimulatorKeys keys, PlatformCertificateSet platforms, ResponseSigningMode mode, SimulatorJournal journal, Func<DateTimeOffset> clock, Func<bool> publicKeyOnly)
 {
     public const string SignatureProbePrefix = "WECHATPAY/SIGNTEST/";
     private const string NonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
     private const int StaleSeconds = 600;
 
     private readonly SigningKey _publicKey = new(keys.PublicKeyId, keys.PublicKeySigner, true);
-    private readonly SigningKey _platform = new(keys.PlatformSerialNumber, keys.PlatformSigner, false);
 
     // Turns taken in Alternate mode; even turns are the public key's.
     private long _turn;
@@ -48,12 +51,15 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
     /// drawn by <see cref="Sign"/>, so that requests which end without a signed answer (dropped connections,
     /// gateway errors, missing signatures) do not take a turn, and turns follow the order answers are signed in.
     /// </summary>
-    public SigningKey? Select(HttpRequest request) => mode switch
+    /// In Auto mode a request whose <c>Wechatpay-Serial</c> names a listed platform certificate is answered with that one.
+    public SigningKey? Select(HttpRequest request) => publicKeyOnly() ? _publicKey : mode switch
     {
         ResponseSigningMode.PublicKey => _publicKey,
-        ResponseSigningMode.PlatformCertificate => _platform,
+        ResponseSigningMode.PlatformCertificate => platforms.NextSigner(),
         ResponseSigningMode.Alternate => null,
-        _ => string.Equals(request.Headers["Wechatpay-Serial"], keys.PublicKeyId, StringComparison.Ordinal) ? _publicKey : _platform,
+        _ => string.Equals(request.Headers["Wechatpay-Serial"], keys.PublicKeyId, StringComparison.Ordinal)
+            ? _publicKey
+            : platforms.Find(request.Headers["Wechatpay-Serial"]) ?? platforms.NextSigner(),
     };
 
     /// <summary>Lets the next signed answer be the public key's again, so that tests after a reset see the same sequence.</summary>
@@ -72,7 +78,7 @@ internal sealed class ResponseSigner(SimulatorKeys keys, ResponseSigningMode mod
             return;
         }
 
-        key ??= (Interlocked.Increment(ref _turn) - 1) % 2 == 0 ? _publicKey : _platform;
+        key ??= (Interlocked.Increment(ref _turn) - 1) % 2 == 0 ? _publicKey : platforms.NextSigner();
 
         long timestamp = clock().ToUnixTimeSeconds();
         if (tampering == SignatureTampering.Stale)

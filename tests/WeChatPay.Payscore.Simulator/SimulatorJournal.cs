@@ -17,6 +17,7 @@ internal sealed class SimulatorJournal
     private long _signedByPublicKey;
     private long _signedByPlatformCertificate;
     private int _rateLimited;
+    private int _certificateRequests;
 
     public int RequestCount => Volatile.Read(ref _requestCount);
 
@@ -26,6 +27,11 @@ internal sealed class SimulatorJournal
     public int RateLimited => Volatile.Read(ref _rateLimited);
 
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
+    /// <summary>Signed GET /v3/certificates requests that passed the signature check, answered or faulted.</summary>
+    public int CertificateRequests => Volatile.Read(ref _certificateRequests);
+
+    public void CountCertificateRequest() => Interlocked.Increment(ref _certificateRequests);
 
     public long AnswersSignedByPublicKey => Interlocked.Read(ref _signedByPublicKey);
 
@@ -103,11 +109,12 @@ internal sealed class SimulatorJournal
         _processed.Clear();
         Volatile.Write(ref _requestCount, 0);
         Volatile.Write(ref _rateLimited, 0);
+        Volatile.Write(ref _certificateRequests, 0);
         Interlocked.Exchange(ref _signedByPublicKey, 0);
         Interlocked.Exchange(ref _signedByPlatformCertificate, 0);
         Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
     public SimulatorStateSnapshot Snapshot() => new(
-        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected, RateLimited);
+        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected, RateLimited, CertificateRequests);
 }

@@ -161,7 +161,7 @@ public sealed class SimulatorKeys
         }
     }
 
-    private static X509Certificate2 CreateCertificate(RSA key, string subject)
+    internal static X509Certificate2 CreateCertificate(RSA key, string subject)
     {
         var name = new X500DistinguishedName(subject);
         var request = new CertificateRequest(name, key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

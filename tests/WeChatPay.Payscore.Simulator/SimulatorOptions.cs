@@ -18,6 +18,9 @@ public sealed class SimulatorOptions
 
     public int TimestampSkewSeconds { get; set; } = 300;
 
+    /// <summary>A merchant with only the WeChat Pay public key: see <see cref="WechatpaySimulator.PublicKeyOnly"/>.</summary>
+    public bool PublicKeyOnly { get; set; }
+
     /// <summary>Latency added to every API request from the start and restored by <see cref="WechatpaySimulator.Reset"/>.</summary>
     public int LatencyMs { get; set; }
 }

@@ -54,4 +54,5 @@ internal sealed record SimulatorStateSnapshot(
     long AnswersSignedByPlatformCertificate,
     IReadOnlyList<RecordedTerminate> Terminates,
     IReadOnlyList<RejectedRequest> Rejected,
-    int RateLimited);
+    int RateLimited,
+    int CertificateRequests);

@@ -21,11 +21,13 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private readonly ReceivedSignatureLog _signatures = new();
     private readonly ResponseSigner _signer;
     private readonly NotificationWriter _notifications;
+    private readonly PlatformCertificateSet _platforms;
     private readonly CancellationTokenSource _stopping = new();
     private readonly TaskCompletionSource _shutdownRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly WebApplication _app;
     private int _latencyMs;
     private int _alreadyTerminated;
+    private int _publicKeyOnly;
     private long _clockOffsetSeconds;
     private int _disposed;
     private SimulatorInfo? _info;
@@ -36,7 +38,9 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         Keys = keys;
         _latencyMs = options.LatencyMs;
         _alreadyTerminated = (int)options.AlreadyTerminated;
-        _signer = new ResponseSigner(keys, options.ResponseSigning, _journal, Now);
+        _publicKeyOnly = options.PublicKeyOnly ? 1 : 0;
+        _platforms = new PlatformCertificateSet(keys);
+        _signer = new ResponseSigner(keys, _platforms, options.ResponseSigning, _journal, Now, () => PublicKeyOnly);
         _notifications = new NotificationWriter(keys, _store, Now);
         _app = BuildApplication();
     }
@@ -71,6 +75,37 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             Volatile.Write(ref _alreadyTerminated, (int)value);
         }
     }
+
+    /// <summary>
+    /// A merchant registered since October 2024: it has only the WeChat Pay public key, so every answer is signed with
+    /// it and GET /v3/certificates answers 404 RESOURCE_NOT_EXISTS. <see cref="SimulatorOptions.PublicKeyOnly"/> at first.
+    /// </summary>
+    public bool PublicKeyOnly
+    {
+        get => Volatile.Read(ref _publicKeyOnly) == 1;
+        set => Volatile.Write(ref _publicKeyOnly, value ? 1 : 0);
+    }
+
+    /// <summary>GET /v3/certificates requests that passed the signature check since start or the last reset, faulted ones included.</summary>
+    public int CertificateRequests => _journal.CertificateRequests;
+
+    /// <summary>The serials GET /v3/certificates lists, newest first.</summary>
+    public IReadOnlyList<string> PlatformSerialNumbers => _platforms.Listed.Select(c => c.Serial).ToArray();
+
+    internal PlatformCertificateSet PlatformCertificates => _platforms;
+
+    /// <summary>
+    /// First step of a rotation: a new platform certificate, listed first by GET /v3/certificates; answers are still
+    /// signed with the current one, as WeChat Pay lists a new certificate about a day before it signs with it. Returns its serial.
+    /// </summary>
+    public string AddPlatformCertificate() => _platforms.Add();
+
+    /// <summary>
+    /// Second step of a rotation: answers signed by a platform certificate are signed with the newest listed one,
+    /// after <paramref name="afterAnswers"/> more of them (0: from the next). A request whose Wechatpay-Serial names a
+    /// listed certificate is still answered with that one (Auto mode).
+    /// </summary>
+    public void SignWithNewestPlatformCertificate(int afterAnswers = 0) => _platforms.SignWithNewest(afterAnswers);
 
     /// <summary>
     /// How far the simulator's clock is from the real one, in seconds: it checks request timestamps and stamps its
@@ -161,6 +196,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             AlreadyTerminated = options.AlreadyTerminated,
             TimestampSkewSeconds = options.TimestampSkewSeconds,
             LatencyMs = options.LatencyMs,
+            PublicKeyOnly = options.PublicKeyOnly,
         };
 
         // Three RSA-2048 key generations take a noticeable moment; keep them off the caller's thread.
@@ -212,8 +248,9 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
     /// <summary>
     /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, the rate limit,
-    /// the clock offset, authorization states and seen nonces, puts <see cref="LatencyMs"/> and
-    /// <see cref="AlreadyTerminated"/> back to the values the simulator started with, and lets
+    /// the clock offset, authorization states and seen nonces, puts <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/> and
+    /// <see cref="AlreadyTerminated"/> back to the values the simulator started with, lists and signs with the platform
+    /// certificate of the start only, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
@@ -226,6 +263,8 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _journal.Clear();
         _signatures.Clear();
         _signer.RestartAlternation();
+        _platforms.Reset();
+        PublicKeyOnly = _options.PublicKeyOnly;
         LatencyMs = _options.LatencyMs;
         AlreadyTerminated = _options.AlreadyTerminated;
     }
@@ -250,6 +289,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
         await _app.DisposeAsync();
         Keys.Dispose();
+        _platforms.Dispose();
         _stopping.Dispose();
         _shutdownRequested.TrySetResult();
     }

@@ -197,19 +197,55 @@ function New-WxSimulatorNotification {
     $notification
 }
 
+function Add-WxSimulatorPlatformCertificate {
+    # First step of a platform certificate rotation: a new certificate, listed first by GET /v3/certificates, while
+    # answers are still signed with the current one (WeChat Pay lists a new certificate about a day before it signs
+    # with it). Returns the new serial. Reset-WxSimulator goes back to the certificate of the start.
+    [CmdletBinding()]
+    [OutputType([string])]
+    param([Parameter(Mandatory)] $Simulator)
+    (Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/platform-certificates" -TimeoutSec 30).serialNumber
+}
+
+function Switch-WxSimulatorPlatformCertificate {
+    # Second step of a rotation: answers are signed with the newest listed certificate, after -AfterAnswers more
+    # answers signed by a platform certificate (0, the default: from the next). A request whose Wechatpay-Serial names
+    # a listed certificate is still answered with that one.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [ValidateRange(0, [int]::MaxValue)] [int] $AfterAnswers = 0)
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/platform-certificates/sign-with-newest" -ContentType 'application/json' `
+        -Body (ConvertTo-Json @{ afterAnswers = $AfterAnswers } -Compress) -TimeoutSec 10 | Out-Null
+}
+
+function Set-WxSimulatorMerchant {
+    # -PublicKeyOnly $true: a merchant registered since October 2024, with only the WeChat Pay public key: every
+    # answer is signed with it and GET /v3/certificates answers 404 RESOURCE_NOT_EXISTS. Reset-WxSimulator undoes it.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)] $Simulator, [Parameter(Mandatory)] [bool] $PublicKeyOnly)
+    Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/merchant" -ContentType 'application/json' `
+        -Body (ConvertTo-Json @{ publicKeyOnly = $PublicKeyOnly } -Compress) -TimeoutSec 10 | Out-Null
+}
+
 function Get-WxSimulatorCredential {
     # The splat that points Invoke-WxPayscoreTerminate at the simulator with its throwaway keys. Its keys are
     # the cmdlet's parameters, so the PKCS#12 bundle is not in it: that is $Simulator.Info.merchantPkcs12Path,
     # whose password is the merchant id.
+    # -ApiV3Key adds the simulator's APIv3 key (a SecureString); -NoWechatpayKey leaves out the public key and the
+    # platform certificate, for a merchant that gives only id, serial, key and APIv3 key.
     [CmdletBinding()]
-    param([Parameter(Mandatory)] $Simulator, [switch] $PlatformCertificate)
+    param([Parameter(Mandatory)] $Simulator, [switch] $PlatformCertificate, [switch] $ApiV3Key, [switch] $NoWechatpayKey)
     $splat = @{
         MerchantId           = $Simulator.Info.merchantId
         MerchantSerialNumber = $Simulator.Info.merchantSerialNumber
         PrivateKeyPath       = $Simulator.Info.merchantPrivateKeyPath
         BaseUri              = $Simulator.BaseUri
     }
-    if ($PlatformCertificate) {
+    if ($ApiV3Key) {
+        $splat.ApiV3Key = ConvertTo-SecureString ([IO.File]::ReadAllText($Simulator.Info.apiV3KeyPath)) -AsPlainText -Force
+    }
+    if ($NoWechatpayKey) {
+    }
+    elseif ($PlatformCertificate) {
         $splat.PlatformCertificatePath = $Simulator.Info.platformCertificatePath
     }
     else {
@@ -223,3 +259,4 @@ Export-ModuleMember -Function Start-WxSimulator, Stop-WxSimulator, Get-WxSimulat
     Add-WxSimulatorFault, Set-WxSimulatorRateLimit, Set-WxSimulatorClock, Set-WxSimulatorAuthorizationState, Get-WxSimulatorProcessed,
     Get-WxSimulatorCredential
 Export-ModuleMember -Function New-WxSimulatorNotification
+Export-ModuleMember -Function Add-WxSimulatorPlatformCertificate, Switch-WxSimulatorPlatformCertificate, Set-WxSimulatorMerchant
