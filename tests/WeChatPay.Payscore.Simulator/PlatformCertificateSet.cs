@@ -62,7 +62,7 @@ internal sealed class PlatformCertificateSet
     {
         var key = RSA.Create(KeySize);
         using X509Certificate2 certificate = SimulatorKeys.CreateCertificate(
-            key, "CN=Tenpay.com (simulated platform certificate, rotated), OU=WeChatPay.Payscore.Simulator, O=Throwaway, C=CN");
+            key, "CN=Tenpay.com (simulated platform certificate - rotated), OU=WeChatPay.Payscore.Simulator, O=Throwaway, C=CN");
         PlatformCertificateEntry entry = Entry(new SigningKey(certificate.SerialNumber, key, false), certificate);
         lock (_gate)
         {

@@ -53,6 +53,24 @@
             Remarks = 'A service provider asks about a sub-merchant''s authorization by its authorization code.'
         }
     )
+    'Get-WxPayscorePlatformCertificate' = @(
+        @{
+            Code    = "Get-WxPayscorePlatformCertificate -MerchantId 1900009191 -PrivateKeyPath ./apiclient_key.pem -MerchantSerialNumber 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C -ApiV3Key (Read-Host -AsSecureString 'APIv3 key') -OutputDirectory ./certs"
+            Remarks = 'A first download: nothing is trusted yet, so the list is verified with the certificate it holds and a warning gives its serial and SHA-256 fingerprint. Each certificate is saved as ./certs/wechatpay_<serial>.pem, for -PlatformCertificatePath.'
+        }
+        @{
+            Code    = "Get-WxPayscorePlatformCertificate -PlatformCertificatePath ./certs/wechatpay_*.pem -OutputDirectory ./certs -WhatIf"
+            Remarks = 'Checks for new certificates with the session connection (which holds the APIv3 key), verified with the ones already saved, and shows which files would be written; nothing is overwritten without -Force.'
+        }
+        @{
+            Code    = "`$env:WXPAY_APIV3_KEY = Get-AutomationVariable -Name 'wxpay-apiv3-key'`nImport-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation"
+            Remarks = 'A merchant on platform certificates needs no certificate file: with only the merchant id, serial, key and APIv3 key, the run downloads the certificates at start (announcing first-use trust with the fingerprint) and again, once, when WeChat Pay starts signing with a new one.'
+        }
+        @{
+            Code    = "Get-WxPayscorePlatformCertificate -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem | Format-List"
+            Remarks = 'During a migration to the WeChat Pay public key: the list is verified with the public key. A merchant that has only the public key gets PlatformCertificatesNotAvailable (WeChat Pay answers 404 RESOURCE_NOT_EXISTS).'
+        }
+    )
     'Connect-WxPayscore' = @(
         @{
             Code    = 'Connect-WxPayscore -MerchantId 1900009191 -CertificatePath ./apiclient_cert.p12 -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem'
