@@ -79,6 +79,88 @@ public sealed class SimulatorRoutesTests
 
     private static AuthorizationSubject PartnerByCode => AuthorizationSubject.PartnerByCode(SubMchid, Code, ServiceId);
 
+    #region Platform certificates
+
+    private string DecryptListed(JsonElement entry)
+    {
+        JsonElement encrypted = entry.GetProperty("encrypt_certificate");
+        byte[] sealedData = Convert.FromBase64String(encrypted.GetProperty("ciphertext").GetString()!);
+        byte[] plaintext = new byte[sealedData.Length - 16];
+        using var aes = new AesGcm(Encoding.UTF8.GetBytes(_sim.Keys.ApiV3Key), 16);
+        aes.Decrypt(
+            Encoding.UTF8.GetBytes(encrypted.GetProperty("nonce").GetString()!),
+            sealedData.AsSpan(0, plaintext.Length),
+            sealedData.AsSpan(plaintext.Length),
+            plaintext,
+            Encoding.UTF8.GetBytes(encrypted.GetProperty("associated_data").GetString()!));
+        return Encoding.UTF8.GetString(plaintext);
+    }
+
+    [Fact]
+    public async Task The_certificate_list_decrypts_with_the_APIv3_key_and_lists_a_new_certificate_first()
+    {
+        string rotated = _sim.AddPlatformCertificate();
+
+        Answer answer = await _client.GetAsync("/v3/certificates");
+
+        Assert.Equal(200, answer.Status);
+        JsonElement[] data = answer.Json.GetProperty("data").EnumerateArray().ToArray();
+        Assert.Equal([rotated, _sim.Keys.PlatformSerialNumber], data.Select(e => e.GetProperty("serial_no").GetString()));
+        foreach (JsonElement entry in data)
+        {
+            Assert.Equal(("AEAD_AES_256_GCM", "certificate"), (
+                entry.GetProperty("encrypt_certificate").GetProperty("algorithm").GetString(),
+                entry.GetProperty("encrypt_certificate").GetProperty("associated_data").GetString()));
+            using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(DecryptListed(entry));
+            Assert.Equal(entry.GetProperty("serial_no").GetString(), certificate.SerialNumber);
+            Assert.Equal(new DateTimeOffset(certificate.NotBefore.ToUniversalTime()), DateTimeOffset.Parse(entry.GetProperty("effective_time").GetString()!));
+        }
+
+        Assert.Equal(1, _sim.CertificateRequests);
+    }
+
+    [Fact]
+    public async Task The_certificates_route_checks_the_signature_like_every_route()
+    {
+        Answer answer = await _client.GetAsync("/v3/certificates", signedTarget: "/v3/certificates?algorithm_type=ALL");
+
+        Assert.Equal((401, "SIGN_ERROR"), (answer.Status, answer.Json.GetProperty("code").GetString()));
+        Assert.Equal(0, _sim.CertificateRequests);
+    }
+
+    [Theory]
+    [InlineData("RSA", 200, 1)]
+    [InlineData("ALL", 200, 1)]
+    [InlineData("SM2", 200, 0)]
+    [InlineData("DSA", 400, -1)]
+    public async Task The_algorithm_type_selects_the_certificates(string algorithm, int status, int listed)
+    {
+        Answer answer = await _client.GetAsync("/v3/certificates?algorithm_type=" + algorithm);
+
+        Assert.Equal(status, answer.Status);
+        if (listed >= 0)
+        {
+            Assert.Equal(listed, answer.Json.GetProperty("data").GetArrayLength());
+        }
+        else
+        {
+            Assert.Equal("PARAM_ERROR", answer.Json.GetProperty("code").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_public_key_only_merchant_gets_404_RESOURCE_NOT_EXISTS()
+    {
+        _sim.PublicKeyOnly = true;
+
+        Answer answer = await _client.GetAsync("/v3/certificates");
+
+        Assert.Equal((404, "RESOURCE_NOT_EXISTS"), (answer.Status, answer.Json.GetProperty("code").GetString()));
+        Assert.Contains("微信支付公钥", answer.Json.GetProperty("message").GetString());
+    }
+
+    #endregion
+
     #region Terminates
 
     [Fact]
