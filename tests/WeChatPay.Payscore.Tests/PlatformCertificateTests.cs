@@ -290,13 +290,20 @@ public sealed class PlatformCertificateTests : IDisposable
         Assert.Equal(0, _sim.RequestCount);
     }
 
+    /// <summary>A terminate run trusting the first platform certificate, while the simulator lists a second and signs with it after <paramref name="afterAnswers"/>.</summary>
+    private Dictionary<string, object?> RotateDuringRun(int afterAnswers, int throttleLimit)
+    {
+        _sim.AddPlatformCertificate();
+        _sim.SignWithNewestPlatformCertificate(afterAnswers);
+        var parameters = Terminate(Parameters(Trusted.PlatformCertificate));
+        parameters["ThrottleLimit"] = throttleLimit;
+        return parameters;
+    }
+
     [Fact]
     public void A_rotation_in_the_middle_of_a_run_costs_no_row_and_one_download()
     {
-        _sim.AddPlatformCertificate();
-        _sim.SignWithNewestPlatformCertificate(afterAnswers: 5);
-        var parameters = Terminate(Parameters(Trusted.PlatformCertificate));
-        parameters["ThrottleLimit"] = 1;
+        var parameters = RotateDuringRun(afterAnswers: 5, throttleLimit: 1);
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oRotation", 20));
 
@@ -309,11 +316,8 @@ public sealed class PlatformCertificateTests : IDisposable
     [Fact]
     public void Without_an_APIv3_key_a_rotation_leaves_the_later_answers_unverified_as_before()
     {
-        _sim.AddPlatformCertificate();
-        _sim.SignWithNewestPlatformCertificate(afterAnswers: 3);
-        var parameters = Terminate(Parameters(Trusted.PlatformCertificate));
+        var parameters = RotateDuringRun(afterAnswers: 3, throttleLimit: 1);
         parameters.Remove("ApiV3Key");
-        parameters["ThrottleLimit"] = 1;
         parameters["MaxRetries"] = 0;
         parameters["ErrorAction"] = ActionPreference.SilentlyContinue;
 
@@ -327,13 +331,10 @@ public sealed class PlatformCertificateTests : IDisposable
     [Fact]
     public void Concurrent_rows_signed_by_a_new_certificate_wait_for_one_download()
     {
-        _sim.AddPlatformCertificate();
-        _sim.SignWithNewestPlatformCertificate();
+        var parameters = RotateDuringRun(afterAnswers: 0, throttleLimit: 8);
         _sim.LatencyMs = 20;
         // A slow download: the other rows in flight meet the unknown serial while it runs.
         _sim.AddFault(new FaultRule { Kind = FaultKind.Latency, Target = FaultTarget.Certificates, DelayMs = 400 });
-        var parameters = Terminate(Parameters(Trusted.PlatformCertificate));
-        parameters["ThrottleLimit"] = 8;
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oConcurrent", 24));
 
