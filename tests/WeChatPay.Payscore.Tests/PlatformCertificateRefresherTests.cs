@@ -83,6 +83,19 @@ public sealed class PlatformCertificateRefresherTests : IDisposable
     }
 
     [Fact]
+    public async Task The_download_at_start_counts_for_the_minute()
+    {
+        PlatformCertificateRefresher refresher = Refresher(() => Task.FromResult(Listing(Trusted)));
+
+        await refresher.LoadAsync(null, CancellationToken.None);
+        _now = _now.AddSeconds(30);
+        await refresher.RefreshForAsync(Rotated, null, CancellationToken.None);
+
+        Assert.Equal(1, _downloads);
+        Assert.Equal(1, refresher.Downloads);
+    }
+
+    [Fact]
     public async Task An_answer_by_the_new_certificate_verifies_after_the_download()
     {
         PlatformCertificateRefresher refresher = Refresher(() => Task.FromResult(Listing(Rotated, Trusted)));

@@ -5,7 +5,7 @@ using System.Reflection;
 namespace WeChatPay.Payscore.Commands
 {
     /// <summary>
-    /// Makes -Debug show the command's debug and verbose lines without asking. PowerShell asks before each verbose
+    /// Makes -Debug show the command's debug, verbose and warning lines without asking. PowerShell asks before each verbose
     /// line of a compiled cmdlet run with -Debug but not -Verbose (and Windows PowerShell 5.1 before each debug line
     /// too): a host that cannot ask (a runbook, pwsh -NonInteractive) then ends the command before anything is sent.
     /// The command's own preferences are set as $DebugPreference = 'Continue' would have them, on its runtime only,
@@ -30,6 +30,12 @@ namespace WeChatPay.Payscore.Commands
 
             Type type = runtime.GetType();
             TrySet(type.GetProperty("DebugPreference", Instance), runtime, ActionPreference.Continue);
+            if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("WarningAction"))
+            {
+                // -Debug asks before each warning too (the first-use trust of platform certificates is one).
+                TrySet(type.GetProperty("WarningPreference", Instance), runtime, ActionPreference.Continue);
+            }
+
             if (!cmdlet.MyInvocation.BoundParameters.ContainsKey("Verbose"))
             {
                 // -Debug implies -Verbose for a compiled cmdlet; this keeps it, without the question.

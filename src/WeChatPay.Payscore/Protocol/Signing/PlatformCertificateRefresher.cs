@@ -9,7 +9,7 @@ namespace WeChatPay.Payscore.Protocol
     /// <summary>
     /// Follows WeChat Pay's platform certificate rotation during a run: an answer signed by a platform serial the run
     /// does not know triggers one download of the certificates (rows that hit the same serial meanwhile wait for that
-    /// same download; at most one starts a minute), then the answer is verified again. WeChat Pay lists a new
+    /// same download; at most one starts a minute, the first of the run included), then the answer is verified again. WeChat Pay lists a new
     /// certificate about a day before it signs with it, so the download is verified by a certificate already trusted
     /// (or the public key), and a rotation costs no row.
     /// </summary>
@@ -47,6 +47,11 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         public async Task<PlatformCertificateDownload> LoadAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
+            lock (_gate)
+            {
+                _lastStarted = _clock();
+            }
+
             Interlocked.Increment(ref _downloads);
             PlatformCertificateDownload download = await _download(diagnostics, cancellationToken).ConfigureAwait(false);
             Trust(download);
