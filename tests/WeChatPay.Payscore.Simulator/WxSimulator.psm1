@@ -76,6 +76,7 @@ function Add-WxSimulatorFault {
     # included. -Target Terminate or Query limits the rule to that kind of request, so that for instance a client's
     # settling query stays clean while its terminates fail; -Count is only used up by requests the rule matches.
     # -OpenId also matches a request by authorization code with that code, and a partner request by its sub_openid.
+    # -Target Certificates limits it to GET /v3/certificates (TamperedBody, WrongCertificateSerial, CorruptSignature, ...).
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Simulator,
@@ -84,7 +85,7 @@ function Add-WxSimulatorFault {
         [int] $Count,
         [double] $Probability = 1.0,
         [int] $DelayMs,
-        [ValidateSet('Any', 'Terminate', 'Query')] [string] $Target = 'Any',
+        [ValidateSet('Any', 'Terminate', 'Query', 'Certificates')] [string] $Target = 'Any',
         # RateLimited and ServiceUnavailable: the Retry-After header of the answer, in seconds.
         [int] $RetryAfterSeconds
     )
