@@ -171,6 +171,21 @@ namespace WeChatPay.Payscore.MonoSmoke
                 Expect(outcome.State == AuthorizationState.Ended, $"{outcome.State}: {outcome.Description}");
             });
 
+            Check("the platform certificates download, decrypt and verify: with the public key, and on first use with nothing trusted", () =>
+            {
+                ApiV3Key apiV3Key = ApiV3Key.From(SecureText.FromPlainText(File.ReadAllText(o["apiv3-key"])), "the simulator's apiv3_key.txt");
+                PlatformCertificateDownload byPublicKey = new PlatformCertificateDownloader(client, apiV3Key, wechatpayKeys)
+                    .DownloadAsync(null, CancellationToken.None).GetAwaiter().GetResult();
+                Expect(byPublicKey.Certificates.Count == 1 && !byPublicKey.TrustedOnFirstUse, $"{byPublicKey.Certificates.Count} certificates, first use {byPublicKey.TrustedOnFirstUse}");
+                Expect(byPublicKey.Certificates[0].Fingerprint.Length == 64, "no SHA-256 fingerprint");
+
+                var nothing = new WechatpayKeyStore();
+                using var bare = new WechatpayClient(options, new RequestSigner(o["merchant-id"], o["serial"], merchantKey), new ResponseVerifier(nothing), null);
+                PlatformCertificateDownload firstUse = new PlatformCertificateDownloader(bare, apiV3Key, nothing)
+                    .DownloadAsync(null, CancellationToken.None).GetAwaiter().GetResult();
+                Expect(firstUse.TrustedOnFirstUse && firstUse.SignedBy == byPublicKey.Certificates[0].SerialNumber, $"signed by {firstUse.SignedBy}, first use {firstUse.TrustedOnFirstUse}");
+            });
+
             Check("the journal records the run and a reopened journal knows the row is done", () =>
             {
                 Expect(terminated != null, "no terminate result to record");
