@@ -48,16 +48,17 @@ public sealed class InvokeWxPayscoreTerminateTests
             Assert.True(r.Elapsed > TimeSpan.Zero);
         });
         Assert.Empty(run.Errors);
+        // Rows in flight together reach WeChat Pay in any order.
         Assert.Equal(
             new[] { ("oUser1", "500001"), ("oUser2", "500002"), ("oUser3", "500001") },
-            _sim.Terminates.Select(t => (t.OpenId!, t.ServiceId)));
+            _sim.Terminates.Select(t => (t.OpenId!, t.ServiceId)).OrderBy(t => t.Item1, StringComparer.Ordinal));
         Assert.All(_sim.Terminates, t =>
         {
             Assert.Equal("UserPermission", t.Route);
             Assert.Equal(AppId, t.AppId);
             Assert.Equal(Reason, t.Reason);
         });
-        Assert.Equal(run.Results.Select(r => r.RequestId), _sim.Terminates.Select(t => t.RequestId));
+        Assert.Equal(run.Results.Select(r => r.RequestId).Order(StringComparer.Ordinal), _sim.Terminates.Select(t => t.RequestId).Order(StringComparer.Ordinal));
     }
 
     [Fact]
