@@ -182,7 +182,7 @@ try {
         "-WechatpayPublicKeyId `$i.publicKeyId -WechatpayPublicKeyPath `$i.publicKeyPath -BaseUri `$i.baseUri -AppId wxd678efh567hg6787 -Reason r -Confirm:`$false | " +
         "ForEach-Object { if (-not `$_.Success) { throw `$_.Message }; `$_ }" # shown, as -Command 1 shows its 1
     $fixed = [pscustomobject]@{
-        BareMs = (Measure-ProcessCpu '1'); ModuleMs = (Measure-ProcessCpu $oneRow); ModuleQuietMs = (Measure-ProcessCpu "`$null = $oneRow")
+        BareMs = (Measure-ProcessCpu '1'); ModuleMs = (Measure-ProcessCpu $oneRow); ModuleQuietMs = (Measure-ProcessCpu "`$null = & { $oneRow }")
     }
 
     Write-Host 'Ctrl+C during a run at 50 ms latency...'
