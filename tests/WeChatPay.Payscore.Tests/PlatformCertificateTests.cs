@@ -237,6 +237,25 @@ public sealed class PlatformCertificateTests : IDisposable
     }
 
     [Fact]
+    public void A_long_output_directory_that_cannot_be_written_is_named_by_an_excerpt_only()
+    {
+        // A file where the folder should be: neither the folder nor the certificate file can be made.
+        Directory.CreateDirectory(_directory);
+        string notAFolder = Path.Combine(_directory, "not-a-folder-" + new string('x', 120));
+        File.WriteAllText(notAFolder, "a file");
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = notAFolder;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.OutputDirectoryUnavailable, error.FullyQualifiedErrorId);
+        Assert.Contains("cannot be written", error.Exception.Message);
+        Assert.DoesNotContain(notAFolder, error.Exception.ToString());
+        Assert.Empty(run.Output);
+    }
+
+    [Fact]
     public void WhatIf_writes_no_file()
     {
         var parameters = Parameters(Trusted.PublicKey);

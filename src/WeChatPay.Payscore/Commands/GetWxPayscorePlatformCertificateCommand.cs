@@ -3,6 +3,8 @@ using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using WeChatPay.Payscore.Configuration;
+using WeChatPay.Payscore.Crypto;
+using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Commands
@@ -43,11 +45,14 @@ namespace WeChatPay.Payscore.Commands
         protected override void EndProcessing()
         {
             ClientSettings settings = LayeredSettings(useConnection: true);
-            if (settings.ApiV3Key == null)
+            ApiV3Key apiV3Key;
+            try
             {
-                throw Stop(new PayscoreConfigurationException(
-                    ErrorIds.ApiV3KeyMissing,
-                    $"No APIv3 key: WeChat Pay encrypts the platform certificates with it. Give -ApiV3Key (a SecureString, e.g. from Get-Secret or Read-Host -AsSecureString) or set {EnvironmentVariables.ApiV3Key}: the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform."));
+                apiV3Key = CredentialResolver.RequireApiV3Key(settings, "the platform certificates");
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                throw Stop(ex);
             }
 
             string? directory = OutputDirectory == null ? null : ResolvePath(OutputDirectory, PathSetting.OutputDirectory);
@@ -56,7 +61,7 @@ namespace WeChatPay.Payscore.Commands
             PlatformCertificateDownload download;
             using (WechatpayClient client = credentials.CreateClient(TimeoutOf(settings)))
             {
-                var downloader = new PlatformCertificateDownloader(client, credentials.ApiV3Key!, credentials.WechatpayKeys);
+                var downloader = new PlatformCertificateDownloader(client, apiV3Key, credentials.WechatpayKeys);
                 try
                 {
                     download = downloader.DownloadAsync(diagnostics, _stopping.Token).GetAwaiter().GetResult();
@@ -105,7 +110,7 @@ namespace WeChatPay.Payscore.Commands
                 WriteError(new ErrorRecord(
                     new PayscoreConfigurationException(
                         ErrorIds.PlatformCertificateFileExists,
-                        $"{path} exists already; it was not overwritten. Give -Force to replace it, or another -OutputDirectory."),
+                        $"The file {KeyFile.Quote(path)} exists already; it was not overwritten. Give -Force to replace it, or another -OutputDirectory."),
                     ErrorIds.PlatformCertificateFileExists,
                     ErrorCategory.ResourceExists,
                     path));
@@ -129,7 +134,7 @@ namespace WeChatPay.Payscore.Commands
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 WriteError(new ErrorRecord(
-                    new PayscoreConfigurationException(ErrorIds.OutputDirectoryUnavailable, $"{path} cannot be written: {ex.Message}", ex),
+                    new PayscoreConfigurationException(ErrorIds.OutputDirectoryUnavailable, $"The file {KeyFile.Quote(path)} cannot be written: {RunJournal.Reason(ex, directory)}."),
                     ErrorIds.OutputDirectoryUnavailable,
                     ErrorCategory.WriteError,
                     path));

@@ -26,15 +26,24 @@ namespace WeChatPay.Payscore.Configuration
         /// </summary>
         public static VerificationCredentials ResolveVerification(ClientSettings settings)
         {
+            ApiV3Key apiV3Key = RequireApiV3Key(settings, "each notification's resource");
+            return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true), apiV3Key);
+        }
+
+        /// <summary>
+        /// The APIv3 key of a command that cannot do without it, checked; <paramref name="encrypted"/> says what WeChat
+        /// Pay encrypts with it, for the message when it is missing.
+        /// </summary>
+        public static ApiV3Key RequireApiV3Key(ClientSettings settings, string encrypted)
+        {
             if (settings.ApiV3Key == null)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.ApiV3KeyMissing,
-                    $"No APIv3 key: WeChat Pay encrypts each notification's resource with it. Give -ApiV3Key (a SecureString: Read-Host -AsSecureString, or Get-Secret), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.ApiV3Key}; it is the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform.");
+                    $"No APIv3 key: WeChat Pay encrypts {encrypted} with it. Give -ApiV3Key (a SecureString: Read-Host -AsSecureString, or Get-Secret), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.ApiV3Key}; it is the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform.");
             }
 
-            ApiV3Key apiV3Key = ApiV3Key.From(settings.ApiV3Key, settings.Origin(nameof(ClientSettings.ApiV3Key)));
-            return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true), apiV3Key);
+            return ApiV3Key.From(settings.ApiV3Key, settings.Origin(nameof(ClientSettings.ApiV3Key)));
         }
 
         private ResolvedCredentials CheckAndLoad()
