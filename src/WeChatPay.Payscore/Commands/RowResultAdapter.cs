@@ -44,8 +44,14 @@ namespace WeChatPay.Payscore.Commands
 
         private static Column ColumnOf(PSAdaptedProperty property) => (Column)property.Tag;
 
-        private static ColumnSet ColumnsOf(object baseObject) =>
-            ColumnSets.GetOrAdd(baseObject.GetType(), type => new ColumnSet(((PayscoreRowResult)baseObject).Columns.Select(name => new Column(type, name))));
+        /// <summary>The result type's columns, made once per type: PowerShell asks for a column of every row.</summary>
+        private static ColumnSet ColumnsOf(object baseObject)
+        {
+            Type type = baseObject.GetType();
+            return ColumnSets.TryGetValue(type, out ColumnSet? columns)
+                ? columns
+                : ColumnSets.GetOrAdd(type, new ColumnSet(((PayscoreRowResult)baseObject).Columns.Select(name => new Column(type, name))));
+        }
 
         private sealed class ColumnSet
         {

@@ -59,27 +59,29 @@ namespace WeChatPay.Payscore.Protocol
         /// Each endpoint's path, and the identity fields its body carries, in the body's order, before the reason;
         /// a field the row has no value for (sub_appid, or the openid of a sub_openid row) is left out.
         /// </summary>
-        private static readonly Dictionary<TerminateRoute, (Func<AuthorizationTarget, string> Path, string[] BodyFields)> Routes =
-            new Dictionary<TerminateRoute, (Func<AuthorizationTarget, string>, string[])>
+        private static readonly Dictionary<TerminateRoute, (Func<AuthorizationTarget, string> Path, IdentityField[] BodyFields)> Routes =
+            new Dictionary<TerminateRoute, (Func<AuthorizationTarget, string>, IdentityField[])>
             {
                 [TerminateRoute.UserPermission] = (
                     t => "/v3/payscore/users/" + AuthorizationTarget.Escaped(t.Fields.OpenId, "openid") + "/permissions/" + Uri.EscapeDataString(t.ServiceId) + "/terminate",
-                    new[] { "appid" }),
+                    Fields("appid")),
                 [TerminateRoute.OpenIdPermission] = (
                     t => "/v3/payscore/permissions/openid/" + AuthorizationTarget.Escaped(t.Fields.OpenId, "openid") + "/terminate",
-                    new[] { "service_id", "appid" }),
+                    Fields("service_id", "appid")),
                 [TerminateRoute.AuthorizationCode] = (
                     t => "/v3/payscore/permissions/authorization-code/" + AuthorizationTarget.Escaped(t.Fields.AuthorizationCode, "authorization_code") + "/terminate",
-                    new[] { "service_id" }),
+                    Fields("service_id")),
                 [TerminateRoute.Partner] = (
                     t => "/v3/payscore/partner/permissions/terminate",
-                    new[] { "service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid" }),
+                    Fields("service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid")),
                 [TerminateRoute.PartnerAuthorizationCode] = (
                     t => "/v3/payscore/partner/permissions/authorization-code/" + AuthorizationTarget.Escaped(t.Fields.AuthorizationCode, "authorization_code") + "/terminate",
-                    new[] { "service_id", "sub_mchid" }),
+                    Fields("service_id", "sub_mchid")),
             };
 
         private static string BuildPath(TerminateRoute route, AuthorizationTarget target) => Routes[route].Path(target);
+
+        private static IdentityField[] Fields(params string[] wireNames) => wireNames.Select(RowFields.Field).ToArray();
 
         private static byte[] BuildBody(TerminateRoute route, RowFields f, string reason)
         {
@@ -88,12 +90,12 @@ namespace WeChatPay.Payscore.Protocol
                 using (var writer = new Utf8JsonWriter(stream, WriterOptions))
                 {
                     writer.WriteStartObject();
-                    foreach (string wireName in Routes[route].BodyFields)
+                    foreach (IdentityField field in Routes[route].BodyFields)
                     {
-                        string? value = RowFields.Field(wireName).Get(f);
+                        string? value = field.Get(f);
                         if (value != null)
                         {
-                            writer.WriteString(wireName, value);
+                            writer.WriteString(field.WireName, value);
                         }
                     }
 
