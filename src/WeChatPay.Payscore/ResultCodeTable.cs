@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore
 {
@@ -23,6 +24,7 @@ namespace WeChatPay.Payscore
     internal enum ResultCategory
     {
         NotSpecified,
+        InvalidArgument,
         InvalidData,
         InvalidOperation,
         InvalidResult,
@@ -34,6 +36,9 @@ namespace WeChatPay.Payscore
         ObjectNotFound,
         LimitsExceeded,
         ResourceUnavailable,
+        ResourceExists,
+        ReadError,
+        WriteError,
     }
 
     /// <summary>One result code: what its error record says, what it leaves open, and what to do about it.</summary>
@@ -77,6 +82,7 @@ namespace WeChatPay.Payscore
     {
         private const string CheckFirst = "The outcome is not known: check the authorization state before sending this row again.";
         private const string SeeWechatpay = "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
+        private const string Repeated500 = "Send the row again later. If it fails with 500 again, check that the appid is the one this openid belongs to (a known cause of a 500 that repeats), then quote the RequestId to WeChat Pay support.";
 
         /// <summary>A code this table does not list: a WeChat Pay error code, passed through; WeChat Pay refused, nothing changed.</summary>
         public static readonly ResultCodeInfo Unlisted =
@@ -99,15 +105,16 @@ namespace WeChatPay.Payscore
             Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified),
 
             // WeChat Pay's own codes that say more than "refused".
-            Refused("NO_AUTH", ResultCategory.PermissionDenied, "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations."),
-            Refused("SIGN_ERROR", ResultCategory.AuthenticationError, "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified."),
-            Refused("ORDER_NOT_EXIST", ResultCategory.ObjectNotFound),
-            Refused("NOT_FOUND", ResultCategory.ObjectNotFound),
-            Refused("FREQUENCY_LIMITED", ResultCategory.LimitsExceeded),
-            Refused("RATELIMIT_EXCEEDED", ResultCategory.LimitsExceeded),
-            Refused("SYSTEM_ERROR", ResultCategory.ResourceUnavailable),
-            Refused("SYSTEMERROR", ResultCategory.ResourceUnavailable),
-            Refused("SERVICE_UNAVAILABLE", ResultCategory.ResourceUnavailable));
+            Refused(WechatpayCodes.NoAuth, ResultCategory.PermissionDenied, "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations."),
+            Refused(WechatpayCodes.SignError, ResultCategory.AuthenticationError, "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified."),
+            Refused(WechatpayCodes.OrderNotExist, ResultCategory.ObjectNotFound),
+            Refused(WechatpayCodes.NotFound, ResultCategory.ObjectNotFound),
+            Refused(WechatpayCodes.FrequencyLimited, ResultCategory.LimitsExceeded),
+            Refused(WechatpayCodes.RateLimitExceeded, ResultCategory.LimitsExceeded),
+            Refused(WechatpayCodes.RateLimitExceed, ResultCategory.LimitsExceeded),
+            Refused(WechatpayCodes.SystemError, ResultCategory.ResourceUnavailable, Repeated500),
+            Refused(WechatpayCodes.SystemErrorLegacy, ResultCategory.ResourceUnavailable, Repeated500),
+            Refused(WechatpayCodes.ServiceUnavailable, ResultCategory.ResourceUnavailable));
 
         /// <summary>The listed codes, for tests and documentation.</summary>
         public static IEnumerable<ResultCodeInfo> All => Rows.Values;
@@ -115,6 +122,16 @@ namespace WeChatPay.Payscore
         /// <summary>The row of <paramref name="code"/>; <see cref="Unlisted"/> for a WeChat Pay code the table does not name.</summary>
         public static ResultCodeInfo Of(string? code) =>
             code != null && Rows.TryGetValue(code, out ResultCodeInfo? info) ? info : Unlisted;
+
+        /// <summary>
+        /// The row of a failed row's <paramref name="code"/> and HTTP status: any 429 is a rate limit, whatever code
+        /// WeChat Pay gave it (FREQUENCY_LIMITED, RATELIMIT_EXCEEDED, RATELIMIT_EXCEED, or one not seen yet).
+        /// </summary>
+        public static ResultCodeInfo Of(string? code, int statusCode)
+        {
+            ResultCodeInfo info = Of(code);
+            return statusCode == 429 && ReferenceEquals(info, Unlisted) ? Rows[WechatpayCodes.FrequencyLimited] : info;
+        }
 
         private static ResultCodeInfo Ended(string code) =>
             new ResultCodeInfo(code, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: false, SeeWechatpay);

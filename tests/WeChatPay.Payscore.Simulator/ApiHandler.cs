@@ -146,20 +146,20 @@ internal sealed class ApiHandler(
 
                 break;
             case FaultKind.RateLimited:
-                await WriteRateLimitedAsync(context, requestId, key, fault.RetryAfterSeconds);
+                await WriteRateLimitedAsync(context, requestId, key, fault.RetryAfterSeconds, fault.Code, SigningOf(fault));
                 return;
             case FaultKind.ServerError:
-                await WriteErrorAsync(context, requestId, key, new ApiError(500, "SYSTEM_ERROR", "系统错误，请使用相同参数稍后重新调用"));
+                await WriteErrorAsync(context, requestId, key, new ApiError(500, "SYSTEM_ERROR", "系统繁忙,请稍后重试"), SigningOf(fault));
                 return;
             case FaultKind.NoAuth:
-                await WriteErrorAsync(context, requestId, key, ApiError.NoAuth());
+                await WriteErrorAsync(context, requestId, key, ApiError.NoAuth(), SigningOf(fault));
                 return;
             case FaultKind.InvalidRequest:
-                await WriteErrorAsync(context, requestId, key, ApiError.InvalidRequest("请求不符合业务规则"));
+                await WriteErrorAsync(context, requestId, key, ApiError.InvalidRequest("请求不符合业务规则"), SigningOf(fault));
                 return;
             case FaultKind.ServiceUnavailable:
                 SetRetryAfter(context, fault.RetryAfterSeconds);
-                await WriteErrorAsync(context, requestId, key, new ApiError(503, "SERVICE_UNAVAILABLE", "服务不可用，请稍后重试"));
+                await WriteErrorAsync(context, requestId, key, new ApiError(503, "SERVICE_UNAVAILABLE", "服务不可用，请稍后重试"), SigningOf(fault));
                 return;
             case FaultKind.HtmlError:
                 // A gateway in front of WeChat Pay answers this one: no Request-ID, no signature.
@@ -362,12 +362,15 @@ internal sealed class ApiHandler(
     internal static string Rfc3339China(DateTimeOffset time) =>
         time.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
 
-    private Task WriteRateLimitedAsync(HttpContext context, string requestId, SigningKey? key, int? retryAfterSeconds)
+    private Task WriteRateLimitedAsync(
+        HttpContext context, string requestId, SigningKey? key, int? retryAfterSeconds, string? code = null, SignatureTampering tampering = SignatureTampering.None)
     {
         journal.CountRateLimited();
         SetRetryAfter(context, retryAfterSeconds);
-        return WriteErrorAsync(context, requestId, key, new ApiError(429, "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试"));
+        return WriteErrorAsync(context, requestId, key, new ApiError(429, code ?? "FREQUENCY_LIMITED", "请求频率超过限制，请降低频率后重试"), tampering);
     }
+
+    private static SignatureTampering SigningOf(FaultPlan.ArmedRule fault) => fault.Unsigned ? SignatureTampering.Missing : SignatureTampering.None;
 
     private static void SetRetryAfter(HttpContext context, int? seconds)
     {
@@ -383,14 +386,14 @@ internal sealed class ApiHandler(
         return WriteErrorAsync(context, requestId, key, error);
     }
 
-    private Task WriteErrorAsync(HttpContext context, string requestId, SigningKey? key, ApiError error)
+    private Task WriteErrorAsync(HttpContext context, string requestId, SigningKey? key, ApiError error, SignatureTampering tampering = SignatureTampering.None)
     {
         if (error.Allow != null)
         {
             context.Response.Headers.Allow = error.Allow;
         }
 
-        return WriteAsync(context, requestId, key, error.Status, JsonContentType, error.ToJson(), SignatureTampering.None);
+        return WriteAsync(context, requestId, key, error.Status, JsonContentType, error.ToJson(), tampering);
     }
 
     private async Task WriteAsync(

@@ -114,6 +114,15 @@ public sealed class FaultRule
 
     /// <summary>For <see cref="FaultKind.RateLimited"/> and <see cref="FaultKind.ServiceUnavailable"/>: the Retry-After header, in seconds; none when null.</summary>
     public int? RetryAfterSeconds { get; set; }
+
+    /// <summary>
+    /// For the error faults (RateLimited, ServerError, ServiceUnavailable, NoAuth, InvalidRequest): the answer comes
+    /// without any Wechatpay-* signature headers, as some of WeChat Pay's error answers do.
+    /// </summary>
+    public bool Unsigned { get; set; }
+
+    /// <summary>For <see cref="FaultKind.RateLimited"/>: the code of the 429 (other WeChat Pay products answer RATELIMIT_EXCEED); FREQUENCY_LIMITED when null.</summary>
+    public string? Code { get; set; }
 }
 
 /// <summary>
@@ -160,7 +169,7 @@ internal sealed class FaultPlan
             throw new ArgumentOutOfRangeException(nameof(rule), rule.RetryAfterSeconds, "RetryAfterSeconds must not be negative.");
         }
 
-        var armed = new ArmedRule(rule.Kind, rule.Target, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs, rule.RetryAfterSeconds);
+        var armed = new ArmedRule(rule.Kind, rule.Target, rule.OpenId, rule.Count ?? -1, rule.Probability, rule.DelayMs, rule.RetryAfterSeconds, rule.Unsigned, rule.Code);
         lock (_writeGate)
         {
             _rules = [.. _rules, armed];
@@ -204,7 +213,8 @@ internal sealed class FaultPlan
         return null;
     }
 
-    internal sealed class ArmedRule(FaultKind kind, FaultTarget target, string? openId, int remaining, double probability, int delayMs, int? retryAfterSeconds = null)
+    internal sealed class ArmedRule(
+        FaultKind kind, FaultTarget target, string? openId, int remaining, double probability, int delayMs, int? retryAfterSeconds = null, bool unsigned = false, string? code = null)
     {
         private int _remaining = remaining;
 
@@ -219,6 +229,10 @@ internal sealed class FaultPlan
         public int DelayMs { get; } = delayMs;
 
         public int? RetryAfterSeconds { get; } = retryAfterSeconds;
+
+        public bool Unsigned { get; } = unsigned;
+
+        public string? Code { get; } = code;
 
         public bool Matches(string openId, PayscoreOperation operation)
         {

@@ -28,7 +28,7 @@ internal sealed record SigningKey(string Serial, RSA Key, bool IsPublicKey);
 /// a merchant that has only the public key). Counts the answers each key really signed in <paramref name="journal"/>.
 /// </summary>
 internal sealed class ResponseSigner(
-    SimulatorKeys keys, PlatformCertificateSet platforms, ResponseSigningMode mode, SimulatorJournal journal, Func<DateTimeOffset> clock, Func<bool> publicKeyOnly)
+    SimulatorKeys keys, PlatformCertificateSet platforms, ResponseSigningMode mode, SimulatorJournal journal, Func<DateTimeOffset> clock, Func<bool> publicKeyOnly, Func<bool> certificateListByPlatform)
 {
     public const string SignatureProbePrefix = "WECHATPAY/SIGNTEST/";
     private const string NonceAlphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
@@ -52,7 +52,10 @@ internal sealed class ResponseSigner(
     /// gateway errors, missing signatures) do not take a turn, and turns follow the order answers are signed in.
     /// </summary>
     /// In Auto mode a request whose <c>Wechatpay-Serial</c> names a listed platform certificate is answered with that one.
-    public SigningKey? Select(HttpRequest request) => publicKeyOnly() ? _publicKey : mode switch
+    public SigningKey? Select(HttpRequest request) =>
+        publicKeyOnly() ? _publicKey
+        : certificateListByPlatform() && request.Path.Equals("/v3/certificates", StringComparison.Ordinal) ? platforms.NextSigner()
+        : mode switch
     {
         ResponseSigningMode.PublicKey => _publicKey,
         ResponseSigningMode.PlatformCertificate => platforms.NextSigner(),

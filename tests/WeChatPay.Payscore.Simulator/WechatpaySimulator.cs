@@ -28,6 +28,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private int _latencyMs;
     private int _alreadyTerminated;
     private int _publicKeyOnly;
+    private int _certificateListByPlatform;
     private long _clockOffsetSeconds;
     private int _disposed;
     private SimulatorInfo? _info;
@@ -40,7 +41,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _alreadyTerminated = (int)options.AlreadyTerminated;
         _publicKeyOnly = options.PublicKeyOnly ? 1 : 0;
         _platforms = new PlatformCertificateSet(keys);
-        _signer = new ResponseSigner(keys, _platforms, options.ResponseSigning, _journal, Now, () => PublicKeyOnly);
+        _signer = new ResponseSigner(keys, _platforms, options.ResponseSigning, _journal, Now, () => PublicKeyOnly, () => CertificateListSignedByPlatformCertificate);
         _notifications = new NotificationWriter(keys, _store, Now);
         _app = BuildApplication();
     }
@@ -84,6 +85,17 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     {
         get => Volatile.Read(ref _publicKeyOnly) == 1;
         set => Volatile.Write(ref _publicKeyOnly, value ? 1 : 0);
+    }
+
+    /// <summary>
+    /// GET /v3/certificates answers are signed with the (newest) platform certificate whatever the request's
+    /// <c>Wechatpay-Serial</c> names, as the public SDKs imply WeChat Pay does; whether it does is not known, so a
+    /// client must work either way. Off at start and after <see cref="Reset"/>.
+    /// </summary>
+    public bool CertificateListSignedByPlatformCertificate
+    {
+        get => Volatile.Read(ref _certificateListByPlatform) == 1;
+        set => Volatile.Write(ref _certificateListByPlatform, value ? 1 : 0);
     }
 
     /// <summary>GET /v3/certificates requests that passed the signature check since start or the last reset, faulted ones included.</summary>
@@ -265,6 +277,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _signer.RestartAlternation();
         _platforms.Reset();
         PublicKeyOnly = _options.PublicKeyOnly;
+        CertificateListSignedByPlatformCertificate = false;
         LatencyMs = _options.LatencyMs;
         AlreadyTerminated = _options.AlreadyTerminated;
     }

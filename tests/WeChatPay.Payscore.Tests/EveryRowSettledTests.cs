@@ -108,7 +108,7 @@ public sealed class EveryRowSettledTests : IDisposable
         HostedRun run = session.Run("Get-WxPayscorePermission", Query(maxRetries: 2), [Row("oProbed")]);
 
         PayscorePermission result = Assert.Single(run.Permissions);
-        Assert.Equal((false, ResultCodes.ResponseUnverified, 3), (result.Success, result.Code, result.Attempts));
+        Assert.Equal((false, ResultCodes.SignatureProbe, 3), (result.Success, result.Code, result.Attempts));
         Assert.Null(result.AuthorizationState);
         Assert.Equal(3, _sim.RequestCount);
     }

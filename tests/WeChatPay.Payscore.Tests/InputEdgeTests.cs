@@ -174,4 +174,74 @@ public sealed class InputEdgeTests
         File.Delete(csv);
         Assert.Equal(0, _sim.RequestCount);
     }
+
+    [Theory]
+    [InlineData("openid", "$true", "a Boolean")]
+    [InlineData("openid", "@('oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'oUpF8uN3rT0Lq5Wd8sYkHmZcXbE1')", "an array of 2 items")]
+    [InlineData("service_id", "[pscustomobject]@{ id = 500001 }", "an object")]
+    [InlineData("appid", "@{ id = 'wx' }", "an object")]
+    [InlineData("service_id", "1.5", "a Double")]
+    public void A_value_that_is_not_text_is_refused_naming_its_type_and_nothing_is_sent(string field, string value, string described)
+    {
+        foreach (string command in new[] { "Invoke-WxPayscoreTerminate", "Get-WxPayscorePermission" })
+        {
+            using var session = new HostedSession();
+            PSObject row = Assert.Single(session.Objects(
+                $"$row = [pscustomobject]@{{ openid = '{OpenId}'; service_id = 500001; appid = '{AppId}' }}; $row.{field} = {value}; $row"));
+            HostedRun run = session.Run(command, Parameters(command), [row]);
+
+            string message = command == "Invoke-WxPayscoreTerminate" ? Assert.Single(run.Results).Message : Assert.Single(run.Permissions).Message;
+            Assert.Contains($"{field} is {described}, not text", message);
+            Assert.DoesNotContain("True", message);
+            Assert.DoesNotContain("contains '.'", message);
+        }
+
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void A_whole_number_from_ConvertFrom_Json_is_read_as_text()
+    {
+        using var session = new HostedSession();
+        PSObject row = Assert.Single(session.Objects($"'{{\"openid\":\"{OpenId}\",\"service_id\":500001,\"appid\":\"{AppId}\"}}' | ConvertFrom-Json"));
+
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", Parameters(), [row]);
+
+        Assert.Equal(ResultCodes.Ok, Assert.Single(run.Results).Code);
+    }
+
+    [Fact]
+    public void A_row_that_is_a_plain_string_gets_a_hint_about_columns()
+    {
+        using var session = new HostedSession();
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", Parameters(), [new PSObject($"{OpenId},500001,{AppId}")]);
+
+        string message = Assert.Single(run.Results).Message;
+        Assert.Contains("the row is the plain text", message);
+        Assert.Contains("not Get-Content's lines", message);
+        Assert.Equal(0, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void A_csv_header_with_padded_names_says_which_column_to_rename()
+    {
+        string csv = Path.Combine(Path.GetTempPath(), $"wxps-padded-{Guid.NewGuid():n}.csv");
+        File.WriteAllLines(csv, ["openid ,service_id ,appid", $"{OpenId},500001,{AppId}"]);
+        try
+        {
+            using var session = new HostedSession();
+            PSObject[] rows = [.. session.Objects("Import-Csv -LiteralPath $args[0]", csv)];
+            HostedRun run = session.Run("Invoke-WxPayscoreTerminate", Parameters(), rows);
+
+            string message = Assert.Single(run.Results).Message;
+            Assert.Contains("the column 'openid ' has spaces around its name, so it is not read as openid", message);
+            Assert.Contains("the column 'service_id ' has spaces around its name", message);
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+
+        Assert.Equal(0, _sim.RequestCount);
+    }
 }

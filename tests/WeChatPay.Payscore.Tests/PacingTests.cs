@@ -46,6 +46,20 @@ public sealed class PacingTests
     }
 
     [Theory]
+    [InlineData(403, "NO_AUTH", false)]
+    [InlineData(400, "INVALID_REQUEST", false)]
+    [InlineData(500, "SYSTEM_ERROR", true)]
+    [InlineData(429, "RATELIMIT_EXCEED", true)]
+    public void An_unsigned_refusal_of_a_query_is_not_asked_again_unless_it_is_a_rate_limit_or_a_server_fault(int status, string code, bool retried)
+    {
+        var unsigned = WechatpayResponse.Answer(
+            (HttpStatusCode)status, System.Text.Encoding.UTF8.GetBytes($"{{\"code\":\"{code}\",\"message\":\"m\"}}"), false, "application/json", null, null,
+            new VerificationResult(VerificationStatus.MissingHeaders, "unsigned"));
+
+        Assert.Equal(retried, RetryPolicy.IsRetryable(unsigned, idempotent: true));
+    }
+
+    [Theory]
     [InlineData("ConnectFailed", false, true)]
     [InlineData("Network", false, false)]
     [InlineData("Network", true, true)]

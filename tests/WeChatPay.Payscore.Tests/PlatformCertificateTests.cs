@@ -120,6 +120,53 @@ public sealed class PlatformCertificateTests : IDisposable
     }
 
     [Fact]
+    public void A_merchant_with_the_public_key_downloads_a_list_signed_with_a_platform_certificate_and_is_told_which_vouched()
+    {
+        _sim.CertificateListSignedByPlatformCertificate = true;
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["Verbose"] = true;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        Assert.Empty(run.Errors);
+        PlatformCertificate certificate = Assert.Single(Certificates(run));
+        Assert.Equal(_sim.Keys.PlatformSerialNumber, certificate.SerialNumber);
+        string warning = Assert.Single(run.Warnings);
+        Assert.Contains(_sim.Keys.PublicKeyId, warning); // what it was not signed with
+        Assert.Contains(_sim.Keys.PlatformSerialNumber, warning);
+        Assert.Contains(FingerprintOf(_sim.Keys.PlatformCertificatePath), warning);
+        Assert.Contains("APIv3 key", warning);
+        Assert.Contains("trusted on first use", warning);
+        Assert.Contains(run.Verbose, v => v.Contains($"verified with platform certificate {_sim.Keys.PlatformSerialNumber}, which the list itself holds"));
+    }
+
+    [Fact]
+    public void A_list_signed_with_the_configured_public_key_is_vouched_for_by_it_without_a_warning()
+    {
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["Verbose"] = true;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        Assert.Empty(run.Errors);
+        Assert.Empty(run.Warnings);
+        Assert.Contains(run.Verbose, v => v.Contains($"verified with the WeChat Pay public key {_sim.Keys.PublicKeyId}"));
+    }
+
+    [Fact]
+    public void A_list_signed_with_a_platform_certificate_still_needs_every_certificate_to_decrypt_under_the_APIv3_key()
+    {
+        _sim.CertificateListSignedByPlatformCertificate = true;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", Parameters(Trusted.PublicKey, apiV3Key: new string('k', 32)));
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.PlatformCertificateDecryptionFailed, error.FullyQualifiedErrorId);
+        Assert.Empty(run.Output);
+        Assert.Empty(run.Warnings);
+    }
+
+    [Fact]
     public void The_APIv3_key_appears_in_no_stream_output_or_file()
     {
         var parameters = Parameters(Trusted.Nothing);
@@ -151,7 +198,7 @@ public sealed class PlatformCertificateTests : IDisposable
     }
 
     [Fact]
-    public void A_refresh_signed_by_no_trusted_key_stops_and_trusts_nothing()
+    public void A_list_signed_by_no_trusted_key_is_taken_only_as_first_use_with_a_warning_naming_the_key_it_lacks()
     {
         // A trusted certificate WeChat Pay never signs with: the list verifies with none of the keys given.
         string stranger = Path.Combine(_directory, "stranger.pem");
@@ -168,9 +215,12 @@ public sealed class PlatformCertificateTests : IDisposable
 
         HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
 
-        ErrorRecord error = Assert.Single(run.Errors);
-        Assert.StartsWith(ErrorIds.PlatformCertificateUnverified, error.FullyQualifiedErrorId);
-        Assert.Empty(run.Output);
+        // Every listed certificate decrypted under the APIv3 key, and the list verifies with one of them: taken, never silently.
+        Assert.Empty(run.Errors);
+        Assert.Equal(_sim.Keys.PlatformSerialNumber, Assert.Single(Certificates(run)).SerialNumber);
+        string warning = Assert.Single(run.Warnings);
+        Assert.Contains("is not signed with platform certificate", warning);
+        Assert.Contains("trusted on first use", warning);
     }
 
     [Theory]
@@ -181,9 +231,17 @@ public sealed class PlatformCertificateTests : IDisposable
     [InlineData(Trusted.PublicKey, "bad signature", ErrorIds.PlatformCertificateUnverified)]
     [InlineData(Trusted.Nothing, "bad signature", ErrorIds.PlatformCertificateUnverified)]
     [InlineData(Trusted.PublicKey, "serial mismatch", ErrorIds.PlatformCertificateSerialMismatch)]
+    [InlineData(Trusted.PublicKey, "signed by a listed certificate, tampered", ErrorIds.PlatformCertificateDecryptionFailed)]
+    [InlineData(Trusted.PublicKey, "signed by a listed certificate, bad signature", ErrorIds.PlatformCertificateUnverified)]
     public void A_bad_answer_or_key_stops_with_its_error_and_writes_nothing(Trusted trusted, string what, string errorId)
     {
         string? apiV3Key = null;
+        if (what.StartsWith("signed by a listed certificate, ", StringComparison.Ordinal))
+        {
+            _sim.CertificateListSignedByPlatformCertificate = true;
+            what = what["signed by a listed certificate, ".Length..];
+        }
+
         switch (what)
         {
             case "tampered":

@@ -65,9 +65,22 @@ public class ResultCodeTableTests
     [InlineData("SERVICE_UNAVAILABLE", ErrorIds.WechatpayErrorResponse, ErrorCategory.ResourceUnavailable)]
     [InlineData("PARAM_ERROR", ErrorIds.WechatpayErrorResponse, ErrorCategory.InvalidOperation)]
     [InlineData("SOMETHING_NEW", ErrorIds.WechatpayErrorResponse, ErrorCategory.InvalidOperation)]
+    [InlineData("RATELIMIT_EXCEED", ErrorIds.WechatpayErrorResponse, ErrorCategory.LimitsExceeded)]
     public void A_failed_row_gets_the_error_id_and_category_of_its_code(string code, string errorId, ErrorCategory category)
     {
-        Assert.Equal((errorId, category), WxPayscoreBulkCommandBase.ClassifyFailure(code));
+        Assert.Equal((errorId, category), WxPayscoreBulkCommandBase.ClassifyFailure(new TerminateResult { Code = code, StatusCode = 400 }));
+    }
+
+    [Theory]
+    [InlineData("TOO_MANY_REQUESTS")]
+    [InlineData("SOMETHING_NEW")]
+    [InlineData("FREQUENCY_LIMITED")]
+    public void Any_429_is_a_rate_limit_whatever_its_code(string code)
+    {
+        Assert.Equal(
+            (ErrorIds.WechatpayErrorResponse, ErrorCategory.LimitsExceeded),
+            WxPayscoreBulkCommandBase.ClassifyFailure(new PayscorePermission { Code = code, StatusCode = 429 }));
+        Assert.Equal(ErrorCategory.InvalidOperation, WxPayscoreBulkCommandBase.ClassifyFailure(new PayscorePermission { Code = "TOO_MANY_REQUESTS", StatusCode = 400 }).Category);
     }
 
     /// <summary>

@@ -163,7 +163,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 var problem = new PayscoreNotificationException(
                     ErrorIds.NotificationUnreadable, $"{UserText.ExcerptPath(path)}: no such notification file, or the path is not one of the file system.");
-                WriteError(new ErrorRecord(problem, problem.ErrorId, ErrorCategory.ObjectNotFound, path));
+                WriteError(new ErrorRecord(problem, problem.ErrorId, CategoryOf(problem.ErrorId), path));
             }
 
             return files;
@@ -212,20 +212,5 @@ namespace WeChatPay.Payscore.Commands
         }
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
-
-        private static ErrorCategory CategoryOf(string errorId)
-        {
-            switch (errorId)
-            {
-                case ErrorIds.NotificationUnreadable:
-                    return ErrorCategory.ReadError;
-                case ErrorIds.NotificationMalformed:
-                    return ErrorCategory.InvalidData;
-                case ErrorIds.NotificationStale:
-                    return ErrorCategory.InvalidResult;
-                default:
-                    return ErrorCategory.SecurityError;
-            }
-        }
     }
 }

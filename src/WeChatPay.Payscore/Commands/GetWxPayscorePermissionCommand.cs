@@ -52,7 +52,7 @@ namespace WeChatPay.Payscore.Commands
         internal override ErrorRecord ErrorOf(RowOutcome outcome)
         {
             var result = (PayscorePermission)outcome.Result;
-            (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
+            (string errorId, ErrorCategory category) = ClassifyFailure(result);
             return new ErrorRecord(new PermissionRowException(result), errorId, category, outcome.Input);
         }
     }

@@ -79,6 +79,7 @@ namespace WeChatPay.Payscore.Commands
             }
 
             Replay(diagnostics);
+            WriteVerbose($"The platform certificate list was verified with {download.VouchedBy}.");
             if (download.FirstUseWarning != null)
             {
                 WriteWarning(download.FirstUseWarning);
@@ -112,7 +113,7 @@ namespace WeChatPay.Payscore.Commands
                         ErrorIds.PlatformCertificateFileExists,
                         $"The file {KeyFile.Quote(path)} exists already; it was not overwritten. Give -Force to replace it, or another -OutputDirectory."),
                     ErrorIds.PlatformCertificateFileExists,
-                    ErrorCategory.ResourceExists,
+                    CategoryOf(ErrorIds.PlatformCertificateFileExists),
                     path));
                 return false;
             }
@@ -136,23 +137,13 @@ namespace WeChatPay.Payscore.Commands
                 WriteError(new ErrorRecord(
                     new PayscoreConfigurationException(ErrorIds.OutputDirectoryUnavailable, $"The file {KeyFile.Quote(path)} cannot be written: {RunJournal.Reason(ex, directory)}."),
                     ErrorIds.OutputDirectoryUnavailable,
-                    ErrorCategory.WriteError,
+                    CategoryOf(ErrorIds.OutputDirectoryUnavailable),
                     path));
                 return false;
             }
 
             certificate.Path = path;
             return true;
-        }
-
-        private static ErrorCategory CategoryOf(string errorId)
-        {
-            switch (errorId)
-            {
-                case ErrorIds.PlatformCertificatesNotAvailable: return ErrorCategory.ObjectNotFound;
-                case ErrorIds.PlatformCertificateDownloadFailed: return ErrorCategory.ConnectionError;
-                default: return ErrorCategory.SecurityError;
-            }
         }
     }
 }

@@ -124,7 +124,7 @@ namespace WeChatPay.Payscore.Commands
         {
             if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
             {
-                throw StopRun(failure, ErrorCategory.WriteError, _ledger.Journal.Path);
+                throw StopRun(failure, _ledger.Journal.Path);
             }
         }
 
@@ -217,7 +217,7 @@ namespace WeChatPay.Payscore.Commands
                     ErrorIds.ConfirmationNotPossible,
                     "This PowerShell host cannot ask for confirmation, and ending an authorization needs it. Add -Confirm:$false to end the authorizations without asking (as runbooks do), or -WhatIf to preview them. Nothing was sent.",
                     ex);
-                ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, ErrorCategory.PermissionDenied, InputObject));
+                ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, CategoryOf(error.ErrorId), InputObject));
                 return false;
             }
         }
@@ -225,11 +225,11 @@ namespace WeChatPay.Payscore.Commands
         internal override ErrorRecord ErrorOf(RowOutcome outcome)
         {
             var result = (TerminateResult)outcome.Result;
-            (string errorId, ErrorCategory category) = ClassifyFailure(result.Code);
+            (string errorId, ErrorCategory category) = ClassifyFailure(result);
             var record = new ErrorRecord(new TerminateRowException(result), errorId, category, outcome.Input);
             record.ErrorDetails = new ErrorDetails(record.Exception.Message)
             {
-                RecommendedAction = ResultCodeTable.Of(result.Code).RecommendedAction,
+                RecommendedAction = ResultCodeTable.Of(result.Code, result.StatusCode).RecommendedAction,
             };
             return record;
         }

@@ -253,7 +253,7 @@ namespace WeChatPay.Payscore.Commands
                 WriteWarning(download.FirstUseWarning);
             }
 
-            WriteVerbose($"Platform certificates downloaded: {string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}.");
+            WriteVerbose($"Platform certificates downloaded: {string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}, verified with {download.VouchedBy}.");
         }
 
         /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
@@ -285,12 +285,12 @@ namespace WeChatPay.Payscore.Commands
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
         /// that no row that was sent is left without its result; rows not yet read are never sent.
         /// </summary>
-        internal Exception StopRun(PayscoreConfigurationException ex, ErrorCategory category, object? target = null)
+        internal Exception StopRun(PayscoreConfigurationException ex, object? target = null)
         {
             _stoppingRun = true;
             SettleInFlight();
             Summarize(ex.ErrorId);
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, category, target));
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
             return ex; // not reached: ThrowTerminatingError always throws
         }
 
@@ -306,9 +306,9 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The stable error id and category of a failed row's error record, by its result code (<see cref="ResultCodeTable"/>).</summary>
-        internal static (string ErrorId, ErrorCategory Category) ClassifyFailure(string code)
+        internal static (string ErrorId, ErrorCategory Category) ClassifyFailure(PayscoreRowResult result)
         {
-            ResultCodeInfo info = ResultCodeTable.Of(code);
+            ResultCodeInfo info = ResultCodeTable.Of(result.Code, result.StatusCode);
             if (info.ErrorId == null)
             {
                 info = ResultCodeTable.Unlisted; // a success code on a failed row: a defect; reported as WeChat Pay's
@@ -316,10 +316,6 @@ namespace WeChatPay.Payscore.Commands
 
             return (info.ErrorId!, CategoryOf(info.Category)); // Unlisted, a WeChat Pay error, always has one
         }
-
-        /// <summary>The PowerShell category the table's category names.</summary>
-        internal static ErrorCategory CategoryOf(ResultCategory category) =>
-            (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category.ToString());
 
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
         private void Complete(RowOutcome outcome)
@@ -477,9 +473,7 @@ namespace WeChatPay.Payscore.Commands
             SettleInFlight();
             ResolvedCredentials credentials = Begun(Credentials);
             string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, credentials.MerchantId, credentials.SerialNumber, DateTimeOffset.UtcNow);
-            throw StopRun(
-                new PayscoreConfigurationException(stop.ErrorId, message),
-                stop.ErrorId == ErrorIds.WechatpayUnreachable ? ErrorCategory.ConnectionError : ErrorCategory.AuthenticationError);
+            throw StopRun(new PayscoreConfigurationException(stop.ErrorId, message));
         }
 
         /// <summary>The journal of the run, if it has one: named when the run stops, so that the rerun can pick up.</summary>
@@ -504,14 +498,42 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         private RowFields ReadRow()
         {
-            RowFields fields = RowFields.From(field => RowValue(InputObject, field.WireName, (string?)IdentityParameters[field.PropertyName].GetValue(this), field.PropertyName));
-            if (string.IsNullOrEmpty(fields.OpenId) && string.IsNullOrEmpty(fields.SubOpenId) && string.IsNullOrEmpty(fields.AuthorizationCode))
+            List<string>? problems = null;
+            RowFields fields = RowFields.From(field =>
             {
+                object? value = RowObject(InputObject, field.WireName, field.PropertyName);
+                if (value != null && !IsText(value))
+                {
+                    (problems ??= new List<string>()).Add(
+                        $"{field.WireName} is {DescribeType(value)}, not text; give it as text (a CSV column, or a string property of the object)");
+                    return null;
+                }
+
+                return TextOf(value) ?? (string?)IdentityParameters[field.PropertyName].GetValue(this);
+            });
+            fields.ReadProblems = problems;
+            if (string.IsNullOrEmpty(fields.ServiceId) || (string.IsNullOrEmpty(fields.OpenId) && string.IsNullOrEmpty(fields.SubOpenId) && string.IsNullOrEmpty(fields.AuthorizationCode)))
+            {
+                // Only a row that lacks a field needs them: they tell a CSV without its header line, or with padded names.
                 fields.Columns = ColumnNames(InputObject);
+                fields.PlainText = InputObject?.BaseObject as string;
             }
 
             return fields;
         }
+
+        /// <summary>
+        /// Text, or a whole number (ConvertFrom-Json reads service_id 500001 as a number): what a field can be. A
+        /// Boolean would be sent as "True", an array or object as its type name.
+        /// </summary>
+        private static bool IsText(object value) =>
+            value is string || value is char || value is int || value is long || value is short || value is byte
+            || value is uint || value is ulong || value is ushort || value is sbyte;
+
+        private static string DescribeType(object value) =>
+            value is Array array ? $"an array of {array.Length} item{(array.Length == 1 ? string.Empty : "s")}"
+            : value is IDictionary || value is PSCustomObject ? "an object"
+            : $"a {value.GetType().Name}";
 
         /// <summary>The parameter of each identity field, by its property name (<see cref="RowFields.Identity"/>).</summary>
         /// <remarks>Every identity field has its parameter here (RowResultShapeTests checks it), so each lookup finds one.</remarks>
@@ -546,7 +568,17 @@ namespace WeChatPay.Payscore.Commands
             InputObject ?? (object?)fields.OpenId ?? fields.AuthorizationCode ?? fields.SubOpenId ?? string.Empty;
 
         /// <summary>The row's own value for a field when it has one (under <paramref name="name"/> or <paramref name="otherName"/>), else the parameter's.</summary>
-        internal static string? RowValue(PSObject? input, string name, string? fallback, string? otherName = null)
+        internal static string? RowValue(PSObject? input, string name, string? fallback, string? otherName = null) =>
+            TextOf(RowObject(input, name, otherName)) ?? fallback;
+
+        private static string? TextOf(object? value)
+        {
+            string? text = value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
+            return string.IsNullOrEmpty(text) ? null : text;
+        }
+
+        /// <summary>The row's own value under <paramref name="name"/> or <paramref name="otherName"/>, unwrapped; null when it has none.</summary>
+        private static object? RowObject(PSObject? input, string name, string? otherName)
         {
             object? value = null;
             object? row = input?.BaseObject;
@@ -567,13 +599,7 @@ namespace WeChatPay.Payscore.Commands
                 value = (input.Properties[name] ?? (otherName != null ? input.Properties[otherName] : null))?.Value;
             }
 
-            if (value is PSObject wrapped)
-            {
-                value = wrapped.BaseObject;
-            }
-
-            string? text = value == null ? null : Convert.ToString(value, CultureInfo.InvariantCulture);
-            return string.IsNullOrEmpty(text) ? fallback : text;
+            return value is PSObject wrapped ? wrapped.BaseObject : value;
         }
 
         internal bool IsStreamWanted(string stream)

@@ -231,9 +231,16 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>Stops the command with a configuration error, its id as the error id; written as <c>throw Stop(...)</c>.</summary>
         internal Exception Stop(PayscoreConfigurationException ex, object? target = null)
         {
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, target));
+            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
             return ex; // not reached: ThrowTerminatingError always throws
         }
+
+        /// <summary>The PowerShell category of a command's error id (<see cref="ErrorIdTable"/>).</summary>
+        internal static ErrorCategory CategoryOf(string errorId) => CategoryOf(ErrorIdTable.CategoryOf(errorId));
+
+        /// <summary>The PowerShell category a table's category names (the tables know nothing of PowerShell).</summary>
+        internal static ErrorCategory CategoryOf(ResultCategory category) =>
+            (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category.ToString());
 
         /// <summary>
         /// The file-system path of a path setting's value, or a stop with a configuration error. The value is checked

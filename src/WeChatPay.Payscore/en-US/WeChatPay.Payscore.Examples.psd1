@@ -68,7 +68,7 @@
         }
         @{
             Code    = "Get-WxPayscorePlatformCertificate -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem | Format-List"
-            Remarks = 'During a migration to the WeChat Pay public key: the list is verified with the public key. A merchant that has only the public key gets PlatformCertificatesNotAvailable (WeChat Pay answers 404 RESOURCE_NOT_EXISTS).'
+            Remarks = 'During a migration to the WeChat Pay public key: the list is verified with the public key, or, when WeChat Pay signs it with a platform certificate instead, with the certificate it holds once every certificate in it has decrypted under the APIv3 key (a warning says so, with the fingerprint). A merchant that has only the public key gets PlatformCertificatesNotAvailable (WeChat Pay answers 404 RESOURCE_NOT_EXISTS or NOT_FOUND).'
         }
     )
     'Connect-WxPayscore' = @(

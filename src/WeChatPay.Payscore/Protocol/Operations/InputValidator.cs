@@ -45,6 +45,13 @@ namespace WeChatPay.Payscore.Protocol
         public static List<string> ValidateTarget(TargetKind kind, RowFields f)
         {
             var problems = new List<string>(0);
+            if (f.ReadProblems != null)
+            {
+                // A value that is not text is refused as such; its field rules would only say the same again.
+                problems.AddRange(f.ReadProblems);
+                return problems;
+            }
+
             CheckHeader(problems, f);
             TargetKindTable.Of(kind).Validate(problems, f);
             return problems;
@@ -220,6 +227,18 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         private static void CheckHeader(List<string> problems, RowFields f)
         {
+            if (f.PlainText != null)
+            {
+                problems.Add(
+                    $"the row is the plain text '{UserText.Excerpt(f.PlainText)}', not an object with columns; pipe Import-Csv's rows (a header line openid,service_id,appid,reason first), not Get-Content's lines, or objects with openid and service_id properties");
+            }
+
+            List<string> padded = f.Columns?.Where(name => name.Trim().Length != name.Length && IsColumnName(name)).ToList() ?? new List<string>();
+            foreach (string name in padded)
+            {
+                problems.Add($"the column '{UserText.Excerpt(name)}' has spaces around its name, so it is not read as {name.Trim()}; remove them from the header line");
+            }
+
             if (f.Columns == null || f.Columns.Count == 0
                 || !Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId) || !Strings.IsEmpty(f.AuthorizationCode)
                 || f.Columns.Any(IsColumnName))

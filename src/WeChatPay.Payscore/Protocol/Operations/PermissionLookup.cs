@@ -38,11 +38,12 @@ namespace WeChatPay.Payscore.Protocol
                     result.AuthorizationTime = outcome.AuthorizationTime;
                     result.CancelAuthorizationTime = outcome.CancelAuthorizationTime;
                     result.Code = ResultCodes.Ok;
-                    result.Message = Describe(outcome.WechatpayState);
+                    result.Message = WechatpayCodes.StateOf(outcome.WechatpayState).Description;
                 }
                 else
                 {
-                    (result.Code, result.Message) = Failure(response, outcome.Description);
+                    result.Code = outcome.FailureCode ?? ResultCodes.Timeout;
+                    result.Message = KeyFile.Capitalize(outcome.Description) + ".";
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
@@ -54,42 +55,6 @@ namespace WeChatPay.Payscore.Protocol
             result.Elapsed = stopwatch.Elapsed;
             result.CompletedAt = DateTimeOffset.UtcNow;
             return result;
-        }
-
-        private static string Describe(string? state)
-        {
-            switch (state)
-            {
-                case "AVAILABLE": return "The user's authorization stands.";
-                case "UNAVAILABLE": return "The authorization is ended.";
-                case "UNBINDUSER": return "The user has unbound the service.";
-                default: return string.Empty;
-            }
-        }
-
-        /// <summary>The code a failed query reports: WeChat Pay's own when it refused, the module's otherwise.</summary>
-        private static (string Code, string Message) Failure(WechatpayResponse? response, string description)
-        {
-            string said = KeyFile.Capitalize(description) + ".";
-            if (response == null || response.Failure == TransportFailure.Timeout)
-            {
-                return (ResultCodes.Timeout, said);
-            }
-
-            if (response.Failure != TransportFailure.None)
-            {
-                return (ResultCodes.NetworkError, said);
-            }
-
-            if (!response.Verification.IsVerified)
-            {
-                return (ResultCodes.ResponseUnverified, said);
-            }
-
-            ErrorBody? error = ErrorBody.TryParse(response.Body);
-            return error != null
-                ? (error.Code, error.Message.Length > 0 ? error.Message : $"HTTP {response.StatusCode}")
-                : (ResultCodes.UnexpectedResponse, said);
         }
     }
 }

@@ -35,6 +35,9 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>The answer the outcome was read from (its status, body and verification).</summary>
         public WechatpayResponse? Response { get; internal set; }
 
+        /// <summary>For an unknown state: the code a failed query reports (WeChat Pay's own when it refused, the module's otherwise).</summary>
+        public string? FailureCode { get; internal set; }
+
         public DateTimeOffset? AuthorizationTime { get; internal set; }
 
         public DateTimeOffset? CancelAuthorizationTime { get; internal set; }
@@ -73,35 +76,32 @@ namespace WeChatPay.Payscore.Protocol
                 .SendAsync(HttpMethod.Get, target.QueryPath, WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
                 .ConfigureAwait(false);
             WechatpayResponse response = outcome.Response;
-            if (response.Failure != TransportFailure.None)
+            var classified = WechatpayAnswer.Of(response, 200, outcome.Attempts);
+            switch (classified.Kind)
             {
-                return Unknown(outcome, $"the query got no answer ({response.FailureMessage})");
-            }
-
-            if (!response.Verification.IsVerified)
-            {
-                return Unknown(outcome, $"the query's answer is not verified ({response.Verification.Message})");
-            }
-
-            if (response.StatusCode != 200)
-            {
-                ErrorBody? error = ErrorBody.TryParse(response.Body);
-                return Unknown(outcome, $"the query was refused with HTTP {response.StatusCode}{(error != null ? $" {error.Code}: {error.Message}" : string.Empty)}");
+                case AnswerKind.NotSent:
+                case AnswerKind.Lost:
+                    return Unknown(outcome, classified, $"the query got no answer ({response.FailureMessage})");
+                case AnswerKind.Untrusted:
+                    return Unknown(outcome, classified, $"the query's answer is not verified ({response.Verification.Message})");
+                case AnswerKind.Refused:
+                    return Unknown(outcome, classified, $"the query was refused with HTTP {response.StatusCode} {classified.Code}: {classified.Message}");
+                case AnswerKind.Unexpected:
+                    return Unknown(outcome, classified, $"the query's answer is not one it can read ({classified.Message})");
             }
 
             string? state = ReadString(response.Body, "authorization_state");
             QueryOutcome answer;
-            switch (state)
+            switch (WechatpayCodes.StateOf(state).State)
             {
-                case "AVAILABLE":
+                case AuthorizationState.Available:
                     answer = new QueryOutcome(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
                     break;
-                case "UNAVAILABLE":
-                case "UNBINDUSER":
+                case AuthorizationState.Ended:
                     answer = new QueryOutcome(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
                     break;
                 default:
-                    return Unknown(outcome, $"the query's answer has no known authorization_state ('{UserText.Excerpt(state ?? "(none)")}')");
+                    return Unknown(outcome, classified, $"the query's answer has no known authorization_state ('{UserText.Excerpt(state ?? "(none)")}')", ResultCodes.UnexpectedResponse);
             }
 
             answer.Response = response;
@@ -139,7 +139,11 @@ namespace WeChatPay.Payscore.Protocol
                 ? time
                 : (DateTimeOffset?)null;
 
-        private static QueryOutcome Unknown(SendOutcome outcome, string description) =>
-            new QueryOutcome(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description) { Response = outcome.Response };
+        private static QueryOutcome Unknown(SendOutcome outcome, WechatpayAnswer answer, string description, string? code = null) =>
+            new QueryOutcome(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description)
+            {
+                Response = outcome.Response,
+                FailureCode = code ?? answer.Code,
+            };
     }
 }

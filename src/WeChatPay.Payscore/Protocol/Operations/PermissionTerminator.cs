@@ -13,6 +13,9 @@ namespace WeChatPay.Payscore.Protocol
     /// </summary>
     internal sealed class PermissionTerminator
     {
+        /// <summary>A terminate that WeChat Pay did answers 204 with an empty body.</summary>
+        private const int ExpectedStatus = 204;
+
         private readonly ResilientSender _sender;
         private readonly PermissionQuery _query;
         private readonly int _maxAttempts;
@@ -85,22 +88,28 @@ namespace WeChatPay.Payscore.Protocol
                         .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken, _maxAttempts - result.Attempts)
                         .ConfigureAwait(false);
                     result.Attempts += outcome.Attempts;
-                    result.Success = false;
                     result.StatusCode = outcome.Response.StatusCode;
                     result.RequestId = outcome.Response.RequestId;
-                    Interpret(outcome.Response, result, diagnostics);
-                    if (IsRefusedAsAlreadyEnded(outcome.Response, result.Code))
+                    WechatpayAnswer answer = WechatpayAnswer.Of(outcome.Response, ExpectedStatus, outcome.Attempts);
+                    Interpret(answer, result, diagnostics);
+                    if (answer.MayMeanAlreadyEnded && !answer.IsUnsigned)
                     {
                         await CheckAlreadyEndedAsync(result, request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
                         break;
                     }
 
-                    if (result.Success || !MayHaveLanded(outcome.Response))
+                    if (answer.Kind == AnswerKind.Refused && answer.IsUnsigned)
+                    {
+                        await SettleUnsignedRefusalAsync(result, request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
+                        break;
+                    }
+
+                    if (result.Success || !answer.MayHaveLanded)
                     {
                         break;
                     }
 
-                    why = $"Attempt {result.Attempts}: {WhyOpen(outcome.Response)}";
+                    why = $"Attempt {result.Attempts}: {WhyOpen(answer)}";
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
@@ -115,16 +124,6 @@ namespace WeChatPay.Payscore.Protocol
             result.CompletedAt = DateTimeOffset.UtcNow;
             return result;
         }
-
-        /// <summary>
-        /// WeChat Pay refuses to end an authorization that is already ended, and says so in more than one way
-        /// (400 INVALID_REQUEST 该用户的授权已解除，无需重复解除, 403 NO_AUTH 请检查服务授权状态), codes it also gives
-        /// for other reasons: only its query tells. An unverified refusal is not WeChat Pay's word, and is left as it is.
-        /// </summary>
-        internal static bool IsRefusedAsAlreadyEnded(WechatpayResponse response, string code) =>
-            response.Failure == TransportFailure.None
-            && response.Verification.IsVerified
-            && ((response.StatusCode == 400 && code == "INVALID_REQUEST") || (response.StatusCode == 403 && code == "NO_AUTH"));
 
         /// <summary>
         /// A refusal: nothing landed, so whatever the query says, nothing is sent again. Ended makes the row a
@@ -145,112 +144,49 @@ namespace WeChatPay.Payscore.Protocol
                 : $" Whether it was already ended is not known: {query.Description}.";
         }
 
-        private static string WhyOpen(WechatpayResponse response)
+        /// <summary>
+        /// An unsigned refusal (some WeChat Pay error answers come without signature headers) is not WeChat Pay's
+        /// verified word: one query tells whether the authorization is ended after all. Nothing is sent again, whatever
+        /// it says: the refusal is most likely WeChat Pay's, and a row costs at most this one settling query.
+        /// </summary>
+        private async Task SettleUnsignedRefusalAsync(TerminateResult result, AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
-            switch (response.Failure)
+            QueryOutcome query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
+            diagnostics?.Verbose.Add($"Row {result.RowNumber}: the refusal ({result.Code}) came unsigned; asked WeChat Pay: {query.Description}.");
+            if (query.State == AuthorizationState.Ended)
             {
-                case TransportFailure.Network:
-                    return "the connection broke after the request was sent";
-                case TransportFailure.Timeout:
-                    return "no complete answer came within -TimeoutSec";
+                Ended(result, query, ResultCodes.SettledByQuery, $"An unsigned refusal came back ({result.Code}: {result.Message}), and {query.Description}: the authorization is ended.");
+                return;
             }
 
-            return response.Verification.Status == VerificationStatus.SignatureProbe
-                ? $"WeChat Pay answered {response.StatusCode} with a signature probe instead of a verifiable answer"
-                : $"WeChat Pay answered {response.StatusCode}, but the answer is not verified ({response.Verification.Message})";
+            result.Message += query.State == AuthorizationState.Available
+                ? $" {query.Description}."
+                : $" Whether the authorization was ended is not known: {query.Description}.";
         }
 
-        /// <summary>
-        /// True when the request may have been processed although no trustworthy answer says so: the connection broke
-        /// after sending, no answer came in time, or a 2xx answer failed verification (a probe included).
-        /// </summary>
-        internal static bool MayHaveLanded(WechatpayResponse response)
+        private static string WhyOpen(WechatpayAnswer answer)
         {
-            switch (response.Failure)
+            switch (answer.Kind)
             {
-                case TransportFailure.Network:
-                case TransportFailure.Timeout:
-                    return true;
-                case TransportFailure.ConnectFailed:
-                    return false;
+                case AnswerKind.Lost:
+                    return answer.Response.Failure == TransportFailure.Timeout
+                        ? "no complete answer came within -TimeoutSec"
+                        : "the connection broke after the request was sent";
             }
 
-            return response.StatusCode >= 200 && response.StatusCode < 300 && !response.Verification.IsVerified;
+            return answer.Code == ResultCodes.SignatureProbe
+                ? $"WeChat Pay answered {answer.StatusCode} with a signature probe instead of a verifiable answer"
+                : $"WeChat Pay answered {answer.StatusCode}, but the answer is not verified ({answer.Response.Verification.Message})";
         }
 
         /// <summary>Success means exactly one thing: a 204 whose signature verified.</summary>
-        internal static void Interpret(WechatpayResponse response, TerminateResult result, Diagnostics? diagnostics)
+        internal static void Interpret(WechatpayAnswer answer, TerminateResult result, Diagnostics? diagnostics)
         {
-            if (response.IsTransportFailure(out string? failure))
+            result.Success = answer.Kind == AnswerKind.Success;
+            Set(result, answer.Code, result.Success ? "Authorization terminated." : answer.Message);
+            if (answer.Error?.TruncatedSignMessage != null)
             {
-                switch (response.Failure)
-                {
-                    case TransportFailure.Network:
-                        Set(result, ResultCodes.NetworkError, failure + "; the connection broke after the request was sent, so it may have been processed.");
-                        return;
-                    case TransportFailure.ConnectFailed:
-                        Set(result, ResultCodes.NetworkError, failure + "; no connection was made, so nothing was sent.");
-                        return;
-                    case TransportFailure.Timeout:
-                        Set(result, ResultCodes.Timeout, failure);
-                        return;
-                }
-            }
-
-            int status = response.StatusCode;
-            VerificationResult verification = response.Verification;
-            if (status >= 200 && status < 300)
-            {
-                if (verification.Status == VerificationStatus.SignatureProbe)
-                {
-                    Set(result, ResultCodes.SignatureProbe, $"WeChat Pay answered {status} but the answer is a signature probe: the request reached WeChat Pay, its outcome is not verified. Check the authorization state before sending again.");
-                }
-                else if (!verification.IsVerified)
-                {
-                    Set(result, ResultCodes.ResponseUnverified, $"WeChat Pay answered {status} but the answer is not verified: {verification.Message} Do not treat the row as done.");
-                }
-                else if (status == 204)
-                {
-                    result.Success = true;
-                    Set(result, ResultCodes.Ok, "Authorization terminated.");
-                }
-                else
-                {
-                    Set(result, ResultCodes.UnexpectedResponse, $"WeChat Pay answered {status} where 204 was expected, with {ErrorBody.Describe(response.Body, response.ContentType)}.");
-                }
-
-                return;
-            }
-
-            if (status >= 300 && status < 400)
-            {
-                Set(result, ResultCodes.UnexpectedResponse, $"WeChat Pay answered {status} (redirect to '{response.Location ?? "nowhere"}'); redirects are not followed.");
-                return;
-            }
-
-            if (response.BodyTruncated)
-            {
-                Set(result, ResultCodes.UnexpectedResponse, $"HTTP {status} with a body over the size limit; it was cut off.");
-                return;
-            }
-
-            ErrorBody? error = ErrorBody.TryParse(response.Body);
-            if (error == null)
-            {
-                Set(result, ResultCodes.UnexpectedResponse, $"HTTP {status} with {ErrorBody.Describe(response.Body, response.ContentType)}.");
-                return;
-            }
-
-            string message = error.Message.Length > 0 ? error.Message : $"HTTP {status}";
-            if (!verification.IsVerified)
-            {
-                message += $" (this error answer is not verified: {verification.Message})";
-            }
-
-            Set(result, error.Code, message);
-            if (error.TruncatedSignMessage != null)
-            {
-                diagnostics?.Verbose.Add($"WeChat Pay could not verify the request signature; it built the message: {error.TruncatedSignMessage}");
+                diagnostics?.Verbose.Add($"WeChat Pay could not verify the request signature; it built the message: {answer.Error.TruncatedSignMessage}");
             }
         }
 

@@ -7,13 +7,24 @@ namespace WeChatPay.Payscore.Protocol
     /// <summary>What one <c>GET /v3/certificates</c> gave: the checked certificates, their keys and how the list was trusted.</summary>
     internal sealed class PlatformCertificateDownload
     {
-        public PlatformCertificateDownload(IReadOnlyList<PlatformCertificate> certificates, IReadOnlyDictionary<string, RSA> keys, string signedBy, bool trustedOnFirstUse)
+        public PlatformCertificateDownload(IReadOnlyList<PlatformCertificate> certificates, IReadOnlyDictionary<string, RSA> keys, string signedBy, bool trustedOnFirstUse, string? trustedBefore = null)
         {
             Certificates = certificates;
             Keys = keys;
             SignedBy = signedBy;
             TrustedOnFirstUse = trustedOnFirstUse;
+            TrustedBefore = trustedBefore;
         }
+
+        /// <summary>The WeChat Pay keys trusted before the download, in words; null when there were none.</summary>
+        public string? TrustedBefore { get; }
+
+        /// <summary>Which key vouched for the list, in words.</summary>
+        public string VouchedBy => TrustedOnFirstUse
+            ? $"platform certificate {SignedBy}, which the list itself holds (trusted on first use)"
+            : SignedBy.StartsWith(Configuration.ClientSettings.PublicKeyIdPrefix, System.StringComparison.Ordinal)
+                ? $"the WeChat Pay public key {SignedBy}"
+                : $"the trusted platform certificate {SignedBy}";
 
         public IReadOnlyList<PlatformCertificate> Certificates { get; }
 
@@ -40,7 +51,10 @@ namespace WeChatPay.Payscore.Protocol
                 }
 
                 PlatformCertificate signer = Certificates.First(c => c.SerialNumber == SignedBy);
-                return $"No WeChat Pay key was configured to verify the platform certificate list with, so it was verified with the certificate it holds: "
+                string why = TrustedBefore == null
+                    ? "No WeChat Pay key was configured to verify the platform certificate list with"
+                    : $"The platform certificate list is not signed with {TrustedBefore} but with a certificate it holds; every certificate in it decrypted and authenticated under the APIv3 key";
+                return $"{why}, so it was verified with the certificate it holds: "
                     + $"serial {signer.SerialNumber}, SHA-256 fingerprint {signer.Fingerprint}, trusted on first use. Check that serial on the merchant platform "
                     + "(Account Center > API Security), then keep the certificate (Get-WxPayscorePlatformCertificate -OutputDirectory) and give it with -PlatformCertificatePath, "
                     + "so that later downloads are verified with it.";

@@ -20,7 +20,6 @@ namespace WeChatPay.Payscore.Protocol
     internal sealed class PlatformCertificateDownloader
     {
         public const string PathAndQuery = "/v3/certificates";
-        private const string NotAvailableCode = "RESOURCE_NOT_EXISTS";
 
         private readonly WechatpayClient _client;
         private readonly ApiV3Key _apiV3Key;
@@ -46,8 +45,11 @@ namespace WeChatPay.Payscore.Protocol
                 .ConfigureAwait(false);
             CheckAnswered(response);
 
-            bool firstUse = _trusted.Count == 0;
-            if (!response.Verification.IsVerified && !(firstUse && response.Verification.Status == VerificationStatus.UnknownSerial))
+            // Signed by a key not trusted here (nothing is yet, or WeChat Pay signs the list with a platform certificate
+            // although a public key is configured): only a certificate the list holds can vouch for it, and only because
+            // each certificate must decrypt and authenticate under the APIv3 key, which only WeChat Pay and the merchant hold.
+            bool vouchedByListed = response.Verification.Status == VerificationStatus.UnknownSerial;
+            if (!response.Verification.IsVerified && !vouchedByListed)
             {
                 throw Unverified(response.Verification.Message);
             }
@@ -74,16 +76,18 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             string signedBy = response.Signature?.Serial ?? string.Empty;
-            if (firstUse)
+            string? configured = DescribeTrusted();
+            if (vouchedByListed)
             {
-                VerifyWithListed(response, keys);
+                VerifyWithListed(response, keys, configured);
             }
 
-            return new PlatformCertificateDownload(certificates, keys, signedBy, firstUse);
+            return new PlatformCertificateDownload(certificates, keys, signedBy, vouchedByListed, configured);
         }
 
         private static void CheckAnswered(WechatpayResponse response)
         {
+            var answer = WechatpayAnswer.Of(response, 200);
             if (response.IsTransportFailure(out string? failure))
             {
                 throw new PayscoreConfigurationException(ErrorIds.PlatformCertificateDownloadFailed, $"GET {PathAndQuery} got no answer: {failure}");
@@ -94,20 +98,18 @@ namespace WeChatPay.Payscore.Protocol
                 return;
             }
 
-            ErrorBody? error = ErrorBody.TryParse(response.Body);
-            if (response.StatusCode == 404 && error?.Code == NotAvailableCode)
+            if (answer.MeansPublicKeyOnly)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.PlatformCertificatesNotAvailable,
-                    $"WeChat Pay has no platform certificates for this merchant (404 {NotAvailableCode}: {error.Message}). It uses the WeChat Pay public key instead: "
+                    $"WeChat Pay has no platform certificates for this merchant ({answer.StatusCode} {answer.Code}: {answer.Message}). It uses the WeChat Pay public key instead: "
                     + "download pub_key.pem and note its id (PUB_KEY_ID_...) under Account Center > API Security on the merchant platform, "
                     + "and give them as -WechatpayPublicKeyPath and -WechatpayPublicKeyId.");
             }
 
-            string said = error != null ? $"{error.Code}: {error.Message}" : ErrorBody.Describe(response.Body, response.ContentType);
             throw new PayscoreConfigurationException(
                 ErrorIds.PlatformCertificateDownloadFailed,
-                $"GET {PathAndQuery} answered HTTP {response.StatusCode} ({said}){(response.Verification.IsVerified ? string.Empty : "; the answer is not verified")}.");
+                $"GET {PathAndQuery} answered HTTP {response.StatusCode} ({(answer.Error != null ? answer.Code + ": " : string.Empty)}{answer.Message}){(response.Verification.IsVerified ? string.Empty : "; the answer is not verified")}.");
         }
 
         /// <summary>Decrypts one entry and checks the certificate against what it is listed with.</summary>
@@ -176,8 +178,25 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
+        /// <summary>What was trusted before the download, in words; null when nothing was.</summary>
+        private string? DescribeTrusted()
+        {
+            var kinds = new List<string>();
+            if (_trusted.PublicKeyId != null)
+            {
+                kinds.Add($"the WeChat Pay public key {_trusted.PublicKeyId}");
+            }
+
+            if (_trusted.PlatformSerials.Count > 0)
+            {
+                kinds.Add($"platform certificate{(_trusted.PlatformSerials.Count > 1 ? "s" : string.Empty)} {string.Join(", ", _trusted.PlatformSerials)}");
+            }
+
+            return kinds.Count == 0 ? null : string.Join(" and ", kinds);
+        }
+
         /// <summary>Trust on first use: the answer must verify with a certificate it lists, under the serial it names.</summary>
-        private void VerifyWithListed(WechatpayResponse response, IReadOnlyDictionary<string, RSA> keys)
+        private void VerifyWithListed(WechatpayResponse response, IReadOnlyDictionary<string, RSA> keys, string? configured)
         {
             var listed = new WechatpayKeyStore();
             foreach (KeyValuePair<string, RSA> key in keys)
@@ -188,7 +207,9 @@ namespace WeChatPay.Payscore.Protocol
             VerificationResult result = new ResponseVerifier(listed, _clock).Verify(response.Signature ?? new SignatureHeaders(null, null, null, null), response.Body);
             if (!result.IsVerified)
             {
-                throw Unverified(result.Message + " (No WeChat Pay key is configured, so the list can only be checked with the certificates it holds.)");
+                throw Unverified(result.Message + (configured == null
+                    ? " (No WeChat Pay key is configured, so the list can only be checked with the certificates it holds.)"
+                    : $" (It is not signed with {configured}, so it can only be checked with the certificates it holds.)"));
             }
         }
 

@@ -48,6 +48,15 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         public IReadOnlyList<string>? Columns { get; set; }
 
+        /// <summary>
+        /// What was wrong with the row as it was read, before any field rule: a value that is not text (a Boolean, an
+        /// array, an object from ConvertFrom-Json). Null when nothing was.
+        /// </summary>
+        public List<string>? ReadProblems { get; set; }
+
+        /// <summary>The row itself when it is a plain string (a line from Get-Content), not an object with columns; null otherwise.</summary>
+        public string? PlainText { get; set; }
+
         /// <summary>Who the row is about, in one word: the openid, else the sub_openid, else the authorization code.</summary>
         public string? Subject => OpenId ?? SubOpenId ?? AuthorizationCode;
 

@@ -135,7 +135,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 PlatformCertificateDownload download = await _download(diagnostics, cancellationToken).ConfigureAwait(false);
                 Trust(download);
-                return $"downloaded the platform certificates ({string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}), verified with WeChat Pay key {download.SignedBy}.";
+                return $"downloaded the platform certificates ({string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}), verified with {download.VouchedBy}.";
             }
             catch (PayscoreConfigurationException ex)
             {

@@ -37,33 +37,30 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         public static bool IsRetryable(WechatpayResponse response, bool idempotent = false)
         {
-            switch (response.Failure)
+            WechatpayAnswer answer = WechatpayAnswer.Of(response, idempotent ? 200 : 204);
+            switch (answer.Kind)
             {
-                case TransportFailure.ConnectFailed:
+                case AnswerKind.NotSent:
                     return true;
-                case TransportFailure.Network:
-                case TransportFailure.Timeout:
+                case AnswerKind.Lost:
+                case AnswerKind.Untrusted:
                     // The request may have been processed: a query asks again, a terminate asks the query first.
                     return idempotent;
+                case AnswerKind.Refused:
+                    // Verified or unsigned: WeChat Pay's word. An unsigned refusal is not asked again (it would say the
+                    // same), only a rate limit or a server fault is.
+                    return answer.IsRateLimit || answer.IsServerFault;
+                case AnswerKind.Unexpected:
+                    // A signed answer that fails verification is not trusted to say "try again"; an unsigned one
+                    // (a gateway's HTML 502) carries no signature to fail. A query asks again after any answer it cannot trust.
+                    return ((answer.IsRateLimit || answer.IsServerFault) && (response.Verification.IsVerified || answer.IsUnsigned))
+                        || (idempotent && !response.Verification.IsVerified);
+                default:
+                    return false;
             }
-
-            if (idempotent && !response.Verification.IsVerified)
-            {
-                return true;
-            }
-
-            int status = response.StatusCode;
-            if (status == 429 || status == 500 || status == 502 || status == 503)
-            {
-                // A signed answer that fails verification is not trusted to say "try again"; an unsigned one
-                // (a gateway's HTML 502) carries no signature to fail.
-                return response.Verification.IsVerified || response.Verification.Status == VerificationStatus.MissingHeaders;
-            }
-
-            return false;
         }
 
-        public static bool IsRateLimited(WechatpayResponse response) => response.Failure == TransportFailure.None && response.StatusCode == 429;
+        public static bool IsRateLimited(WechatpayResponse response) => WechatpayAnswer.Of(response, 0).IsRateLimit;
 
         /// <summary>The wait before retry number <paramref name="retry"/> (1 for the first retry): up to base x 2^(retry-1), capped.</summary>
         public TimeSpan DelayBefore(int retry)

@@ -172,8 +172,8 @@ namespace WeChatPay.Payscore.Protocol
 
         private void ObserveAnswer(WechatpayResponse response, Uri host, DateTimeOffset now)
         {
-            ErrorBody? error = response.StatusCode == 401 ? ErrorBody.TryParse(response.Body) : null;
-            if (error == null || !string.Equals(error.Code, "SIGN_ERROR", StringComparison.Ordinal))
+            WechatpayAnswer answer = WechatpayAnswer.Of(response, 0);
+            if (!answer.IsSignatureRefused || !(answer.Error is ErrorBody error))
             {
                 _refusedSince = null;
                 _refused = 0;

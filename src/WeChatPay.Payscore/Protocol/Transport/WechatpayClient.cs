@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Net.Http;
 using System.Net.Http.Headers;
+using System.Security.Authentication;
 using System.Threading;
 using System.Threading.Tasks;
 using WeChatPay.Payscore.Platform;
@@ -267,11 +268,17 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>
-        /// True when no connection was made (refused, unreachable, name not resolved), so the request surely never
-        /// reached WeChat Pay; a connection broken later leaves the outcome open.
+        /// True when no connection was made (refused, unreachable, name not resolved) or its TLS handshake failed (an
+        /// untrusted certificate, no common protocol), so the request surely never reached WeChat Pay: HTTP sends
+        /// nothing before the handshake is done. A connection broken later leaves the outcome open.
         /// </summary>
         internal static bool NeverConnected(Exception ex)
         {
+            if (TlsFailure(ex) != null)
+            {
+                return true;
+            }
+
             for (Exception? inner = ex; inner != null; inner = inner.InnerException)
             {
                 if (inner is SocketException socket)
@@ -301,8 +308,34 @@ namespace WeChatPay.Payscore.Protocol
             return false;
         }
 
+        /// <summary>The failed TLS handshake among <paramref name="ex"/> and its inner exceptions; null when the handshake is not what failed.</summary>
+        private static Exception? TlsFailure(Exception ex)
+        {
+            for (Exception? inner = ex; inner != null; inner = inner.InnerException)
+            {
+                if (inner is AuthenticationException)
+                {
+                    return inner;
+                }
+
+                // .NET Framework reports through WebException.
+                if (inner is WebException web && (web.Status == WebExceptionStatus.TrustFailure || web.Status == WebExceptionStatus.SecureChannelFailure))
+                {
+                    return inner.InnerException is AuthenticationException authentication ? authentication : inner;
+                }
+            }
+
+            return null;
+        }
+
         private static string DescribeNetworkError(Exception ex)
         {
+            // .NET's own text for a failed handshake ends "see inner exception", which the admin never sees.
+            if (TlsFailure(ex) is Exception tls)
+            {
+                return $"The TLS handshake failed ({tls.Message.TrimEnd('.')}); check that the base URI's server presents a certificate this machine trusts (a proxy that inspects TLS needs its root certificate installed)";
+            }
+
             // The innermost message names the cause (refused, reset, DNS, TLS); the outer ones are generic.
             Exception inner = ex;
             while (inner.InnerException != null)
