@@ -92,15 +92,9 @@ namespace WeChatPay.Payscore.Protocol
                     result.RequestId = outcome.Response.RequestId;
                     WechatpayAnswer answer = WechatpayAnswer.Of(outcome.Response, ExpectedStatus, outcome.Attempts);
                     Interpret(answer, result, diagnostics);
-                    if (answer.MayMeanAlreadyEnded && !answer.IsUnsigned)
+                    if (answer.Kind == AnswerKind.Refused && (answer.MayMeanAlreadyEnded || answer.IsUnsigned))
                     {
-                        await CheckAlreadyEndedAsync(result, request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
-                        break;
-                    }
-
-                    if (answer.Kind == AnswerKind.Refused && answer.IsUnsigned)
-                    {
-                        await SettleUnsignedRefusalAsync(result, request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
+                        await SettleRefusalAsync(result, request.Target, answer.IsUnsigned, diagnostics, cancellationToken).ConfigureAwait(false);
                         break;
                     }
 
@@ -126,42 +120,35 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>
-        /// A refusal: nothing landed, so whatever the query says, nothing is sent again. Ended makes the row a
-        /// success (ALREADY_ENDED); still available, or a query that fails, leaves the refusal as the row's result.
+        /// A refusal that the query must judge: one WeChat Pay also gives for an authorization already ended (400
+        /// INVALID_REQUEST, 403 NO_AUTH), or an unsigned one (some WeChat Pay error answers come without signature
+        /// headers), which is not WeChat Pay's verified word. Nothing is sent again, whatever the query says: a row costs
+        /// at most this one settling query. Ended makes the row a success: ALREADY_ENDED after a verified refusal (this
+        /// request changed nothing), SETTLED_BY_QUERY after an unsigned one (it cannot say even that); still available,
+        /// or a query that fails, leaves the refusal as the row's result.
         /// </summary>
-        private async Task CheckAlreadyEndedAsync(TerminateResult result, AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        private async Task SettleRefusalAsync(TerminateResult result, AuthorizationTarget target, bool unsigned, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             QueryOutcome query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
-            diagnostics?.Verbose.Add($"Row {result.RowNumber}: WeChat Pay refused the terminate ({result.Code}); asked whether it was already ended: {query.Description}.");
+            string refusal = $"{result.Code}: {result.Message}";
+            diagnostics?.Verbose.Add($"Row {result.RowNumber}: WeChat Pay refused the terminate ({result.Code}{(unsigned ? ", unsigned" : string.Empty)}); asked whether it is ended: {query.Description}.");
             if (query.State == AuthorizationState.Ended)
             {
-                Ended(result, query, ResultCodes.AlreadyEnded, $"WeChat Pay says it was already ended: it refused the terminate ({result.Code}: {result.Message}), and {query.Description}.");
+                if (unsigned)
+                {
+                    Ended(result, query, ResultCodes.SettledByQuery, $"An unsigned refusal came back ({refusal}), and {query.Description}: the authorization is ended.");
+                }
+                else
+                {
+                    Ended(result, query, ResultCodes.AlreadyEnded, $"WeChat Pay says it was already ended: it refused the terminate ({refusal}), and {query.Description}.");
+                }
+
                 return;
             }
 
             result.Message += query.State == AuthorizationState.Available
                 ? $" {query.Description}."
                 : $" Whether it was already ended is not known: {query.Description}.";
-        }
-
-        /// <summary>
-        /// An unsigned refusal (some WeChat Pay error answers come without signature headers) is not WeChat Pay's
-        /// verified word: one query tells whether the authorization is ended after all. Nothing is sent again, whatever
-        /// it says: the refusal is most likely WeChat Pay's, and a row costs at most this one settling query.
-        /// </summary>
-        private async Task SettleUnsignedRefusalAsync(TerminateResult result, AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
-        {
-            QueryOutcome query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
-            diagnostics?.Verbose.Add($"Row {result.RowNumber}: the refusal ({result.Code}) came unsigned; asked WeChat Pay: {query.Description}.");
-            if (query.State == AuthorizationState.Ended)
-            {
-                Ended(result, query, ResultCodes.SettledByQuery, $"An unsigned refusal came back ({result.Code}: {result.Message}), and {query.Description}: the authorization is ended.");
-                return;
-            }
-
-            result.Message += query.State == AuthorizationState.Available
-                ? $" {query.Description}."
-                : $" Whether the authorization was ended is not known: {query.Description}.";
         }
 
         private static string WhyOpen(WechatpayAnswer answer)
