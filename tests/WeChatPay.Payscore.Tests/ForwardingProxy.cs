@@ -8,12 +8,9 @@ namespace WeChatPay.Payscore.Tests;
 /// A minimal HTTP forward proxy on 127.0.0.1 for plain-http targets: it counts what passes, can demand Basic
 /// credentials (answering 407 first, as corporate proxies do) and relays each request on a fresh connection.
 /// </summary>
-internal sealed class ForwardingProxy : IAsyncDisposable
+internal sealed class ForwardingProxy : LoopbackServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly string? _expectedAuthorization;
-    private readonly Task _accepting;
     private int _forwarded;
     private int _challenged;
 
@@ -24,9 +21,8 @@ internal sealed class ForwardingProxy : IAsyncDisposable
             _expectedAuthorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{required.UserName}:{required.Password}"));
         }
 
-        _listener.Start();
-        Uri = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
-        _accepting = AcceptAsync();
+        Start();
+        Uri = new Uri($"http://127.0.0.1:{Port}/");
     }
 
     public Uri Uri { get; }
@@ -36,25 +32,7 @@ internal sealed class ForwardingProxy : IAsyncDisposable
     /// <summary>Requests answered with 407 because they came without the right credentials.</summary>
     public int Challenged => Volatile.Read(ref _challenged);
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception) when (_stop.IsCancellationRequested)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
-
-    private async Task ServeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         {
@@ -126,12 +104,4 @@ internal sealed class ForwardingProxy : IAsyncDisposable
 
     private static bool EndsWithBlankLine(List<byte> b) =>
         b.Count >= 4 && b[^4] == '\r' && b[^3] == '\n' && b[^2] == '\r' && b[^1] == '\n';
-
-    public async ValueTask DisposeAsync()
-    {
-        _stop.Cancel();
-        _listener.Stop();
-        await _accepting;
-        _stop.Dispose();
-    }
 }

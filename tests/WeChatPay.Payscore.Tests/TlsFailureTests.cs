@@ -17,9 +17,9 @@ public sealed class TlsFailureTests
     }
 
     [Fact]
-    public void A_server_certificate_this_machine_does_not_trust_ends_each_row_as_never_sent_without_a_query()
+    public async Task A_server_certificate_this_machine_does_not_trust_ends_each_row_as_never_sent_without_a_query()
     {
-        using var host = new UntrustedTlsHost();
+        await using var host = new UntrustedTlsHost();
         var parameters = HostedRun.Credentials(_sim);
         parameters["BaseUri"] = host.BaseUri;
         parameters["AppId"] = "wxd678efh567hg6787";
@@ -44,9 +44,9 @@ public sealed class TlsFailureTests
     }
 
     [Fact]
-    public void A_query_against_an_untrusted_certificate_is_a_network_error_that_names_the_tls_problem()
+    public async Task A_query_against_an_untrusted_certificate_is_a_network_error_that_names_the_tls_problem()
     {
-        using var host = new UntrustedTlsHost();
+        await using var host = new UntrustedTlsHost();
         var parameters = HostedRun.Credentials(_sim);
         parameters["BaseUri"] = host.BaseUri;
         parameters["AppId"] = "wxd678efh567hg6787";
