@@ -83,6 +83,82 @@ Stop-Transcript | Out-Null
     }
 }
 
+Describe 'Addresses that hold a password' {
+    It 'stops every base URI, backup base URI, WXPAY_BASE_URI and proxy that holds one, and no stream, error view or transcript shows it' {
+        $secret = 'PesterUriSecret' + ([guid]::NewGuid().ToString('n').Substring(0, 12))
+        $transcript = Join-Path $Work 'uri-transcript.txt'
+        $runbook = Join-Path $Work 'uri-runbook.ps1'
+        @'
+param($Module, $Work, $Transcript)
+$Secret = $env:PESTER_ONLY_URI_SECRET
+Import-Module $Module
+Set-Location $Work
+$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
+Start-Transcript -LiteralPath $Transcript | Out-Null
+$base = @{ MerchantId = '1900009191'; MerchantSerialNumber = 'ABCDEF0123'; BaseUri = 'http://127.0.0.1:9'; PrivateKeyPath = (Join-Path $Work 'key.pem')
+           WechatpayPublicKeyId = 'PUB_KEY_ID_0114232134912410000000000000000001'; WechatpayPublicKeyPath = (Join-Path $Work 'pub.pem'); TimeoutSec = 2 }
+$row = [pscustomobject]@{ openid = 'oSecret'; service_id = '500001'; appid = 'wxd678efh567hg6787'; reason = 'r' }
+# Each refused; those the checks once let through reach only 127.0.0.1:9, where nothing listens.
+$baseUris = "https://alice:$Secret@api.mch.weixin.qq.com", "https://api.mch.weixin.qq.com/?sig=$Secret", "http://127.0.0.1:9/#$Secret",
+            "https://alice:$Secret@[api.mch.weixin.qq.com", "alice:$Secret@api.mch.weixin.qq.com"
+$proxies = "socks5://bob:$Secret@proxy.corp.example:1080", "ftp://bob:$Secret@proxy.corp.example", "http://bob:$Secret@proxy.corp.example:8080",
+           "http://127.0.0.1:9/?token=$Secret", "bob:$Secret", "http://bob:$Secret@[proxy.corp.example"
+foreach ($uri in $baseUris) {
+    $p = $base.Clone(); $p.BaseUri = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    $row | Get-WxPayscorePermission @p -MaxRetries 0
+    Connect-WxPayscore @p
+    $p = $base.Clone(); $p.BackupBaseUri = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    $p = $base.Clone(); $p.Remove('BaseUri'); $env:WXPAY_BASE_URI = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    Connect-WxPayscore @p
+    Remove-Item Env:WXPAY_BASE_URI
+}
+foreach ($uri in $proxies) {
+    $p = $base.Clone(); $p.Proxy = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    Connect-WxPayscore @p
+}
+'Errors: ' + $Error.Count
+$Error | ForEach-Object { 'Id: ' + $_.FullyQualifiedErrorId }
+'Connection: ' + (Get-WxPayscoreConnection | Format-List * -Force | Out-String -Width 500)
+$Error | Format-List * -Force | Out-String -Width 500
+$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }
+Get-Error -Newest $Error.Count | Out-String -Width 500
+Stop-Transcript | Out-Null
+'@ | Set-Content -LiteralPath $runbook
+
+        # Handed over in the environment: a transcript's header records the command line.
+        $env:PESTER_ONLY_URI_SECRET = $secret
+        try {
+            $output = Invoke-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript
+        }
+        finally {
+            Remove-Item Env:PESTER_ONLY_URI_SECRET
+        }
+        $recorded = Get-Content -LiteralPath $transcript -Raw
+
+        # 5 base URIs x 6 commands + 6 proxies x 2 commands, each stopped with its own id; no connection was made.
+        $output | Should -Match 'Errors: 42'
+        ([regex]::Matches($output, 'Id: BaseUriInvalid,WeChatPay\.Payscore\.Commands\.(Invoke|Get|Connect)')).Count | Should -Be 30
+        ([regex]::Matches($output, 'Id: ProxyInvalid,WeChatPay\.Payscore\.Commands\.(Invoke|Connect)')).Count | Should -Be 12
+        $output | Should -Match 'Connection: \s*(\r?\n)+'
+        $recorded | Should -Match 'The base URI https://api\.mch\.weixin\.qq\.com <user info removed> \(-BaseUri\) has user info'
+        $recorded | Should -Match 'The base URI https://api\.mch\.weixin\.qq\.com <query removed> \(WXPAY_BASE_URI\) has a query'
+        $recorded | Should -Match '-Proxy socks5://proxy\.corp\.example:1080 <user info removed> is not an http:// or https:// proxy address'
+        $recorded | Should -Match '-Proxy <\d+ characters not shown, as they may hold a password> is not an absolute http:// or https:// address'
+        foreach ($text in $recorded, $output) {
+            # Any 8 characters of the secret's random half would be a leak.
+            $secretPart = $secret.Substring(15)
+            for ($i = 0; $i + 8 -le $secretPart.Length; $i++) {
+                $text.Contains($secretPart.Substring($i, 8)) | Should -BeFalse -Because 'no stream, error view or transcript may hold a password given in an address'
+            }
+            $text.Contains('PesterUriSecret') | Should -BeFalse -Because 'not even the start of the password may show'
+        }
+    }
+}
+
 Describe 'Input without a header line' {
     It 'says that the CSV seems to have no header line and sends nothing' {
         $csv = Join-Path $Work 'no-header.csv'
