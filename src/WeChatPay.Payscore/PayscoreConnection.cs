@@ -68,6 +68,6 @@ namespace WeChatPay.Payscore
         /// <summary>The layer the connection adds below a command's own parameters.</summary>
         internal ClientSettings Settings { get; }
 
-        public override string ToString() => $"WeChat Pay merchant {MerchantId} (serial {MerchantSerialNumber}) at {BaseUri}";
+        public override string ToString() => $"WeChat Pay merchant {MerchantId} (serial {MerchantSerialNumber}) at {UriText.Quote(BaseUri)}";
     }
 }

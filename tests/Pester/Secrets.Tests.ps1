@@ -23,6 +23,44 @@ BeforeAll {
         }
         $null
     }
+
+    # Runs $Body as a runbook in a child pwsh with every stream on, recorded by Start-Transcript, then shows $Error in
+    # full (each record and exception with Format-List * -Force, then Get-Error). The body reads the secret from
+    # $Secret: it is handed over in the environment, since a transcript's header records the command line.
+    function script:Invoke-SecretRunbook([string] $Name, [string] $Body, [string] $Secret) {
+        $transcript = Join-Path $Work "$Name-transcript.txt"
+        $runbook = Join-Path $Work "$Name-runbook.ps1"
+        @(
+            'param($Module, $Work, $Transcript)'
+            '$Secret = $env:PESTER_ONLY_SECRET'
+            'Import-Module $Module'
+            'Set-Location $Work'
+            "`$VerbosePreference = 'Continue'; `$DebugPreference = 'Continue'; `$InformationPreference = 'Continue'"
+            'Start-Transcript -LiteralPath $Transcript | Out-Null'
+            $Body
+            "'Errors: ' + `$Error.Count"
+            "`$Error | ForEach-Object { 'Id: ' + `$_.FullyQualifiedErrorId }"
+            '$Error | Format-List * -Force | Out-String -Width 500'
+            '$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }'
+            'if ($Error.Count -gt 0) { Get-Error -Newest $Error.Count | Out-String -Width 500 }'
+            'Stop-Transcript | Out-Null'
+        ) | Set-Content -LiteralPath $runbook
+        $env:PESTER_ONLY_SECRET = $Secret
+        try {
+            $output = Invoke-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript
+        }
+        finally {
+            Remove-Item Env:PESTER_ONLY_SECRET
+        }
+        [pscustomobject]@{ Output = $output; Recorded = Get-Content -LiteralPath $transcript -Raw }
+    }
+
+    # Fails when any 8 characters of $Part show in the text.
+    function script:Assert-NoPiece([string] $Text, [string] $Part, [string] $Because) {
+        for ($i = 0; $i + 8 -le $Part.Length; $i++) {
+            $Text.Contains($Part.Substring($i, 8)) | Should -BeFalse -Because $Because
+        }
+    }
 }
 
 AfterAll {
@@ -83,6 +121,54 @@ Stop-Transcript | Out-Null
     }
 }
 
+Describe 'Addresses that hold a password' {
+    It 'stops every base URI, backup base URI, WXPAY_BASE_URI and proxy that holds one, and no stream, error view or transcript shows it' {
+        $secret = 'PesterUriSecret' + ([guid]::NewGuid().ToString('n').Substring(0, 12))
+        $run = Invoke-SecretRunbook 'uri' -Secret $secret -Body @'
+$base = @{ MerchantId = '1900009191'; MerchantSerialNumber = 'ABCDEF0123'; BaseUri = 'http://127.0.0.1:9'; PrivateKeyPath = (Join-Path $Work 'key.pem')
+           WechatpayPublicKeyId = 'PUB_KEY_ID_0114232134912410000000000000000001'; WechatpayPublicKeyPath = (Join-Path $Work 'pub.pem'); TimeoutSec = 2 }
+$row = [pscustomobject]@{ openid = 'oSecret'; service_id = '500001'; appid = 'wxd678efh567hg6787'; reason = 'r' }
+# Each refused; those the checks once let through reach only 127.0.0.1:9, where nothing listens.
+$baseUris = "https://alice:$Secret@api.mch.weixin.qq.com", "https://api.mch.weixin.qq.com/?sig=$Secret", "http://127.0.0.1:9/#$Secret",
+            "https://alice:$Secret@[api.mch.weixin.qq.com", "alice:$Secret@api.mch.weixin.qq.com"
+$proxies = "socks5://bob:$Secret@proxy.corp.example:1080", "ftp://bob:$Secret@proxy.corp.example", "http://bob:$Secret@proxy.corp.example:8080",
+           "http://127.0.0.1:9/?token=$Secret", "bob:$Secret", "http://bob:$Secret@[proxy.corp.example"
+foreach ($uri in $baseUris) {
+    $p = $base.Clone(); $p.BaseUri = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    $row | Get-WxPayscorePermission @p -MaxRetries 0
+    Connect-WxPayscore @p
+    $p = $base.Clone(); $p.BackupBaseUri = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    $p = $base.Clone(); $p.Remove('BaseUri'); $env:WXPAY_BASE_URI = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    Connect-WxPayscore @p
+    Remove-Item Env:WXPAY_BASE_URI
+}
+foreach ($uri in $proxies) {
+    $p = $base.Clone(); $p.Proxy = $uri
+    $row | Invoke-WxPayscoreTerminate @p -MaxRetries 0 -Confirm:$false
+    Connect-WxPayscore @p
+}
+'Connection: ' + (Get-WxPayscoreConnection | Format-List * -Force | Out-String -Width 500)
+'@
+
+        # 5 base URIs x 6 commands + 6 proxies x 2 commands, each stopped with its own id; no connection was made.
+        $run.Output | Should -Match 'Errors: 42'
+        ([regex]::Matches($run.Output, 'Id: BaseUriInvalid,WeChatPay\.Payscore\.Commands\.(Invoke|Get|Connect)')).Count | Should -Be 30
+        ([regex]::Matches($run.Output, 'Id: ProxyInvalid,WeChatPay\.Payscore\.Commands\.(Invoke|Connect)')).Count | Should -Be 12
+        $run.Output | Should -Match 'Connection: \s*(\r?\n)+Errors: 42'
+        $run.Recorded | Should -Match 'The base URI https://api\.mch\.weixin\.qq\.com <user info removed> \(-BaseUri\) has user info'
+        $run.Recorded | Should -Match 'The base URI https://api\.mch\.weixin\.qq\.com <query removed> \(WXPAY_BASE_URI\) has a query'
+        $run.Recorded | Should -Match '-Proxy socks5://proxy\.corp\.example:1080 <user info removed> is not an http:// or https:// proxy address'
+        $run.Recorded | Should -Match '-Proxy <\d+ characters not shown, as they may hold a password> is not an absolute http:// or https:// address'
+        foreach ($text in $run.Recorded, $run.Output) {
+            Assert-NoPiece $text $secret.Substring(15) -Because 'no stream, error view or transcript may hold a password given in an address'
+            $text.Contains('PesterUriSecret') | Should -BeFalse -Because 'not even the start of the password may show'
+        }
+    }
+}
+
 Describe 'Input without a header line' {
     It 'says that the CSV seems to have no header line and sends nothing' {
         $csv = Join-Path $Work 'no-header.csv'
@@ -104,56 +190,31 @@ Describe 'Input without a header line' {
 Describe 'The APIv3 key' {
     It 'is checked, said to be there by where it came from, and never shown: not in any stream, error, result or connection' {
         $apiKey = 'PesterOnlyV3Key-' + ([guid]::NewGuid().ToString('n').Substring(0, 16))
-        $transcript = Join-Path $Work 'apiv3-transcript.txt'
-        $runbook = Join-Path $Work 'apiv3-runbook.ps1'
-        @'
-param($Module, $Work, $Transcript)
-$ApiKey = $env:PESTER_ONLY_APIV3_KEY
-Import-Module $Module
-$VerbosePreference = 'Continue'; $DebugPreference = 'Continue'; $InformationPreference = 'Continue'
-Start-Transcript -LiteralPath $Transcript | Out-Null
+        $run = Invoke-SecretRunbook 'apiv3' -Secret $apiKey -Body @'
 $p = @{ MerchantId = '1900009191'; MerchantSerialNumber = 'ABCDEF0123'; BaseUri = 'http://127.0.0.1:9'; PrivateKeyPath = (Join-Path $Work 'key.pem')
         WechatpayPublicKeyId = 'PUB_KEY_ID_0114232134912410000000000000000001'; WechatpayPublicKeyPath = (Join-Path $Work 'pub.pem') }
-$secure = ConvertTo-SecureString $ApiKey -AsPlainText -Force
+$secure = ConvertTo-SecureString $Secret -AsPlainText -Force
 Connect-WxPayscore @p -ApiV3Key $secure -PassThru | Format-List * -Force | Out-String -Width 500
 'Connection key: ' + (Get-WxPayscoreConnection).ApiV3Key
 Get-WxPayscoreConnection | Format-Table -AutoSize | Out-String -Width 500
 $row = [pscustomobject]@{ openid = 'oSecret'; service_id = '500001'; appid = 'wxd678efh567hg6787'; reason = 'r' }
 $row | Invoke-WxPayscoreTerminate -WhatIf | Format-List * | Out-String -Width 500
 Disconnect-WxPayscore
-$env:WXPAY_APIV3_KEY = $ApiKey.Substring(1)
+$env:WXPAY_APIV3_KEY = $Secret.Substring(1)
 Connect-WxPayscore @p
 $row | Invoke-WxPayscoreTerminate @p -Confirm:$false
 Remove-Item Env:WXPAY_APIV3_KEY
-Connect-WxPayscore @p -ApiV3Key (ConvertTo-SecureString ($ApiKey + 'x') -AsPlainText -Force)
-'Errors: ' + $Error.Count
-$Error | ForEach-Object { 'Id: ' + $_.FullyQualifiedErrorId }
-$Error | Format-List * -Force | Out-String -Width 500
-$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }
-Stop-Transcript | Out-Null
-'@ | Set-Content -LiteralPath $runbook
+Connect-WxPayscore @p -ApiV3Key (ConvertTo-SecureString ($Secret + 'x') -AsPlainText -Force)
+'@
 
-        # Handed over in the environment: a transcript's header records the command line.
-        $env:PESTER_ONLY_APIV3_KEY = $apiKey
-        try {
-            $output = Invoke-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript
-        }
-        finally {
-            Remove-Item Env:PESTER_ONLY_APIV3_KEY
-        }
-        $recorded = Get-Content -LiteralPath $transcript -Raw
-
-        $output | Should -Match 'Connection key: -ApiV3Key of the session connection'
-        $output | Should -Match 'Errors: 3'
-        ([regex]::Matches($output, 'Id: ApiV3KeyInvalid,WeChatPay\.Payscore\.Commands\.(Connect|Invoke)')).Count | Should -Be 3
-        $recorded | Should -Match 'The APIv3 key \(WXPAY_APIV3_KEY\) has 31 bytes'
-        $recorded | Should -Match 'The APIv3 key \(-ApiV3Key\) has 33 bytes'
-        foreach ($text in $recorded, $output) {
+        $run.Output | Should -Match 'Connection key: -ApiV3Key of the session connection'
+        $run.Output | Should -Match 'Errors: 3'
+        ([regex]::Matches($run.Output, 'Id: ApiV3KeyInvalid,WeChatPay\.Payscore\.Commands\.(Connect|Invoke)')).Count | Should -Be 3
+        $run.Recorded | Should -Match 'The APIv3 key \(WXPAY_APIV3_KEY\) has 31 bytes'
+        $run.Recorded | Should -Match 'The APIv3 key \(-ApiV3Key\) has 33 bytes'
+        foreach ($text in $run.Recorded, $run.Output) {
             # Any 8 characters of the key's random half would be a leak.
-            $secretPart = $apiKey.Substring(16)
-            for ($i = 0; $i + 8 -le $secretPart.Length; $i++) {
-                $text.Contains($secretPart.Substring($i, 8)) | Should -BeFalse -Because 'no stream may hold the APIv3 key'
-            }
+            Assert-NoPiece $text $apiKey.Substring(16) -Because 'no stream may hold the APIv3 key'
         }
     }
 }

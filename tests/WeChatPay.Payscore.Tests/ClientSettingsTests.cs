@@ -440,7 +440,7 @@ public sealed class ClientSettingsTests : IDisposable
     {
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber")
-            .WithProxy(new Uri(proxy), null);
+            .WithProxy(proxy, null);
 
         var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
 
@@ -452,14 +452,14 @@ public sealed class ClientSettingsTests : IDisposable
     public void The_proxy_and_its_credential_come_from_the_same_layer()
     {
         var credential = new NetworkCredential("corp\\svc", "pw");
-        ClientSettings connection = new ClientSettings().WithProxy(new Uri("http://proxy.example:8080/"), credential).AsConnection();
-        ClientSettings command = new ClientSettings().WithProxy(new Uri("http://other.example:3128/"), null);
+        ClientSettings connection = new ClientSettings().WithProxy("http://proxy.example:8080/", credential).AsConnection();
+        ClientSettings command = new ClientSettings().WithProxy("http://other.example:3128/", null);
 
         ClientSettings merged = SettingsMerge.Merge(command, connection);
         ClientSettings connectionOnly = SettingsMerge.Merge(null, connection);
 
-        Assert.Equal(("other.example", (NetworkCredential?)null), (merged.Proxy!.Host, merged.ProxyCredential));
-        Assert.Equal(("proxy.example", credential), (connectionOnly.Proxy!.Host, connectionOnly.ProxyCredential));
+        Assert.Equal(("http://other.example:3128/", (NetworkCredential?)null), (merged.Proxy, merged.ProxyCredential));
+        Assert.Equal(("http://proxy.example:8080/", credential), (connectionOnly.Proxy, connectionOnly.ProxyCredential));
     }
 
     [Theory]

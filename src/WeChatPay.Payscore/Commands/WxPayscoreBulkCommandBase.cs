@@ -127,9 +127,13 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(0, 20)]
         public int MaxRetries { get; set; } = 3;
 
-        /// <summary>Where to retry when the base URI cannot be reached; https://api2.mch.weixin.qq.com for WeChat Pay's default host.</summary>
+        /// <summary>
+        /// Where to retry when the base URI cannot be reached, scheme, host and port only; https://api2.mch.weixin.qq.com
+        /// for WeChat Pay's default host.
+        /// </summary>
+        // Text, not a Uri, as -BaseUri: PowerShell's own conversion error would quote the whole value.
         [Parameter]
-        public Uri? BackupBaseUri { get; set; }
+        public string? BackupBaseUri { get; set; }
 
         /// <summary>How many rows to expect, for the percentage and time left in the progress bar.</summary>
         [Parameter]
@@ -146,7 +150,7 @@ namespace WeChatPay.Payscore.Commands
         internal ResilientSender? Sender { get; private set; }
 
         internal override void AddCommandSettings(ClientSettings layer) =>
-            layer.WithBackupBaseUri(BackupBaseUri?.OriginalString, "-BackupBaseUri");
+            layer.WithBackupBaseUri(BackupBaseUri, "-BackupBaseUri");
 
         /// <summary>Readies the run (<see cref="BeginRun"/>), then the command's own part (<see cref="BeginCommand"/>).</summary>
         protected sealed override void BeginProcessing()
@@ -222,7 +226,7 @@ namespace WeChatPay.Payscore.Commands
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
             WriteVerbose(
                 $"Merchant {Credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {Credentials.SerialNumber}, key from {Credentials.PrivateKeySource}, "
-                + $"{Credentials.BaseUri}{(Credentials.BackupBaseUri != null ? " (backup " + Credentials.BackupBaseUri + ")" : string.Empty)}; "
+                + $"{UriText.Quote(Credentials.BaseUri)}{(Credentials.BackupBaseUri != null ? " (backup " + UriText.Quote(Credentials.BackupBaseUri) + ")" : string.Empty)}; "
                 + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
             return sender;
         }

@@ -69,13 +69,21 @@ namespace WeChatPay.Payscore.Commands
         [Parameter]
         public SecureString? ApiV3Key { get; set; }
 
-        /// <summary>https://api.mch.weixin.qq.com when omitted; scheme, host and port only, plain http to a loopback address only.</summary>
+        /// <summary>
+        /// https://api.mch.weixin.qq.com when omitted; scheme, host and port only (no user info, path or query), plain
+        /// http to a loopback address only. Messages show it as scheme, host and port alone.
+        /// </summary>
+        // Text, not a Uri: PowerShell's own conversion error would quote the whole value, password included.
         [Parameter]
-        public Uri? BaseUri { get; set; }
+        public string? BaseUri { get; set; }
 
-        /// <summary>An HTTP proxy; the system proxy is used when omitted.</summary>
+        /// <summary>
+        /// An http:// or https:// proxy, scheme, host and port only (its user name and password go in -ProxyCredential);
+        /// the system proxy is used when omitted.
+        /// </summary>
+        // Text, not a Uri, for the same reason as BaseUri.
         [Parameter]
-        public Uri? Proxy { get; set; }
+        public string? Proxy { get; set; }
 
         /// <summary>The credential -Proxy (or the system proxy) asks for.</summary>
         [Parameter]
@@ -178,7 +186,7 @@ namespace WeChatPay.Payscore.Commands
                     "-WechatpayPublicKeyPath")
                 .WithPlatformCertificates(platformCertificates)
                 .WithApiV3Key(ApiV3Key, "-ApiV3Key")
-                .WithBaseUri(BaseUri?.OriginalString, "-BaseUri")
+                .WithBaseUri(BaseUri, "-BaseUri")
                 .WithProxy(Proxy, ProxyCredential?.GetNetworkCredential())
                 .WithTimeout(MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? TimeSpan.FromSeconds(TimeoutSec) : (TimeSpan?)null);
             AddCommandSettings(layer);

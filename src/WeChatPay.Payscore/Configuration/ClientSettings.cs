@@ -51,7 +51,8 @@ namespace WeChatPay.Payscore.Configuration
         /// <summary>Where requests go when the base URI cannot be reached; api2.mch.weixin.qq.com for the default base URI.</summary>
         public string? BackupBaseUri { get; private set; }
 
-        public Uri? Proxy { get; private set; }
+        /// <summary>The proxy's address as given; <see cref="AddressSettings.CheckProxy"/> reads it.</summary>
+        public string? Proxy { get; private set; }
 
         public NetworkCredential? ProxyCredential { get; private set; }
 
@@ -97,9 +98,9 @@ namespace WeChatPay.Payscore.Configuration
             return this;
         }
 
-        public ClientSettings WithProxy(Uri? proxy, NetworkCredential? credential)
+        public ClientSettings WithProxy(string? proxy, NetworkCredential? credential)
         {
-            Proxy = proxy;
+            Proxy = Strings.IsBlank(proxy) ? null : proxy;
             ProxyCredential = credential;
             return this;
         }

@@ -27,6 +27,7 @@ namespace WeChatPay.Payscore.Configuration
         public static VerificationCredentials ResolveVerification(ClientSettings settings)
         {
             ApiV3Key apiV3Key = RequireApiV3Key(settings, "each notification's resource");
+            CheckAddresses(settings);
             return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true), apiV3Key);
         }
 
@@ -50,9 +51,7 @@ namespace WeChatPay.Payscore.Configuration
         {
             string merchantId = RequireMerchantId();
             string? explicitSerial = CheckSerialNumber();
-            Uri baseUri = AddressSettings.CheckBaseUri(_settings.BaseUri, _settings.Origin(nameof(ClientSettings.BaseUri))) ?? WechatpayClientOptions.DefaultBaseUri;
-            Uri? backupBaseUri = AddressSettings.CheckBaseUri(_settings.BackupBaseUri, _settings.Origin(nameof(ClientSettings.BackupBaseUri))) ?? HostSelector.DefaultBackupFor(baseUri);
-            AddressSettings.CheckProxy(_settings.Proxy);
+            (Uri baseUri, Uri? backupBaseUri, Uri? proxy) = CheckAddresses(_settings);
             ApiV3Key? apiV3Key = _settings.ApiV3Key == null ? null : ApiV3Key.From(_settings.ApiV3Key, _settings.Origin(nameof(ClientSettings.ApiV3Key)));
 
             if (_settings.PrivateKeyProblem != null)
@@ -81,9 +80,21 @@ namespace WeChatPay.Payscore.Configuration
                 keys,
                 baseUri,
                 backupBaseUri,
-                _settings.Proxy,
+                proxy,
                 _settings.ProxyCredential,
                 apiV3Key);
+        }
+
+        /// <summary>
+        /// The base URI (WeChat Pay's when none is given), the backup host and the proxy, checked. A command that sends
+        /// nothing checks them too: an address that holds a password is refused everywhere, before anything else can
+        /// show it.
+        /// </summary>
+        private static (Uri BaseUri, Uri? BackupBaseUri, Uri? Proxy) CheckAddresses(ClientSettings settings)
+        {
+            Uri baseUri = AddressSettings.CheckBaseUri(settings.BaseUri, settings.Origin(nameof(ClientSettings.BaseUri))) ?? WechatpayClientOptions.DefaultBaseUri;
+            Uri? backupBaseUri = AddressSettings.CheckBaseUri(settings.BackupBaseUri, settings.Origin(nameof(ClientSettings.BackupBaseUri))) ?? HostSelector.DefaultBackupFor(baseUri);
+            return (baseUri, backupBaseUri, AddressSettings.CheckProxy(settings.Proxy));
         }
 
         private string RequireMerchantId()

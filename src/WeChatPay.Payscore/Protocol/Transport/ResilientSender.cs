@@ -74,7 +74,7 @@ namespace WeChatPay.Payscore.Protocol
 
                 TimeSpan wait = _retries.DelayBefore(attempt);
                 diagnostics?.Verbose.Add(
-                    $"Attempt {attempt} of {limit} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + _hosts.Choose(unreachable).GetLeftPart(UriPartial.Authority) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
+                    $"Attempt {attempt} of {limit} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + UriText.Quote(_hosts.Choose(unreachable)) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }

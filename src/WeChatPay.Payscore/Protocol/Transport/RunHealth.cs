@@ -163,7 +163,7 @@ namespace WeChatPay.Payscore.Protocol
         {
             _unansweredSince ??= now;
             _unanswered++;
-            _hosts.Add(host.GetLeftPart(UriPartial.Authority));
+            _hosts.Add(UriText.Quote(host));
             if (_unanswered >= _limits.UnansweredRequests && now - _unansweredSince.Value >= _limits.UnreachableAfter)
             {
                 _verdict = new RunStop(ErrorIds.WechatpayUnreachable, _unansweredSince.Value, _unanswered, Sorted(_hosts), response.FailureMessage ?? response.Failure.ToString());
@@ -186,7 +186,7 @@ namespace WeChatPay.Payscore.Protocol
             if (_refused >= _limits.RefusedSignatures)
             {
                 TimeSpan? skew = response.ServerTime.HasValue ? now - response.ServerTime.Value : (TimeSpan?)null;
-                _verdict = new RunStop(ErrorIds.SignatureRejected, _refusedSince.Value, _refused, new[] { host.GetLeftPart(UriPartial.Authority) }, error.Message, skew);
+                _verdict = new RunStop(ErrorIds.SignatureRejected, _refusedSince.Value, _refused, new[] { UriText.Quote(host) }, error.Message, skew);
             }
         }
 

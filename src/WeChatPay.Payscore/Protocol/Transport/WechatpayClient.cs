@@ -162,7 +162,7 @@ namespace WeChatPay.Payscore.Protocol
                     }
                     catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                     {
-                        string message = $"{DescribeNetworkError(ex)} ({uri.GetLeftPart(UriPartial.Authority)})";
+                        string message = $"{DescribeNetworkError(ex)} ({UriText.Quote(host ?? _options.BaseUri)})";
                         TransportFailure failure = NeverConnected(ex) ? TransportFailure.ConnectFailed : TransportFailure.Network;
                         diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> {(failure == TransportFailure.ConnectFailed ? "no connection" : "network error")} after {stopwatch.ElapsedMilliseconds} ms: {message}");
                         return WechatpayResponse.TransportError(failure, message);
