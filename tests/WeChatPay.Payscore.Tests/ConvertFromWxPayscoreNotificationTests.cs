@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Management.Automation;
+using System.Text;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
@@ -57,6 +59,101 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
 
     private static IReadOnlyList<PayscoreNotification> Notifications(HostedRun run) =>
         run.Output.Select(o => (PayscoreNotification)o.BaseObject).ToList();
+
+    private static string ErrorId(ErrorRecord error) => error.FullyQualifiedErrorId.Split(',')[0];
+
+    /// <summary>
+    /// Runs the command on another thread, so that a command that blocks (opening a FIFO nobody writes, reading a
+    /// device that never ends) fails the test after 20 s instead of hanging the suite. <paramref name="unblock"/>
+    /// lets a blocked command go on; a session still running is left to the process, never disposed under it.
+    /// </summary>
+    private static HostedRun RunWithin20Seconds(Dictionary<string, object?> parameters, Action? unblock = null)
+    {
+        var session = new HostedSession();
+        Task<HostedRun> run = Task.Run(() => session.Run("ConvertFrom-WxPayscoreNotification", parameters));
+        if (!run.Wait(TimeSpan.FromSeconds(20)))
+        {
+            unblock?.Invoke();
+            Assert.Fail("ConvertFrom-WxPayscoreNotification did not end within 20 s: it waited on the file.");
+        }
+
+        session.Dispose();
+        return run.Result;
+    }
+
+    /// <summary>The one error, of id <paramref name="errorId"/>, that converting the file <paramref name="path"/> gives instead of an object.</summary>
+    private ErrorRecord RefusalOf(string path, string errorId, Action? unblock = null)
+    {
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["LiteralPath"] = path;
+
+        HostedRun run = RunWithin20Seconds(parameters, unblock);
+
+        Assert.Empty(run.Output);
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.Equal(errorId, ErrorId(error));
+        return error;
+    }
+
+    [UnixFact]
+    public void A_fifo_is_refused_without_being_opened_so_nothing_waits_for_a_writer()
+    {
+        string fifo = Path.Combine(_folder, "callback.http");
+        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // A command blocked opening the FIFO goes on (to end of file) once a writer opens it and closes it.
+        ErrorRecord error = RefusalOf(fifo, ErrorIds.NotificationUnreadable, unblock: () => new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose());
+
+        Assert.Contains("callback.http: it is a FIFO", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [UnixFact]
+    public void A_device_that_never_ends_is_refused_before_it_is_read()
+    {
+        ErrorRecord error = RefusalOf("/dev/zero", ErrorIds.NotificationUnreadable);
+
+        Assert.Contains("character device", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_named_as_a_directory()
+    {
+        Assert.Contains("is a directory", RefusalOf(_folder, ErrorIds.NotificationUnreadable).Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_over_80_kib_is_refused()
+    {
+        string path = Path.Combine(_folder, "huge.http");
+        File.WriteAllBytes(path, new byte[(80 * 1024) + 1]);
+
+        Assert.Contains("more than 80 KiB", RefusalOf(path, ErrorIds.NotificationMalformed).Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_callback_saved_as_utf16_as_windows_powershell_redirects_it_verifies(bool bigEndian, bool json)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oUtf16" });
+        string text = json ? System.Text.Json.JsonSerializer.Serialize(new { headers = written.Headers, body = written.Body }) : written.HttpRequest;
+        string path = Path.Combine(_folder, "callback.http");
+        // What Windows PowerShell 5.1's > writes: UTF-16 with a byte order mark, and a line break after the text.
+        File.WriteAllText(path, text + "\r\n", new UnicodeEncoding(bigEndian, byteOrderMark: true));
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["LiteralPath"] = path;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal("oUtf16", Assert.Single(Notifications(run)).OpenId);
+    }
 
     [Fact]
     public void Of_several_notifications_the_bad_one_gets_its_error_and_no_object_and_the_others_come_through()

@@ -152,6 +152,61 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal("oLf", notification.OpenId);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_utf16_file_is_read_as_text_and_its_body_taken_as_the_utf8_wechat_pay_sent(bool bigEndian, bool json)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oUtf16" });
+        string text = json ? System.Text.Json.JsonSerializer.Serialize(new { headers = written.Headers, body = written.Body }) : written.HttpRequest;
+        var utf16 = new UnicodeEncoding(bigEndian, byteOrderMark: true);
+
+        NotificationInput input = NotificationFile.Parse([.. utf16.GetPreamble(), .. utf16.GetBytes(text + "\r\n")], "callback.http", null);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(written.Body), input.Body);
+        Assert.Equal("oUtf16", Reader(written).Read(input).OpenId);
+    }
+
+    [Fact]
+    public void A_utf16_file_whose_signature_does_not_verify_says_it_was_utf16()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { Fault = NotificationFault.TamperedBody });
+
+        NotificationInput input = NotificationFile.Parse([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(written.HttpRequest)], "callback.http", null);
+        PayscoreNotificationException refusal = Refusal(Reader(written), input);
+
+        Assert.Equal(ErrorIds.NotificationSignatureInvalid, refusal.ErrorId);
+        Assert.Contains("UTF-16", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stored_file_is_read_to_one_byte_over_80_kib_whatever_length_it_reports_and_no_further()
+    {
+        using var endless = new EndlessStream();
+
+        PayscoreNotificationException refusal = Assert.Throws<PayscoreNotificationException>(() => NotificationFile.Content(endless, "/dev/zero"));
+
+        Assert.Equal(ErrorIds.NotificationMalformed, refusal.ErrorId);
+        Assert.Contains("more than 80 KiB", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(NotificationFile.MaxFileBytes + 1, endless.Served);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_utf16_file_without_a_byte_order_mark_is_named_as_utf16(bool bigEndian)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
+
+        PayscoreNotificationException refusal = Assert.Throws<PayscoreNotificationException>(
+            () => NotificationFile.Parse(new UnicodeEncoding(bigEndian, byteOrderMark: false).GetBytes(written.HttpRequest), "callback.http", null));
+
+        Assert.Equal(ErrorIds.NotificationMalformed, refusal.ErrorId);
+        Assert.Contains("UTF-16", refusal.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_body_with_more_than_line_breaks_beyond_its_content_length_is_kept_whole_and_refused()
     {
@@ -357,6 +412,39 @@ public sealed class NotificationReaderTests : IDisposable
         DateTimeOffset? time = NotificationReader.Time(text);
 
         Assert.Equal(expectedUtc == null ? null : DateTimeOffset.Parse(expectedUtc, CultureInfo.InvariantCulture), time);
+    }
+
+    /// <summary>A stream of zeros without end, as /dev/zero reads; it counts what it served.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => 0;
+
+        public override long Position { get => Served; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            Served += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A request body as ASP.NET hands it over: it cannot seek.</summary>

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
-using System.IO;
 using System.Management.Automation;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Protocol;
@@ -22,9 +21,11 @@ namespace WeChatPay.Payscore.Commands
     /// </para>
     /// <para>
     /// A file holds one notification as its HTTP request (an optional request line, the headers, an empty line, the
-    /// body exactly as received), or as JSON {"headers": {...}, "body": "the raw body"}. Objects with Headers and Body
-    /// properties (an ASP.NET or Azure Functions request, a [pscustomobject]) bind by property name; the body may be
-    /// a string, a byte[] or a Stream.
+    /// body exactly as received), or as JSON {"headers": {...}, "body": "the raw body"}: a regular file of at most
+    /// 80 KiB, UTF-8, or UTF-16 with its byte order mark as Windows PowerShell 5.1's > writes (the body is then taken
+    /// as that text in UTF-8). A directory, FIFO or device is refused without being opened. Objects with Headers and
+    /// Body properties (an ASP.NET or Azure Functions request, a [pscustomobject]) bind by property name; the body may
+    /// be a string, a byte[] or a Stream.
     /// </para>
     /// <para>
     /// A notification that is tampered with, stale, a WeChat Pay signature probe, signed by a key not configured, not
@@ -44,7 +45,7 @@ namespace WeChatPay.Payscore.Commands
         private NotificationReader? _reader;
         private long _itemNumber;
 
-        /// <summary>Files of stored notifications, one notification each; wildcards are expanded.</summary>
+        /// <summary>Files of stored notifications, one notification each (regular files of up to 80 KiB); wildcards are expanded.</summary>
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [SupportsWildcards]
         public string[]? Path { get; set; }
@@ -119,7 +120,7 @@ namespace WeChatPay.Payscore.Commands
             foreach (string file in FilesOf(path, literal))
             {
                 string description = UserText.ExcerptPath(file);
-                Convert(file, () => NotificationFile.Parse(ReadFile(file, description), description, file));
+                Convert(file, () => NotificationFile.Parse(NotificationFile.Read(file, description), description, file));
             }
         }
 
@@ -167,26 +168,6 @@ namespace WeChatPay.Payscore.Commands
             }
 
             return files;
-        }
-
-        private static byte[] ReadFile(string file, string description)
-        {
-            try
-            {
-                var info = new FileInfo(file);
-                if (info.Length > NotificationFile.MaxFileBytes)
-                {
-                    throw new PayscoreNotificationException(
-                        ErrorIds.NotificationMalformed, $"{description}: the file has {info.Length:N0} bytes; a stored WeChat Pay notification has far fewer.");
-                }
-
-                return File.ReadAllBytes(file);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new PayscoreNotificationException(
-                    ErrorIds.NotificationUnreadable, $"{description}: the file cannot be read ({ex.GetType().Name}).");
-            }
         }
 
         /// <summary>

@@ -124,7 +124,7 @@ namespace WeChatPay.Payscore.Protocol
                 default:
                     throw new PayscoreNotificationException(
                         ErrorIds.NotificationSignatureInvalid,
-                        $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.");
+                        $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.{StoredAsText(input)}");
             }
         }
 
@@ -155,6 +155,12 @@ namespace WeChatPay.Payscore.Protocol
                     $"{input.Description}: its resource does not decrypt with the APIv3 key: the key is not the one set on this merchant's platform (it was changed, or belongs to another merchant), or the resource is damaged.");
             }
         }
+
+        /// <summary>For a file stored as UTF-16 text: the body was taken as that text in UTF-8, which is right only if the text was never changed.</summary>
+        private static string StoredAsText(NotificationInput input) =>
+            input.StoredAs == null
+                ? string.Empty
+                : $" The file is {input.StoredAs} text (as Windows PowerShell 5.1's > and Out-File write): its body was taken as that text in UTF-8, as WeChat Pay sends it, which verifies only if no character was changed on the way to the file (a console code page, a JSON library); store the request's raw bytes instead ([IO.File]::WriteAllBytes).";
 
         /// <summary>The verified Wechatpay-Timestamp as a time; one beyond year 9999 can only be read with the window skipped.</summary>
         private static DateTimeOffset SignedAt(NotificationInput input, string? timestamp) =>
