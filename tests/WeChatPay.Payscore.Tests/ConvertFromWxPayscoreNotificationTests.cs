@@ -156,6 +156,43 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
     }
 
     [Fact]
+    public void The_same_notification_given_again_in_one_call_comes_out_once_and_each_repeat_warns_where_it_came_from()
+    {
+        SimulatedNotification twice = _simulator.WriteNotification(new NotificationRequest { OpenId = "oTwice" });
+        SimulatedNotification once = _simulator.WriteNotification(new NotificationRequest { OpenId = "oOnce" });
+        string first = Store("1-first.http", twice);
+        string again = Store("2-again.http", twice);
+        string other = Store("3-other.http", once);
+        Dictionary<string, object?> files = VerifyOnly();
+        files["LiteralPath"] = new[] { first, again, other, again };
+        var againAsFileItem = new PSObject();
+        againAsFileItem.Properties.Add(new PSNoteProperty("PSPath", again));
+        using var session = new HostedSession();
+
+        HostedRun fromFiles = session.Run("ConvertFrom-WxPayscoreNotification", files);
+        HostedRun fromRequests = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(twice), Request(once), Request(twice, Encoding.UTF8.GetBytes(twice.Body))]);
+        HostedRun mixed = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(twice), againAsFileItem]);
+        HostedRun separately = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(twice)]);
+
+        Assert.Equal(["oTwice", "oOnce"], Notifications(fromFiles).Select(n => n.OpenId));
+        Assert.Equal(2, fromFiles.Warnings.Count);
+        Assert.All(fromFiles.Warnings, w => Assert.Contains(twice.Id, w, StringComparison.Ordinal));
+        Assert.All(fromFiles.Warnings, w => Assert.StartsWith(again + ":", w, StringComparison.Ordinal));
+        Assert.Empty(fromFiles.Errors);
+
+        Assert.Equal(["oTwice", "oOnce"], Notifications(fromRequests).Select(n => n.OpenId));
+        Assert.StartsWith("Notification 3:", Assert.Single(fromRequests.Warnings), StringComparison.Ordinal);
+        Assert.Contains(twice.Id, fromRequests.Warnings[0], StringComparison.Ordinal);
+
+        Assert.Equal(["oTwice"], Notifications(mixed).Select(n => n.OpenId));
+        Assert.StartsWith(again + ":", Assert.Single(mixed.Warnings), StringComparison.Ordinal);
+
+        // Only repeats within one call are seen: a later call knows nothing of the earlier one.
+        Assert.Equal(["oTwice"], Notifications(separately).Select(n => n.OpenId));
+        Assert.Empty(separately.Warnings);
+    }
+
+    [Fact]
     public void Of_several_notifications_the_bad_one_gets_its_error_and_no_object_and_the_others_come_through()
     {
         SimulatedNotification first = _simulator.WriteNotification(new NotificationRequest { OpenId = "oFirst" });

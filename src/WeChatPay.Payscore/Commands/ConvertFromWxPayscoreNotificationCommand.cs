@@ -42,6 +42,7 @@ namespace WeChatPay.Payscore.Commands
         private const string LiteralPathSet = "LiteralPath";
         private const string PartsSet = "HeadersAndBody";
 
+        private readonly NotificationRepeats _repeats = new NotificationRepeats();
         private NotificationReader? _reader;
         private long _itemNumber;
 
@@ -124,12 +125,22 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        /// <summary>The notification of one input, or its error; the next input goes on either way.</summary>
+        /// <summary>The notification of one input (once per call: a repeat is a warning), or its error; the next input goes on either way.</summary>
         private void Convert(object target, Func<NotificationInput> read)
         {
             try
             {
-                WriteObject(BegunReader().Read(read()));
+                NotificationInput input = read();
+                PayscoreNotification notification = BegunReader().Read(input);
+                string? repeat = _repeats.Repeat(notification, input.Description);
+                if (repeat == null)
+                {
+                    WriteObject(notification);
+                }
+                else
+                {
+                    WriteWarning(repeat);
+                }
             }
             catch (PayscoreNotificationException ex)
             {
