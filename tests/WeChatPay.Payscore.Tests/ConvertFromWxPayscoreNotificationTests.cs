@@ -22,7 +22,11 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
         Directory.CreateDirectory(_folder);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("WXPAY_MCHID", null);
+        Directory.Delete(_folder, recursive: true);
+    }
 
     /// <summary>What verifying takes: both WeChat Pay keys and the APIv3 key; no merchant id, no private key.</summary>
     private Dictionary<string, object?> VerifyOnly(bool skipTimestampCheck = false)
@@ -190,6 +194,70 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
         // Only repeats within one call are seen: a later call knows nothing of the earlier one.
         Assert.Equal(["oTwice"], Notifications(separately).Select(n => n.OpenId));
         Assert.Empty(separately.Warnings);
+    }
+
+    [Theory]
+    [InlineData("-MerchantId")]
+    [InlineData("WXPAY_MCHID")]
+    [InlineData("Connect-WxPayscore")]
+    public void A_notification_for_another_merchant_is_refused_when_the_merchant_is_known(string source)
+    {
+        SimulatedNotification foreign = _simulator.WriteNotification(new NotificationRequest { OpenId = "oForeign", MerchantId = "1900000999" });
+        SimulatedNotification ours = _simulator.WriteNotification(new NotificationRequest { OpenId = "oOurs" });
+        using var session = new HostedSession();
+        Dictionary<string, object?>? parameters = VerifyOnly();
+        switch (source)
+        {
+            case "-MerchantId":
+                parameters["MerchantId"] = _simulator.Keys.MerchantId;
+                break;
+            case "WXPAY_MCHID":
+                Environment.SetEnvironmentVariable("WXPAY_MCHID", _simulator.Keys.MerchantId);
+                break;
+            default:
+                Dictionary<string, object?> connect = HostedRun.Credentials(_simulator);
+                connect.Remove("Confirm");
+                connect["ApiV3Key"] = SecureText.FromPlainText(_simulator.Keys.ApiV3Key);
+                Assert.Empty(session.Run("Connect-WxPayscore", connect).Errors);
+                parameters = null;
+                break;
+        }
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters, [Request(foreign), Request(ours)]);
+
+        Assert.Equal(["oOurs"], Notifications(run).Select(n => n.OpenId));
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.Equal(ErrorIds.NotificationMerchantMismatch, ErrorId(error));
+        Assert.StartsWith("Notification 1: ", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("1900000999", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(_simulator.Keys.MerchantId, error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(source == "Connect-WxPayscore" ? "session connection" : source, error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_known_merchant_a_notification_for_any_merchant_is_accepted()
+    {
+        SimulatedNotification foreign = _simulator.WriteNotification(new NotificationRequest { OpenId = "oForeign", MerchantId = "1900000999" });
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(foreign)]);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal("1900000999", Assert.Single(Notifications(run)).MerchantId);
+    }
+
+    [Fact]
+    public void A_merchant_id_that_is_not_a_merchant_number_stops_before_reading()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["MerchantId"] = "19000-0109";
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters, [Request(written)]);
+
+        Assert.Empty(run.Output);
+        Assert.Equal(ErrorIds.MerchantIdInvalid, ErrorId(Assert.Single(run.Errors)));
     }
 
     [Fact]

@@ -193,6 +193,22 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal(NotificationFile.MaxFileBytes + 1, endless.Served);
     }
 
+    [Fact]
+    public void A_reader_that_knows_the_merchant_refuses_another_merchants_notification_naming_both()
+    {
+        SimulatedNotification foreign = _simulator.WriteNotification(new NotificationRequest { MerchantId = "1900000999" });
+        SimulatedNotification ours = _simulator.WriteNotification(new NotificationRequest { OpenId = "oOurs" });
+        var reader = new NotificationReader(BothKeys(), SimulatorApiV3Key(), checkTimestamp: false, merchantId: _simulator.Keys.MerchantId, merchantIdOrigin: "WXPAY_MCHID");
+
+        PayscoreNotificationException refusal = Refusal(reader, FromHttp(foreign));
+
+        Assert.Equal(ErrorIds.NotificationMerchantMismatch, refusal.ErrorId);
+        Assert.Equal(
+            $"callback.http: it is for merchant 1900000999, not for merchant {_simulator.Keys.MerchantId} (WXPAY_MCHID), so it is not output. To read that merchant's notifications, give -MerchantId 1900000999.",
+            refusal.Message);
+        Assert.Equal("oOurs", reader.Read(FromHttp(ours)).OpenId);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]

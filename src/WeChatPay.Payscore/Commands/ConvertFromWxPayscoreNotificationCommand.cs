@@ -16,7 +16,9 @@ namespace WeChatPay.Payscore.Commands
     /// Each notification's signature is verified with the WeChat Pay key its Wechatpay-Serial header names (the WeChat
     /// Pay public key or a platform certificate, as configured for every command), its timestamp must be within 300 s
     /// of local time unless -SkipTimestampCheck is given, and its resource is decrypted (AEAD_AES_256_GCM) with the
-    /// APIv3 key, which this command requires (-ApiV3Key, the session connection or WXPAY_APIV3_KEY). No merchant
+    /// APIv3 key, which this command requires (-ApiV3Key, the session connection or WXPAY_APIV3_KEY). When the
+    /// merchant id is known (-MerchantId, the session connection or WXPAY_MCHID), a notification whose resource names
+    /// another merchant is refused (NotificationMerchantMismatch); without one, any merchant's is accepted. No merchant
     /// private key is needed and nothing is sent to WeChat Pay.
     /// </para>
     /// <para>
@@ -88,7 +90,8 @@ namespace WeChatPay.Payscore.Commands
                 throw Stop(ex);
             }
 
-            _reader = new NotificationReader(credentials.WechatpayKeys, credentials.ApiV3Key, !SkipTimestampCheck);
+            _reader = new NotificationReader(
+                credentials.WechatpayKeys, credentials.ApiV3Key, !SkipTimestampCheck, merchantId: credentials.MerchantId, merchantIdOrigin: credentials.MerchantIdOrigin);
         }
 
         protected override void ProcessRecord()
@@ -215,6 +218,8 @@ namespace WeChatPay.Payscore.Commands
                     return ErrorCategory.InvalidData;
                 case ErrorIds.NotificationStale:
                     return ErrorCategory.InvalidResult;
+                case ErrorIds.NotificationMerchantMismatch:
+                    return ErrorCategory.SecurityError;
                 default:
                     return ErrorCategory.SecurityError;
             }

@@ -11,8 +11,8 @@ namespace WeChatPay.Payscore.Protocol
     /// Turns a notification WeChat Pay sent to the merchant's notify_url into a <see cref="PayscoreNotification"/>:
     /// the signature over <c>timestamp\nnonce\nbody\n</c> verified with the WeChat Pay key its Wechatpay-Serial names
     /// (the same check as every answer's, probes refused), the timestamp within 300 s unless the caller reads stored
-    /// notifications, then the resource decrypted with the APIv3 key. Anything wrong throws a
-    /// <see cref="PayscoreNotificationException"/> and gives no notification.
+    /// notifications, then the resource decrypted with the APIv3 key and, when the merchant is known, its mchid
+    /// checked against it. Anything wrong throws a <see cref="PayscoreNotificationException"/> and gives no notification.
     /// </summary>
     internal sealed class NotificationReader
     {
@@ -26,12 +26,19 @@ namespace WeChatPay.Payscore.Protocol
         private readonly ResponseVerifier _verifier;
         private readonly WechatpayKeyStore _keys;
         private readonly ApiV3Key _apiV3Key;
+        private readonly string? _merchantId;
+        private readonly string? _merchantIdOrigin;
 
         /// <param name="checkTimestamp">False to read notifications stored earlier: the signature is still checked, its age is not.</param>
-        public NotificationReader(WechatpayKeyStore keys, ApiV3Key apiV3Key, bool checkTimestamp = true, Func<DateTimeOffset>? clock = null)
+        /// <param name="merchantId">The merchant the notifications must be for; null to accept any merchant's.</param>
+        /// <param name="merchantIdOrigin">Where <paramref name="merchantId"/> came from (-MerchantId, WXPAY_MCHID), for the message.</param>
+        public NotificationReader(
+            WechatpayKeyStore keys, ApiV3Key apiV3Key, bool checkTimestamp = true, Func<DateTimeOffset>? clock = null, string? merchantId = null, string? merchantIdOrigin = null)
         {
             _keys = keys;
             _apiV3Key = apiV3Key;
+            _merchantId = merchantId;
+            _merchantIdOrigin = merchantIdOrigin;
             _verifier = new ResponseVerifier(keys, clock, checkTimestamp ? ResponseVerifier.DefaultMaxSkew : NoWindow);
         }
 
@@ -78,6 +85,7 @@ namespace WeChatPay.Payscore.Protocol
                 notification.OutRequestNo = Text(fields, "out_request_no");
             }
 
+            CheckMerchant(input, notification.MerchantId);
             return notification;
         }
 
@@ -126,6 +134,23 @@ namespace WeChatPay.Payscore.Protocol
                         ErrorIds.NotificationSignatureInvalid,
                         $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.{StoredAsText(input)}");
             }
+        }
+
+        /// <summary>
+        /// A notification for another merchant is refused when the merchant is known: the same notify_url or APIv3 key
+        /// may serve several merchants, and acting on another merchant's user would be a mistake. A resource without
+        /// mchid (a service provider's has sp_mchid and sub_mchid) has nothing to compare.
+        /// </summary>
+        private void CheckMerchant(NotificationInput input, string? notified)
+        {
+            if (_merchantId == null || notified == null || string.Equals(notified.Trim(), _merchantId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            throw new PayscoreNotificationException(
+                ErrorIds.NotificationMerchantMismatch,
+                $"{input.Description}: it is for merchant {UserText.Excerpt(notified)}, not for merchant {_merchantId} ({_merchantIdOrigin ?? "-MerchantId"}), so it is not output. To read that merchant's notifications, give -MerchantId {UserText.Excerpt(notified)}.");
         }
 
         private byte[] Decrypt(NotificationInput input, JsonElement resource)
