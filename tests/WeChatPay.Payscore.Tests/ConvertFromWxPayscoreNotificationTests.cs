@@ -261,6 +261,48 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
     }
 
     [Fact]
+    public void Two_different_signatures_in_one_notification_are_refused_naming_the_header_and_identical_repeats_pass()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oDoubled" });
+        string good = written.Headers["Wechatpay-Signature"];
+        string forged = Convert.ToBase64String(new byte[256]);
+        string storedTwice = Path.Combine(_folder, "twice.http");
+        // The good signature first: read first-wins, the notification would pass.
+        File.WriteAllText(storedTwice, written.HttpRequest.Replace("Wechatpay-Signature: " + good + "\r\n", $"Wechatpay-Signature: {good}\r\nWechatpay-Signature: {forged}\r\n", StringComparison.Ordinal));
+        Hashtable WithSignatures(params string[] signatures)
+        {
+            var headers = new Hashtable(written.Headers.ToDictionary(h => h.Key, h => (object)h.Value));
+            headers["Wechatpay-Signature"] = signatures;
+            return headers;
+        }
+
+        Dictionary<string, object?> file = VerifyOnly();
+        file["LiteralPath"] = storedTwice;
+        Dictionary<string, object?> conflicting = VerifyOnly();
+        conflicting["Headers"] = WithSignatures(good, forged);
+        conflicting["Body"] = written.Body;
+        Dictionary<string, object?> identical = VerifyOnly();
+        identical["Headers"] = WithSignatures(good, good);
+        identical["Body"] = written.Body;
+        using var session = new HostedSession();
+
+        HostedRun fromFile = session.Run("ConvertFrom-WxPayscoreNotification", file);
+        HostedRun fromHeaders = session.Run("ConvertFrom-WxPayscoreNotification", conflicting);
+        HostedRun repeated = session.Run("ConvertFrom-WxPayscoreNotification", identical);
+
+        foreach (HostedRun refused in new[] { fromFile, fromHeaders })
+        {
+            Assert.Empty(refused.Output);
+            ErrorRecord error = Assert.Single(refused.Errors);
+            Assert.Equal(ErrorIds.NotificationMalformed, ErrorId(error));
+            Assert.Contains("Wechatpay-Signature", error.Exception.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(repeated.Errors);
+        Assert.Equal("oDoubled", Assert.Single(Notifications(repeated)).OpenId);
+    }
+
+    [Fact]
     public void Of_several_notifications_the_bad_one_gets_its_error_and_no_object_and_the_others_come_through()
     {
         SimulatedNotification first = _simulator.WriteNotification(new NotificationRequest { OpenId = "oFirst" });

@@ -357,7 +357,7 @@ public sealed class NotificationReaderTests : IDisposable
     public static IEnumerable<object[]> HeaderCollections()
     {
         yield return [new Hashtable { ["WECHATPAY-SERIAL"] = "S1", ["wechatpay-nonce"] = "N1" }];
-        yield return [new Dictionary<string, string[]> { ["Wechatpay-Serial"] = ["S1", "S2"], ["Wechatpay-Nonce"] = ["N1"] }];
+        yield return [new Dictionary<string, string[]> { ["Wechatpay-Serial"] = ["S1", "S1"], ["Wechatpay-Nonce"] = ["N1"] }];
         yield return [new NameValueCollection { ["wechatpay_serial"] = "S1", ["Wechatpay-Nonce"] = "N1" }];
         var request = new HttpRequestMessage();
         request.Headers.TryAddWithoutValidation("Wechatpay-Serial", "S1");
@@ -375,6 +375,54 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal("S1", headers[NotificationHeaders.Serial]);
         Assert.Equal("N1", headers["WECHATPAY-NONCE"]);
         Assert.Null(headers[NotificationHeaders.Signature]);
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("json")]
+    [InlineData("list")]
+    [InlineData("cgi")]
+    [InlineData("content-length")]
+    public void A_header_the_command_reads_given_twice_with_different_values_is_malformed_and_named(string form)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oTwice" });
+        string good = written.Headers["Wechatpay-Signature"];
+        string forged = Convert.ToBase64String(new byte[256]);
+        string length = written.Headers["Content-Length"];
+        byte[] body = Encoding.UTF8.GetBytes(written.Body);
+        string named = form == "content-length" ? "Content-Length" : "Wechatpay-Signature";
+        string json = "{\"headers\":{" + string.Join(",", written.Headers.Select(h => $"\"{h.Key}\":\"{h.Value}\"")) + $",\"wechatpay-signature\":\"{forged}\"}},\"body\":" + System.Text.Json.JsonSerializer.Serialize(written.Body) + "}";
+        var both = written.Headers.ToDictionary(h => h.Key, h => h.Key == "Wechatpay-Signature" ? new[] { good, forged } : [h.Value]);
+        var cgi = new Dictionary<string, string>(written.Headers) { ["WECHATPAY_SIGNATURE"] = forged };
+        NotificationInput input = form switch
+        {
+            "http" => NotificationFile.Parse(Encoding.UTF8.GetBytes(written.HttpRequest.Replace($"Wechatpay-Signature: {good}\r\n", $"Wechatpay-Signature: {good}\r\nWechatpay-Signature: {forged}\r\n", StringComparison.Ordinal)), "callback.http", null),
+            "json" => NotificationFile.Parse(Encoding.UTF8.GetBytes(json), "callback.json", null),
+            "list" => new NotificationInput(NotificationHeaders.From(both)!, body, "callback.http"),
+            "cgi" => new NotificationInput(NotificationHeaders.From(cgi)!, body, "callback.http"),
+            _ => NotificationFile.Parse(Encoding.UTF8.GetBytes(written.HttpRequest.Replace($"Content-Length: {length}\r\n", $"Content-Length: {length}\r\nContent-Length: 2\r\n", StringComparison.Ordinal)), "callback.http", null),
+        };
+
+        PayscoreNotificationException refusal = Assert.Throws<PayscoreNotificationException>(() => Reader(written).Read(input));
+
+        Assert.Equal(ErrorIds.NotificationMalformed, refusal.ErrorId);
+        Assert.StartsWith("callback.", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(named, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identical_repeats_of_a_header_and_repeats_of_a_header_the_command_does_not_read_are_accepted()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oRepeated" });
+        string good = written.Headers["Wechatpay-Signature"];
+        string repeated = written.HttpRequest.Replace(
+            $"Wechatpay-Signature: {good}\r\n",
+            $"Wechatpay-Signature: {good}\r\nWechatpay-Signature:  {good} \r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2\r\n",
+            StringComparison.Ordinal);
+
+        PayscoreNotification notification = Reader(written).Read(NotificationFile.Parse(Encoding.UTF8.GetBytes(repeated), "callback.http", null));
+
+        Assert.Equal("oRepeated", notification.OpenId);
     }
 
     [Fact]

@@ -60,7 +60,8 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// The notification's HTTP headers: a hashtable or dictionary, an object whose properties are header names, a
-        /// NameValueCollection or HttpHeaders; names in any case. Wechatpay-Timestamp, -Nonce, -Signature and -Serial are read.
+        /// NameValueCollection or HttpHeaders; names in any case. Wechatpay-Timestamp, -Nonce, -Signature and -Serial are
+        /// read; one of them given twice with different values is refused.
         /// </summary>
         [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         public object? Headers { get; set; }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Text;
@@ -152,7 +153,7 @@ namespace WeChatPay.Payscore.Protocol
                     var result = new NotificationHeaders();
                     foreach (JsonProperty header in headers.Value.EnumerateObject())
                     {
-                        result.Add(header.Name, HeaderValue(header.Value));
+                        result.Add(header.Name, HeaderValues(header.Value));
                     }
 
                     return new NotificationInput(result, Encoding.UTF8.GetBytes(body.Value.GetString() ?? string.Empty), description, path, storedAs);
@@ -164,24 +165,28 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static string? HeaderValue(JsonElement value)
+        /// <summary>A header's value as text: a string or number, or each of a list; nothing for anything else.</summary>
+        private static List<string> HeaderValues(JsonElement value)
         {
+            var texts = new List<string>();
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return value.GetString();
+                    texts.Add(value.GetString() ?? string.Empty);
+                    break;
+                case JsonValueKind.Number:
+                    texts.Add(value.GetRawText());
+                    break;
                 case JsonValueKind.Array:
                     foreach (JsonElement item in value.EnumerateArray())
                     {
-                        return HeaderValue(item);
+                        texts.AddRange(HeaderValues(item));
                     }
 
-                    return null;
-                case JsonValueKind.Number:
-                    return value.GetRawText();
-                default:
-                    return null;
+                    break;
             }
+
+            return texts;
         }
 
         private static JsonElement? Property(JsonElement root, string name)
@@ -244,7 +249,7 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             int bodyLength = content.Length - position;
-            if (long.TryParse(headers["Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out long declared)
+            if (long.TryParse(headers[NotificationHeaders.ContentLength], NumberStyles.None, CultureInfo.InvariantCulture, out long declared)
                 && declared < bodyLength
                 && OnlyLineBreaks(content, position + (int)declared))
             {

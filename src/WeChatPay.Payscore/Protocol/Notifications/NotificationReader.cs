@@ -44,6 +44,12 @@ namespace WeChatPay.Payscore.Protocol
 
         public PayscoreNotification Read(NotificationInput input)
         {
+            string? conflicting = input.Headers.Conflicting();
+            if (conflicting != null)
+            {
+                throw Malformed(input, $"its {conflicting} header is given more than once with different values: WeChat Pay sends it once, and which value it sent cannot be told. Store each notification once, as received");
+            }
+
             string? timestamp = input.Headers[NotificationHeaders.Timestamp];
             string? serial = input.Headers[NotificationHeaders.Serial];
             Verify(input, timestamp, serial);
