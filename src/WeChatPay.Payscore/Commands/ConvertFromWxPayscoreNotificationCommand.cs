@@ -31,9 +31,12 @@ namespace WeChatPay.Payscore.Commands
     /// </para>
     /// <para>
     /// A notification that is tampered with, stale, a WeChat Pay signature probe, signed by a key not configured, not
-    /// decryptable with the APIv3 key or not a notification gives a non-terminating error with its own error id and no
-    /// object; the others go on. WeChat Pay retries a notification for up to 3 days, so the same NotificationId can
-    /// come several times. The output's OpenId, ServiceId and AppId pipe into Get-WxPayscorePermission (which then asks by openid).
+    /// decryptable with the APIv3 key, for another merchant, or not a notification (a header it is read by given twice
+    /// with different values among them) gives a non-terminating error with its own error id and no object; the others
+    /// go on. WeChat Pay sends a notification again until the endpoint answers, so stored callbacks hold repeats: one
+    /// call outputs each NotificationId once, and each repeat is a warning naming its id and where it came from.
+    /// Separate calls do not remember each other. The output's OpenId, ServiceId and AppId pipe into
+    /// Get-WxPayscorePermission (which then asks by openid).
     /// </para>
     /// </remarks>
     [Cmdlet(VerbsData.ConvertFrom, "WxPayscoreNotification", DefaultParameterSetName = PathSet)]
