@@ -48,7 +48,7 @@ namespace WeChatPay.Payscore
             (ResultCategory.SecurityError, new[]
             {
                 ErrorIds.NotificationUnsigned, ErrorIds.NotificationSignatureInvalid, ErrorIds.NotificationSignatureProbe,
-                ErrorIds.NotificationKeyUnknown, ErrorIds.NotificationDecryptionFailed,
+                ErrorIds.NotificationKeyUnknown, ErrorIds.NotificationDecryptionFailed, ErrorIds.NotificationMerchantMismatch,
             }));
 
         /// <summary>The ids this table lists, for tests and documentation.</summary>

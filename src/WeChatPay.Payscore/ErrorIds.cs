@@ -28,6 +28,12 @@ namespace WeChatPay.Payscore
         public const string NotificationKeyUnknown = "NotificationKeyUnknown";
         public const string NotificationDecryptionFailed = "NotificationDecryptionFailed";
 
+        /// <summary>
+        /// A verified notification's resource names another merchant (mchid) than the one given (-MerchantId, the
+        /// session connection or WXPAY_MCHID); it gives no object. Without a merchant id any merchant's is accepted.
+        /// </summary>
+        public const string NotificationMerchantMismatch = "NotificationMerchantMismatch";
+
         // Configuration errors (terminating, before the first request).
         public const string MerchantIdMissing = "MerchantIdMissing";
         public const string MerchantIdInvalid = "MerchantIdInvalid";

@@ -1,7 +1,8 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
     Start-TestFile
-    # What checking notifications takes: the WeChat Pay keys and the APIv3 key; no merchant id or private key.
+    # What checking notifications takes: the WeChat Pay keys and the APIv3 key; no private key, and no merchant id (one
+    # given narrows what is accepted to that merchant's).
     $script:Verify = @{
         WechatpayPublicKeyId    = $Sim.Info.publicKeyId
         WechatpayPublicKeyPath  = $Sim.Info.publicKeyPath
@@ -65,5 +66,47 @@ Describe 'ConvertFrom-WxPayscoreNotification' {
         $live.NotifiedAuthorizationCode | Should -Be 'CODE_LIVE'
         $live.MerchantId | Should -Be $Sim.Info.merchantId
         $stop.FullyQualifiedErrorId | Should -Match '^ApiV3KeyMissing,'
+    }
+
+    It 'reads a callback re-saved as UTF-16, gives a repeated one once with a warning, and refuses another merchant''s' {
+        $saved = New-WxSimulatorNotification -Simulator $Sim -OpenId 'oSaved' -Path (Join-Path $Callbacks 'a.http')
+        # As Windows PowerShell 5.1's > re-saves a callback it read as text: UTF-16 LE with a byte order mark, a line break added.
+        Get-Content -Raw (Join-Path $Callbacks 'a.http') | Out-File (Join-Path $Callbacks 'b-resaved.http') -Encoding unicode
+        New-WxSimulatorNotification -Simulator $Sim -OpenId 'oForeign' -MerchantId '1900000999' -Path (Join-Path $Callbacks 'c-foreign.http') | Out-Null
+
+        $notifications = Get-ChildItem (Join-Path $Callbacks '*.http') | Sort-Object Name |
+            ConvertFrom-WxPayscoreNotification @Verify -MerchantId $Sim.Info.merchantId -SkipTimestampCheck `
+                -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable repeats -WarningAction SilentlyContinue
+
+        @($notifications).OpenId | Should -Be @('oSaved')
+        @($repeats).Count | Should -Be 1
+        "$($repeats[0])" | Should -BeLike "*b-resaved.http: notification '$($saved.id)' was given already*"
+        @($refused).Count | Should -Be 1
+        ($refused[0].FullyQualifiedErrorId -split ',')[0] | Should -Be 'NotificationMerchantMismatch'
+        $refused[0].Exception.Message | Should -Match "1900000999.*$($Sim.Info.merchantId)"
+    }
+
+    It 'refuses a FIFO nobody writes without waiting, in a child pwsh that must end' -Skip:$IsWindows {
+        $fifo = Join-Path $Callbacks 'callback.http'
+        & mkfifo $fifo
+        $LASTEXITCODE | Should -Be 0
+        $file = Join-Path $Work 'fifo-runbook.ps1'
+        Set-Content -Path $file -Encoding utf8 -Value @"
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+ConvertFrom-WxPayscoreNotification -LiteralPath '$fifo' -ErrorVariable refused -ErrorAction SilentlyContinue
+'ERRORID:' + `$refused[0].FullyQualifiedErrorId
+'MESSAGE:' + `$refused[0].Exception.Message
+"@
+        $environment = @{
+            WXPAY_PUBLIC_KEY_ID   = $Verify.WechatpayPublicKeyId
+            WXPAY_PUBLIC_KEY_PATH = $Verify.WechatpayPublicKeyPath
+            WXPAY_APIV3_KEY       = Get-Content -Raw $Sim.Info.apiV3KeyPath
+        }
+
+        # A child blocked opening the FIFO is killed after the limit, which fails the test.
+        $run = Invoke-Runbook -File $file -Environment $environment -TimeoutSec 60
+
+        $run.Output | Should -Match 'ERRORID:NotificationUnreadable,'
+        $run.Output | Should -Match 'MESSAGE:.*callback\.http: it is a FIFO'
     }
 }

@@ -48,6 +48,9 @@ public sealed record NotificationRequest
 
     public string? OutRequestNo { get; init; }
 
+    /// <summary>The merchant its resource names (mchid); the simulator's merchant when unset. Another one: a notification for another merchant.</summary>
+    public string? MerchantId { get; init; }
+
     public NotificationSigning Signing { get; init; }
 
     public NotificationFault Fault { get; init; }
@@ -107,7 +110,7 @@ internal sealed class NotificationWriter(SimulatorKeys keys, AuthorizationStore 
         byte[] resource = JsonObject(w =>
         {
             w.WriteString("appid", appId);
-            w.WriteString("mchid", keys.MerchantId);
+            w.WriteString("mchid", request.MerchantId ?? keys.MerchantId);
             w.WriteString("out_request_no", request.OutRequestNo ?? "SIM" + SimulatorKeys.RandomDigits(16));
             w.WriteString("service_id", serviceId);
             w.WriteString("openid", openId);

@@ -166,7 +166,8 @@ function New-WxSimulatorNotification {
     # simulator's APIv3 key (its info's apiV3KeyPath): an object with id, headers, body and httpRequest. -Path writes
     # it as a file too, as a web server stores a request (-Form Http: request line, headers, empty line, body) or as
     # JSON {headers, body} (-Form Json). -Fault makes one a client must refuse (TamperedBody, SignatureProbe,
-    # UnknownSerial, WrongApiV3Key, MissingSignature); -AgeSeconds one signed that long ago. One without a fault also
+    # UnknownSerial, WrongApiV3Key, MissingSignature); -AgeSeconds one signed that long ago; -MerchantId one whose
+    # resource names another merchant (mchid) than the simulator's. One without a fault also
     # sets the authorization's state (closed: UNAVAILABLE, opened: AVAILABLE), as the event does at WeChat Pay.
     [CmdletBinding()]
     param(
@@ -177,6 +178,7 @@ function New-WxSimulatorNotification {
         [string] $AppId,
         [string] $AuthorizationCode,
         [string] $OutRequestNo,
+        [string] $MerchantId,
         [ValidateSet('PublicKey', 'PlatformCertificate')] [string] $Signing = 'PublicKey',
         [ValidateSet('None', 'TamperedBody', 'SignatureProbe', 'UnknownSerial', 'WrongApiV3Key', 'MissingSignature')] [string] $Fault = 'None',
         [long] $AgeSeconds = 0,
@@ -184,7 +186,7 @@ function New-WxSimulatorNotification {
         [ValidateSet('Http', 'Json')] [string] $Form = 'Http'
     )
     $request = @{ eventType = $EventType; signing = $Signing; fault = $Fault; ageSeconds = $AgeSeconds }
-    foreach ($name in 'OpenId', 'ServiceId', 'AppId', 'AuthorizationCode', 'OutRequestNo') {
+    foreach ($name in 'OpenId', 'ServiceId', 'AppId', 'AuthorizationCode', 'OutRequestNo', 'MerchantId') {
         if ($PSBoundParameters.ContainsKey($name)) { $request[$name.Substring(0, 1).ToLowerInvariant() + $name.Substring(1)] = $PSBoundParameters[$name] }
     }
     $notification = Invoke-RestMethod -Method Post -Uri "$($Simulator.BaseUri)/__sim/notifications" -ContentType 'application/json; charset=utf-8' `

@@ -1,5 +1,7 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Management.Automation;
+using System.Text;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
@@ -20,7 +22,11 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
         Directory.CreateDirectory(_folder);
     }
 
-    public void Dispose() => Directory.Delete(_folder, recursive: true);
+    public void Dispose()
+    {
+        Environment.SetEnvironmentVariable("WXPAY_MCHID", null);
+        Directory.Delete(_folder, recursive: true);
+    }
 
     /// <summary>What verifying takes: both WeChat Pay keys and the APIv3 key; no merchant id, no private key.</summary>
     private Dictionary<string, object?> VerifyOnly(bool skipTimestampCheck = false)
@@ -57,6 +63,244 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
 
     private static IReadOnlyList<PayscoreNotification> Notifications(HostedRun run) =>
         run.Output.Select(o => (PayscoreNotification)o.BaseObject).ToList();
+
+    private static string ErrorId(ErrorRecord error) => error.FullyQualifiedErrorId.Split(',')[0];
+
+    /// <summary>
+    /// Runs the command on another thread, so that a command that blocks (opening a FIFO nobody writes, reading a
+    /// device that never ends) fails the test after 20 s instead of hanging the suite. <paramref name="unblock"/>
+    /// lets a blocked command go on; a session still running is left to the process, never disposed under it.
+    /// </summary>
+    private static HostedRun RunWithin20Seconds(Dictionary<string, object?> parameters, Action? unblock = null)
+    {
+        var session = new HostedSession();
+        Task<HostedRun> run = Task.Run(() => session.Run("ConvertFrom-WxPayscoreNotification", parameters));
+        if (!run.Wait(TimeSpan.FromSeconds(20)))
+        {
+            unblock?.Invoke();
+            Assert.Fail("ConvertFrom-WxPayscoreNotification did not end within 20 s: it waited on the file.");
+        }
+
+        session.Dispose();
+        return run.Result;
+    }
+
+    /// <summary>The one error, of id <paramref name="errorId"/>, that converting the file <paramref name="path"/> gives instead of an object.</summary>
+    private ErrorRecord RefusalOf(string path, string errorId, Action? unblock = null)
+    {
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["LiteralPath"] = path;
+
+        HostedRun run = RunWithin20Seconds(parameters, unblock);
+
+        Assert.Empty(run.Output);
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.Equal(errorId, ErrorId(error));
+        return error;
+    }
+
+    [UnixFact]
+    public void A_fifo_is_refused_without_being_opened_so_nothing_waits_for_a_writer()
+    {
+        string fifo = Path.Combine(_folder, "callback.http");
+        using (Process mkfifo = Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // A command blocked opening the FIFO goes on (to end of file) once a writer opens it and closes it.
+        ErrorRecord error = RefusalOf(fifo, ErrorIds.NotificationUnreadable, unblock: () => new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose());
+
+        Assert.Contains("callback.http: it is a FIFO", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [UnixFact]
+    public void A_device_that_never_ends_is_refused_before_it_is_read()
+    {
+        ErrorRecord error = RefusalOf("/dev/zero", ErrorIds.NotificationUnreadable);
+
+        Assert.Contains("character device", error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_directory_is_named_as_a_directory()
+    {
+        Assert.Contains("is a directory", RefusalOf(_folder, ErrorIds.NotificationUnreadable).Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_file_over_80_kib_is_refused()
+    {
+        string path = Path.Combine(_folder, "huge.http");
+        File.WriteAllBytes(path, new byte[(80 * 1024) + 1]);
+
+        Assert.Contains("more than 80 KiB", RefusalOf(path, ErrorIds.NotificationMalformed).Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    public void A_callback_saved_as_utf16_as_windows_powershell_redirects_it_verifies(bool bigEndian, bool json)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oUtf16" });
+        string text = json ? System.Text.Json.JsonSerializer.Serialize(new { headers = written.Headers, body = written.Body }) : written.HttpRequest;
+        string path = Path.Combine(_folder, "callback.http");
+        // What Windows PowerShell 5.1's > writes: UTF-16 with a byte order mark, and a line break after the text.
+        File.WriteAllText(path, text + "\r\n", new UnicodeEncoding(bigEndian, byteOrderMark: true));
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["LiteralPath"] = path;
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal("oUtf16", Assert.Single(Notifications(run)).OpenId);
+    }
+
+    [Fact]
+    public void The_same_notification_given_again_in_one_call_comes_out_once_and_each_repeat_warns_where_it_came_from()
+    {
+        SimulatedNotification twice = _simulator.WriteNotification(new NotificationRequest { OpenId = "oTwice" });
+        SimulatedNotification once = _simulator.WriteNotification(new NotificationRequest { OpenId = "oOnce" });
+        string first = Store("1-first.http", twice);
+        string again = Store("2-again.http", twice);
+        string other = Store("3-other.http", once);
+        Dictionary<string, object?> files = VerifyOnly();
+        files["LiteralPath"] = new[] { first, again, other, again };
+        var againAsFileItem = new PSObject();
+        againAsFileItem.Properties.Add(new PSNoteProperty("PSPath", again));
+        using var session = new HostedSession();
+
+        HostedRun fromFiles = session.Run("ConvertFrom-WxPayscoreNotification", files);
+        HostedRun fromRequests = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(twice), Request(once), Request(twice, Encoding.UTF8.GetBytes(twice.Body))]);
+        HostedRun mixed = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(twice), againAsFileItem]);
+        HostedRun separately = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(twice)]);
+
+        Assert.Equal(["oTwice", "oOnce"], Notifications(fromFiles).Select(n => n.OpenId));
+        Assert.Equal(2, fromFiles.Warnings.Count);
+        Assert.All(fromFiles.Warnings, w => Assert.Contains(twice.Id, w, StringComparison.Ordinal));
+        Assert.All(fromFiles.Warnings, w => Assert.StartsWith(again + ":", w, StringComparison.Ordinal));
+        Assert.Empty(fromFiles.Errors);
+
+        Assert.Equal(["oTwice", "oOnce"], Notifications(fromRequests).Select(n => n.OpenId));
+        Assert.StartsWith("Notification 3:", Assert.Single(fromRequests.Warnings), StringComparison.Ordinal);
+        Assert.Contains(twice.Id, fromRequests.Warnings[0], StringComparison.Ordinal);
+
+        Assert.Equal(["oTwice"], Notifications(mixed).Select(n => n.OpenId));
+        Assert.StartsWith(again + ":", Assert.Single(mixed.Warnings), StringComparison.Ordinal);
+
+        // Only repeats within one call are seen: a later call knows nothing of the earlier one.
+        Assert.Equal(["oTwice"], Notifications(separately).Select(n => n.OpenId));
+        Assert.Empty(separately.Warnings);
+    }
+
+    [Theory]
+    [InlineData("-MerchantId")]
+    [InlineData("WXPAY_MCHID")]
+    [InlineData("Connect-WxPayscore")]
+    public void A_notification_for_another_merchant_is_refused_when_the_merchant_is_known(string source)
+    {
+        SimulatedNotification foreign = _simulator.WriteNotification(new NotificationRequest { OpenId = "oForeign", MerchantId = "1900000999" });
+        SimulatedNotification ours = _simulator.WriteNotification(new NotificationRequest { OpenId = "oOurs" });
+        using var session = new HostedSession();
+        Dictionary<string, object?>? parameters = VerifyOnly();
+        switch (source)
+        {
+            case "-MerchantId":
+                parameters["MerchantId"] = _simulator.Keys.MerchantId;
+                break;
+            case "WXPAY_MCHID":
+                Environment.SetEnvironmentVariable("WXPAY_MCHID", _simulator.Keys.MerchantId);
+                break;
+            default:
+                Dictionary<string, object?> connect = HostedRun.Credentials(_simulator);
+                connect.Remove("Confirm");
+                connect["ApiV3Key"] = SecureText.FromPlainText(_simulator.Keys.ApiV3Key);
+                Assert.Empty(session.Run("Connect-WxPayscore", connect).Errors);
+                parameters = null;
+                break;
+        }
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters, [Request(foreign), Request(ours)]);
+
+        Assert.Equal(["oOurs"], Notifications(run).Select(n => n.OpenId));
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.Equal(ErrorIds.NotificationMerchantMismatch, ErrorId(error));
+        Assert.StartsWith("Notification 1: ", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains("1900000999", error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(_simulator.Keys.MerchantId, error.Exception.Message, StringComparison.Ordinal);
+        Assert.Contains(source == "Connect-WxPayscore" ? "session connection" : source, error.Exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Without_a_known_merchant_a_notification_for_any_merchant_is_accepted()
+    {
+        SimulatedNotification foreign = _simulator.WriteNotification(new NotificationRequest { OpenId = "oForeign", MerchantId = "1900000999" });
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", VerifyOnly(), [Request(foreign)]);
+
+        Assert.Empty(run.Errors);
+        Assert.Equal("1900000999", Assert.Single(Notifications(run)).MerchantId);
+    }
+
+    [Fact]
+    public void A_merchant_id_that_is_not_a_merchant_number_stops_before_reading()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
+        Dictionary<string, object?> parameters = VerifyOnly();
+        parameters["MerchantId"] = "19000-0109";
+        using var session = new HostedSession();
+
+        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters, [Request(written)]);
+
+        Assert.Empty(run.Output);
+        Assert.Equal(ErrorIds.MerchantIdInvalid, ErrorId(Assert.Single(run.Errors)));
+    }
+
+    [Fact]
+    public void Two_different_signatures_in_one_notification_are_refused_naming_the_header_and_identical_repeats_pass()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oDoubled" });
+        string good = written.Headers["Wechatpay-Signature"];
+        string forged = Convert.ToBase64String(new byte[256]);
+        string storedTwice = Path.Combine(_folder, "twice.http");
+        // The good signature first: read first-wins, the notification would pass.
+        File.WriteAllText(storedTwice, written.HttpRequest.Replace("Wechatpay-Signature: " + good + "\r\n", $"Wechatpay-Signature: {good}\r\nWechatpay-Signature: {forged}\r\n", StringComparison.Ordinal));
+        Hashtable WithSignatures(params string[] signatures)
+        {
+            var headers = new Hashtable(written.Headers.ToDictionary(h => h.Key, h => (object)h.Value));
+            headers["Wechatpay-Signature"] = signatures;
+            return headers;
+        }
+
+        Dictionary<string, object?> file = VerifyOnly();
+        file["LiteralPath"] = storedTwice;
+        Dictionary<string, object?> conflicting = VerifyOnly();
+        conflicting["Headers"] = WithSignatures(good, forged);
+        conflicting["Body"] = written.Body;
+        Dictionary<string, object?> identical = VerifyOnly();
+        identical["Headers"] = WithSignatures(good, good);
+        identical["Body"] = written.Body;
+        using var session = new HostedSession();
+
+        HostedRun fromFile = session.Run("ConvertFrom-WxPayscoreNotification", file);
+        HostedRun fromHeaders = session.Run("ConvertFrom-WxPayscoreNotification", conflicting);
+        HostedRun repeated = session.Run("ConvertFrom-WxPayscoreNotification", identical);
+
+        foreach (HostedRun refused in new[] { fromFile, fromHeaders })
+        {
+            Assert.Empty(refused.Output);
+            ErrorRecord error = Assert.Single(refused.Errors);
+            Assert.Equal(ErrorIds.NotificationMalformed, ErrorId(error));
+            Assert.Contains("Wechatpay-Signature", error.Exception.Message, StringComparison.Ordinal);
+        }
+
+        Assert.Empty(repeated.Errors);
+        Assert.Equal("oDoubled", Assert.Single(Notifications(repeated)).OpenId);
+    }
 
     [Fact]
     public void Of_several_notifications_the_bad_one_gets_its_error_and_no_object_and_the_others_come_through()

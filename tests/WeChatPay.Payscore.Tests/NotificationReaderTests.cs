@@ -152,6 +152,77 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal("oLf", notification.OpenId);
     }
 
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void A_utf16_file_is_read_as_text_and_its_body_taken_as_the_utf8_wechat_pay_sent(bool bigEndian, bool json)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oUtf16" });
+        string text = json ? System.Text.Json.JsonSerializer.Serialize(new { headers = written.Headers, body = written.Body }) : written.HttpRequest;
+        var utf16 = new UnicodeEncoding(bigEndian, byteOrderMark: true);
+
+        NotificationInput input = NotificationFile.Parse([.. utf16.GetPreamble(), .. utf16.GetBytes(text + "\r\n")], "callback.http", null);
+
+        Assert.Equal(Encoding.UTF8.GetBytes(written.Body), input.Body);
+        Assert.Equal("oUtf16", Reader(written).Read(input).OpenId);
+    }
+
+    [Fact]
+    public void A_utf16_file_whose_signature_does_not_verify_says_it_was_utf16()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { Fault = NotificationFault.TamperedBody });
+
+        NotificationInput input = NotificationFile.Parse([.. Encoding.Unicode.GetPreamble(), .. Encoding.Unicode.GetBytes(written.HttpRequest)], "callback.http", null);
+        PayscoreNotificationException refusal = Refusal(Reader(written), input);
+
+        Assert.Equal(ErrorIds.NotificationSignatureInvalid, refusal.ErrorId);
+        Assert.Contains("UTF-16", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_stored_file_is_read_to_one_byte_over_80_kib_whatever_length_it_reports_and_no_further()
+    {
+        using var endless = new EndlessStream();
+
+        PayscoreNotificationException refusal = Assert.Throws<PayscoreNotificationException>(() => NotificationFile.Content(endless, "/dev/zero"));
+
+        Assert.Equal(ErrorIds.NotificationMalformed, refusal.ErrorId);
+        Assert.Contains("more than 80 KiB", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal(NotificationFile.MaxFileBytes + 1, endless.Served);
+    }
+
+    [Fact]
+    public void A_reader_that_knows_the_merchant_refuses_another_merchants_notification_naming_both()
+    {
+        SimulatedNotification foreign = _simulator.WriteNotification(new NotificationRequest { MerchantId = "1900000999" });
+        SimulatedNotification ours = _simulator.WriteNotification(new NotificationRequest { OpenId = "oOurs" });
+        var reader = new NotificationReader(BothKeys(), SimulatorApiV3Key(), checkTimestamp: false, merchantId: _simulator.Keys.MerchantId, merchantIdOrigin: "WXPAY_MCHID");
+
+        PayscoreNotificationException refusal = Refusal(reader, FromHttp(foreign));
+
+        Assert.Equal(ErrorIds.NotificationMerchantMismatch, refusal.ErrorId);
+        Assert.Equal(
+            $"callback.http: it is for merchant 1900000999, not for merchant {_simulator.Keys.MerchantId} (WXPAY_MCHID), so it is not output. To read that merchant's notifications, give -MerchantId 1900000999.",
+            refusal.Message);
+        Assert.Equal("oOurs", reader.Read(FromHttp(ours)).OpenId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_utf16_file_without_a_byte_order_mark_is_named_as_utf16(bool bigEndian)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
+
+        PayscoreNotificationException refusal = Assert.Throws<PayscoreNotificationException>(
+            () => NotificationFile.Parse(new UnicodeEncoding(bigEndian, byteOrderMark: false).GetBytes(written.HttpRequest), "callback.http", null));
+
+        Assert.Equal(ErrorIds.NotificationMalformed, refusal.ErrorId);
+        Assert.Contains("UTF-16", refusal.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_body_with_more_than_line_breaks_beyond_its_content_length_is_kept_whole_and_refused()
     {
@@ -286,7 +357,7 @@ public sealed class NotificationReaderTests : IDisposable
     public static IEnumerable<object[]> HeaderCollections()
     {
         yield return [new Hashtable { ["WECHATPAY-SERIAL"] = "S1", ["wechatpay-nonce"] = "N1" }];
-        yield return [new Dictionary<string, string[]> { ["Wechatpay-Serial"] = ["S1", "S2"], ["Wechatpay-Nonce"] = ["N1"] }];
+        yield return [new Dictionary<string, string[]> { ["Wechatpay-Serial"] = ["S1", "S1"], ["Wechatpay-Nonce"] = ["N1"] }];
         yield return [new NameValueCollection { ["wechatpay_serial"] = "S1", ["Wechatpay-Nonce"] = "N1" }];
         var request = new HttpRequestMessage();
         request.Headers.TryAddWithoutValidation("Wechatpay-Serial", "S1");
@@ -304,6 +375,54 @@ public sealed class NotificationReaderTests : IDisposable
         Assert.Equal("S1", headers[NotificationHeaders.Serial]);
         Assert.Equal("N1", headers["WECHATPAY-NONCE"]);
         Assert.Null(headers[NotificationHeaders.Signature]);
+    }
+
+    [Theory]
+    [InlineData("http")]
+    [InlineData("json")]
+    [InlineData("list")]
+    [InlineData("cgi")]
+    [InlineData("content-length")]
+    public void A_header_the_command_reads_given_twice_with_different_values_is_malformed_and_named(string form)
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oTwice" });
+        string good = written.Headers["Wechatpay-Signature"];
+        string forged = Convert.ToBase64String(new byte[256]);
+        string length = written.Headers["Content-Length"];
+        byte[] body = Encoding.UTF8.GetBytes(written.Body);
+        string named = form == "content-length" ? "Content-Length" : "Wechatpay-Signature";
+        string json = "{\"headers\":{" + string.Join(",", written.Headers.Select(h => $"\"{h.Key}\":\"{h.Value}\"")) + $",\"wechatpay-signature\":\"{forged}\"}},\"body\":" + System.Text.Json.JsonSerializer.Serialize(written.Body) + "}";
+        var both = written.Headers.ToDictionary(h => h.Key, h => h.Key == "Wechatpay-Signature" ? new[] { good, forged } : [h.Value]);
+        var cgi = new Dictionary<string, string>(written.Headers) { ["WECHATPAY_SIGNATURE"] = forged };
+        NotificationInput input = form switch
+        {
+            "http" => NotificationFile.Parse(Encoding.UTF8.GetBytes(written.HttpRequest.Replace($"Wechatpay-Signature: {good}\r\n", $"Wechatpay-Signature: {good}\r\nWechatpay-Signature: {forged}\r\n", StringComparison.Ordinal)), "callback.http", null),
+            "json" => NotificationFile.Parse(Encoding.UTF8.GetBytes(json), "callback.json", null),
+            "list" => new NotificationInput(NotificationHeaders.From(both)!, body, "callback.http"),
+            "cgi" => new NotificationInput(NotificationHeaders.From(cgi)!, body, "callback.http"),
+            _ => NotificationFile.Parse(Encoding.UTF8.GetBytes(written.HttpRequest.Replace($"Content-Length: {length}\r\n", $"Content-Length: {length}\r\nContent-Length: 2\r\n", StringComparison.Ordinal)), "callback.http", null),
+        };
+
+        PayscoreNotificationException refusal = Assert.Throws<PayscoreNotificationException>(() => Reader(written).Read(input));
+
+        Assert.Equal(ErrorIds.NotificationMalformed, refusal.ErrorId);
+        Assert.StartsWith("callback.", refusal.Message, StringComparison.Ordinal);
+        Assert.Contains(named, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Identical_repeats_of_a_header_and_repeats_of_a_header_the_command_does_not_read_are_accepted()
+    {
+        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { OpenId = "oRepeated" });
+        string good = written.Headers["Wechatpay-Signature"];
+        string repeated = written.HttpRequest.Replace(
+            $"Wechatpay-Signature: {good}\r\n",
+            $"Wechatpay-Signature: {good}\r\nWechatpay-Signature:  {good} \r\nX-Forwarded-For: 10.0.0.1\r\nX-Forwarded-For: 10.0.0.2\r\n",
+            StringComparison.Ordinal);
+
+        PayscoreNotification notification = Reader(written).Read(NotificationFile.Parse(Encoding.UTF8.GetBytes(repeated), "callback.http", null));
+
+        Assert.Equal("oRepeated", notification.OpenId);
     }
 
     [Fact]
@@ -357,6 +476,39 @@ public sealed class NotificationReaderTests : IDisposable
         DateTimeOffset? time = NotificationReader.Time(text);
 
         Assert.Equal(expectedUtc == null ? null : DateTimeOffset.Parse(expectedUtc, CultureInfo.InvariantCulture), time);
+    }
+
+    /// <summary>A stream of zeros without end, as /dev/zero reads; it counts what it served.</summary>
+    private sealed class EndlessStream : Stream
+    {
+        public long Served { get; private set; }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => 0;
+
+        public override long Position { get => Served; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            Array.Clear(buffer, offset, count);
+            Served += count;
+            return count;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>A request body as ASP.NET hands it over: it cannot seek.</summary>

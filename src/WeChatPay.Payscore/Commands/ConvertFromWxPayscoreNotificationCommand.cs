@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Collections.ObjectModel;
-using System.IO;
 using System.Management.Automation;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Protocol;
@@ -17,20 +16,27 @@ namespace WeChatPay.Payscore.Commands
     /// Each notification's signature is verified with the WeChat Pay key its Wechatpay-Serial header names (the WeChat
     /// Pay public key or a platform certificate, as configured for every command), its timestamp must be within 300 s
     /// of local time unless -SkipTimestampCheck is given, and its resource is decrypted (AEAD_AES_256_GCM) with the
-    /// APIv3 key, which this command requires (-ApiV3Key, the session connection or WXPAY_APIV3_KEY). No merchant
+    /// APIv3 key, which this command requires (-ApiV3Key, the session connection or WXPAY_APIV3_KEY). When the
+    /// merchant id is known (-MerchantId, the session connection or WXPAY_MCHID), a notification whose resource names
+    /// another merchant is refused (NotificationMerchantMismatch); without one, any merchant's is accepted. No merchant
     /// private key is needed and nothing is sent to WeChat Pay.
     /// </para>
     /// <para>
     /// A file holds one notification as its HTTP request (an optional request line, the headers, an empty line, the
-    /// body exactly as received), or as JSON {"headers": {...}, "body": "the raw body"}. Objects with Headers and Body
-    /// properties (an ASP.NET or Azure Functions request, a [pscustomobject]) bind by property name; the body may be
-    /// a string, a byte[] or a Stream.
+    /// body exactly as received), or as JSON {"headers": {...}, "body": "the raw body"}: a regular file of at most
+    /// 80 KiB, UTF-8, or UTF-16 with its byte order mark as Windows PowerShell 5.1's > writes (the body is then taken
+    /// as that text in UTF-8). A directory, FIFO or device is refused without being opened. Objects with Headers and
+    /// Body properties (an ASP.NET or Azure Functions request, a [pscustomobject]) bind by property name; the body may
+    /// be a string, a byte[] or a Stream.
     /// </para>
     /// <para>
     /// A notification that is tampered with, stale, a WeChat Pay signature probe, signed by a key not configured, not
-    /// decryptable with the APIv3 key or not a notification gives a non-terminating error with its own error id and no
-    /// object; the others go on. WeChat Pay retries a notification for up to 3 days, so the same NotificationId can
-    /// come several times. The output's OpenId, ServiceId and AppId pipe into Get-WxPayscorePermission (which then asks by openid).
+    /// decryptable with the APIv3 key, for another merchant, or not a notification (a header it is read by given twice
+    /// with different values among them) gives a non-terminating error with its own error id and no object; the others
+    /// go on. WeChat Pay sends a notification again until the endpoint answers, so stored callbacks hold repeats: one
+    /// call outputs each NotificationId once, and each repeat is a warning naming its id and where it came from.
+    /// Separate calls do not remember each other. The output's OpenId, ServiceId and AppId pipe into
+    /// Get-WxPayscorePermission (which then asks by openid).
     /// </para>
     /// </remarks>
     [Cmdlet(VerbsData.ConvertFrom, "WxPayscoreNotification", DefaultParameterSetName = PathSet)]
@@ -41,10 +47,11 @@ namespace WeChatPay.Payscore.Commands
         private const string LiteralPathSet = "LiteralPath";
         private const string PartsSet = "HeadersAndBody";
 
+        private readonly NotificationRepeats _repeats = new NotificationRepeats();
         private NotificationReader? _reader;
         private long _itemNumber;
 
-        /// <summary>Files of stored notifications, one notification each; wildcards are expanded.</summary>
+        /// <summary>Files of stored notifications, one notification each (regular files of up to 80 KiB); wildcards are expanded.</summary>
         [Parameter(ParameterSetName = PathSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
         [SupportsWildcards]
         public string[]? Path { get; set; }
@@ -56,7 +63,8 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// The notification's HTTP headers: a hashtable or dictionary, an object whose properties are header names, a
-        /// NameValueCollection or HttpHeaders; names in any case. Wechatpay-Timestamp, -Nonce, -Signature and -Serial are read.
+        /// NameValueCollection or HttpHeaders; names in any case. Wechatpay-Timestamp, -Nonce, -Signature and -Serial are
+        /// read; one of them given twice with different values is refused.
         /// </summary>
         [Parameter(ParameterSetName = PartsSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
         public object? Headers { get; set; }
@@ -86,7 +94,8 @@ namespace WeChatPay.Payscore.Commands
                 throw Stop(ex);
             }
 
-            _reader = new NotificationReader(credentials.WechatpayKeys, credentials.ApiV3Key, !SkipTimestampCheck);
+            _reader = new NotificationReader(
+                credentials.WechatpayKeys, credentials.ApiV3Key, !SkipTimestampCheck, merchantId: credentials.MerchantId, merchantIdOrigin: credentials.MerchantIdOrigin);
         }
 
         protected override void ProcessRecord()
@@ -119,16 +128,26 @@ namespace WeChatPay.Payscore.Commands
             foreach (string file in FilesOf(path, literal))
             {
                 string description = UserText.ExcerptPath(file);
-                Convert(file, () => NotificationFile.Parse(ReadFile(file, description), description, file));
+                Convert(file, () => NotificationFile.Parse(NotificationFile.Read(file, description), description, file));
             }
         }
 
-        /// <summary>The notification of one input, or its error; the next input goes on either way.</summary>
+        /// <summary>The notification of one input (once per call: a repeat is a warning), or its error; the next input goes on either way.</summary>
         private void Convert(object target, Func<NotificationInput> read)
         {
             try
             {
-                WriteObject(BegunReader().Read(read()));
+                NotificationInput input = read();
+                PayscoreNotification notification = BegunReader().Read(input);
+                string? repeat = _repeats.Repeat(notification, input.Description);
+                if (repeat == null)
+                {
+                    WriteObject(notification);
+                }
+                else
+                {
+                    WriteWarning(repeat);
+                }
             }
             catch (PayscoreNotificationException ex)
             {
@@ -167,26 +186,6 @@ namespace WeChatPay.Payscore.Commands
             }
 
             return files;
-        }
-
-        private static byte[] ReadFile(string file, string description)
-        {
-            try
-            {
-                var info = new FileInfo(file);
-                if (info.Length > NotificationFile.MaxFileBytes)
-                {
-                    throw new PayscoreNotificationException(
-                        ErrorIds.NotificationMalformed, $"{description}: the file has {info.Length:N0} bytes; a stored WeChat Pay notification has far fewer.");
-                }
-
-                return File.ReadAllBytes(file);
-            }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
-            {
-                throw new PayscoreNotificationException(
-                    ErrorIds.NotificationUnreadable, $"{description}: the file cannot be read ({ex.GetType().Name}).");
-            }
         }
 
         /// <summary>

@@ -22,13 +22,20 @@ namespace WeChatPay.Payscore.Configuration
 
         /// <summary>
         /// Checks and loads only what verifying and decrypting WeChat Pay's notifications takes: the WeChat Pay keys and the
-        /// APIv3 key, which is required; no merchant id or private key. Throws <see cref="PayscoreConfigurationException"/> with what to fix.
+        /// APIv3 key, which is required; the merchant id when one is given, to refuse notifications for another merchant;
+        /// no private key. Throws <see cref="PayscoreConfigurationException"/> with what to fix.
         /// </summary>
         public static VerificationCredentials ResolveVerification(ClientSettings settings)
         {
+            var resolver = new CredentialResolver(settings);
+            string? merchantId = Strings.IsBlank(settings.MerchantId) ? null : resolver.CheckMerchantId(settings.MerchantId);
             ApiV3Key apiV3Key = RequireApiV3Key(settings, "each notification's resource");
             CheckAddresses(settings);
-            return new VerificationCredentials(new CredentialResolver(settings).LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true), apiV3Key);
+            return new VerificationCredentials(
+                resolver.LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true),
+                apiV3Key,
+                merchantId,
+                merchantId == null ? null : settings.Origin(nameof(ClientSettings.MerchantId)));
         }
 
         /// <summary>
@@ -106,14 +113,20 @@ namespace WeChatPay.Payscore.Configuration
                     $"No merchant id. Give -MerchantId (on the command or to Connect-WxPayscore) or set {EnvironmentVariables.MerchantId}: the merchant number (mchid) shown on the WeChat Pay merchant platform.");
             }
 
-            string merchantId = _settings.MerchantId.Trim();
+            return CheckMerchantId(_settings.MerchantId);
+        }
+
+        /// <summary>The merchant id given, trimmed, when it is a merchant number (digits only).</summary>
+        private string CheckMerchantId(string given)
+        {
+            string merchantId = given.Trim();
             foreach (char c in merchantId)
             {
                 if (c < '0' || c > '9')
                 {
                     throw new PayscoreConfigurationException(
                         ErrorIds.MerchantIdInvalid,
-                        $"The merchant id '{UserText.Excerpt(_settings.MerchantId)}' ({_settings.Origin(nameof(ClientSettings.MerchantId))}) is not a merchant number: a mchid has digits only.");
+                        $"The merchant id '{UserText.Excerpt(given)}' ({_settings.Origin(nameof(ClientSettings.MerchantId))}) is not a merchant number: a mchid has digits only.");
                 }
             }
 

@@ -120,11 +120,11 @@
         }
         @{
             Code    = "ConvertFrom-WxPayscoreNotification -Headers `$request.Headers -Body `$request.Body -ApiV3Key (Get-Secret wxpay-apiv3-key) -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem"
-            Remarks = 'Checks one notification as it arrives (a PowerShell Azure Function or a web framework hands over the headers and the raw body): the 300 s window applies, so a replayed notification is refused. No merchant private key is needed.'
+            Remarks = 'Checks one notification as it arrives (a PowerShell Azure Function or a web framework hands over the headers and the raw body): the 300 s window applies, so a notification signed more than 300 s ago is refused (NotificationStale). A repeat within the window verifies again: WeChat Pay sends a notification until the endpoint answers it, so the endpoint keeps the NotificationIds it handled. No merchant private key is needed.'
         }
         @{
-            Code    = "Get-ChildItem callbacks -Filter *.json | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck -ErrorVariable refused -ErrorAction SilentlyContinue | Sort-Object NotificationId -Unique | Export-Csv notifications.csv -NoTypeInformation`n`$refused | ForEach-Object { '{0}: {1}' -f `$_.FullyQualifiedErrorId, `$_.Exception.Message }"
-            Remarks = 'Exports every verified notification once (WeChat Pay retries a notification for up to 3 days, so the same NotificationId comes several times) and lists the refused ones with their error ids: NotificationSignatureInvalid, NotificationSignatureProbe, NotificationKeyUnknown, NotificationDecryptionFailed and so on.'
+            Code    = "Get-ChildItem callbacks -Filter *.json | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable repeats | Export-Csv notifications.csv -NoTypeInformation`n`$refused | ForEach-Object { '{0}: {1}' -f `$_.FullyQualifiedErrorId, `$_.Exception.Message }"
+            Remarks = 'Exports every verified notification once: WeChat Pay retries a notification for up to 3 days, so the same NotificationId is stored several times, and the command outputs it once, each repeat a warning (in $repeats). Then lists the refused ones with their error ids: NotificationSignatureInvalid, NotificationSignatureProbe, NotificationKeyUnknown, NotificationDecryptionFailed, NotificationMerchantMismatch and so on.'
         }
         @{
             Code    = "Get-ChildItem callbacks/*.http | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck | Select-Object @{ n = 'AuthorizationCode'; e = { `$_.NotifiedAuthorizationCode } }, ServiceId | Get-WxPayscorePermission"

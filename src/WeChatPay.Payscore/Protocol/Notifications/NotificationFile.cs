@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Text;
 using System.Text.Json;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -14,13 +17,59 @@ namespace WeChatPay.Payscore.Protocol
     /// <item>JSON <c>{"headers": {"Wechatpay-Timestamp": "...", ...}, "body": "&lt;the raw body as a string&gt;"}</c>,
     /// each header's value a string or a list of strings, as web frameworks serialize their header dictionaries.</item>
     /// </list>
+    /// Either form is UTF-8 (with or without a byte order mark), or UTF-16 with its byte order mark, as Windows
+    /// PowerShell 5.1's <c>&gt;</c> writes a callback it was handed as text: that text is read, and the body taken as
+    /// its UTF-8 again, the bytes WeChat Pay sent and signed.
     /// </summary>
     internal static class NotificationFile
     {
         public const int MaxFileBytes = NotificationInput.MaxBodyBytes + 16 * 1024;
 
+        /// <summary>
+        /// The bytes of the stored notification file at <paramref name="path"/>, at most <see cref="MaxFileBytes"/>
+        /// whatever length the file reports (it may grow while it is read). What is not a regular file is refused
+        /// before it is opened: opening a FIFO waits for a writer, and a device such as /dev/zero never ends.
+        /// </summary>
+        public static byte[] Read(string path, string description)
+        {
+            RefuseUnlessRegular(FileKinds.Of(path), description);
+            try
+            {
+                using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read))
+                {
+                    RefuseUnlessRegular(FileKinds.Of(file.SafeFileHandle), description);
+                    return Content(file, description);
+                }
+            }
+            catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
+            {
+                throw Unreadable(description, "there is no such file");
+            }
+            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw Unreadable(description, $"the file cannot be read ({ex.GetType().Name})");
+            }
+        }
+
+        /// <summary>A stored notification's bytes from an open file; more than <see cref="MaxFileBytes"/> is refused, and never read.</summary>
+        internal static byte[] Content(Stream file, string description) =>
+            NotificationInput.ReadAtMost(file, MaxFileBytes)
+            ?? throw Malformed(description, $"the file has more than {MaxFileBytes / 1024} KiB; a stored WeChat Pay notification has far fewer");
+
         public static NotificationInput Parse(byte[] content, string description, string? path)
         {
+            string? storedAs = null;
+            bool? bigEndian = Utf16ByteOrder(content);
+            if (bigEndian != null)
+            {
+                storedAs = bigEndian.Value ? "UTF-16 BE" : "UTF-16 LE";
+                content = AsUtf8(content, new UnicodeEncoding(bigEndian.Value, byteOrderMark: false, throwOnInvalidBytes: true), storedAs, description);
+            }
+            else if (content.Length >= 2 && (content[0] == 0) != (content[1] == 0))
+            {
+                throw Malformed(description, "it looks like UTF-16 without a byte order mark (a NUL byte beside each character): save it as UTF-8, or as UTF-16 with its byte order mark");
+            }
+
             int start = content.Length >= 3 && content[0] == 0xEF && content[1] == 0xBB && content[2] == 0xBF ? 3 : 0;
             int first = start;
             while (first < content.Length && (content[first] == ' ' || content[first] == '\t' || content[first] == '\r' || content[first] == '\n'))
@@ -34,11 +83,50 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             return content[first] == '{'
-                ? ParseJson(new ReadOnlyMemory<byte>(content, start, content.Length - start), description, path)
-                : ParseHttp(content, start, description, path);
+                ? ParseJson(new ReadOnlyMemory<byte>(content, start, content.Length - start), description, path, storedAs)
+                : ParseHttp(content, start, description, path, storedAs);
         }
 
-        private static NotificationInput ParseJson(ReadOnlyMemory<byte> content, string description, string? path)
+        /// <summary>Whether a UTF-16 byte order mark says big-endian; null without one.</summary>
+        private static bool? Utf16ByteOrder(byte[] content)
+        {
+            if (content.Length >= 2 && content[0] == 0xFF && content[1] == 0xFE)
+            {
+                return false;
+            }
+
+            return content.Length >= 2 && content[0] == 0xFE && content[1] == 0xFF ? true : (bool?)null;
+        }
+
+        /// <summary>UTF-16 text (after its byte order mark) as UTF-8, the encoding WeChat Pay sends and signs.</summary>
+        private static byte[] AsUtf8(byte[] content, Encoding utf16, string name, string description)
+        {
+            try
+            {
+                return Encoding.UTF8.GetBytes(utf16.GetString(content, 2, content.Length - 2));
+            }
+            catch (ArgumentException)
+            {
+                // DecoderFallbackException: an odd byte at the end, or half of a surrogate pair.
+                throw Malformed(description, $"it starts with the byte order mark of {name} but is not {name} text");
+            }
+        }
+
+        private static void RefuseUnlessRegular(FileKind kind, string description)
+        {
+            switch (kind)
+            {
+                case FileKind.Regular:
+                case FileKind.Unknown:
+                    return;
+                case FileKind.Directory:
+                    throw Unreadable(description, "it is a directory, not a notification file: give the files in it (Get-ChildItem -File)");
+                default:
+                    throw Unreadable(description, $"it is {FileKinds.Describe(kind)}, not a regular file, so it was not opened: a stored notification is a file");
+            }
+        }
+
+        private static NotificationInput ParseJson(ReadOnlyMemory<byte> content, string description, string? path, string? storedAs)
         {
             try
             {
@@ -65,10 +153,10 @@ namespace WeChatPay.Payscore.Protocol
                     var result = new NotificationHeaders();
                     foreach (JsonProperty header in headers.Value.EnumerateObject())
                     {
-                        result.Add(header.Name, HeaderValue(header.Value));
+                        result.Add(header.Name, HeaderValues(header.Value));
                     }
 
-                    return new NotificationInput(result, Encoding.UTF8.GetBytes(body.Value.GetString() ?? string.Empty), description, path);
+                    return new NotificationInput(result, Encoding.UTF8.GetBytes(body.Value.GetString() ?? string.Empty), description, path, storedAs);
                 }
             }
             catch (JsonException)
@@ -77,24 +165,28 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static string? HeaderValue(JsonElement value)
+        /// <summary>A header's value as text: a string or number, or each of a list; nothing for anything else.</summary>
+        private static List<string> HeaderValues(JsonElement value)
         {
+            var texts = new List<string>();
             switch (value.ValueKind)
             {
                 case JsonValueKind.String:
-                    return value.GetString();
+                    texts.Add(value.GetString() ?? string.Empty);
+                    break;
+                case JsonValueKind.Number:
+                    texts.Add(value.GetRawText());
+                    break;
                 case JsonValueKind.Array:
                     foreach (JsonElement item in value.EnumerateArray())
                     {
-                        return HeaderValue(item);
+                        texts.AddRange(HeaderValues(item));
                     }
 
-                    return null;
-                case JsonValueKind.Number:
-                    return value.GetRawText();
-                default:
-                    return null;
+                    break;
             }
+
+            return texts;
         }
 
         private static JsonElement? Property(JsonElement root, string name)
@@ -113,7 +205,7 @@ namespace WeChatPay.Payscore.Protocol
             return null;
         }
 
-        private static NotificationInput ParseHttp(byte[] content, int start, string description, string? path)
+        private static NotificationInput ParseHttp(byte[] content, int start, string description, string? path, string? storedAs)
         {
             var headers = new NotificationHeaders();
             int position = start;
@@ -157,7 +249,7 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             int bodyLength = content.Length - position;
-            if (long.TryParse(headers["Content-Length"], NumberStyles.None, CultureInfo.InvariantCulture, out long declared)
+            if (long.TryParse(headers[NotificationHeaders.ContentLength], NumberStyles.None, CultureInfo.InvariantCulture, out long declared)
                 && declared < bodyLength
                 && OnlyLineBreaks(content, position + (int)declared))
             {
@@ -166,7 +258,7 @@ namespace WeChatPay.Payscore.Protocol
 
             var body = new byte[bodyLength];
             Buffer.BlockCopy(content, position, body, 0, bodyLength);
-            return new NotificationInput(headers, body, description, path);
+            return new NotificationInput(headers, body, description, path, storedAs);
         }
 
         private static bool OnlyLineBreaks(byte[] content, int from)
@@ -184,5 +276,8 @@ namespace WeChatPay.Payscore.Protocol
 
         private static PayscoreNotificationException Malformed(string description, string reason) =>
             new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {reason}.");
+
+        private static PayscoreNotificationException Unreadable(string description, string reason) =>
+            new PayscoreNotificationException(ErrorIds.NotificationUnreadable, $"{description}: {reason}.");
     }
 }

@@ -10,12 +10,14 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>The largest body read: a Pay Score notification is well under 2 KiB.</summary>
         public const int MaxBodyBytes = 64 * 1024;
 
-        public NotificationInput(NotificationHeaders headers, byte[] body, string description, string? path = null)
+        /// <param name="storedAs">The text encoding the file was in when it was not UTF-8 (UTF-16 LE): its body is that text as UTF-8.</param>
+        public NotificationInput(NotificationHeaders headers, byte[] body, string description, string? path = null, string? storedAs = null)
         {
             Headers = headers;
             Body = body;
             Description = description;
             Path = path;
+            StoredAs = storedAs;
         }
 
         public NotificationHeaders Headers { get; }
@@ -26,6 +28,12 @@ namespace WeChatPay.Payscore.Protocol
         public string Description { get; }
 
         public string? Path { get; }
+
+        /// <summary>
+        /// Set when the file was text in another encoding than WeChat Pay's UTF-8 (UTF-16 LE, as Windows PowerShell
+        /// 5.1's &gt; writes): its body is that text encoded as UTF-8 again, which a refused signature's message names.
+        /// </summary>
+        public string? StoredAs { get; }
 
         /// <summary>
         /// The raw body from what a web framework hands over: a string (decoded from UTF-8, as WeChat Pay sends it),
@@ -46,7 +54,12 @@ namespace WeChatPay.Payscore.Protocol
                 case Stream stream:
                     try
                     {
-                        bytes = ReadBounded(stream, description);
+                        if (stream.CanSeek)
+                        {
+                            stream.Position = 0;
+                        }
+
+                        bytes = ReadAtMost(stream, MaxBodyBytes) ?? throw TooLarge(description);
                     }
                     catch (Exception ex) when (ex is IOException || ex is NotSupportedException || ex is ObjectDisposedException)
                     {
@@ -69,28 +82,28 @@ namespace WeChatPay.Payscore.Protocol
             return bytes;
         }
 
-        private static byte[] ReadBounded(Stream stream, string description)
+        /// <summary>
+        /// The stream's bytes from where it is, or null when it has more than <paramref name="limit"/>: one byte over
+        /// the limit is read to know, never more, whatever length the stream reports (a device never ends).
+        /// </summary>
+        internal static byte[]? ReadAtMost(Stream stream, int limit)
         {
-            if (stream.CanSeek)
+            var buffer = new byte[limit + 1];
+            int length = 0;
+            int read;
+            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
             {
-                stream.Position = 0;
+                length += read;
             }
 
-            using (var copy = new MemoryStream())
+            if (length > limit)
             {
-                var buffer = new byte[8192];
-                int read;
-                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    copy.Write(buffer, 0, read);
-                    if (copy.Length > MaxBodyBytes)
-                    {
-                        throw TooLarge(description);
-                    }
-                }
-
-                return copy.ToArray();
+                return null;
             }
+
+            var content = new byte[length];
+            Buffer.BlockCopy(buffer, 0, content, 0, length);
+            return content;
         }
 
         private static PayscoreNotificationException TooLarge(string description) =>

@@ -11,8 +11,8 @@ namespace WeChatPay.Payscore.Protocol
     /// Turns a notification WeChat Pay sent to the merchant's notify_url into a <see cref="PayscoreNotification"/>:
     /// the signature over <c>timestamp\nnonce\nbody\n</c> verified with the WeChat Pay key its Wechatpay-Serial names
     /// (the same check as every answer's, probes refused), the timestamp within 300 s unless the caller reads stored
-    /// notifications, then the resource decrypted with the APIv3 key. Anything wrong throws a
-    /// <see cref="PayscoreNotificationException"/> and gives no notification.
+    /// notifications, then the resource decrypted with the APIv3 key and, when the merchant is known, its mchid
+    /// checked against it. Anything wrong throws a <see cref="PayscoreNotificationException"/> and gives no notification.
     /// </summary>
     internal sealed class NotificationReader
     {
@@ -26,17 +26,30 @@ namespace WeChatPay.Payscore.Protocol
         private readonly ResponseVerifier _verifier;
         private readonly WechatpayKeyStore _keys;
         private readonly ApiV3Key _apiV3Key;
+        private readonly string? _merchantId;
+        private readonly string? _merchantIdOrigin;
 
         /// <param name="checkTimestamp">False to read notifications stored earlier: the signature is still checked, its age is not.</param>
-        public NotificationReader(WechatpayKeyStore keys, ApiV3Key apiV3Key, bool checkTimestamp = true, Func<DateTimeOffset>? clock = null)
+        /// <param name="merchantId">The merchant the notifications must be for; null to accept any merchant's.</param>
+        /// <param name="merchantIdOrigin">Where <paramref name="merchantId"/> came from (-MerchantId, WXPAY_MCHID), for the message.</param>
+        public NotificationReader(
+            WechatpayKeyStore keys, ApiV3Key apiV3Key, bool checkTimestamp = true, Func<DateTimeOffset>? clock = null, string? merchantId = null, string? merchantIdOrigin = null)
         {
             _keys = keys;
             _apiV3Key = apiV3Key;
+            _merchantId = merchantId;
+            _merchantIdOrigin = merchantIdOrigin;
             _verifier = new ResponseVerifier(keys, clock, checkTimestamp ? ResponseVerifier.DefaultMaxSkew : NoWindow);
         }
 
         public PayscoreNotification Read(NotificationInput input)
         {
+            string? conflicting = input.Headers.Conflicting();
+            if (conflicting != null)
+            {
+                throw Malformed(input, $"its {conflicting} header is given more than once with different values: WeChat Pay sends it once, and which value it sent cannot be told. Store each notification once, as received");
+            }
+
             string? timestamp = input.Headers[NotificationHeaders.Timestamp];
             string? serial = input.Headers[NotificationHeaders.Serial];
             Verify(input, timestamp, serial);
@@ -78,6 +91,7 @@ namespace WeChatPay.Payscore.Protocol
                 notification.OutRequestNo = Text(fields, "out_request_no");
             }
 
+            CheckMerchant(input, notification.MerchantId);
             return notification;
         }
 
@@ -124,8 +138,25 @@ namespace WeChatPay.Payscore.Protocol
                 default:
                     throw new PayscoreNotificationException(
                         ErrorIds.NotificationSignatureInvalid,
-                        $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.");
+                        $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.{StoredAsText(input)}");
             }
+        }
+
+        /// <summary>
+        /// A notification for another merchant is refused when the merchant is known: the same notify_url or APIv3 key
+        /// may serve several merchants, and acting on another merchant's user would be a mistake. A resource without
+        /// mchid (a service provider's has sp_mchid and sub_mchid) has nothing to compare.
+        /// </summary>
+        private void CheckMerchant(NotificationInput input, string? notified)
+        {
+            if (_merchantId == null || notified == null || string.Equals(notified.Trim(), _merchantId, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            throw new PayscoreNotificationException(
+                ErrorIds.NotificationMerchantMismatch,
+                $"{input.Description}: it is for merchant {UserText.Excerpt(notified)}, not for merchant {_merchantId} ({_merchantIdOrigin ?? "-MerchantId"}), so it is not output. To read that merchant's notifications, give -MerchantId {UserText.Excerpt(notified)}.");
         }
 
         private byte[] Decrypt(NotificationInput input, JsonElement resource)
@@ -155,6 +186,12 @@ namespace WeChatPay.Payscore.Protocol
                     $"{input.Description}: its resource does not decrypt with the APIv3 key: the key is not the one set on this merchant's platform (it was changed, or belongs to another merchant), or the resource is damaged.");
             }
         }
+
+        /// <summary>For a file stored as UTF-16 text: the body was taken as that text in UTF-8, which is right only if the text was never changed.</summary>
+        private static string StoredAsText(NotificationInput input) =>
+            input.StoredAs == null
+                ? string.Empty
+                : $" The file is {input.StoredAs} text (as Windows PowerShell 5.1's > and Out-File write): its body was taken as that text in UTF-8, as WeChat Pay sends it, which verifies only if no character was changed on the way to the file (a console code page, a JSON library); store the request's raw bytes instead ([IO.File]::WriteAllBytes).";
 
         /// <summary>The verified Wechatpay-Timestamp as a time; one beyond year 9999 can only be read with the window skipped.</summary>
         private static DateTimeOffset SignedAt(NotificationInput input, string? timestamp) =>
