@@ -241,10 +241,10 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal string ResolvePath(string path, PathSetting setting)
         {
-            PayscoreConfigurationException? keyMaterial = setting.KeyMaterialProblem(path);
-            if (keyMaterial != null)
+            PayscoreConfigurationException? problem = setting.KeyMaterialProblem(path) ?? setting.ControlCharacterProblem(path);
+            if (problem != null)
             {
-                throw Stop(keyMaterial);
+                throw Stop(problem);
             }
 
             try

@@ -59,17 +59,20 @@ namespace WeChatPay.Payscore.Configuration
             "-OutputDirectory",
             ErrorIds.OutputDirectoryUnavailable,
             "-OutputDirectory takes the folder the platform certificates are saved in",
-            "-OutputDirectory takes the folder the platform certificates are saved in");
+            "-OutputDirectory takes the folder the platform certificates are saved in",
+            createsFolder: true);
 
         private readonly string _pemHint;
         private readonly string _base64Hint;
+        private readonly bool _createsFolder;
 
-        private PathSetting(string name, string unreadableErrorId, string pemHint, string base64Hint)
+        private PathSetting(string name, string unreadableErrorId, string pemHint, string base64Hint, bool createsFolder = false)
         {
             Name = name;
             UnreadableErrorId = unreadableErrorId;
             _pemHint = pemHint;
             _base64Hint = base64Hint;
+            _createsFolder = createsFolder;
         }
 
         /// <summary>The parameter or variable, as the user wrote it.</summary>
@@ -96,6 +99,32 @@ namespace WeChatPay.Payscore.Configuration
             return new PayscoreConfigurationException(
                 ErrorIds.KeyMaterialGivenAsPath,
                 $"The value of {Name} looks like {looksLike}, not a path; {(pem ? _pemHint : _base64Hint)}. The value is not shown, so that the key does not end up in logs.");
+        }
+
+        /// <summary>
+        /// For a setting that names a folder to create: the error for a value with control characters (a line break
+        /// or a tab pasted with the name), which would make a folder no one can see the name of; null otherwise.
+        /// </summary>
+        public PayscoreConfigurationException? ControlCharacterProblem(string value)
+        {
+            if (!_createsFolder)
+            {
+                return null;
+            }
+
+            var found = new System.Collections.Generic.List<string>();
+            foreach (char c in value)
+            {
+                string name = UserText.CodePointName(c);
+                if ((c < ' ' || c == '\u007F') && !found.Contains(name))
+                {
+                    found.Add(name);
+                }
+            }
+
+            return found.Count == 0 ? null : new PayscoreConfigurationException(
+                UnreadableErrorId,
+                $"The folder '{UserText.ExcerptPath(value)}' ({Name}) holds control characters ({string.Join(", ", found)}), most likely a line break or a tab pasted with the name; it was not created. Give the folder's name without them.");
         }
 
         /// <summary>Throws <see cref="KeyMaterialProblem"/> when there is one; returns the value otherwise.</summary>
