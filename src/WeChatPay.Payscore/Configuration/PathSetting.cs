@@ -130,6 +130,18 @@ namespace WeChatPay.Payscore.Configuration
         /// <summary>Throws <see cref="KeyMaterialProblem"/> when there is one; returns the value otherwise.</summary>
         public string Check(string value) => KeyMaterialProblem(value) is PayscoreConfigurationException problem ? throw problem : value;
 
+        /// <summary>The error for a pattern (wildcards) that matches no file.</summary>
+        public PayscoreConfigurationException NoMatch(string pattern) =>
+            new PayscoreConfigurationException(
+                UnreadableErrorId,
+                $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches no file. Check the folder and the name (a name with [ or ] is taken as it is when that file exists).");
+
+        /// <summary>The error for a pattern that matches several files where the setting takes one.</summary>
+        public PayscoreConfigurationException SeveralMatches(string pattern, int count) =>
+            new PayscoreConfigurationException(
+                UnreadableErrorId,
+                $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches {count.ToString(System.Globalization.CultureInfo.InvariantCulture)} files, and {Name} takes one. Give the file's own name, or a pattern that matches only it.");
+
         /// <summary>The error for a path PowerShell cannot turn into a file-system path (an unknown drive, a bad character).</summary>
         public PayscoreConfigurationException Unresolvable(string value) =>
             new PayscoreConfigurationException(
