@@ -118,7 +118,7 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (PayscoreConfigurationException ex)
             {
-                throw Stop(ex, directory);
+                throw Stop(ex);
             }
         }
 
