@@ -98,6 +98,7 @@ foreach ($cmdlet in $cmdlets) {
             Pipeline = if ($pipeline) { "True ($($pipeline -join ', '))" } else { 'False' }
             Aliases  = if ($parameter.Aliases.Count) { $parameter.Aliases -join ', ' } else { 'none' }
             Default  = if ($null -ne $default -and "$default" -ne '') { "$default" } else { 'None' }
+            Globbing = [bool] ($parameter.Attributes | Where-Object { $_ -is [System.Management.Automation.SupportsWildcardsAttribute] })
         }
     }
 
@@ -122,7 +123,7 @@ foreach ($cmdlet in $cmdlets) {
     foreach ($p in $parameters) {
         $writer.WriteStartElement('command', 'parameter', $command)
         $writer.WriteAttributeString('required', "$($p.Required)".ToLowerInvariant())
-        $writer.WriteAttributeString('globbing', 'false')
+        $writer.WriteAttributeString('globbing', "$($p.Globbing)".ToLowerInvariant())
         $writer.WriteAttributeString('pipelineInput', $p.Pipeline)
         $writer.WriteAttributeString('position', $p.Position)
         $writer.WriteAttributeString('aliases', $p.Aliases)

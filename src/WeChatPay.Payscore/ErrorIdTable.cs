@@ -34,7 +34,7 @@ namespace WeChatPay.Payscore
 
             // Platform certificates.
             (ResultCategory.ObjectNotFound, new[] { ErrorIds.PlatformCertificatesNotAvailable }),
-            (ResultCategory.ResourceExists, new[] { ErrorIds.PlatformCertificateFileExists }),
+            (ResultCategory.ResourceExists, new[] { ErrorIds.PlatformCertificateFileExists, ErrorIds.PlatformCertificateFileNotRegular }),
             (ResultCategory.SecurityError, new[]
             {
                 ErrorIds.PlatformCertificateUnverified, ErrorIds.PlatformCertificateDecryptionFailed, ErrorIds.PlatformCertificateSerialMismatch,

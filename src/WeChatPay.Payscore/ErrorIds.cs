@@ -104,10 +104,16 @@ namespace WeChatPay.Payscore
         /// <summary>A decrypted certificate's validity does not cover the effective_time and expire_time it is listed with.</summary>
         public const string PlatformCertificateValidityMismatch = "PlatformCertificateValidityMismatch";
 
-        /// <summary>-OutputDirectory already holds wechatpay_&lt;serial&gt;.pem and -Force was not given.</summary>
+        /// <summary>-OutputDirectory already holds a wechatpay_&lt;serial&gt;.pem that is not that certificate, and -Force was not given.</summary>
         public const string PlatformCertificateFileExists = "PlatformCertificateFileExists";
 
-        /// <summary>-OutputDirectory cannot be resolved, created or written to.</summary>
+        /// <summary>
+        /// -OutputDirectory holds a symbolic link, a junction or a folder named wechatpay_&lt;serial&gt;.pem: the
+        /// certificate is not written, through it or over it, with or without -Force.
+        /// </summary>
+        public const string PlatformCertificateFileNotRegular = "PlatformCertificateFileNotRegular";
+
+        /// <summary>-OutputDirectory cannot be resolved, created or written to, is a file, or its name holds control characters.</summary>
         public const string OutputDirectoryUnavailable = "OutputDirectoryUnavailable";
     }
 }

@@ -47,7 +47,10 @@ namespace WeChatPay.Payscore
         /// <summary>The merchant certificate's subject, when a certificate was given.</summary>
         public string? CertificateSubject { get; }
 
-        /// <summary>When the merchant certificate expires, when a certificate was given.</summary>
+        /// <summary>
+        /// When the merchant certificate expires, read from the certificate whenever one was given (-MerchantCertificatePath,
+        /// or the .p12 of -CertificatePath); empty with a key and a serial only, when the expiry is unknown.
+        /// </summary>
         public DateTime? CertificateNotAfter { get; }
 
         public string? WechatpayPublicKeyId { get; }

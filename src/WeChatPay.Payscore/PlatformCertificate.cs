@@ -1,4 +1,7 @@
 using System;
+using System.Globalization;
+using System.Linq;
+using System.Security.Cryptography;
 
 namespace WeChatPay.Payscore
 {
@@ -38,5 +41,20 @@ namespace WeChatPay.Payscore
         internal string FileName => "wechatpay_" + SerialNumber + ".pem";
 
         public override string ToString() => SerialNumber;
+
+        /// <summary>The <see cref="Fingerprint"/> of a certificate's DER bytes.</summary>
+        internal static string FingerprintOf(byte[] der)
+        {
+#if NETFRAMEWORK
+            byte[] digest;
+            using (SHA256 sha256 = SHA256.Create())
+            {
+                digest = sha256.ComputeHash(der);
+            }
+#else
+            byte[] digest = SHA256.HashData(der);
+#endif
+            return string.Concat(digest.Select(b => b.ToString("X2", CultureInfo.InvariantCulture)));
+        }
     }
 }

@@ -49,6 +49,28 @@ Describe 'Get-WxPayscorePlatformCertificate and runs on platform certificates' {
         Test-Path (Join-Path $Certs 'new') | Should -BeFalse
     }
 
+    It 'runs the documented refresh (-PlatformCertificatePath ./certs/wechatpay_*.pem -OutputDirectory ./certs -WhatIf) without an error for a certificate already saved' {
+        $cred = Get-WxSimulatorCredential -Simulator $Sim -ApiV3Key -NoWechatpayKey
+        $saved = Get-WxPayscorePlatformCertificate @cred -OutputDirectory $Certs 3>$null
+        $relative = './' + (Split-Path $Certs -Leaf)
+
+        Push-Location (Split-Path $Certs)
+        try {
+            $out = Get-WxPayscorePlatformCertificate @cred -PlatformCertificatePath "$relative/wechatpay_*.pem" -OutputDirectory $relative -WhatIf -Verbose -ErrorVariable errs -WarningVariable warnings 4>&1
+        }
+        finally {
+            Pop-Location
+        }
+
+        $errs | Should -BeNullOrEmpty
+        $warnings | Should -BeNullOrEmpty
+        $refreshed = @($out | Where-Object { $_ -is [WeChatPay.Payscore.PlatformCertificate] })
+        $refreshed.Count | Should -Be 1
+        $refreshed[0].Path | Should -Be $saved.Path
+        "$($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -Match 'already saved'
+        @(Get-ChildItem $Certs).Count | Should -Be 1
+    }
+
     It 'tells a public-key-only merchant to use pub_key.pem and its PUB_KEY_ID_' {
         Set-WxSimulatorMerchant -Simulator $Sim -PublicKeyOnly $true
         $cred = Get-WxSimulatorCredential -Simulator $Sim -ApiV3Key

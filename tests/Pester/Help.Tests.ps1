@@ -36,6 +36,15 @@ Describe 'Help' {
         }
     }
 
+    It 'marks the path parameters that take wildcards, and only them' {
+        foreach ($name in 'PlatformCertificatePath', 'PrivateKeyPath', 'CertificatePath', 'MerchantCertificatePath', 'WechatpayPublicKeyPath') {
+            (Get-Help Get-WxPayscorePlatformCertificate -Parameter $name).globbing | Should -Be 'true' -Because "-$name takes wildcards"
+        }
+
+        (Get-Help Get-WxPayscorePlatformCertificate -Parameter OutputDirectory).globbing | Should -Be 'false'
+        (Get-Help Invoke-WxPayscoreTerminate -Parameter JournalPath).globbing | Should -Be 'false'
+    }
+
     It 'keeps the type names that the documentation refers to' {
         (Get-Help Invoke-WxPayscoreTerminate).Synopsis | Should -Match 'one TerminateResult per row'
     }

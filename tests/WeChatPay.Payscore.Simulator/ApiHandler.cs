@@ -220,7 +220,7 @@ internal sealed class ApiHandler(
         }
 
         (int status, byte[] answer) = listing
-            ? ListCertificates(method, rawTarget, algorithm, fault?.Kind == FaultKind.WrongCertificateSerial)
+            ? ListCertificates(method, rawTarget, algorithm, fault?.Kind)
             : Process(bound!, requestId, method, rawTarget);
         if (fault?.Kind == FaultKind.ResetAfterProcessing)
         {
@@ -232,7 +232,7 @@ internal sealed class ApiHandler(
         await WriteAsync(context, requestId, key, status, JsonContentType, answer, tampering);
     }
 
-    private (int Status, byte[] Body) ListCertificates(string method, string rawTarget, string algorithm, bool wrongSerial)
+    private (int Status, byte[] Body) ListCertificates(string method, string rawTarget, string algorithm, FaultKind? fault)
     {
         if (simulator.PublicKeyOnly)
         {
@@ -241,7 +241,8 @@ internal sealed class ApiHandler(
             return (refusal.Status, refusal.ToJson());
         }
 
-        return (200, CertificateListing.Answer(simulator.PlatformCertificates.Listed, simulator.Keys.ApiV3Key, algorithm, wrongSerial));
+        return (200, CertificateListing.Answer(
+            simulator.PlatformCertificates.Listed, simulator.Keys.ApiV3Key, algorithm, fault == FaultKind.WrongCertificateSerial, fault == FaultKind.DuplicatedCertificate));
     }
 
     private (int Status, byte[] Body) Process(PayscoreRequest request, string requestId, string method, string rawTarget)

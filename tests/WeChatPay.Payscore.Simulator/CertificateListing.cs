@@ -39,7 +39,8 @@ internal static class CertificateListing
     }
 
     /// <param name="wrongSerial">Lists the first certificate under a serial that is not its own, as a broken answer would.</param>
-    public static byte[] Answer(IReadOnlyList<PlatformCertificateEntry> certificates, string apiV3Key, string algorithm, bool wrongSerial)
+    /// <param name="duplicateFirst">Lists the first certificate twice.</param>
+    public static byte[] Answer(IReadOnlyList<PlatformCertificateEntry> certificates, string apiV3Key, string algorithm, bool wrongSerial, bool duplicateFirst = false)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer, SimulatorJson.WriterOptions))
@@ -47,7 +48,8 @@ internal static class CertificateListing
             writer.WriteStartObject();
             writer.WriteStartArray("data");
             bool first = true;
-            foreach (PlatformCertificateEntry certificate in algorithm == "SM2" ? [] : certificates)
+            IEnumerable<PlatformCertificateEntry> listed = algorithm == "SM2" ? [] : duplicateFirst ? [certificates[0], .. certificates] : certificates;
+            foreach (PlatformCertificateEntry certificate in listed)
             {
                 writer.WriteStartObject();
                 writer.WriteString("serial_no", first && wrongSerial ? SimulatorKeys.NewCertificateSerial() : certificate.Serial);

@@ -71,6 +71,9 @@ public enum FaultKind
 
     /// <summary>GET /v3/certificates only: the first certificate is listed under a serial_no that is not its own; correctly signed.</summary>
     WrongCertificateSerial,
+
+    /// <summary>GET /v3/certificates only: the first certificate is listed twice, each entry encrypted with its own nonce; correctly signed.</summary>
+    DuplicatedCertificate,
 }
 
 /// <summary>Which requests a <see cref="FaultRule"/> applies to.</summary>

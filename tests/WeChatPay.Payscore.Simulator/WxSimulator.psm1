@@ -76,7 +76,7 @@ function Add-WxSimulatorFault {
     # included. -Target Terminate or Query limits the rule to that kind of request, so that for instance a client's
     # settling query stays clean while its terminates fail; -Count is only used up by requests the rule matches.
     # -OpenId also matches a request by authorization code with that code, and a partner request by its sub_openid.
-    # -Target Certificates limits it to GET /v3/certificates (TamperedBody, WrongCertificateSerial, CorruptSignature, ...).
+    # -Target Certificates limits it to GET /v3/certificates (TamperedBody, WrongCertificateSerial, DuplicatedCertificate, CorruptSignature, ...).
     [CmdletBinding()]
     param(
         [Parameter(Mandatory)] $Simulator,

@@ -92,6 +92,71 @@ public sealed class ConnectionTests : IDisposable
         Assert.NotNull(connection.CertificateNotAfter);
     }
 
+    [Theory]
+    [InlineData("key file, serial and certificate")]
+    [InlineData("key text, serial and certificate")]
+    [InlineData("key file and certificate")]
+    [InlineData("PKCS#12")]
+    public void The_certificate_expiry_is_shown_whenever_a_certificate_is_given(string how)
+    {
+        var parameters = KeysOnly();
+        switch (how)
+        {
+            case "key file, serial and certificate":
+                parameters.Remove("PrivateKey");
+                parameters["PrivateKeyPath"] = _sim.Keys.MerchantPrivateKeyPath;
+                parameters["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber;
+                break;
+            case "key text, serial and certificate":
+                parameters["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber;
+                break;
+            case "key file and certificate":
+                parameters.Remove("PrivateKey");
+                parameters["PrivateKeyPath"] = _sim.Keys.MerchantPrivateKeyPath;
+                break;
+            default:
+                parameters.Remove("PrivateKey");
+                parameters.Remove("MerchantCertificatePath");
+                parameters["CertificatePath"] = _sim.Keys.MerchantPkcs12Path;
+                break;
+        }
+
+        Assert.Empty(_session.Run("Connect-WxPayscore", parameters).Errors);
+        var connection = (PayscoreConnection)Assert.Single(_session.Run("Get-WxPayscoreConnection").Output).BaseObject;
+
+        using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(_sim.Keys.MerchantCertificatePath));
+        Assert.Equal(certificate.NotAfter, connection.CertificateNotAfter);
+        Assert.Equal(certificate.Subject, connection.CertificateSubject);
+    }
+
+    /// <summary>The code of the help example of Get-WxPayscoreConnection that reads CertificateNotAfter.</summary>
+    private string ExpiryExample() =>
+        Assert.Single(_session.Objects(
+            "(Import-PowerShellDataFile $args[0])['Get-WxPayscoreConnection'] | Where-Object { $_.Code -match 'CertificateNotAfter' } | ForEach-Object Code",
+            RepositoryFiles.PathOf("src/WeChatPay.Payscore/en-US/WeChatPay.Payscore.Examples.psd1"))).ToString();
+
+    [Fact]
+    public void The_help_example_on_the_expiry_says_it_is_unknown_when_no_certificate_was_given()
+    {
+        var parameters = KeysOnly();
+        parameters.Remove("MerchantCertificatePath");
+        parameters["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber;
+        Assert.Empty(_session.Run("Connect-WxPayscore", parameters).Errors);
+
+        string said = string.Join("\n", _session.Objects(ExpiryExample()).Select(o => o?.ToString()));
+
+        Assert.Contains("unknown", said);
+        Assert.DoesNotContain("True", said);
+    }
+
+    [Fact]
+    public void The_help_example_on_the_expiry_is_quiet_for_a_certificate_valid_for_long()
+    {
+        Assert.Empty(_session.Run("Connect-WxPayscore", KeysOnly()).Errors);
+
+        Assert.DoesNotContain(_session.Objects(ExpiryExample()), o => o != null && !Equals(o.BaseObject, false));
+    }
+
     [Fact]
     public void Connect_checks_everything_and_keeps_no_connection_when_something_is_wrong()
     {

@@ -6,20 +6,6 @@ namespace WeChatPay.Payscore.Tests;
 /// <summary>Every error id the module emits is in the README's tables, with when it happens and what to do.</summary>
 public class ErrorIdsDocumentedTests
 {
-    private static string ReadmePath()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory != null; directory = directory.Parent)
-        {
-            string readme = Path.Combine(directory.FullName, "README.md");
-            if (File.Exists(readme) && File.Exists(Path.Combine(directory.FullName, "build.ps1")))
-            {
-                return readme;
-            }
-        }
-
-        throw new FileNotFoundException("README.md of the repository not found above " + AppContext.BaseDirectory);
-    }
-
     public static IEnumerable<object[]> Ids() =>
         typeof(ErrorIds).GetFields(BindingFlags.Public | BindingFlags.Static)
             .Where(f => f.IsLiteral && f.FieldType == typeof(string))
@@ -36,7 +22,7 @@ public class ErrorIdsDocumentedTests
     [MemberData(nameof(Ids))]
     public void Each_error_id_has_a_row_in_the_readme_that_says_when_and_what_to_do(string id)
     {
-        string? row = File.ReadLines(ReadmePath()).FirstOrDefault(l => l.StartsWith($"| `{id}` |", StringComparison.Ordinal));
+        string? row = File.ReadLines(RepositoryFiles.PathOf("README.md")).FirstOrDefault(l => l.StartsWith($"| `{id}` |", StringComparison.Ordinal));
 
         Assert.True(row != null, $"README.md has no row for the error id {id} in its Error ids tables.");
         string[] cells = row!.Split('|', StringSplitOptions.TrimEntries)[1..^1];

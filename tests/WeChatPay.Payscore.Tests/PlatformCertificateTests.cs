@@ -292,12 +292,12 @@ public sealed class PlatformCertificateTests : IDisposable
         Assert.Empty(replaced.Errors);
         Assert.Equal(path, Assert.Single(Certificates(replaced)).Path);
         Assert.Equal(FingerprintOf(_sim.Keys.PlatformCertificatePath), FingerprintOf(path));
+        Assert.Equal(path, Assert.Single(Directory.EnumerateFileSystemEntries(_directory)));
     }
 
     [Fact]
-    public void A_long_output_directory_that_cannot_be_written_is_named_by_an_excerpt_only()
+    public void A_long_output_directory_that_is_a_file_is_named_as_a_file_by_an_excerpt_before_any_request()
     {
-        // A file where the folder should be: neither the folder nor the certificate file can be made.
         Directory.CreateDirectory(_directory);
         string notAFolder = Path.Combine(_directory, "not-a-folder-" + new string('x', 120));
         File.WriteAllText(notAFolder, "a file");
@@ -308,9 +308,159 @@ public sealed class PlatformCertificateTests : IDisposable
 
         ErrorRecord error = Assert.Single(run.Errors);
         Assert.StartsWith(ErrorIds.OutputDirectoryUnavailable, error.FullyQualifiedErrorId);
-        Assert.Contains("cannot be written", error.Exception.Message);
+        Assert.Contains("is a file, not a folder", error.Exception.Message);
+        Assert.Contains(UserText.ExcerptPath(notAFolder), error.Exception.Message);
         Assert.DoesNotContain(notAFolder, error.Exception.ToString());
+        Assert.Equal("a file", File.ReadAllText(notAFolder));
         Assert.Empty(run.Output);
+        Assert.Equal(0, _sim.CertificateRequests);
+    }
+
+    [Theory]
+    [InlineData("\r\n", "U+000D, U+000A")]
+    [InlineData("\t", "U+0009")]
+    [InlineData("\u001b[31m", "U+001B")]
+    public void An_output_directory_with_control_characters_is_refused_with_them_named_before_any_request(string controls, string named)
+    {
+        string folder = Path.Combine(_directory, "certs" + controls);
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = folder;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.OutputDirectoryUnavailable, error.FullyQualifiedErrorId);
+        Assert.Contains(named, error.Exception.Message);
+        Assert.Contains(UserText.ExcerptPath(folder), error.Exception.Message);
+        Assert.All(controls.Where(char.IsControl), c => Assert.DoesNotContain(c.ToString(), error.Exception.Message, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(_directory), "a folder was created");
+        Assert.Equal(0, _sim.CertificateRequests);
+    }
+
+    /// <summary>A symbolic link named wechatpay_&lt;serial&gt;.pem in the output folder, to a file outside it (made when <paramref name="dangling"/> is false).</summary>
+    private (string Link, string Target) LinkAtTheFileName(bool dangling)
+    {
+        Directory.CreateDirectory(_directory);
+        string outside = Directory.CreateDirectory(Path.Combine(_directory, "outside")).FullName;
+        string target = Path.Combine(outside, "target.pem");
+        if (!dangling)
+        {
+            File.WriteAllText(target, "the link's target");
+        }
+
+        string certs = Directory.CreateDirectory(Path.Combine(_directory, "certs")).FullName;
+        string link = Path.Combine(certs, $"wechatpay_{_sim.Keys.PlatformSerialNumber}.pem");
+        File.CreateSymbolicLink(link, target);
+        return (link, target);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void A_symbolic_link_at_the_file_name_is_never_written_through_with_or_without_Force(bool dangling, bool force)
+    {
+        (string link, string target) = LinkAtTheFileName(dangling);
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = Path.GetDirectoryName(link);
+        parameters["Force"] = force;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.PlatformCertificateFileNotRegular, error.FullyQualifiedErrorId);
+        Assert.Contains("symbolic link", error.Exception.Message);
+        Assert.Empty(run.Output);
+        Assert.Equal(dangling ? null : "the link's target", File.Exists(target) ? File.ReadAllText(target) : null);
+        Assert.Equal(target, new FileInfo(link).LinkTarget);
+        Assert.Single(Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(link)!));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_folder_at_the_file_name_is_refused_with_or_without_Force(bool force)
+    {
+        string folder = Directory.CreateDirectory(Path.Combine(_directory, $"wechatpay_{_sim.Keys.PlatformSerialNumber}.pem")).FullName;
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = _directory;
+        parameters["Force"] = force;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.PlatformCertificateFileNotRegular, error.FullyQualifiedErrorId);
+        Assert.Contains("folder", error.Exception.Message);
+        Assert.Empty(run.Output);
+        Assert.True(Directory.Exists(folder));
+        Assert.Single(Directory.EnumerateFileSystemEntries(_directory));
+    }
+
+    [Fact]
+    public void A_folder_that_cannot_be_written_is_named_once_with_the_reason()
+    {
+        // Root may write anywhere on a normal file system; /sys refuses even root. Elsewhere nothing here to test.
+        const string unwritable = "/sys";
+        if (OperatingSystem.IsWindows() || !Directory.Exists(unwritable))
+        {
+            return;
+        }
+
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = unwritable;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        ErrorRecord error = Assert.Single(run.Errors);
+        Assert.StartsWith(ErrorIds.OutputDirectoryUnavailable, error.FullyQualifiedErrorId);
+        string message = error.Exception.Message;
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(message, "wechatpay_"));
+        Assert.Contains("ermission denied", message);
+        Assert.Empty(run.Output);
+    }
+
+    [Theory]
+    [InlineData("as saved", false)]
+    [InlineData("as saved", true)]
+    [InlineData("with Windows line ends", false)]
+    public void A_file_that_holds_the_same_certificate_is_already_saved_without_an_error(string how, bool whatIf)
+    {
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = _directory;
+        string path = Assert.Single(Certificates(_session.Run("Get-WxPayscorePlatformCertificate", parameters))).Path!;
+        if (how == "with Windows line ends")
+        {
+            File.WriteAllText(path, File.ReadAllText(path).Replace("\n", "\r\n"));
+        }
+
+        byte[] before = File.ReadAllBytes(path);
+        DateTime written = File.GetLastWriteTimeUtc(path);
+        parameters["WhatIf"] = whatIf;
+        parameters["Verbose"] = true;
+
+        HostedRun again = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        Assert.Empty(again.Errors);
+        Assert.Equal(path, Assert.Single(Certificates(again)).Path);
+        Assert.Contains(again.Verbose, v => v.Contains("already saved") && v.Contains(_sim.Keys.PlatformSerialNumber));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Equal(written, File.GetLastWriteTimeUtc(path));
+    }
+
+    [Fact]
+    public void The_same_certificate_listed_twice_is_saved_once_without_an_error()
+    {
+        _sim.AddFault(new FaultRule { Kind = FaultKind.DuplicatedCertificate, Target = FaultTarget.Certificates });
+        var parameters = Parameters(Trusted.PublicKey);
+        parameters["OutputDirectory"] = _directory;
+
+        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+
+        Assert.Empty(run.Errors);
+        PlatformCertificate certificate = Assert.Single(Certificates(run));
+        Assert.Equal(_sim.Keys.PlatformSerialNumber, certificate.SerialNumber);
+        Assert.Equal(certificate.Path, Assert.Single(Directory.EnumerateFileSystemEntries(_directory)));
     }
 
     [Fact]

@@ -1,10 +1,8 @@
 using System;
-using System.IO;
 using System.Management.Automation;
 using System.Threading;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
-using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Commands
@@ -22,9 +20,11 @@ namespace WeChatPay.Payscore.Commands
     /// </para>
     /// <para>
     /// Each certificate must decrypt (a wrong APIv3 key does not), carry the serial it is listed under and be valid for
-    /// the times it is listed with; anything wrong stops the command before a file is written. An existing file is
-    /// overwritten only with -Force. Merchants registered since October 2024 have no platform certificates: WeChat Pay
-    /// answers 404 RESOURCE_NOT_EXISTS and the command says to use the WeChat Pay public key (pub_key.pem, PUB_KEY_ID_...).
+    /// the times it is listed with; anything wrong stops the command before a file is written. A file that already
+    /// holds the certificate is left as it is (a verbose line says so; the output's Path names it); another file is
+    /// replaced only with -Force; a symbolic link or a folder at that name never is, and no file is ever written
+    /// through a link. Merchants registered since October 2024 have no platform certificates: WeChat Pay answers 404
+    /// RESOURCE_NOT_EXISTS and the command says to use the WeChat Pay public key (pub_key.pem, PUB_KEY_ID_...).
     /// </para>
     /// </remarks>
     [Cmdlet(VerbsCommon.Get, "WxPayscorePlatformCertificate", SupportsShouldProcess = true)]
@@ -33,12 +33,19 @@ namespace WeChatPay.Payscore.Commands
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
 
-        /// <summary>The folder to save each certificate in, as wechatpay_&lt;serial&gt;.pem; created when missing.</summary>
+        /// <summary>
+        /// The folder to save each certificate in, as wechatpay_&lt;serial&gt;.pem; created when missing. Taken as written
+        /// (no wildcards); a name with control characters (a pasted line break) or a file there stops the command before
+        /// anything is downloaded.
+        /// </summary>
         [Parameter(Position = 0)]
         [Alias("Path")]
         public string? OutputDirectory { get; set; }
 
-        /// <summary>Overwrites certificate files that already exist in -OutputDirectory.</summary>
+        /// <summary>
+        /// Replaces a file in -OutputDirectory that has a certificate's name but holds something else. Only a regular
+        /// file: a symbolic link or a folder at that name is never replaced or written through.
+        /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -55,7 +62,7 @@ namespace WeChatPay.Payscore.Commands
                 throw Stop(ex);
             }
 
-            string? directory = OutputDirectory == null ? null : ResolvePath(OutputDirectory, PathSetting.OutputDirectory);
+            PlatformCertificateFolder? folder = OutputDirectory == null ? null : OpenFolder(OutputDirectory);
             ResolvedCredentials credentials = ResolveOrStop(settings);
             var diagnostics = new Diagnostics();
             PlatformCertificateDownload download;
@@ -87,7 +94,7 @@ namespace WeChatPay.Payscore.Commands
 
             foreach (PlatformCertificate certificate in download.Certificates)
             {
-                if (directory == null || Save(certificate, directory))
+                if (folder == null || Save(certificate, folder))
                 {
                     WriteObject(certificate);
                 }
@@ -102,43 +109,48 @@ namespace WeChatPay.Payscore.Commands
             base.Dispose();
         }
 
-        /// <summary>Writes the certificate's file unless it exists (without -Force) or -WhatIf; false when it failed and was reported.</summary>
-        private bool Save(PlatformCertificate certificate, string directory)
+        /// <summary>The -OutputDirectory, checked before anything is downloaded: a file there stops the command.</summary>
+        private PlatformCertificateFolder OpenFolder(string outputDirectory)
         {
-            string path = System.IO.Path.Combine(directory, certificate.FileName);
-            if (File.Exists(path) && !Force)
-            {
-                WriteError(new ErrorRecord(
-                    new PayscoreConfigurationException(
-                        ErrorIds.PlatformCertificateFileExists,
-                        $"The file {KeyFile.Quote(path)} exists already; it was not overwritten. Give -Force to replace it, or another -OutputDirectory."),
-                    ErrorIds.PlatformCertificateFileExists,
-                    CategoryOf(ErrorIds.PlatformCertificateFileExists),
-                    path));
-                return false;
-            }
-
-            if (!ShouldProcess(path, $"Save WeChat Pay platform certificate {certificate.SerialNumber}"))
-            {
-                return true;
-            }
-
+            string directory = ResolvePath(outputDirectory, PathSetting.OutputDirectory);
             try
             {
-                Directory.CreateDirectory(directory);
-                using (var file = new FileStream(path, Force ? FileMode.Create : FileMode.CreateNew, FileAccess.Write, FileShare.None))
-                using (var writer = new StreamWriter(file))
-                {
-                    writer.Write(certificate.Pem);
-                }
+                return PlatformCertificateFolder.Open(directory);
             }
-            catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
+            catch (PayscoreConfigurationException ex)
             {
-                WriteError(new ErrorRecord(
-                    new PayscoreConfigurationException(ErrorIds.OutputDirectoryUnavailable, $"The file {KeyFile.Quote(path)} cannot be written: {RunJournal.Reason(ex, directory)}."),
-                    ErrorIds.OutputDirectoryUnavailable,
-                    CategoryOf(ErrorIds.OutputDirectoryUnavailable),
-                    path));
+                throw Stop(ex);
+            }
+        }
+
+        /// <summary>
+        /// Saves the certificate's file, unless it holds that certificate already, is another file (without -Force), a
+        /// link or a folder, or -WhatIf; false when it failed and was reported.
+        /// </summary>
+        private bool Save(PlatformCertificate certificate, PlatformCertificateFolder folder)
+        {
+            string path = folder.FileOf(certificate);
+            try
+            {
+                PlatformCertificateSave save = folder.Plan(certificate, Force);
+                if (save == PlatformCertificateSave.AlreadySaved)
+                {
+                    WriteVerbose($"The platform certificate {certificate.SerialNumber} is already saved as {KeyFile.Quote(path)}.");
+                    certificate.Path = path;
+                    return true;
+                }
+
+                string action = save == PlatformCertificateSave.Replace ? "Replace with" : "Save";
+                if (!ShouldProcess(path, $"{action} WeChat Pay platform certificate {certificate.SerialNumber}"))
+                {
+                    return true;
+                }
+
+                folder.Save(certificate, Force);
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                WriteError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), path));
                 return false;
             }
 

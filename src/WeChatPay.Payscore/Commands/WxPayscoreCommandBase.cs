@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Management.Automation;
 using System.Security;
 using WeChatPay.Payscore.Configuration;
@@ -29,37 +30,45 @@ namespace WeChatPay.Payscore.Commands
         [Parameter]
         public string? MerchantSerialNumber { get; set; }
 
-        /// <summary>apiclient_key.pem: PKCS#8 or PKCS#1 PEM, unencrypted.</summary>
+        /// <summary>apiclient_key.pem: PKCS#8 or PKCS#1 PEM, unencrypted. A wildcard pattern must match exactly one file.</summary>
         [Parameter]
+        [SupportsWildcards]
         public string? PrivateKeyPath { get; set; }
 
         /// <summary>The PEM text of apiclient_key.pem, as a SecureString (Get-Secret returns one).</summary>
         [Parameter]
         public SecureString? PrivateKey { get; set; }
 
-        /// <summary>apiclient_cert.p12 / .pfx: the merchant certificate with its private key.</summary>
+        /// <summary>apiclient_cert.p12 / .pfx: the merchant certificate with its private key. A wildcard pattern must match exactly one file.</summary>
         [Parameter]
         [Alias("Pkcs12Path")]
+        [SupportsWildcards]
         public string? CertificatePath { get; set; }
 
         /// <summary>The password of -CertificatePath; the merchant id when omitted.</summary>
         [Parameter]
         public SecureString? CertificatePassword { get; set; }
 
-        /// <summary>apiclient_cert.pem: gives the serial number and is checked against the key.</summary>
+        /// <summary>apiclient_cert.pem: gives the serial number and is checked against the key. A wildcard pattern must match exactly one file.</summary>
         [Parameter]
+        [SupportsWildcards]
         public string? MerchantCertificatePath { get; set; }
 
         /// <summary>The id of the WeChat Pay public key (PUB_KEY_ID_...), shown next to it on the merchant platform.</summary>
         [Parameter]
         public string? WechatpayPublicKeyId { get; set; }
 
-        /// <summary>The WeChat Pay public key file (pub_key.pem) answers are verified with.</summary>
+        /// <summary>The WeChat Pay public key file (pub_key.pem) answers are verified with. A wildcard pattern must match exactly one file.</summary>
         [Parameter]
+        [SupportsWildcards]
         public string? WechatpayPublicKeyPath { get; set; }
 
-        /// <summary>WeChat Pay platform certificate files (wechatpay_*.pem); with the public key as well during a migration.</summary>
+        /// <summary>
+        /// WeChat Pay platform certificate files; a wildcard pattern (./certs/wechatpay_*.pem) gives every file it
+        /// matches, and must match at least one. With the public key as well during a migration.
+        /// </summary>
         [Parameter]
+        [SupportsWildcards]
         public string[]? PlatformCertificatePath { get; set; }
 
         /// <summary>
@@ -148,7 +157,7 @@ namespace WeChatPay.Payscore.Commands
             var keys = new List<MerchantKeySource>();
             if (!Strings.IsBlank(PrivateKeyPath))
             {
-                keys.Add(MerchantKeySource.FromPemFile(ResolvePath(PrivateKeyPath, PathSetting.PrivateKeyPath), "-PrivateKeyPath"));
+                keys.Add(MerchantKeySource.FromPemFile(ResolveFile(PrivateKeyPath, PathSetting.PrivateKeyPath), "-PrivateKeyPath"));
             }
 
             if (PrivateKey != null)
@@ -158,7 +167,7 @@ namespace WeChatPay.Payscore.Commands
 
             if (!Strings.IsBlank(CertificatePath))
             {
-                keys.Add(MerchantKeySource.FromPkcs12File(ResolvePath(CertificatePath, PathSetting.CertificatePath), CertificatePassword, "-CertificatePath"));
+                keys.Add(MerchantKeySource.FromPkcs12File(ResolveFile(CertificatePath, PathSetting.CertificatePath), CertificatePassword, "-CertificatePath"));
             }
             else if (CertificatePassword != null)
             {
@@ -170,18 +179,18 @@ namespace WeChatPay.Payscore.Commands
             var platformCertificates = new List<string>();
             foreach (string path in PlatformCertificatePath ?? Array.Empty<string>())
             {
-                platformCertificates.Add(ResolvePath(path, PathSetting.PlatformCertificatePath));
+                platformCertificates.AddRange(ResolveFiles(path, PathSetting.PlatformCertificatePath));
             }
 
             var layer = new ClientSettings()
                 .WithMerchantId(MerchantId, "-MerchantId")
                 .WithMerchantSerialNumber(MerchantSerialNumber, "-MerchantSerialNumber")
                 .WithPrivateKey(keys, "-PrivateKeyPath, -PrivateKey, -CertificatePath")
-                .WithMerchantCertificate(Strings.IsBlank(MerchantCertificatePath) ? null : ResolvePath(MerchantCertificatePath, PathSetting.MerchantCertificatePath), "-MerchantCertificatePath")
+                .WithMerchantCertificate(Strings.IsBlank(MerchantCertificatePath) ? null : ResolveFile(MerchantCertificatePath, PathSetting.MerchantCertificatePath), "-MerchantCertificatePath")
                 .WithWechatpayPublicKey(
                     WechatpayPublicKeyId,
                     "-WechatpayPublicKeyId",
-                    Strings.IsBlank(WechatpayPublicKeyPath) ? null : ResolvePath(WechatpayPublicKeyPath, PathSetting.WechatpayPublicKeyPath),
+                    Strings.IsBlank(WechatpayPublicKeyPath) ? null : ResolveFile(WechatpayPublicKeyPath, PathSetting.WechatpayPublicKeyPath),
                     null,
                     "-WechatpayPublicKeyPath")
                 .WithPlatformCertificates(platformCertificates)
@@ -251,15 +260,16 @@ namespace WeChatPay.Payscore.Commands
             (ErrorCategory)Enum.Parse(typeof(ErrorCategory), category.ToString());
 
         /// <summary>
-        /// The file-system path of a path setting's value, or a stop with a configuration error. The value is checked
-        /// for key material first: PowerShell's own path errors quote it whole.
+        /// The file-system path of a path setting's value, taken as it is (no wildcards: a file or folder to create),
+        /// or a stop with a configuration error. The value is checked for key material first: PowerShell's own path
+        /// errors quote it whole.
         /// </summary>
         internal string ResolvePath(string path, PathSetting setting)
         {
-            PayscoreConfigurationException? keyMaterial = setting.KeyMaterialProblem(path);
-            if (keyMaterial != null)
+            PayscoreConfigurationException? problem = setting.KeyMaterialProblem(path) ?? setting.ControlCharacterProblem(path);
+            if (problem != null)
             {
-                throw Stop(keyMaterial);
+                throw Stop(problem);
             }
 
             try
@@ -270,6 +280,53 @@ namespace WeChatPay.Payscore.Commands
             {
                 throw Stop(setting.Unresolvable(path));
             }
+        }
+
+        /// <summary>
+        /// The one file a setting that reads a file names: its value as it is, or, when that names nothing and holds
+        /// wildcards, the one file the pattern matches; a pattern that matches none or several stops the command.
+        /// </summary>
+        internal string ResolveFile(string path, PathSetting setting)
+        {
+            IReadOnlyList<string> files = ResolveFiles(path, setting);
+            if (files.Count > 1)
+            {
+                throw Stop(setting.SeveralMatches(path, files.Count));
+            }
+
+            return files[0];
+        }
+
+        /// <summary>
+        /// The files a setting's value names, as PowerShell's own cmdlets read -Path: a path that exists, or that has
+        /// no wildcards, as it is (so a file named key[1].pem is found by that name, and a missing file is reported by
+        /// whoever reads it); else every file (not folder) its pattern matches, at least one.
+        /// </summary>
+        internal IReadOnlyList<string> ResolveFiles(string path, PathSetting setting)
+        {
+            string literal = ResolvePath(path, setting);
+            if (!WildcardPattern.ContainsWildcardCharacters(path) || File.Exists(literal) || Directory.Exists(literal))
+            {
+                return new[] { literal };
+            }
+
+            var files = new List<string>();
+            try
+            {
+                foreach (string match in SessionState.Path.GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider))
+                {
+                    if (provider.Name == "FileSystem" && File.Exists(match))
+                    {
+                        files.Add(match);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is ItemNotFoundException || ex is SessionStateException || ex is ProviderInvocationException || ex is ArgumentException || ex is NotSupportedException)
+            {
+                // Nothing matched (a folder of the pattern is missing): the same as no match.
+            }
+
+            return files.Count > 0 ? files : throw Stop(setting.NoMatch(path));
         }
     }
 }

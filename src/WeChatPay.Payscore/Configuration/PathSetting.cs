@@ -59,17 +59,20 @@ namespace WeChatPay.Payscore.Configuration
             "-OutputDirectory",
             ErrorIds.OutputDirectoryUnavailable,
             "-OutputDirectory takes the folder the platform certificates are saved in",
-            "-OutputDirectory takes the folder the platform certificates are saved in");
+            "-OutputDirectory takes the folder the platform certificates are saved in",
+            createsFolder: true);
 
         private readonly string _pemHint;
         private readonly string _base64Hint;
+        private readonly bool _createsFolder;
 
-        private PathSetting(string name, string unreadableErrorId, string pemHint, string base64Hint)
+        private PathSetting(string name, string unreadableErrorId, string pemHint, string base64Hint, bool createsFolder = false)
         {
             Name = name;
             UnreadableErrorId = unreadableErrorId;
             _pemHint = pemHint;
             _base64Hint = base64Hint;
+            _createsFolder = createsFolder;
         }
 
         /// <summary>The parameter or variable, as the user wrote it.</summary>
@@ -98,8 +101,46 @@ namespace WeChatPay.Payscore.Configuration
                 $"The value of {Name} looks like {looksLike}, not a path; {(pem ? _pemHint : _base64Hint)}. The value is not shown, so that the key does not end up in logs.");
         }
 
+        /// <summary>
+        /// For a setting that names a folder to create: the error for a value with control characters (a line break
+        /// or a tab pasted with the name), which would make a folder no one can see the name of; null otherwise.
+        /// </summary>
+        public PayscoreConfigurationException? ControlCharacterProblem(string value)
+        {
+            if (!_createsFolder)
+            {
+                return null;
+            }
+
+            var found = new System.Collections.Generic.List<string>();
+            foreach (char c in value)
+            {
+                string name = UserText.CodePointName(c);
+                if ((c < ' ' || c == '\u007F') && !found.Contains(name))
+                {
+                    found.Add(name);
+                }
+            }
+
+            return found.Count == 0 ? null : new PayscoreConfigurationException(
+                UnreadableErrorId,
+                $"The folder '{UserText.ExcerptPath(value)}' ({Name}) holds control characters ({string.Join(", ", found)}), most likely a line break or a tab pasted with the name; it was not created. Give the folder's name without them.");
+        }
+
         /// <summary>Throws <see cref="KeyMaterialProblem"/> when there is one; returns the value otherwise.</summary>
         public string Check(string value) => KeyMaterialProblem(value) is PayscoreConfigurationException problem ? throw problem : value;
+
+        /// <summary>The error for a pattern (wildcards) that matches no file.</summary>
+        public PayscoreConfigurationException NoMatch(string pattern) =>
+            new PayscoreConfigurationException(
+                UnreadableErrorId,
+                $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches no file. Check the folder and the name (a name with [ or ] is taken as it is when that file exists).");
+
+        /// <summary>The error for a pattern that matches several files where the setting takes one.</summary>
+        public PayscoreConfigurationException SeveralMatches(string pattern, int count) =>
+            new PayscoreConfigurationException(
+                UnreadableErrorId,
+                $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches {count.ToString(System.Globalization.CultureInfo.InvariantCulture)} files, and {Name} takes one. Give the file's own name, or a pattern that matches only it.");
 
         /// <summary>The error for a path PowerShell cannot turn into a file-system path (an unknown drive, a bad character).</summary>
         public PayscoreConfigurationException Unresolvable(string value) =>

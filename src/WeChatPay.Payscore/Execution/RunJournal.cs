@@ -605,18 +605,29 @@ namespace WeChatPay.Payscore.Execution
                 $"-JournalPath '{UserText.ExcerptPath(path)}' names {what}, not a file. Give it the path of a file: a journal from an earlier run, or a new one. Nothing was sent.");
 
         /// <summary>
-        /// What the operating system said, as a short excerpt without the path: its messages quote the path whole,
-        /// and a message quotes user values only as excerpts.
+        /// What the operating system said, as a short excerpt without the paths: its messages quote a path whole,
+        /// and a message quotes user values only as excerpts. Give every path the message may name (a file and its
+        /// folder); the longest are taken out first, so that a file's path goes whole, not as its folder and a rest.
         /// </summary>
-        internal static string Reason(Exception ex, string path)
+        internal static string Reason(Exception ex, params string[] paths)
         {
-            string message = ex.Message;
-            foreach (string? name in new[] { FullPathOrNull(path), path })
+            var names = new List<string>();
+            foreach (string path in paths)
             {
-                if (!string.IsNullOrEmpty(name))
+                foreach (string? name in new[] { FullPathOrNull(path), path })
                 {
-                    message = message.Replace(" : '" + name + "'", string.Empty).Replace(name, "…");
+                    if (!string.IsNullOrEmpty(name) && !names.Contains(name!))
+                    {
+                        names.Add(name!);
+                    }
                 }
+            }
+
+            names.Sort((a, b) => b.Length.CompareTo(a.Length));
+            string message = ex.Message;
+            foreach (string name in names)
+            {
+                message = message.Replace(" : '" + name + "'", string.Empty).Replace(name, "…");
             }
 
             return UserText.Excerpt(message.Trim().TrimEnd('.'));

@@ -91,8 +91,8 @@
             Remarks = 'Shows the merchant id, serial number, where the key is, the WeChat Pay key ids and the base URI of the session connection. Never key material.'
         }
         @{
-            Code    = "(Get-WxPayscoreConnection).CertificateNotAfter -lt (Get-Date).AddDays(30)"
-            Remarks = 'True when the merchant certificate expires within 30 days.'
+            Code    = "`$notAfter = (Get-WxPayscoreConnection).CertificateNotAfter`nif (`$null -eq `$notAfter) { 'The expiry of the merchant certificate is unknown: connect with -MerchantCertificatePath or -CertificatePath to know it.' }`nelseif (`$notAfter -lt (Get-Date).AddDays(30)) { ""The merchant certificate expires soon: `$notAfter"" }"
+            Remarks = 'Warns when the merchant certificate expires within 30 days. CertificateNotAfter is filled whenever a certificate was given (-MerchantCertificatePath, or the .p12 of -CertificatePath); a connection made with a key and a serial only has none, and its expiry is unknown, not soon (compared as it is, an empty date is less than any date).'
         }
         @{
             Code    = 'if (-not (Get-WxPayscoreConnection)) { Connect-WxPayscore }'

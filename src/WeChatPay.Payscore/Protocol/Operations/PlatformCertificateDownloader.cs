@@ -71,6 +71,13 @@ namespace WeChatPay.Payscore.Protocol
             foreach (ListedCertificate entry in listed)
             {
                 (PlatformCertificate certificate, RSA key) = Open(entry);
+                if (certificates.Any(c => c.SerialNumber == certificate.SerialNumber && c.Fingerprint == certificate.Fingerprint))
+                {
+                    // The same certificate listed twice is one certificate: one object, one file.
+                    key.Dispose();
+                    continue;
+                }
+
                 certificates.Add(certificate);
                 keys[certificate.SerialNumber] = key;
             }
@@ -173,7 +180,7 @@ namespace WeChatPay.Payscore.Protocol
                         $"The platform certificate {serial} holds no RSA key (only RSA certificates are supported; ask for algorithm_type RSA).");
                 }
 
-                var listed = new PlatformCertificate(entry.SerialNumber, entry.EffectiveTime, entry.ExpireTime, Fingerprint(certificate), pem.Trim() + "\n");
+                var listed = new PlatformCertificate(entry.SerialNumber, entry.EffectiveTime, entry.ExpireTime, PlatformCertificate.FingerprintOf(certificate.RawData), pem.Trim() + "\n");
                 return (listed, RsaKeyReader.CreateRsa(key.ExportParameters(false)));
             }
         }
@@ -217,19 +224,5 @@ namespace WeChatPay.Payscore.Protocol
             new PayscoreConfigurationException(
                 ErrorIds.PlatformCertificateUnverified,
                 $"The platform certificate list from GET {PathAndQuery} does not verify: {why} Nothing was saved or trusted.");
-
-        internal static string Fingerprint(X509Certificate2 certificate)
-        {
-#if NETFRAMEWORK
-            byte[] digest;
-            using (SHA256 sha256 = SHA256.Create())
-            {
-                digest = sha256.ComputeHash(certificate.RawData);
-            }
-#else
-            byte[] digest = SHA256.HashData(certificate.RawData);
-#endif
-            return string.Concat(digest.Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
-        }
     }
 }
