@@ -12,27 +12,21 @@ namespace WeChatPay.Payscore.Tests;
 /// migration between WeChat Pay's two signing keys, proxies, unattended confirmation and secrets.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
-public sealed class ConnectionTests : IDisposable
+public sealed class ConnectionTests : ScratchTest
 {
-    private const string AppId = "wxd678efh567hg6787";
     private const string DeadBaseUri = "http://127.0.0.1:9/";
 
-    private readonly WechatpaySimulator _sim;
     private readonly HostedSession _session = new();
-    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-connection-").FullName;
 
     public ConnectionTests(SimulatorFixture fixture)
+        : base(fixture, "wxpay-connection-")
     {
-        _sim = fixture.Simulator;
-        _sim.Reset();
-        TestEnvironment.Clear();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        TestEnvironment.Clear();
         _session.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        base.Dispose();
     }
 
     private static PSObject[] Rows(params string[] openIds) => openIds.Select(o => HostedRun.Row(o, "500001", AppId, "服务调整")).ToArray();
@@ -41,22 +35,22 @@ public sealed class ConnectionTests : IDisposable
 
     private Dictionary<string, object?> KeysOnly() => new()
     {
-        ["MerchantId"] = _sim.Keys.MerchantId,
-        ["PrivateKey"] = SecureText.FromPlainText(_sim.Keys.MerchantPrivateKeyPem),
-        ["MerchantCertificatePath"] = _sim.Keys.MerchantCertificatePath,
-        ["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId,
-        ["WechatpayPublicKeyPath"] = _sim.Keys.PublicKeyPath,
-        ["BaseUri"] = _sim.BaseUri,
+        ["MerchantId"] = Sim.Keys.MerchantId,
+        ["PrivateKey"] = SecureText.FromPlainText(Sim.Keys.MerchantPrivateKeyPem),
+        ["MerchantCertificatePath"] = Sim.Keys.MerchantCertificatePath,
+        ["WechatpayPublicKeyId"] = Sim.Keys.PublicKeyId,
+        ["WechatpayPublicKeyPath"] = Sim.Keys.PublicKeyPath,
+        ["BaseUri"] = Sim.BaseUri,
     };
 
     private void SetEnvironmentFromSimulator(string? baseUri = null)
     {
-        Environment.SetEnvironmentVariable("WXPAY_MCHID", _sim.Keys.MerchantId);
-        Environment.SetEnvironmentVariable("WXPAY_MERCHANT_SERIAL", _sim.Keys.MerchantSerialNumber);
-        Environment.SetEnvironmentVariable("WXPAY_PRIVATE_KEY", _sim.Keys.MerchantPrivateKeyPem);
-        Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_ID", _sim.Keys.PublicKeyId);
-        Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_PATH", _sim.Keys.PublicKeyPath);
-        Environment.SetEnvironmentVariable("WXPAY_BASE_URI", baseUri ?? _sim.BaseUri.ToString());
+        Environment.SetEnvironmentVariable("WXPAY_MCHID", Sim.Keys.MerchantId);
+        Environment.SetEnvironmentVariable("WXPAY_MERCHANT_SERIAL", Sim.Keys.MerchantSerialNumber);
+        Environment.SetEnvironmentVariable("WXPAY_PRIVATE_KEY", Sim.Keys.MerchantPrivateKeyPem);
+        Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_ID", Sim.Keys.PublicKeyId);
+        Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_PATH", Sim.Keys.PublicKeyPath);
+        Environment.SetEnvironmentVariable("WXPAY_BASE_URI", baseUri ?? Sim.BaseUri.ToString());
     }
 
     private static void AssertAllSucceeded(HostedRun run, int rows)
@@ -74,7 +68,7 @@ public sealed class ConnectionTests : IDisposable
 
         Assert.Empty(connect.Errors);
         AssertAllSucceeded(run, 2);
-        Assert.Equal(2, _sim.Terminates.Count);
+        Assert.Equal(2, Sim.Terminates.Count);
     }
 
     [Fact]
@@ -84,10 +78,10 @@ public sealed class ConnectionTests : IDisposable
 
         var connection = (PayscoreConnection)Assert.Single(_session.Run("Get-WxPayscoreConnection").Output).BaseObject;
 
-        Assert.Equal(_sim.Keys.MerchantId, connection.MerchantId);
-        Assert.Equal(_sim.Keys.MerchantSerialNumber, connection.MerchantSerialNumber);
-        Assert.Equal(_sim.Keys.PublicKeyId, connection.WechatpayPublicKeyId);
-        Assert.Equal(_sim.BaseUri, connection.BaseUri);
+        Assert.Equal(Sim.Keys.MerchantId, connection.MerchantId);
+        Assert.Equal(Sim.Keys.MerchantSerialNumber, connection.MerchantSerialNumber);
+        Assert.Equal(Sim.Keys.PublicKeyId, connection.WechatpayPublicKeyId);
+        Assert.Equal(Sim.BaseUri, connection.BaseUri);
         Assert.Equal("PEM text (-PrivateKey)", connection.PrivateKey);
         Assert.NotNull(connection.CertificateNotAfter);
     }
@@ -104,27 +98,27 @@ public sealed class ConnectionTests : IDisposable
         {
             case "key file, serial and certificate":
                 parameters.Remove("PrivateKey");
-                parameters["PrivateKeyPath"] = _sim.Keys.MerchantPrivateKeyPath;
-                parameters["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber;
+                parameters["PrivateKeyPath"] = Sim.Keys.MerchantPrivateKeyPath;
+                parameters["MerchantSerialNumber"] = Sim.Keys.MerchantSerialNumber;
                 break;
             case "key text, serial and certificate":
-                parameters["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber;
+                parameters["MerchantSerialNumber"] = Sim.Keys.MerchantSerialNumber;
                 break;
             case "key file and certificate":
                 parameters.Remove("PrivateKey");
-                parameters["PrivateKeyPath"] = _sim.Keys.MerchantPrivateKeyPath;
+                parameters["PrivateKeyPath"] = Sim.Keys.MerchantPrivateKeyPath;
                 break;
             default:
                 parameters.Remove("PrivateKey");
                 parameters.Remove("MerchantCertificatePath");
-                parameters["CertificatePath"] = _sim.Keys.MerchantPkcs12Path;
+                parameters["CertificatePath"] = Sim.Keys.MerchantPkcs12Path;
                 break;
         }
 
         Assert.Empty(_session.Run("Connect-WxPayscore", parameters).Errors);
         var connection = (PayscoreConnection)Assert.Single(_session.Run("Get-WxPayscoreConnection").Output).BaseObject;
 
-        using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(_sim.Keys.MerchantCertificatePath));
+        using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Sim.Keys.MerchantCertificatePath));
         Assert.Equal(certificate.NotAfter, connection.CertificateNotAfter);
         Assert.Equal(certificate.Subject, connection.CertificateSubject);
     }
@@ -140,7 +134,7 @@ public sealed class ConnectionTests : IDisposable
     {
         var parameters = KeysOnly();
         parameters.Remove("MerchantCertificatePath");
-        parameters["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber;
+        parameters["MerchantSerialNumber"] = Sim.Keys.MerchantSerialNumber;
         Assert.Empty(_session.Run("Connect-WxPayscore", parameters).Errors);
 
         string said = string.Join("\n", _session.Objects(ExpiryExample()).Select(o => o?.ToString()));
@@ -161,7 +155,7 @@ public sealed class ConnectionTests : IDisposable
     public void Connect_checks_everything_and_keeps_no_connection_when_something_is_wrong()
     {
         var parameters = KeysOnly();
-        parameters["MerchantCertificatePath"] = _sim.Keys.PlatformCertificatePath; // another key's certificate
+        parameters["MerchantCertificatePath"] = Sim.Keys.PlatformCertificatePath; // another key's certificate
 
         HostedRun connect = _session.Run("Connect-WxPayscore", parameters);
 
@@ -179,7 +173,7 @@ public sealed class ConnectionTests : IDisposable
 
         Assert.Empty(_session.Run("Get-WxPayscoreConnection").Output);
         Assert.Equal("MerchantIdMissing,WeChatPay.Payscore.Commands.InvokeWxPayscoreTerminateCommand", Assert.Single(run.Errors).FullyQualifiedErrorId);
-        Assert.Equal(0, _sim.RequestCount);
+        Assert.Equal(0, Sim.RequestCount);
     }
 
     [Fact]
@@ -187,18 +181,18 @@ public sealed class ConnectionTests : IDisposable
     {
         var parameters = new Dictionary<string, object?>
         {
-            ["MerchantId"] = _sim.Keys.MerchantId,
-            ["CertificatePath"] = _sim.Keys.MerchantPkcs12Path,
-            ["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId,
-            ["WechatpayPublicKeyPath"] = _sim.Keys.PublicKeyPath,
-            ["BaseUri"] = _sim.BaseUri,
+            ["MerchantId"] = Sim.Keys.MerchantId,
+            ["CertificatePath"] = Sim.Keys.MerchantPkcs12Path,
+            ["WechatpayPublicKeyId"] = Sim.Keys.PublicKeyId,
+            ["WechatpayPublicKeyPath"] = Sim.Keys.PublicKeyPath,
+            ["BaseUri"] = Sim.BaseUri,
             ["PassThru"] = true,
         };
 
         var connection = (PayscoreConnection)Assert.Single(_session.Run("Connect-WxPayscore", parameters).Output).BaseObject;
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oP12"));
 
-        Assert.Equal(_sim.Keys.MerchantSerialNumber, connection.MerchantSerialNumber);
+        Assert.Equal(Sim.Keys.MerchantSerialNumber, connection.MerchantSerialNumber);
         AssertAllSucceeded(run, 1);
     }
 
@@ -211,7 +205,7 @@ public sealed class ConnectionTests : IDisposable
         connect["BaseUri"] = DeadBaseUri;
         _session.Run("Connect-WxPayscore", connect);
         var parameters = Confirmed();
-        parameters["BaseUri"] = _sim.BaseUri;
+        parameters["BaseUri"] = Sim.BaseUri;
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oParam"));
 
@@ -238,7 +232,7 @@ public sealed class ConnectionTests : IDisposable
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", Confirmed(), Rows("oEnv1", "oEnv2"));
 
         AssertAllSucceeded(run, 2);
-        Assert.Equal(["oEnv1", "oEnv2"], _sim.Terminates.Select(t => t.OpenId!).Order().ToArray());
+        Assert.Equal(["oEnv1", "oEnv2"], Sim.Terminates.Select(t => t.OpenId!).Order().ToArray());
     }
 
     [Fact]
@@ -246,7 +240,7 @@ public sealed class ConnectionTests : IDisposable
     {
         SetEnvironmentFromSimulator(baseUri: DeadBaseUri);
         var parameters = Confirmed();
-        parameters["BaseUri"] = _sim.BaseUri;
+        parameters["BaseUri"] = Sim.BaseUri;
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oMixed"));
 
@@ -264,7 +258,7 @@ public sealed class ConnectionTests : IDisposable
         ErrorRecord error = Assert.Single(run.Errors);
         Assert.StartsWith(ErrorIds.MerchantIdInvalid + ",", error.FullyQualifiedErrorId);
         Assert.Contains("WXPAY_MCHID", error.Exception.Message);
-        Assert.Equal(0, _sim.RequestCount);
+        Assert.Equal(0, Sim.RequestCount);
     }
 
     #endregion
@@ -297,7 +291,7 @@ public sealed class ConnectionTests : IDisposable
     {
         await using var proxy = new ForwardingProxy();
         // Nothing listens on the base URI; only a proxy that forwards to the simulator can make the row succeed.
-        var parameters = HostedRun.Credentials(_sim);
+        var parameters = HostedRun.Credentials(Sim);
         parameters["Proxy"] = proxy.Uri;
 
         HostedRun run = HostedRun.Invoke(Rows("oProxy"), parameters);
@@ -311,10 +305,10 @@ public sealed class ConnectionTests : IDisposable
     {
         var credential = new System.Net.NetworkCredential("corp-svc", "proxy-Secret-42");
         await using var proxy = new ForwardingProxy(required: credential);
-        var parameters = HostedRun.Credentials(_sim);
+        var parameters = HostedRun.Credentials(Sim);
         parameters["Proxy"] = proxy.Uri;
         parameters["ProxyCredential"] = new PSCredential(credential.UserName, SecureText.FromPlainText(credential.Password));
-        var withoutCredential = HostedRun.Credentials(_sim);
+        var withoutCredential = HostedRun.Credentials(Sim);
         withoutCredential["Proxy"] = proxy.Uri;
 
         HostedRun run = HostedRun.Invoke(Rows("oProxyAuth"), parameters);
@@ -329,7 +323,7 @@ public sealed class ConnectionTests : IDisposable
     [Fact]
     public void A_host_that_cannot_ask_for_confirmation_stops_before_sending_anything()
     {
-        var parameters = HostedRun.Credentials(_sim);
+        var parameters = HostedRun.Credentials(Sim);
         parameters.Remove("Confirm");
 
         HostedRun run = _session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oAsk1", "oAsk2"));
@@ -338,33 +332,33 @@ public sealed class ConnectionTests : IDisposable
         ErrorRecord error = Assert.Single(run.Errors);
         Assert.StartsWith(ErrorIds.ConfirmationNotPossible + ",", error.FullyQualifiedErrorId);
         Assert.Contains("-Confirm:$false", error.Exception.Message);
-        Assert.Equal(0, _sim.RequestCount);
+        Assert.Equal(0, Sim.RequestCount);
     }
 
     [Fact]
     public void No_stream_result_or_connection_view_holds_the_key_the_pkcs12_password_or_a_request_signature()
     {
         const string Password = "p12-Pa55word-that-must-not-leak";
-        string p12 = Path.Combine(_dir, "apiclient_cert.p12");
+        string p12 = Path.Combine(Dir, "apiclient_cert.p12");
         using (RSA key = RSA.Create())
         {
-            key.ImportFromPem(_sim.Keys.MerchantPrivateKeyPem);
-            using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(_sim.Keys.MerchantCertificatePath));
+            key.ImportFromPem(Sim.Keys.MerchantPrivateKeyPem);
+            using X509Certificate2 certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Sim.Keys.MerchantCertificatePath));
             using X509Certificate2 withKey = certificate.CopyWithPrivateKey(key);
             File.WriteAllBytes(p12, withKey.Export(X509ContentType.Pkcs12, Password));
         }
 
-        _sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = "oLeak2", Count = 1 });
-        _sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oLeak3", Count = 1 });
+        Sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = "oLeak2", Count = 1 });
+        Sim.AddFault(new FaultRule { Kind = FaultKind.CorruptSignature, OpenId = "oLeak3", Count = 1 });
         var loud = new Dictionary<string, object?> { ["Verbose"] = true, ["Debug"] = true };
         var connect = new Dictionary<string, object?>(loud)
         {
-            ["MerchantId"] = _sim.Keys.MerchantId,
+            ["MerchantId"] = Sim.Keys.MerchantId,
             ["CertificatePath"] = p12,
             ["CertificatePassword"] = SecureText.FromPlainText(Password),
-            ["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId,
-            ["WechatpayPublicKeyPath"] = _sim.Keys.PublicKeyPath,
-            ["BaseUri"] = _sim.BaseUri,
+            ["WechatpayPublicKeyId"] = Sim.Keys.PublicKeyId,
+            ["WechatpayPublicKeyPath"] = Sim.Keys.PublicKeyPath,
+            ["BaseUri"] = Sim.BaseUri,
             ["PassThru"] = true,
         };
         var wrongPassword = new Dictionary<string, object?>(connect) { ["CertificatePassword"] = SecureText.FromPlainText(Password + "-wrong") };
@@ -380,7 +374,7 @@ public sealed class ConnectionTests : IDisposable
             _session.Run("Get-WxPayscoreConnection", loud),
         };
 
-        Assert.Equal(5, _sim.ReceivedSignatures.Count); // oLeak2's 500 is retried; oLeak3's tampered answer is settled by a query
+        Assert.Equal(5, Sim.ReceivedSignatures.Count); // oLeak2's 500 is retried; oLeak3's tampered answer is settled by a query
         Assert.Equal([ResultCodes.Ok, ResultCodes.Ok, ResultCodes.SettledByQuery, ResultCodes.InvalidInput], runs[2].Results.Select(r => r.Code));
         Assert.NotNull(Assert.Single(runs[4].Output).BaseObject as PayscoreConnection);
         Assert.Contains(runs[0].Errors, e => e.FullyQualifiedErrorId.StartsWith(ErrorIds.CertificatePasswordInvalid + ",", StringComparison.Ordinal));
@@ -388,8 +382,8 @@ public sealed class ConnectionTests : IDisposable
 
         string everything = string.Join("\n", runs.SelectMany(Everything));
         var secrets = new List<string> { Password };
-        secrets.AddRange(_sim.Keys.MerchantPrivateKeyPem.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 16 && !l.StartsWith("-----", StringComparison.Ordinal)));
-        secrets.AddRange(_sim.ReceivedSignatures);
+        secrets.AddRange(Sim.Keys.MerchantPrivateKeyPem.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 16 && !l.StartsWith("-----", StringComparison.Ordinal)));
+        secrets.AddRange(Sim.ReceivedSignatures);
         Assert.True(secrets.Count > 20);
         foreach (string secret in secrets)
         {

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using System.Text;
-using WeChatPay.Payscore.Simulator;
 using Xunit;
 
 namespace WeChatPay.Payscore.Tests;
@@ -11,30 +10,18 @@ namespace WeChatPay.Payscore.Tests;
 /// transcript or a job log could see it.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
-public sealed class KeyMaterialAsPathTests : IDisposable
+public sealed class KeyMaterialAsPathTests : ScratchTest
 {
-    private const string AppId = "wxd678efh567hg6787";
-
-    private readonly WechatpaySimulator _sim;
-    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-keypath-").FullName;
 
     public KeyMaterialAsPathTests(SimulatorFixture fixture)
+        : base(fixture, "wxpay-keypath-")
     {
-        _sim = fixture.Simulator;
-        _sim.Reset();
-        TestEnvironment.Clear();
-    }
-
-    public void Dispose()
-    {
-        TestEnvironment.Clear();
-        Directory.Delete(_dir, recursive: true);
     }
 
     /// <summary>The merchant's private key as PEM text, or its apiclient_cert.p12 as Base64.</summary>
     private string KeyText(string kind) => kind == "Pem"
-        ? _sim.Keys.MerchantPrivateKeyPem
-        : Convert.ToBase64String(File.ReadAllBytes(_sim.Keys.MerchantPkcs12Path));
+        ? Sim.Keys.MerchantPrivateKeyPem
+        : Convert.ToBase64String(File.ReadAllBytes(Sim.Keys.MerchantPkcs12Path));
 
     public static IEnumerable<object[]> Parameters()
     {
@@ -72,12 +59,12 @@ public sealed class KeyMaterialAsPathTests : IDisposable
     /// <summary>The command's own parameters: the simulator's credentials, a journal for the terminate.</summary>
     private Dictionary<string, object?> ParametersFor(string command)
     {
-        var parameters = HostedRun.Credentials(_sim);
+        var parameters = HostedRun.Credentials(Sim);
         if (command == "Invoke-WxPayscoreTerminate")
         {
             parameters["AppId"] = AppId;
             parameters["Reason"] = "服务调整";
-            parameters["JournalPath"] = Path.Combine(_dir, "journal.jsonl");
+            parameters["JournalPath"] = Path.Combine(Dir, "journal.jsonl");
         }
         else
         {
@@ -115,7 +102,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
         {
             parameters.Remove("WechatpayPublicKeyId");
             parameters.Remove("WechatpayPublicKeyPath");
-            Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_ID", _sim.Keys.PublicKeyId);
+            Environment.SetEnvironmentVariable("WXPAY_PUBLIC_KEY_ID", Sim.Keys.PublicKeyId);
         }
 
         Environment.SetEnvironmentVariable(variable, key);
@@ -137,7 +124,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
 
         Assert.Null(leak.Stop);
         Assert.True(Assert.Single(leak.Run.Results).Success);
-        Assert.Equal(1, _sim.RequestCount);
+        Assert.Equal(1, Sim.RequestCount);
         KeyLeak.AssertNone(leak.Text, KeyLeak.Base64Of(key), "the run");
     }
 
@@ -176,7 +163,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
         Assert.Contains($"({"-" + parameter}) is not a file-system path PowerShell can resolve", stop.Exception.Message);
         Assert.Contains($@"\apiclient_key.pem({path.Length:N0} characters)", stop.Exception.Message);
         Assert.DoesNotContain(path, stop.Exception.ToString());
-        Assert.Equal(0, _sim.RequestCount);
+        Assert.Equal(0, Sim.RequestCount);
     }
 
     [Fact]
@@ -209,7 +196,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
     private Leak RunAndCollect(string command, Dictionary<string, object?> parameters)
     {
         using var session = new HostedSession();
-        session.Script("Set-Location $args[0]; " + LeftBehind.AllStreamsOn, _dir);
+        session.Script("Set-Location $args[0]; " + LeftBehind.AllStreamsOn, Dir);
         // Rows go only to the commands that take them: a row piped to Connect-WxPayscore is a binding error, which
         // Get-Error shows with every bound parameter, as PowerShell does for any command.
         PSObject[]? rows = command == "Connect-WxPayscore" ? null : [HostedRun.Row("oKeyPath", "500001", AppId, "服务调整")];
@@ -225,7 +212,7 @@ public sealed class KeyMaterialAsPathTests : IDisposable
         }
 
         StringBuilder text = LeftBehind.Text(session, run);
-        foreach (string file in Directory.EnumerateFileSystemEntries(_dir, "*", SearchOption.AllDirectories))
+        foreach (string file in Directory.EnumerateFileSystemEntries(Dir, "*", SearchOption.AllDirectories))
         {
             text.AppendLine(file);
             if (File.Exists(file))
@@ -236,9 +223,9 @@ public sealed class KeyMaterialAsPathTests : IDisposable
 
         if (stop != null)
         {
-            Assert.Equal(0, _sim.RequestCount);
+            Assert.Equal(0, Sim.RequestCount);
         }
 
-        return new Leak(run, stop, text.ToString(), _dir);
+        return new Leak(run, stop, text.ToString(), Dir);
     }
 }

@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using WeChatPay.Payscore.Simulator;
 using Xunit;
 
 namespace WeChatPay.Payscore.Tests;
@@ -12,42 +11,35 @@ namespace WeChatPay.Payscore.Tests;
 /// that matches nothing is an error naming it, and a file whose name holds [ or ] is found by that name.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
-public sealed class PathWildcardTests : IDisposable
+public sealed class PathWildcardTests : ScratchTest
 {
-    private const string AppId = "wxd678efh567hg6787";
-
-    private readonly WechatpaySimulator _sim;
     private readonly HostedSession _session = new();
-    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-wildcard-").FullName;
 
     public PathWildcardTests(SimulatorFixture fixture)
+        : base(fixture, "wxpay-wildcard-")
     {
-        _sim = fixture.Simulator;
-        _sim.Reset();
-        TestEnvironment.Clear();
     }
 
-    public void Dispose()
+    public override void Dispose()
     {
-        TestEnvironment.Clear();
         _session.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        base.Dispose();
     }
 
     /// <summary>The simulator's merchant with its PEM key file, verifying with platform certificates, for Connect-WxPayscore.</summary>
     private Dictionary<string, object?> Merchant() => new()
     {
-        ["MerchantId"] = _sim.Keys.MerchantId,
-        ["MerchantSerialNumber"] = _sim.Keys.MerchantSerialNumber,
-        ["PrivateKeyPath"] = _sim.Keys.MerchantPrivateKeyPath,
-        ["PlatformCertificatePath"] = new[] { _sim.Keys.PlatformCertificatePath },
-        ["BaseUri"] = _sim.BaseUri,
+        ["MerchantId"] = Sim.Keys.MerchantId,
+        ["MerchantSerialNumber"] = Sim.Keys.MerchantSerialNumber,
+        ["PrivateKeyPath"] = Sim.Keys.MerchantPrivateKeyPath,
+        ["PlatformCertificatePath"] = new[] { Sim.Keys.PlatformCertificatePath },
+        ["BaseUri"] = Sim.BaseUri,
         ["PassThru"] = true,
     };
 
     private string Copy(string source, string name)
     {
-        string path = Path.Combine(_dir, name);
+        string path = Path.Combine(Dir, name);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.Copy(source, path);
         return path;
@@ -59,7 +51,7 @@ public sealed class PathWildcardTests : IDisposable
         using RSA key = RSA.Create(2048);
         var request = new CertificateRequest("CN=another platform certificate", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         using X509Certificate2 certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddYears(1));
-        File.WriteAllText(Path.Combine(_dir, name), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(Dir, name), certificate.ExportCertificatePem());
         return certificate.SerialNumber;
     }
 
@@ -72,23 +64,23 @@ public sealed class PathWildcardTests : IDisposable
     [Fact]
     public void A_pattern_in_PlatformCertificatePath_gives_every_file_it_matches_and_no_folder()
     {
-        Copy(_sim.Keys.PlatformCertificatePath, $"certs/wechatpay_{_sim.Keys.PlatformSerialNumber}.pem");
+        Copy(Sim.Keys.PlatformCertificatePath, $"certs/wechatpay_{Sim.Keys.PlatformSerialNumber}.pem");
         string other = OtherCertificate("certs/wechatpay_other.pem");
-        Directory.CreateDirectory(Path.Combine(_dir, "certs", "wechatpay_folder.pem"));
+        Directory.CreateDirectory(Path.Combine(Dir, "certs", "wechatpay_folder.pem"));
         var parameters = Merchant();
-        parameters["PlatformCertificatePath"] = new[] { Path.Combine(_dir, "certs", "wechatpay_*.pem") };
+        parameters["PlatformCertificatePath"] = new[] { Path.Combine(Dir, "certs", "wechatpay_*.pem") };
 
         PayscoreConnection connection = Connection(_session.Run("Connect-WxPayscore", parameters));
 
-        Assert.Equal(new[] { _sim.Keys.PlatformSerialNumber, other }.OrderBy(s => s), connection.PlatformCertificateSerialNumbers.OrderBy(s => s));
+        Assert.Equal(new[] { Sim.Keys.PlatformSerialNumber, other }.OrderBy(s => s), connection.PlatformCertificateSerialNumbers.OrderBy(s => s));
     }
 
     [Fact]
     public void The_documented_relative_pattern_verifies_a_run()
     {
-        Copy(_sim.Keys.PlatformCertificatePath, $"certs/wechatpay_{_sim.Keys.PlatformSerialNumber}.pem");
-        _session.Script("Set-Location -LiteralPath $args[0]", _dir);
-        var parameters = HostedRun.Credentials(_sim);
+        Copy(Sim.Keys.PlatformCertificatePath, $"certs/wechatpay_{Sim.Keys.PlatformSerialNumber}.pem");
+        _session.Script("Set-Location -LiteralPath $args[0]", Dir);
+        var parameters = HostedRun.Credentials(Sim);
         parameters.Remove("WechatpayPublicKeyId");
         parameters.Remove("WechatpayPublicKeyPath");
         parameters["PlatformCertificatePath"] = new[] { "./certs/wechatpay_*.pem" };
@@ -99,7 +91,7 @@ public sealed class PathWildcardTests : IDisposable
 
         Assert.Empty(run.Errors);
         Assert.Equal(ResultCodes.Ok, Assert.Single(run.Results).Code);
-        Assert.Equal(1, _sim.AnswersSignedByPlatformCertificate);
+        Assert.Equal(1, Sim.AnswersSignedByPlatformCertificate);
     }
 
     public static TheoryData<string, string> Settings() => new()
@@ -126,7 +118,7 @@ public sealed class PathWildcardTests : IDisposable
                 parameters[parameter] = value;
                 break;
             case "WechatpayPublicKeyPath":
-                parameters["WechatpayPublicKeyId"] = _sim.Keys.PublicKeyId;
+                parameters["WechatpayPublicKeyId"] = Sim.Keys.PublicKeyId;
                 parameters[parameter] = value;
                 break;
             default:
@@ -141,7 +133,7 @@ public sealed class PathWildcardTests : IDisposable
     [MemberData(nameof(Settings))]
     public void A_pattern_that_matches_no_file_is_an_error_that_names_it(string parameter, string errorId)
     {
-        string pattern = Path.Combine(_dir, "nothing-like-this-*.pem");
+        string pattern = Path.Combine(Dir, "nothing-like-this-*.pem");
 
         HostedRun run = _session.Run("Connect-WxPayscore", With(parameter, pattern));
 
@@ -164,10 +156,10 @@ public sealed class PathWildcardTests : IDisposable
     /// <summary>The simulator's file that <paramref name="parameter"/> takes.</summary>
     private string FileOf(string parameter) => parameter switch
     {
-        "PrivateKeyPath" => _sim.Keys.MerchantPrivateKeyPath,
-        "CertificatePath" => _sim.Keys.MerchantPkcs12Path,
-        "MerchantCertificatePath" => _sim.Keys.MerchantCertificatePath,
-        "WechatpayPublicKeyPath" => _sim.Keys.PublicKeyPath,
+        "PrivateKeyPath" => Sim.Keys.MerchantPrivateKeyPath,
+        "CertificatePath" => Sim.Keys.MerchantPkcs12Path,
+        "MerchantCertificatePath" => Sim.Keys.MerchantCertificatePath,
+        "WechatpayPublicKeyPath" => Sim.Keys.PublicKeyPath,
         _ => throw new ArgumentOutOfRangeException(nameof(parameter)),
     };
 
@@ -180,7 +172,7 @@ public sealed class PathWildcardTests : IDisposable
     {
         string file = Copy(FileOf(parameter), "keys/merchant-file.bin");
 
-        HostedRun run = _session.Run("Connect-WxPayscore", With(parameter, Path.Combine(_dir, "keys", "merchant-*.bin")));
+        HostedRun run = _session.Run("Connect-WxPayscore", With(parameter, Path.Combine(Dir, "keys", "merchant-*.bin")));
 
         PayscoreConnection connection = Connection(run);
         if (parameter is "PrivateKeyPath" or "CertificatePath")
@@ -196,7 +188,7 @@ public sealed class PathWildcardTests : IDisposable
         Copy(FileOf(parameter), "keys/merchant-1.bin");
         Copy(FileOf(parameter), "keys/merchant-2.bin");
         Copy(FileOf(parameter), "keys/merchant-3.bin");
-        string pattern = Path.Combine(_dir, "keys", "merchant-?.bin");
+        string pattern = Path.Combine(Dir, "keys", "merchant-?.bin");
 
         HostedRun run = _session.Run("Connect-WxPayscore", With(parameter, pattern));
 
@@ -211,8 +203,8 @@ public sealed class PathWildcardTests : IDisposable
     [Fact]
     public void A_file_whose_name_holds_brackets_is_taken_by_that_name_before_any_file_the_pattern_would_match()
     {
-        string literal = Copy(_sim.Keys.MerchantPrivateKeyPath, "key[1].pem");
-        File.WriteAllText(Path.Combine(_dir, "key1.pem"), "not a key: the name [1] matches as a pattern");
+        string literal = Copy(Sim.Keys.MerchantPrivateKeyPath, "key[1].pem");
+        File.WriteAllText(Path.Combine(Dir, "key1.pem"), "not a key: the name [1] matches as a pattern");
         var parameters = Merchant();
         parameters["PrivateKeyPath"] = literal;
 
@@ -224,8 +216,8 @@ public sealed class PathWildcardTests : IDisposable
     [Fact]
     public void A_journal_whose_name_holds_brackets_is_created_by_that_name()
     {
-        string journal = Path.Combine(_dir, "run[1].jsonl");
-        var parameters = HostedRun.Credentials(_sim);
+        string journal = Path.Combine(Dir, "run[1].jsonl");
+        var parameters = HostedRun.Credentials(Sim);
         parameters["AppId"] = AppId;
         parameters["Reason"] = "服务调整";
         parameters["JournalPath"] = journal;
@@ -235,14 +227,14 @@ public sealed class PathWildcardTests : IDisposable
         Assert.Empty(run.Errors);
         Assert.Equal(ResultCodes.Ok, Assert.Single(run.Results).Code);
         Assert.True(File.Exists(journal));
-        Assert.Equal(["run[1].jsonl"], Directory.EnumerateFileSystemEntries(_dir).Select(Path.GetFileName));
+        Assert.Equal(["run[1].jsonl"], Directory.EnumerateFileSystemEntries(Dir).Select(Path.GetFileName));
     }
 
     [Fact]
     public void Key_text_with_pattern_characters_given_as_a_path_is_caught_before_any_pattern_is_matched()
     {
         // PEM text never matches a file; were it matched as a pattern first, PowerShell's own error would quote it whole.
-        string pem = _sim.Keys.MerchantPrivateKeyPem.Replace("-----END", "[x]*?-----END");
+        string pem = Sim.Keys.MerchantPrivateKeyPem.Replace("-----END", "[x]*?-----END");
         var parameters = Merchant();
         parameters["PrivateKeyPath"] = pem;
 

@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using WeChatPay.Payscore.Crypto;
-using WeChatPay.Payscore.Simulator;
 using Xunit;
 
 namespace WeChatPay.Payscore.Tests;
@@ -12,7 +11,7 @@ namespace WeChatPay.Payscore.Tests;
 /// see it; not even when the text cannot be read as an address at all.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
-public sealed class UriSecretTests : IDisposable
+public sealed class UriSecretTests : ScratchTest
 {
     /// <summary>The password, query signature or fragment: no run of 8 of its characters may show.</summary>
     private const string Secret = "Hunter2xQz7Secret";
@@ -20,22 +19,9 @@ public sealed class UriSecretTests : IDisposable
     /// <summary>A password of digits and a slash: the parser takes the digits for a port, so they must not show either.</summary>
     private const string DigitPassword = "13579";
 
-    private const string AppId = "wxd678efh567hg6787";
-
-    private readonly WechatpaySimulator _sim;
-    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-urisecret-").FullName;
-
     public UriSecretTests(SimulatorFixture fixture)
+        : base(fixture, "wxpay-urisecret-")
     {
-        _sim = fixture.Simulator;
-        _sim.Reset();
-        TestEnvironment.Clear();
-    }
-
-    public void Dispose()
-    {
-        TestEnvironment.Clear();
-        Directory.Delete(_dir, recursive: true);
     }
 
     /// <summary>
@@ -117,11 +103,11 @@ public sealed class UriSecretTests : IDisposable
         }
 
         using var session = new HostedSession();
-        session.Script("Set-Location $args[0]; " + LeftBehind.AllStreamsOn, _dir);
+        session.Script("Set-Location $args[0]; " + LeftBehind.AllStreamsOn, Dir);
         HostedRun run = session.Run(command, parameters, IsBulk(command) ? [HostedRun.Row("oUriSecret", "500001", AppId, "服务调整")] : null);
         string connection = session.Script("Get-WxPayscoreConnection | Format-List * -Force | Out-String -Width 500; Get-WxPayscoreConnection | Out-String -Width 500");
         var left = LeftBehind.Text(session, run).AppendLine(connection);
-        foreach (string file in Directory.EnumerateFiles(_dir, "*", SearchOption.AllDirectories))
+        foreach (string file in Directory.EnumerateFiles(Dir, "*", SearchOption.AllDirectories))
         {
             left.AppendLine(file).AppendLine(File.ReadAllText(file));
         }
@@ -133,7 +119,7 @@ public sealed class UriSecretTests : IDisposable
         Assert.StartsWith(setting == "Proxy" ? ErrorIds.ProxyInvalid + "," : "BaseUri", stop.FullyQualifiedErrorId);
         Assert.Empty(run.Output);
         Assert.Equal(string.Empty, connection.Trim());
-        Assert.Equal(0, _sim.RequestCount);
+        Assert.Equal(0, Sim.RequestCount);
     }
 
     [Fact]
@@ -189,7 +175,7 @@ public sealed class UriSecretTests : IDisposable
     /// <summary>The command's own parameters: the simulator's credentials and what the command needs besides.</summary>
     private Dictionary<string, object?> ParametersFor(string command)
     {
-        var parameters = HostedRun.Credentials(_sim);
+        var parameters = HostedRun.Credentials(Sim);
         parameters["TimeoutSec"] = 2;
         if (command != "Invoke-WxPayscoreTerminate")
         {
@@ -205,22 +191,22 @@ public sealed class UriSecretTests : IDisposable
         if (command == "Invoke-WxPayscoreTerminate")
         {
             parameters["Reason"] = "服务调整";
-            parameters["JournalPath"] = Path.Combine(_dir, "journal.jsonl");
+            parameters["JournalPath"] = Path.Combine(Dir, "journal.jsonl");
         }
 
         if (command is "Get-WxPayscorePlatformCertificate" or "ConvertFrom-WxPayscoreNotification")
         {
-            parameters["ApiV3Key"] = SecureText.FromPlainText(_sim.Keys.ApiV3Key);
+            parameters["ApiV3Key"] = SecureText.FromPlainText(Sim.Keys.ApiV3Key);
         }
 
         if (command == "Get-WxPayscorePlatformCertificate")
         {
-            parameters["OutputDirectory"] = _dir;
+            parameters["OutputDirectory"] = Dir;
         }
 
         if (command == "ConvertFrom-WxPayscoreNotification")
         {
-            parameters["LiteralPath"] = Path.Combine(_dir, "no-such-notification.http");
+            parameters["LiteralPath"] = Path.Combine(Dir, "no-such-notification.http");
         }
 
         return parameters;
