@@ -22,7 +22,7 @@ internal static class DeadHost
     public static HostedSession QuickToGiveUp()
     {
         var session = new HostedSession();
-        RunHealthOverrides.Set(session.Runspace, new RunHealthLimits(TimeSpan.FromMilliseconds(200), 8, RunHealthLimits.Default.RefusedSignatures));
+        RunOverrides.Change(session.Runspace, o => o.WithHealth(new RunHealthLimits(TimeSpan.FromMilliseconds(200), 8, RunHealthLimits.Default.RefusedSignatures)));
         return session;
     }
 }

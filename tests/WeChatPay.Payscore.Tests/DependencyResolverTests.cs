@@ -90,6 +90,34 @@ public sealed class DependencyResolverTests : IDisposable
         Assert.False(resolver.Answers("System.Text.Json", true, Module, null));
     }
 
+    /// <summary>
+    /// Jobs that share a process (an Azure Automation sandbox) each import the module into their own runspace; one
+    /// job that removes it must not take the resolver from the others, which still load their dependencies through it.
+    /// </summary>
+    [Fact]
+    public void The_resolver_stays_until_every_import_of_the_module_is_removed()
+    {
+        Assert.False(DependencyResolver.IsInstalled);
+        try
+        {
+            DependencyResolver.Install(); // job A imports the module
+            DependencyResolver.Install(); // job B imports it, in its own runspace of the same process
+
+            DependencyResolver.Uninstall(); // job A removes it
+            Assert.True(DependencyResolver.IsInstalled);
+
+            DependencyResolver.Uninstall(); // job B removes it
+            Assert.False(DependencyResolver.IsInstalled);
+        }
+        finally
+        {
+            while (DependencyResolver.IsInstalled)
+            {
+                DependencyResolver.Uninstall();
+            }
+        }
+    }
+
     /// <summary>The module assembly, as seen from a copy of it in <paramref name="directory"/>.</summary>
     private static Assembly FakeModuleAt(string directory)
     {

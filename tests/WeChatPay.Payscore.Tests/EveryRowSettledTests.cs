@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using WeChatPay.Payscore.Protocol;
+using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
 using Xunit.Abstractions;
@@ -140,18 +140,10 @@ public sealed class EveryRowSettledTests : IDisposable
         // No ceiling: random 429s are told from a real limit and do not hold the run down.
         parameters["MaxRequestsPerSecond"] = 0.0;
         IEnumerable<PSObject> rows = Enumerable.Range(1, Rows).Select(i => Row($"oGrid{i}"));
-        TimeSpan backoff = RetryPolicy.DefaultBaseDelay;
-        RetryPolicy.DefaultBaseDelay = TimeSpan.FromMilliseconds(5); // the same doubling, from 5 ms instead of 200 ms
+        using var session = new HostedSession();
+        RunOverrides.Change(session.Runspace, o => o.WithRetryBaseDelay(TimeSpan.FromMilliseconds(5))); // the same doubling, from 5 ms instead of 200 ms
 
-        HostedRun run;
-        try
-        {
-            run = HostedRun.Invoke(rows, parameters);
-        }
-        finally
-        {
-            RetryPolicy.DefaultBaseDelay = backoff;
-        }
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, rows, throwTerminatingError: true);
 
         Assert.Equal(Enumerable.Range(1, Rows).Select(i => (long)i), run.Output.Select(o => ((TerminateResult)o.BaseObject).RowNumber).Order());
         int[] processed = Enumerable.Range(1, Rows).Select(i => _sim.ProcessedTerminates($"oGrid{i}", "500001")).ToArray();

@@ -211,16 +211,17 @@ namespace WeChatPay.Payscore.Commands
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             _errorsStopTheRun = ErrorsStopTheRun();
             ClientSettings settings = LayeredSettings(useConnection: true);
+            RunOverrides overrides = RunOverrides.For(Runspace.DefaultRunspace);
 
             Credentials = ResolveOrStop(settings);
             _client = Credentials.CreateClient(TimeoutOf(settings), Math.Max(2, ThrottleLimit));
             TrustPlatformCertificatesAtStart(_client);
             var sender = new ResilientSender(
                 _client,
-                new RetryPolicy(MaxRetries),
+                new RetryPolicy(MaxRetries, overrides.RetryBaseDelay),
                 new AdaptiveRateLimiter(MaxRequestsPerSecond),
                 new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri),
-                new RunHealth(RunHealthOverrides.For(Runspace.DefaultRunspace)));
+                new RunHealth(overrides.Health));
             Sender = sender;
             _dispatcher = new BoundedDispatcher<RowOutcome>(ThrottleLimit);
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);

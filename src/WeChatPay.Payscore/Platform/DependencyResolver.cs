@@ -20,6 +20,7 @@ namespace WeChatPay.Payscore.Platform
 
         private static readonly object Gate = new object();
         private static DependencyResolver? _installed;
+        private static int _imports;
 
         private readonly string _moduleAssemblyName;
         private readonly string _directory;
@@ -42,11 +43,27 @@ namespace WeChatPay.Payscore.Platform
             return new DependencyResolver(module.GetName().Name ?? string.Empty, directory, names);
         }
 
-        /// <summary>Puts the module's resolver in place, once however often the module is imported.</summary>
+        /// <summary>Whether the module's resolver is in place in this process.</summary>
+        internal static bool IsInstalled
+        {
+            get
+            {
+                lock (Gate)
+                {
+                    return _installed != null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Puts the module's resolver in place, once however often the module is imported; counts the imports, since
+        /// the runspaces of one process (the jobs of an Azure Automation sandbox) each import the module.
+        /// </summary>
         public static void Install()
         {
             lock (Gate)
             {
+                _imports++;
                 if (_installed == null)
                 {
                     _installed = For(typeof(DependencyResolver).Assembly);
@@ -55,12 +72,16 @@ namespace WeChatPay.Payscore.Platform
             }
         }
 
-        /// <summary>Takes the resolver away again, when the module is removed.</summary>
+        /// <summary>
+        /// Takes the resolver away again when the last import of the module is removed: a runspace that removes it
+        /// must not take it from another runspace still running the module's commands.
+        /// </summary>
         public static void Uninstall()
         {
             lock (Gate)
             {
-                if (_installed != null)
+                _imports = Math.Max(0, _imports - 1);
+                if (_installed != null && _imports == 0)
                 {
                     AppDomain.CurrentDomain.AssemblyResolve -= _installed.Resolve;
                     _installed = null;

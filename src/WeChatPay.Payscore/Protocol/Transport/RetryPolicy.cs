@@ -19,8 +19,11 @@ namespace WeChatPay.Payscore.Protocol
             _random = seed.HasValue ? new Random(seed.Value) : new Random();
         }
 
-        /// <summary>The first retry's wait when none is given: 200 ms. Tests of long runs of faults shorten it, so as not to sleep.</summary>
-        internal static TimeSpan DefaultBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+        /// <summary>
+        /// The first retry's wait when none is given: 200 ms. Fixed for the process: a test that shortens it does so for
+        /// its own runspace's runs (Commands.RunOverrides), since other runspaces of the process may be running.
+        /// </summary>
+        public static readonly TimeSpan DefaultBaseDelay = TimeSpan.FromMilliseconds(200);
 
         public int MaxRetries { get; }
 
