@@ -3,23 +3,23 @@
 @{
     'Invoke-WxPayscoreTerminate' = @(
         @{
-            Code    = "Import-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath run.jsonl | Export-Csv results.csv -NoTypeInformation"
-            Remarks = 'Ends the authorization of every row of users.csv (columns openid, service_id, optionally appid and reason) with the session connection, keeps a journal, and writes one result per row to results.csv. Run it again with the same journal after a crash: nothing is sent twice.'
+            Code    = "Import-Csv users.csv -Encoding UTF8 | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath run.jsonl | Export-Csv results.csv -NoTypeInformation -Encoding UTF8"
+            Remarks = 'Ends the authorization of every row of users.csv (columns openid, service_id, optionally appid and reason) with the session connection, keeps a journal, and writes one result per row to results.csv. Run it again with the same journal after a crash: nothing is sent twice. -Encoding UTF8 keeps Chinese text on both editions (Windows PowerShell 5.1 writes ASCII without it); on PowerShell 7 give Export-Csv -Encoding utf8BOM for Excel. See about_WeChatPay_Payscore (CSV FILES AND THEIR ENCODING).'
         }
         @{
             Code    = "Import-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -WhatIf"
             Remarks = 'Previews the run: every row is validated and shown, nothing is sent. Rows with bad input still get an INVALID_INPUT result.'
         }
         @{
-            Code    = "`$env:WXPAY_PRIVATE_KEY = Get-AutomationVariable -Name 'wxpay-private-key'`nImport-Csv `$UsersCsv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -ErrorAction Continue -JournalPath `$JournalPath | Export-Csv `$ResultsCsv -NoTypeInformation"
-            Remarks = 'A runbook: the credentials come from WXPAY_* environment variables (WXPAY_MCHID, WXPAY_MERCHANT_SERIAL, WXPAY_PRIVATE_KEY, WXPAY_PUBLIC_KEY_ID, WXPAY_PUBLIC_KEY), -Confirm:$false because nobody can answer a prompt.'
+            Code    = "Connect-WxPayscore -MerchantId (Get-AutomationVariable -Name 'wxpay-mchid') -MerchantSerialNumber (Get-AutomationVariable -Name 'wxpay-merchant-serial') -PrivateKey (ConvertTo-SecureString (Get-AutomationVariable -Name 'wxpay-private-key') -AsPlainText -Force) -WechatpayPublicKeyId (Get-AutomationVariable -Name 'wxpay-public-key-id') -WechatpayPublicKeyPath `$publicKeyPath`nImport-Csv `$UsersCsv -Encoding UTF8 | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -ErrorAction Continue -JournalPath `$JournalPath | Export-Csv `$ResultsCsv -NoTypeInformation -Encoding UTF8"
+            Remarks = 'An Azure Automation runbook: the credentials come from automation variables into this job''s session connection, not into WXPAY_* environment variables, which all jobs of a sandbox process share; $publicKeyPath is the WeChat Pay public key saved to a file of the job''s own. -Confirm:$false because nobody can answer a prompt.'
         }
         @{
             Code    = "Invoke-WxPayscoreTerminate -AuthorizationCode 1234323JKHDFE1243252 -ServiceId 500001 -Reason '服务调整' -Confirm:`$false"
             Remarks = 'Ends one authorization by the authorization code the merchant gave when the user authorized. In a CSV, a row with an authorization_code column does the same; one file may mix openid and authorization_code rows.'
         }
         @{
-            Code    = "Import-Csv sub-merchant-users.csv | Invoke-WxPayscoreTerminate -SubMerchantId 1900000109 -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation"
+            Code    = "Import-Csv sub-merchant-users.csv -Encoding UTF8 | Invoke-WxPayscoreTerminate -SubMerchantId 1900000109 -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation -Encoding UTF8"
             Remarks = 'A service provider ends the authorizations of a sub-merchant''s users with its own credentials: rows with openid (under the provider''s appid), sub_openid with sub_appid (under the sub-merchant''s appid), or authorization_code. A sub_mchid column instead of -SubMerchantId lets one file cover several sub-merchants.'
         }
         @{
@@ -33,7 +33,7 @@
             Remarks = 'Previews a batch: how many authorizations stand (AVAILABLE), are ended (UNAVAILABLE) or were unbound by the user (UNBINDUSER).'
         }
         @{
-            Code    = "Import-Csv users.csv | Get-WxPayscorePermission -AppId wxd678efh567hg6787 | Where-Object AuthorizationState -eq 'AVAILABLE' | Export-Csv still-authorized.csv -NoTypeInformation"
+            Code    = "Import-Csv users.csv | Get-WxPayscorePermission -AppId wxd678efh567hg6787 | Where-Object AuthorizationState -eq 'AVAILABLE' | Export-Csv still-authorized.csv -NoTypeInformation -Encoding UTF8"
             Remarks = 'Audits a batch after Invoke-WxPayscoreTerminate: the rows whose authorization still stands.'
         }
         @{
@@ -63,7 +63,7 @@
             Remarks = 'Checks for new certificates with the session connection (which holds the APIv3 key), verified with the ones already saved, and shows which files would be written; nothing is overwritten without -Force.'
         }
         @{
-            Code    = "`$env:WXPAY_APIV3_KEY = Get-AutomationVariable -Name 'wxpay-apiv3-key'`nImport-Csv users.csv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation"
+            Code    = "Connect-WxPayscore -MerchantId 1900009191 -PrivateKeyPath ./apiclient_key.pem -MerchantSerialNumber 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C -ApiV3Key (Read-Host -AsSecureString 'APIv3 key')`nImport-Csv users.csv -Encoding UTF8 | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false | Export-Csv results.csv -NoTypeInformation -Encoding UTF8"
             Remarks = 'A merchant on platform certificates needs no certificate file: with only the merchant id, serial, key and APIv3 key, the run downloads the certificates at start (announcing first-use trust with the fingerprint) and again, once, when WeChat Pay starts signing with a new one.'
         }
         @{
@@ -123,7 +123,7 @@
             Remarks = 'Checks one notification as it arrives (a PowerShell Azure Function or a web framework hands over the headers and the raw body): the 300 s window applies, so a notification signed more than 300 s ago is refused (NotificationStale). A repeat within the window verifies again: WeChat Pay sends a notification until the endpoint answers it, so the endpoint keeps the NotificationIds it handled. No merchant private key is needed.'
         }
         @{
-            Code    = "Get-ChildItem callbacks -Filter *.json | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable repeats | Export-Csv notifications.csv -NoTypeInformation`n`$refused | ForEach-Object { '{0}: {1}' -f `$_.FullyQualifiedErrorId, `$_.Exception.Message }"
+            Code    = "Get-ChildItem callbacks -Filter *.json | ConvertFrom-WxPayscoreNotification -SkipTimestampCheck -ErrorVariable refused -ErrorAction SilentlyContinue -WarningVariable repeats | Export-Csv notifications.csv -NoTypeInformation -Encoding UTF8`n`$refused | ForEach-Object { '{0}: {1}' -f `$_.FullyQualifiedErrorId, `$_.Exception.Message }"
             Remarks = 'Exports every verified notification once: WeChat Pay retries a notification for up to 3 days, so the same NotificationId is stored several times, and the command outputs it once, each repeat a warning (in $repeats). Then lists the refused ones with their error ids: NotificationSignatureInvalid, NotificationSignatureProbe, NotificationKeyUnknown, NotificationDecryptionFailed, NotificationMerchantMismatch and so on.'
         }
         @{
