@@ -108,7 +108,7 @@ public sealed class TimeBudgetTests(SimulatorFixture fixture) : ScratchTest(fixt
         parameters["AppId"] = AppId;
         parameters["MaxRequestsPerSecond"] = 0.0;
         parameters["ThrottleLimit"] = 2;
-        parameters["StopAfter"] = TimeSpan.FromSeconds(1);
+        parameters["StopAfter"] = "0:00:01"; // as a script gives it: text PowerShell reads as a TimeSpan
 
         using var session = new HostedSession();
         HostedRun run = session.Run("Get-WxPayscorePermission", parameters, Rows("oQuery", 300));

@@ -149,7 +149,7 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         [Parameter]
         [RefuseNumber]
-        public TimeSpan StopAfter { get; set; }
+        public TimeSpan? StopAfter { get; set; }
 
         #endregion
 
@@ -235,7 +235,7 @@ namespace WeChatPay.Payscore.Commands
             try
             {
                 // Its clock starts first: the budget is the command's, key loading and certificate downloads included.
-                _budget = TimeBudget.Start(MyInvocation.BoundParameters.ContainsKey(nameof(StopAfter)) ? StopAfter : (TimeSpan?)null);
+                _budget = TimeBudget.Start(StopAfter);
             }
             catch (PayscoreConfigurationException ex)
             {
