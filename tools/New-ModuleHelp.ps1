@@ -47,7 +47,9 @@ function Get-Summary([string] $Key) {
 }
 
 function Format-Type([type] $Type) {
-    if ($Type -eq [System.Management.Automation.SwitchParameter]) { 'SwitchParameter' } else { $Type.Name }
+    if ($Type -eq [System.Management.Automation.SwitchParameter]) { 'SwitchParameter' }
+    elseif ([Nullable]::GetUnderlyingType($Type)) { [Nullable]::GetUnderlyingType($Type).Name } # TimeSpan?: its default is "None", not a value
+    else { $Type.Name }
 }
 
 $settings = [System.Xml.XmlWriterSettings]::new()

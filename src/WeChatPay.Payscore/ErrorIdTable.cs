@@ -24,6 +24,7 @@ namespace WeChatPay.Payscore
                 ErrorIds.MerchantCertificateNotFound, ErrorIds.MerchantCertificateInvalid, ErrorIds.MerchantSerialNumberMismatch,
                 ErrorIds.PrivateKeyCertificateMismatch, ErrorIds.ProxyInvalid, ErrorIds.CertificatePathMissing, ErrorIds.ApiV3KeyInvalid,
                 ErrorIds.ApiV3KeyMissing, ErrorIds.KeyMaterialGivenAsPath, ErrorIds.JournalUnavailable, ErrorIds.JournalInvalid,
+                ErrorIds.StopAfterInvalid,
             }),
 
             // The run or the command cannot go on.

@@ -115,5 +115,8 @@ namespace WeChatPay.Payscore
 
         /// <summary>-OutputDirectory cannot be resolved, created or written to, is a file, or its name holds control characters.</summary>
         public const string OutputDirectoryUnavailable = "OutputDirectoryUnavailable";
+
+        /// <summary>-StopAfter is zero or negative: a time budget that is spent before the first row.</summary>
+        public const string StopAfterInvalid = "StopAfterInvalid";
     }
 }

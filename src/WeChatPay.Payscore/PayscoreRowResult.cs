@@ -87,7 +87,7 @@ namespace WeChatPay.Payscore
         /// <summary>Who the row is about, in one word: the openid, else the sub_openid, else the authorization code.</summary>
         internal string? Subject => Identity.Subject;
 
-        /// <summary>A row that is not sent: bad input, a duplicate of an earlier row, or one an earlier run already ended.</summary>
+        /// <summary>A row that is not sent: bad input, a duplicate of an earlier row, one an earlier run already ended, or one not started.</summary>
         internal static T NotSent<T>(long rowNumber, RowFields fields, string code, bool success, string message)
             where T : PayscoreRowResult, new()
         {
@@ -102,6 +102,11 @@ namespace WeChatPay.Payscore
             result.Identify(fields);
             return result;
         }
+
+        /// <summary>A row that came after the run's time budget (-StopAfter) was spent: never sent, whatever its values.</summary>
+        internal static T NotStarted<T>(long rowNumber, RowFields fields)
+            where T : PayscoreRowResult, new() =>
+            NotSent<T>(rowNumber, fields, ResultCodes.NotStarted, success: false, "Not started: the run's time budget (-StopAfter) was spent before this row came; nothing was sent for it.");
 
         /// <summary>A row that broke a field rule: never sent, each broken rule named.</summary>
         internal static T InvalidInput<T>(long rowNumber, RowFields fields, IReadOnlyList<string> problems)

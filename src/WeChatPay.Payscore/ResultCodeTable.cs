@@ -56,7 +56,10 @@ namespace WeChatPay.Payscore
 
         public string Code { get; }
 
-        /// <summary>The stable id of a failed row's error record (<see cref="ErrorIds"/>); null for a code that is a success and writes no error.</summary>
+        /// <summary>
+        /// The stable id of a failed row's error record (<see cref="ErrorIds"/>); null for a code that writes no error: a
+        /// success, or NOT_STARTED, which one warning counts for the whole run.
+        /// </summary>
         public string? ErrorId { get; }
 
         public ResultCategory Category { get; }
@@ -66,7 +69,7 @@ namespace WeChatPay.Payscore
         /// <summary>True when the outcome is open: the request may have landed.</summary>
         public bool IsOpen => Outcome == AuthorizationOutcome.Open;
 
-        /// <summary>The row was never meant to be sent (bad input, a repeat, done before): it says nothing of WeChat Pay's health or of the authorization.</summary>
+        /// <summary>The row was never meant to be sent (bad input, a repeat, done before, not started): it says nothing of WeChat Pay's health or of the authorization.</summary>
         public bool NeverSent { get; }
 
         public string RecommendedAction { get; }
@@ -96,6 +99,8 @@ namespace WeChatPay.Payscore
             new ResultCodeInfo(ResultCodes.AlreadyDone, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: true, SeeWechatpay),
             new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Correct the row; nothing was sent for it."),
             new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Remove the repeated row; the first one with these values is sent."),
+            // No error per row: one warning counts them, rather than an error for each row of a long remainder.
+            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Run the same command with the same -JournalPath: rows not started are sent then."),
             Open(ResultCodes.ResponseUnverified, ErrorIds.ResponseUnverified, ResultCategory.SecurityError),
             Open(ResultCodes.SignatureProbe, ErrorIds.SignatureProbe, ResultCategory.SecurityError),
             Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult),

@@ -50,5 +50,11 @@ namespace WeChatPay.Payscore
         /// ended (UNAVAILABLE or UNBINDUSER): WeChat Pay says it was already ended; this request changed nothing.
         /// </summary>
         public const string AlreadyEnded = "ALREADY_ENDED";
+
+        /// <summary>
+        /// The time budget (-StopAfter) was spent before this row came, so it was not started: nothing was sent. The rerun
+        /// with the same journal sends it.
+        /// </summary>
+        public const string NotStarted = "NOT_STARTED";
     }
 }

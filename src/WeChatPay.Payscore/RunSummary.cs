@@ -23,6 +23,7 @@ namespace WeChatPay.Payscore
             Results = codes.Values.Sum();
             Succeeded = succeeded;
             Failed = Results - succeeded;
+            NotStarted = codes.TryGetValue(ResultCodes.NotStarted, out long notStarted) ? notStarted : 0;
             Elapsed = elapsed;
             RowsPerSecond = elapsed.TotalSeconds > 0 ? Results / elapsed.TotalSeconds : 0;
             JournalPath = journalPath;
@@ -41,6 +42,12 @@ namespace WeChatPay.Payscore
         public long Succeeded { get; }
 
         public long Failed { get; }
+
+        /// <summary>
+        /// Rows not started because the time budget (-StopAfter) was spent (NOT_STARTED, counted in <see cref="Failed"/>
+        /// too): nothing was sent for them, and the rerun with the same journal sends them. 0 when the run got through.
+        /// </summary>
+        public long NotStarted { get; }
 
         /// <summary>Results per code (OK, SETTLED_BY_QUERY, INVALID_INPUT, WeChat Pay's codes, ...), by code.</summary>
         public IReadOnlyDictionary<string, long> Codes { get; }

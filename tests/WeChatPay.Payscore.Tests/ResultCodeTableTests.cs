@@ -31,7 +31,7 @@ public class ResultCodeTableTests
         foreach (ResultCodeInfo row in ResultCodeTable.All.Append(ResultCodeTable.Unlisted))
         {
             Assert.Equal(row.Category.ToString(), WxPayscoreBulkCommandBase.CategoryOf(row.Category).ToString());
-            if (row.Outcome != AuthorizationOutcome.Ended)
+            if (row.Outcome != AuthorizationOutcome.Ended && row.Code != ResultCodes.NotStarted)
             {
                 Assert.False(string.IsNullOrEmpty(row.ErrorId), $"{row.Code} fails without an error id");
                 Assert.Contains(row.ErrorId, typeof(ErrorIds).GetFields().Select(f => (string)f.GetRawConstantValue()!));
@@ -69,6 +69,22 @@ public class ResultCodeTableTests
     public void A_failed_row_gets_the_error_id_and_category_of_its_code(string code, string errorId, ErrorCategory category)
     {
         Assert.Equal((errorId, category), WxPayscoreBulkCommandBase.ClassifyFailure(new TerminateResult { Code = code, StatusCode = 400 }));
+    }
+
+    /// <summary>
+    /// A row the time budget left out was never sent: the rerun with the same journal sends it, and it writes no error
+    /// of its own (one warning counts them all, rather than an error per row for the rest of a long input).
+    /// </summary>
+    [Fact]
+    public void A_row_not_started_is_not_sent_writes_no_error_and_is_sent_by_the_rerun()
+    {
+        ResultCodeInfo row = ResultCodeTable.Of(ResultCodes.NotStarted);
+
+        Assert.Same(row, ResultCodeTable.All.Single(r => r.Code == ResultCodes.NotStarted));
+        Assert.True(row.NeverSent);
+        Assert.Equal(AuthorizationOutcome.NotEnded, row.Outcome);
+        Assert.Null(row.ErrorId);
+        Assert.Equal(JournalEntry.Failed, RunJournal.Classify(false, ResultCodes.NotStarted));
     }
 
     [Theory]
@@ -118,6 +134,7 @@ public class ResultCodeTableTests
     [InlineData(ResultCodes.InvalidInput, true)]
     [InlineData(ResultCodes.Duplicate, true)]
     [InlineData(ResultCodes.AlreadyDone, true)]
+    [InlineData(ResultCodes.NotStarted, true)]
     [InlineData(ResultCodes.Timeout, false)]
     [InlineData("NO_AUTH", false)]
     public void Rows_that_were_never_meant_to_be_sent_are_told_apart(string code, bool neverSent)

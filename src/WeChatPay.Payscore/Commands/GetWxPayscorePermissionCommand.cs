@@ -22,6 +22,10 @@ namespace WeChatPay.Payscore.Commands
     /// sent. Its results pipe straight into Invoke-WxPayscoreTerminate, which reads their OpenId, ServiceId, AppId,
     /// AuthorizationCode and sub-merchant properties.
     /// </para>
+    /// <para>
+    /// With -StopAfter (a time budget) no row starts once the budget is spent: the rows in flight finish, every later
+    /// row gets NOT_STARTED without a request, and one warning counts them.
+    /// </para>
     /// </remarks>
     [Cmdlet(VerbsCommon.Get, "WxPayscorePermission", DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(PayscorePermission))]
@@ -48,6 +52,11 @@ namespace WeChatPay.Payscore.Commands
                 return new RowOutcome(input, result, diagnostics);
             });
         }
+
+        internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields) => PayscoreRowResult.NotStarted<PayscorePermission>(rowNumber, fields);
+
+        internal override string HowToContinue =>
+            $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Get-WxPayscorePermission again.";
 
         internal override ErrorRecord ErrorOf(RowOutcome outcome)
         {

@@ -39,6 +39,11 @@ namespace WeChatPay.Payscore.Commands
     /// request. A row naming the same authorization as an earlier row of the run is sent once (DUPLICATE).
     /// </para>
     /// <para>
+    /// With -StopAfter (a time budget, such as 2:45:00 for a job stopped at 3 hours) no row starts once the budget is
+    /// spent: the rows in flight finish, every later row gets NOT_STARTED without a request, and one warning counts
+    /// them. Run again with the same -JournalPath to send them.
+    /// </para>
+    /// <para>
     /// ConfirmImpact is High, so a console asks before each row: runbooks pass -Confirm:$false, and a host that
     /// cannot ask stops the run before anything is sent. -WhatIf sends nothing. Credentials come from the
     /// parameters, else Connect-WxPayscore, else the WXPAY_* environment variables; see about_WeChatPay_Payscore.
@@ -132,6 +137,13 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string? RunJournalPath => _ledger.Journal?.Path;
 
+        internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields) =>
+            PermissionTerminator.NotStarted(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields);
+
+        internal override string HowToContinue => _ledger.Journal != null
+            ? "Run the same command with the same -JournalPath to continue: the rows not started are sent then, and the rows already ended are not sent again."
+            : $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Invoke-WxPayscoreTerminate again; with -JournalPath, a rerun of the whole input would skip the rows already ended.";
+
         internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
             string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
@@ -186,7 +198,9 @@ namespace WeChatPay.Payscore.Commands
 
             foreach (RowOutcome outcome in batch)
             {
-                if (!outcome.Journaled)
+                // A row not started leaves no record: the rerun sends it as a row the journal has not seen, and the
+                // rest of a long input does not fill the journal's disk with records that say nothing.
+                if (!outcome.Journaled && outcome.Code != ResultCodes.NotStarted)
                 {
                     journal.RecordResult((TerminateResult)outcome.Result);
                 }

@@ -31,6 +31,7 @@ namespace WeChatPay.Payscore.Commands
         private bool _stoppingRun;
         private long _failedInARow;
         private bool _summarized;
+        private TimeBudget? _budget;
 
         // Errors of failed rows that will stop the run, written once the rows in flight have their results out.
         private readonly List<ErrorRecord> _heldErrors = new List<ErrorRecord>();
@@ -140,6 +141,16 @@ namespace WeChatPay.Payscore.Commands
         [ValidateRange(1, long.MaxValue)]
         public long TotalCount { get; set; }
 
+        /// <summary>
+        /// A time budget for the run, such as 2:45:00 (hours:minutes:seconds) or (New-TimeSpan -Hours 2 -Minutes 45),
+        /// counted from the start of the command; above zero. Once it is spent no new row starts: the rows in flight
+        /// finish as usual, every later row gets the result NOT_STARTED without a request, and one warning says how
+        /// many. Invoke-WxPayscoreTerminate run again with the same -JournalPath sends them.
+        /// </summary>
+        [Parameter]
+        [RefuseNumber]
+        public TimeSpan? StopAfter { get; set; }
+
         #endregion
 
         internal ResolvedCredentials? Credentials { get; private set; }
@@ -182,6 +193,13 @@ namespace WeChatPay.Payscore.Commands
             CheckRun();
             long rowNumber = NextRowNumber();
             RowFields fields = ReadRow();
+            if (Begun(_budget).IsSpent)
+            {
+                // No request, no journal record, no error: the rest of a long input goes through in seconds.
+                Complete(new RowOutcome(TargetObject(fields), NotStarted(rowNumber, fields), null));
+                return;
+            }
+
             RowStep step = ProcessRow(rowNumber, fields, TargetObject(fields));
             if (step.Finished != null)
             {
@@ -199,6 +217,12 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal abstract RowStep ProcessRow(long rowNumber, RowFields fields, object input);
 
+        /// <summary>The NOT_STARTED result of a row that came after the time budget was spent.</summary>
+        internal abstract PayscoreRowResult NotStarted(long rowNumber, RowFields fields);
+
+        /// <summary>How to send the rows the time budget left out: the last sentence of the warning that counts them.</summary>
+        internal abstract string HowToContinue { get; }
+
         /// <summary>Stops the run (with <see cref="StopRun"/>) when the command itself can go on no longer; before each row and at the end.</summary>
         internal virtual void CheckRun()
         {
@@ -208,6 +232,16 @@ namespace WeChatPay.Payscore.Commands
         private ResilientSender BeginRun()
         {
             DebugSwitch.NeverAsk(this);
+            try
+            {
+                // Its clock starts first: the budget is the command's, key loading and certificate downloads included.
+                _budget = TimeBudget.Start(StopAfter);
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                throw Stop(ex);
+            }
+
             WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
             _errorsStopTheRun = ErrorsStopTheRun();
             ClientSettings settings = LayeredSettings(useConnection: true);
@@ -358,6 +392,11 @@ namespace WeChatPay.Payscore.Commands
             _summarized = true;
             var summary = new RunSummary(
                 MyInvocation.MyCommand.Name, _rowNumber, _progress.CountByCode(), _progress.Done - _progress.Failed, _progress.Elapsed, RunJournalPath, stoppedBy);
+            if (summary.NotStarted > 0)
+            {
+                WriteWarning(Begun(_budget).NotStartedWarning(summary.NotStarted, HowToContinue));
+            }
+
             WriteInformation(summary, new[] { RunSummary.Tag });
             WriteVerbose("Summary: " + summary);
         }
@@ -398,7 +437,7 @@ namespace WeChatPay.Payscore.Commands
                 WriteObject(outcome.Result);
                 _progress?.Count(outcome.Success, outcome.Code);
                 CountFailure(outcome);
-                if (!outcome.Success)
+                if (!outcome.Success && outcome.Code != ResultCodes.NotStarted) // one warning counts those
                 {
                     ErrorRecord error = ErrorOf(outcome);
                     if (_errorsStopTheRun)

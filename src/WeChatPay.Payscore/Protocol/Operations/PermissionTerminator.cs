@@ -34,6 +34,14 @@ namespace WeChatPay.Payscore.Protocol
             return result;
         }
 
+        /// <summary>A row that came after the run's time budget was spent, with the route its values would take.</summary>
+        public static TerminateResult NotStarted(long rowNumber, TerminateRoute route, RowFields fields)
+        {
+            TerminateResult result = PayscoreRowResult.NotStarted<TerminateResult>(rowNumber, fields);
+            result.Route = route;
+            return result;
+        }
+
         /// <summary>A valid row that is not sent: a duplicate of an earlier row, or one an earlier run already ended.</summary>
         public static TerminateResult NotSent(long rowNumber, TerminateRequest request, string code, bool success, string message)
         {

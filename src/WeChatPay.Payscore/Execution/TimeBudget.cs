@@ -1,0 +1,69 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace WeChatPay.Payscore.Execution
+{
+    /// <summary>
+    /// How long a run may start rows (-StopAfter), from the start of the command: once it is spent no new row starts,
+    /// so that a job with a hard limit (Azure Automation stops a cloud job after 3 hours) ends on its own, with every
+    /// row accounted for, instead of being killed mid-row. A run without a budget is never spent.
+    /// </summary>
+    internal sealed class TimeBudget
+    {
+        private readonly Stopwatch _clock;
+        private bool _spent;
+
+        private TimeBudget(TimeSpan? limit, Stopwatch clock)
+        {
+            Limit = limit;
+            _clock = clock;
+        }
+
+        /// <summary>The budget; null for a run without one.</summary>
+        public TimeSpan? Limit { get; }
+
+        /// <summary>True once the budget is spent; it stays spent, so that no row after the first one left out starts.</summary>
+        public bool IsSpent
+        {
+            get
+            {
+                if (!_spent && Limit.HasValue && _clock.Elapsed >= Limit.Value)
+                {
+                    _spent = true;
+                }
+
+                return _spent;
+            }
+        }
+
+        /// <summary>
+        /// Starts the clock of a run's budget (null: none). A budget that is not above zero would be spent before the
+        /// first row: a configuration error, before anything is sent.
+        /// </summary>
+        public static TimeBudget Start(TimeSpan? limit, Stopwatch? clock = null)
+        {
+            if (limit <= TimeSpan.Zero)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.StopAfterInvalid,
+                    $"-StopAfter is {Show(limit.Value)}, and a time budget must be above zero: give the time the run may start rows for, "
+                    + "such as -StopAfter 2:45:00 (2 hours 45 minutes), or leave -StopAfter out to run to the end of the input. Nothing was sent.");
+            }
+
+            return new TimeBudget(limit, clock ?? Stopwatch.StartNew());
+        }
+
+        /// <summary>
+        /// The one warning of a run that left rows out: how many, why, and (<paramref name="howToContinue"/>, which the
+        /// command knows) how to send them.
+        /// </summary>
+        public string NotStartedWarning(long notStarted, string howToContinue) =>
+            (notStarted == 1 ? "1 row was" : string.Format(CultureInfo.InvariantCulture, "{0:N0} rows were", notStarted))
+            + $" not started: the time budget (-StopAfter {Show(Limit ?? TimeSpan.Zero)}) was spent. "
+            + $"{(notStarted == 1 ? "It has" : "They have")} the result {ResultCodes.NotStarted}, and nothing was sent for {(notStarted == 1 ? "it" : "them")}. "
+            + howToContinue;
+
+        private static string Show(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
+    }
+}
