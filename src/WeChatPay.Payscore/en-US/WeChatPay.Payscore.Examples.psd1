@@ -15,7 +15,7 @@
             Remarks = 'An Azure Automation runbook: the credentials come from automation variables into this job''s session connection, not into WXPAY_* environment variables, which all jobs of a sandbox process share; $publicKeyPath is the WeChat Pay public key saved to a file of the job''s own. -Confirm:$false because nobody can answer a prompt.'
         }
         @{
-            Code    = "Import-Csv `$UsersCsv | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath `$JournalPath -StopAfter 2:45:00 | Export-Csv `$ResultsCsv -NoTypeInformation"
+            Code    = "Import-Csv `$UsersCsv -Encoding UTF8 | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath `$JournalPath -StopAfter 2:45:00 | Export-Csv `$ResultsCsv -NoTypeInformation -Encoding UTF8"
             Remarks = 'A job that Azure Automation stops after 3 hours ends on its own after 2 hours 45 minutes: no row starts after that, the rows in flight finish, and every later row gets a NOT_STARTED result without a request; a warning says how many. The next job, run with the same journal, sends those rows and skips the rows already ended.'
         }
         @{
