@@ -46,7 +46,7 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(TerminateResult))]
-    public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
+    public class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
     {
         private const string ShouldProcessAction = "End the Pay Score authorization";
 
@@ -102,7 +102,8 @@ namespace WeChatPay.Payscore.Commands
             RunJournal journal;
             try
             {
-                journal = RunJournal.Open(path, readOnly: IsPreview());
+                bool readOnly = IsPreview();
+                journal = RunJournal.Open(OpenJournalStore(path, readOnly), readOnly);
             }
             catch (PayscoreConfigurationException ex)
             {
@@ -116,6 +117,9 @@ namespace WeChatPay.Payscore.Commands
             return journal;
         }
 
+        /// <summary>The store of the journal at <paramref name="path"/>; tests put a store that fails in its place.</summary>
+        internal virtual IJournalStore OpenJournalStore(string path, bool readOnly) => FileJournalStore.Open(path, readOnly);
+
         /// <summary>
         /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish
         /// and their results go out, and then the run stops with the journal's error.
@@ -124,13 +128,13 @@ namespace WeChatPay.Payscore.Commands
         {
             if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
             {
-                throw StopRun(failure, _ledger.Journal.Path);
+                throw StopRun(failure, _ledger.Journal.Name);
             }
         }
 
         internal override string ProgressActivity => "Ending Pay Score authorizations";
 
-        internal override string? RunJournalPath => _ledger.Journal?.Path;
+        internal override string? RunJournalPath => _ledger.Journal?.Name;
 
         internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
