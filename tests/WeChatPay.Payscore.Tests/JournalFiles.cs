@@ -110,7 +110,7 @@ internal sealed class FillingStore(IJournalStore store) : IJournalStore
 
     public int Read(byte[] buffer, int offset, int count) => store.Read(buffer, offset, count);
 
-    public void DropTail(long length) => store.DropTail(length);
+    public bool DropTail(long length) => store.DropTail(length);
 
     public void Flush() => store.Flush();
 
@@ -180,10 +180,11 @@ internal sealed class MemoryJournalStore : IJournalStore
 
     public int Read(byte[] buffer, int offset, int count) => _bytes.Read(buffer, offset, count);
 
-    public void DropTail(long length)
+    public bool DropTail(long length)
     {
         _bytes.SetLength(length);
         _bytes.Position = length;
+        return true;
     }
 
     public void Append(byte[] buffer, int offset, int count) => _bytes.Write(buffer, offset, count);

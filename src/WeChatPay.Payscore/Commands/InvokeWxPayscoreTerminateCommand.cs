@@ -87,7 +87,8 @@ namespace WeChatPay.Payscore.Commands
             WriteVerbose($"{Route} route.");
             if (!Strings.IsEmpty(JournalPath))
             {
-                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath, PathSetting.JournalPath)));
+                // A blob's address is not a path to resolve; its SAS token is a secret that no message quotes.
+                _ledger = new RowLedger(OpenJournal(BlobJournalStore.IsBlobAddress(JournalPath) ? JournalPath! : ResolvePath(JournalPath, PathSetting.JournalPath)));
             }
         }
 
@@ -107,18 +108,19 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (PayscoreConfigurationException ex)
             {
-                throw Stop(ex, path);
+                throw Stop(ex, BlobJournalStore.IsBlobAddress(path) ? null : path);
             }
 
-            string name = UserText.ExcerptPath(path);
+            string name = UserText.ExcerptPath(journal.Name);
             WriteVerbose(journal.PreviousRecords == 0
                 ? $"Journal {name}: new."
                 : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed or could not write, was dropped" : string.Empty)}.");
             return journal;
         }
 
-        /// <summary>The store of the journal at <paramref name="path"/>; tests put a store that fails in its place.</summary>
-        internal virtual IJournalStore OpenJournalStore(string path, bool readOnly) => FileJournalStore.Open(path, readOnly);
+        /// <summary>The store of the journal at <paramref name="path"/> (a file, or a blob's address); tests put a store that fails in its place.</summary>
+        internal virtual IJournalStore OpenJournalStore(string path, bool readOnly) =>
+            BlobJournalStore.IsBlobAddress(path) ? BlobJournalStore.Open(path, readOnly) : FileJournalStore.Open(path, readOnly);
 
         /// <summary>
         /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish

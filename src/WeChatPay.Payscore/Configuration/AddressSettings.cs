@@ -85,7 +85,8 @@ namespace WeChatPay.Payscore.Configuration
             return proxy;
         }
 
-        private static bool IsLoopback(Uri uri)
+        /// <summary>True for an address on this machine (localhost, 127.0.0.0/8, ::1): the only place a plain http address may go.</summary>
+        internal static bool IsLoopback(Uri uri)
         {
             if (uri.IsLoopback)
             {

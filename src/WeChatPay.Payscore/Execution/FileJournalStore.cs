@@ -106,13 +106,11 @@ namespace WeChatPay.Payscore.Execution
 
         public int Read(byte[] buffer, int offset, int count) => _file?.Read(buffer, offset, count) ?? 0;
 
-        public void DropTail(long length)
+        public bool DropTail(long length)
         {
-            if (_file != null)
-            {
-                _file.SetLength(length);
-                _file.Seek(0, SeekOrigin.End);
-            }
+            Writable.SetLength(length);
+            Writable.Seek(0, SeekOrigin.End);
+            return true;
         }
 
         public void Append(byte[] buffer, int offset, int count)

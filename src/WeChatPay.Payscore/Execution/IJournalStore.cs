@@ -31,10 +31,11 @@ namespace WeChatPay.Payscore.Execution
         int Read(byte[] buffer, int offset, int count);
 
         /// <summary>
-        /// Drops what follows the first <paramref name="length"/> bytes (a torn last record) before the first append.
-        /// Not called on a store opened read-only.
+        /// Drops what follows the first <paramref name="length"/> bytes (a torn last record) before the first append;
+        /// false when the store cannot cut what it holds (an append blob), and the journal is to close the torn line
+        /// instead (<see cref="JournalFormat.TornLineEnd"/>). Not called on a store opened read-only.
         /// </summary>
-        void DropTail(long length);
+        bool DropTail(long length);
 
         /// <summary>
         /// Appends the bytes, which are whole records, so that they outlive the process (a kill); an

@@ -42,6 +42,9 @@ namespace WeChatPay.Payscore.Execution
             Encoding.UTF8.GetBytes("{\"event\":\"result\","),
         };
 
+        /// <summary>How the record begins that closes a torn line in a store that cannot cut it (<see cref="TornLineEnd"/>).</summary>
+        private static readonly byte[] TornStart = Encoding.UTF8.GetBytes("{\"event\":\"torn\",");
+
         private readonly MemoryStream _line = new MemoryStream(512);
 
         // Records not yet handed to the store: each goes out whole, so a failed write leaves at most one torn line.
@@ -92,6 +95,14 @@ namespace WeChatPay.Payscore.Execution
             });
         }
 
+        /// <summary>
+        /// What closes a torn last line of <paramref name="bytes"/> bytes in a store that cannot cut it (an append
+        /// blob): a line end, then a record that says the line before it was torn. Readers skip both.
+        /// </summary>
+        internal static byte[] TornLineEnd(long bytes) =>
+            Encoding.UTF8.GetBytes("\n{\"event\":\"torn\",\"bytes\":" + bytes.ToString(CultureInfo.InvariantCulture)
+                + ",\"at\":\"" + DateTimeOffset.UtcNow.ToString("o", CultureInfo.InvariantCulture) + "\"}\n");
+
         /// <summary>The fields that name the authorization of a record, by their WeChat Pay names.</summary>
         internal static RowFields ReadIdentity(JsonElement record) => RowFields.From(field => Optional(record, field.WireName));
 
@@ -112,6 +123,7 @@ namespace WeChatPay.Payscore.Execution
             var line = new byte[MaxLineBytes];
             int length = 0;
             var buffer = new byte[64 * 1024];
+            Exception? torn = null; // a line that is the beginning of a record and no more: fine when a torn record follows
             int read;
             while ((read = store.Read(buffer, 0, buffer.Length)) > 0)
             {
@@ -133,18 +145,29 @@ namespace WeChatPay.Payscore.Execution
                     }
 
                     int start = lineNumber == 1 && StartsWith(line, 0, length, Utf8Bom) ? Utf8Bom.Length : 0;
-                    if (!IsBlank(line, start, length))
+                    if (StartsWith(line, start, length, TornStart))
+                    {
+                        torn = null;
+                    }
+                    else if (torn != null)
+                    {
+                        throw torn;
+                    }
+                    else if (!IsBlank(line, start, length))
                     {
                         try
                         {
                             record(new ReadOnlyMemory<byte>(line, start, length - start));
+                            records++;
                         }
                         catch (FormatException ex)
                         {
-                            throw notAJournal($"line {lineNumber:N0} is not a record this module wrote ({ex.Message}){Utf16Hint(line, length, lineNumber)}", ex.InnerException);
+                            torn = notAJournal($"line {lineNumber:N0} is not a record this module wrote ({ex.Message}){Utf16Hint(line, length, lineNumber)}", ex.InnerException);
+                            if (!IsRecordStart(line, start, length))
+                            {
+                                throw torn;
+                            }
                         }
-
-                        records++;
                     }
 
                     complete = position + newline + 1;
@@ -154,6 +177,11 @@ namespace WeChatPay.Payscore.Execution
                 }
 
                 position += read;
+            }
+
+            if (torn != null)
+            {
+                throw torn;
             }
 
             if (length > 0)

@@ -66,9 +66,10 @@ namespace WeChatPay.Payscore.Execution
                     {
                         store.Dispose(); // -WhatIf holds nothing while the run goes on: another run may take the journal
                     }
-                    else if (complete < read)
+                    else if (complete < read && !store.DropTail(complete))
                     {
-                        store.DropTail(complete);
+                        byte[] end = JournalFormat.TornLineEnd(read - complete);
+                        store.Append(end, 0, end.Length);
                     }
 
                     return new RunJournal(store, readOnly, replay.Entries, records, read - complete);
