@@ -72,7 +72,9 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// A JSON Lines file that gets one record per finished row, on disk before the row's result is written. Run
-        /// again with the same journal to resume: rows it says are done are not sent again.
+        /// again with the same journal to resume: rows it says are done are not sent again. Also the URL of an Azure
+        /// Storage append blob with a SAS token (read, add, create and write), for runbooks whose sandbox keeps no
+        /// file: https://account.blob.core.windows.net/container/name.jsonl?SAS. The SAS token is shown nowhere.
         /// </summary>
         [Parameter]
         public string? JournalPath { get; set; }

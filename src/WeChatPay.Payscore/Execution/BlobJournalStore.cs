@@ -6,7 +6,6 @@ using System.Net;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
-using WeChatPay.Payscore.Configuration;
 
 namespace WeChatPay.Payscore.Execution
 {
@@ -251,7 +250,7 @@ namespace WeChatPay.Payscore.Execution
             {
                 why = "has user info, which a blob address has not";
             }
-            else if (uri.Scheme == Uri.UriSchemeHttp && !AddressSettings.IsLoopback(uri))
+            else if (uri.Scheme == Uri.UriSchemeHttp && !UriText.IsLoopback(uri))
             {
                 why = "is plain http to another machine: use https (http is for the storage emulator on this machine)";
             }
@@ -354,13 +353,14 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
+        /// <summary>Ends the hold at once, so that the next run need not wait for the lease to run out (which it does, when this fails).</summary>
         private static void Release(HttpClient http, Uri blob, string leaseId)
         {
             try
             {
-                SendOnce(http, LeaseRequest(blob, "release", leaseId, duration: false)).Dispose();
+                SendWithRetries(http, blob, string.Empty, () => LeaseRequest(blob, "release", leaseId, duration: false), asIOException: true).Dispose();
             }
-            catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException || ex is IOException)
+            catch (IOException)
             {
                 // The lease runs out by itself.
             }
