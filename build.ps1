@@ -123,7 +123,23 @@ function New-ModulePackage {
     $package.FullName
 }
 
+# Azurite (Microsoft's Azure Storage emulator, an npm package) for the tests of the journal in a blob, into
+# tests/Azurite/node_modules from tests/Azurite/package-lock.json. Without npm the blob tests skip, saying why.
+function Restore-Azurite {
+    $folder = Join-Path $Root 'tests/Azurite'
+    if (Test-Path (Join-Path $folder 'node_modules/.bin/azurite-blob')) { return }
+    if (-not (Get-Command npm -CommandType Application -ErrorAction Ignore)) {
+        Write-Host 'npm is not installed: the tests of the journal in a blob (Azurite) will be skipped.' -ForegroundColor Yellow
+        return
+    }
+    Write-Host 'Restoring Azurite for the blob journal tests (npm ci in tests/Azurite)...'
+    Push-Location $folder
+    try { & npm ci --no-audit --no-fund --loglevel=error | Out-Host } finally { Pop-Location }
+    if ($LASTEXITCODE -ne 0) { Write-Host 'npm ci failed: the tests of the journal in a blob will be skipped.' -ForegroundColor Yellow }
+}
+
 function Invoke-XunitTests {
+    Restore-Azurite
     $resultsDir = Join-Path $OutDir 'test-results'
     $trx = Join-Path $resultsDir 'xunit.trx'
     Remove-Item $trx -ErrorAction Ignore
@@ -140,6 +156,7 @@ function Invoke-XunitTests {
 }
 
 function Invoke-PesterTests([string] $PackagePath) {
+    Restore-Azurite
     Invoke-Dotnet restore (Join-Path $Root 'tests/Pester/Pester.Restore.csproj') --nologo -v quiet
     $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
     $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Net;
 
 namespace WeChatPay.Payscore
 {
@@ -39,6 +40,17 @@ namespace WeChatPay.Payscore
             }
 
             return uri;
+        }
+
+        /// <summary>True for an address on this machine (localhost, 127.0.0.0/8, ::1): the only place a plain http address may go.</summary>
+        public static bool IsLoopback(Uri uri)
+        {
+            if (uri.IsLoopback)
+            {
+                return true;
+            }
+
+            return IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address) && IPAddress.IsLoopback(address);
         }
 
         /// <summary>What <paramref name="uri"/> has besides scheme, host and port; a path of "/" alone is no path.</summary>

@@ -1,4 +1,8 @@
 using System.ComponentModel;
+using System.Management.Automation;
+using System.Runtime.CompilerServices;
+using WeChatPay.Payscore.Commands;
+using WeChatPay.Payscore.Execution;
 using System.Runtime.InteropServices;
 
 namespace WeChatPay.Payscore.Tests;
@@ -55,25 +59,31 @@ internal static class JournalFiles
 }
 
 /// <summary>
-/// A disk that fills up: writes go through to the journal's file until <see cref="SpaceLeft"/> bytes are used, then
-/// the write puts what fits and fails as a full disk does; every later write fails at once.
+/// A disk that fills up under a journal's store: appends go through to it until <see cref="SpaceLeft"/> bytes are
+/// used, then the append puts what fits and fails as a full disk does; every later append fails at once.
 /// </summary>
-internal sealed class FillingDisk(Stream file) : Stream
+internal sealed class FillingStore(IJournalStore store) : IJournalStore
 {
     /// <summary>Bytes the disk still takes; unlimited while null.</summary>
     public long? SpaceLeft { get; set; }
 
-    /// <summary>The write (1-based) that finds the disk full, whatever <see cref="SpaceLeft"/> says; none while null.</summary>
+    /// <summary>The append (1-based) that finds the disk full, whatever <see cref="SpaceLeft"/> says; none while null.</summary>
     public int? FullAtWrite { get; set; }
 
     public int Writes { get; private set; }
 
-    /// <summary>Writes tried after the first that failed: a journal that knows its disk is full tries none.</summary>
+    /// <summary>Appends tried after the first that failed: a journal that knows its disk is full tries none.</summary>
     public int WritesAfterFull { get; private set; }
 
     public bool IsFull { get; private set; }
 
-    public override void Write(byte[] buffer, int offset, int count)
+    public string Name => store.Name;
+
+    public string Kind => store.Kind;
+
+    public string WriteFailureAdvice => store.WriteFailureAdvice;
+
+    public void Append(byte[] buffer, int offset, int count)
     {
         Writes++;
         if (IsFull)
@@ -89,40 +99,109 @@ internal sealed class FillingDisk(Stream file) : Stream
 
         if (SpaceLeft is long left && count > left)
         {
-            file.Write(buffer, offset, (int)left);
+            store.Append(buffer, offset, (int)left);
             IsFull = true;
             throw new IOException("No space left on device");
         }
 
-        file.Write(buffer, offset, count);
+        store.Append(buffer, offset, count);
         SpaceLeft -= count;
     }
 
-    public override void Flush() => file.Flush();
+    public int Read(byte[] buffer, int offset, int count) => store.Read(buffer, offset, count);
 
-    public override bool CanRead => false;
+    public bool DropTail(long length) => store.DropTail(length);
 
-    public override bool CanSeek => false;
+    public void Flush() => store.Flush();
 
-    public override bool CanWrite => true;
+    public string Reason(Exception ex) => store.Reason(ex);
 
-    public override long Length => file.Length;
+    public void Dispose() => store.Dispose();
+}
 
-    public override long Position { get => file.Position; set => throw new NotSupportedException(); }
+/// <summary>Invoke-WxPayscoreTerminate with its journal on a <see cref="FillingStore"/> (-FullAtWrite), which -Disk gives back.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "OpenId")]
+public sealed class FillingDiskTerminateCommand : InvokeWxPayscoreTerminateCommand
+{
+    [Parameter]
+    public int? FullAtWrite { get; set; }
 
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    /// <summary>Gets the store the run wrote through.</summary>
+    [Parameter]
+    public StrongBox<object?> Disk { get; set; } = new(null);
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    protected override void Dispose(bool disposing)
+    internal override IJournalStore OpenJournalStore(string path, bool readOnly)
     {
-        if (disposing)
+        var disk = new FillingStore(base.OpenJournalStore(path, readOnly)) { FullAtWrite = FullAtWrite };
+        Disk.Value = disk;
+        return disk;
+    }
+}
+
+/// <summary>
+/// A journal store in memory, as a third kind of store would be written: bytes that outlive the journals opened on
+/// them (<see cref="MemoryShelf.Bytes"/>), and a hold that a second open is refused.
+/// </summary>
+internal sealed class MemoryJournalStore : IJournalStore
+{
+    private readonly MemoryStream _bytes;
+    private readonly Action _release;
+
+    private MemoryJournalStore(MemoryStream bytes, Action release)
+    {
+        _bytes = bytes;
+        _release = release;
+    }
+
+    /// <summary>Opens the bytes of <paramref name="shelf"/>, holding them until disposed.</summary>
+    public static MemoryJournalStore Open(MemoryShelf shelf)
+    {
+        if (shelf.Held)
         {
-            file.Dispose();
+            throw new PayscoreConfigurationException(ErrorIds.JournalUnavailable, "The journal 'memory' is in use by another run. Nothing was sent.");
         }
 
-        base.Dispose(disposing);
+        shelf.Held = true;
+        var bytes = new MemoryStream();
+        bytes.Write(shelf.Bytes);
+        bytes.Position = 0;
+        return new MemoryJournalStore(bytes, () =>
+        {
+            shelf.Bytes = bytes.ToArray();
+            shelf.Held = false;
+        });
     }
+
+    public string Name => "memory/journal";
+
+    public string Kind => "shelf";
+
+    public string WriteFailureAdvice => "Make room on the shelf";
+
+    public int Read(byte[] buffer, int offset, int count) => _bytes.Read(buffer, offset, count);
+
+    public bool DropTail(long length)
+    {
+        _bytes.SetLength(length);
+        _bytes.Position = length;
+        return true;
+    }
+
+    public void Append(byte[] buffer, int offset, int count) => _bytes.Write(buffer, offset, count);
+
+    public void Flush()
+    {
+    }
+
+    public string Reason(Exception ex) => ex.Message;
+
+    public void Dispose() => _release();
+}
+
+/// <summary>Where a <see cref="MemoryJournalStore"/> keeps its bytes between runs.</summary>
+internal sealed class MemoryShelf
+{
+    public byte[] Bytes { get; set; } = [];
+
+    public bool Held { get; set; }
 }

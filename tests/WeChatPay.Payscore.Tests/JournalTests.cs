@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
 using Xunit;
@@ -86,6 +87,69 @@ public sealed class JournalTests : IDisposable
         Assert.Equal(keys[0], Key(RowFields.ForOpenId("oA", "1", "wxOther")));
         Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, "oA", "1", "wx9", "r", out TerminateRequest? viaOtherRoute, out _));
         Assert.Equal(keys[0], RowKey.Of(viaOtherRoute!.Target, _sha));
+    }
+
+    [Fact]
+    public void A_store_of_another_kind_is_one_class_and_keeps_the_journal_s_promises()
+    {
+        var shelf = new MemoryShelf();
+        using (RunJournal journal = RunJournal.Open(MemoryJournalStore.Open(shelf)))
+        {
+            Assert.Equal("memory/journal", journal.Name);
+            journal.RecordSending(1, Request("oShelf"));
+            journal.RecordResult(Result(1, "oShelf", true, ResultCodes.Ok));
+            journal.RecordSending(2, Request("oInFlight"));
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(MemoryJournalStore.Open(shelf)));
+            Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
+        }
+
+        byte[] torn = Encoding.UTF8.GetBytes("{\"event\":\"result\",\"row\":2,\"rou");
+        shelf.Bytes = [.. shelf.Bytes, .. torn];
+        using (RunJournal reopened = RunJournal.Open(MemoryJournalStore.Open(shelf)))
+        {
+            Assert.Equal(3, reopened.PreviousRecords);
+            Assert.Equal(torn.Length, reopened.TornBytes);
+            Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oShelf")));
+            Assert.Equal(JournalEntry.Sending, reopened.Previous(Key("oInFlight")));
+        }
+
+        Assert.Equal(3, Encoding.UTF8.GetString(shelf.Bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        byte[] foreign = Encoding.UTF8.GetBytes("name,value\nx,1\n");
+        shelf.Bytes = foreign;
+        var invalid = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(MemoryJournalStore.Open(shelf)));
+        Assert.Equal(ErrorIds.JournalInvalid, invalid.ErrorId);
+        Assert.StartsWith("The shelf 'memory/journal' is not a journal: line 1", invalid.Message);
+        Assert.Equal(foreign, shelf.Bytes);
+        Assert.False(shelf.Held);
+    }
+
+    [Fact]
+    public void A_write_that_fails_in_any_store_says_what_that_store_needs()
+    {
+        var disk = new FillingStore(MemoryJournalStore.Open(new MemoryShelf())) { SpaceLeft = 10 };
+        using RunJournal journal = RunJournal.Open(disk);
+
+        journal.RecordSending(1, Request("oNoRoom"));
+
+        Assert.Equal(ErrorIds.JournalWriteFailed, journal.Failure!.ErrorId);
+        Assert.Contains("'memory/journal' could not be written (No space left on device)", journal.Failure.Message);
+        Assert.Contains("Make room on the shelf, then run the same command with the same -JournalPath", journal.Failure.Message);
+    }
+
+    [Fact]
+    public void The_journal_keeps_nothing_process_wide_that_one_run_could_leave_to_another()
+    {
+        // Up to ten jobs share one process in an Automation sandbox: what a run's journal writes through is its own.
+        Type[] types = [typeof(RunJournal), typeof(FileJournalStore), typeof(JournalFormat), typeof(JournalReplay), typeof(KeyTable)];
+        foreach (Type type in types)
+        {
+            foreach (var field in type.GetFields(System.Reflection.BindingFlags.Static | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic))
+            {
+                Assert.True(field.IsLiteral || field.IsInitOnly, $"{type.Name}.{field.Name} can be set");
+                Assert.False(typeof(System.Collections.IDictionary).IsAssignableFrom(field.FieldType) || field.FieldType.Name.Contains("Dictionary"), $"{type.Name}.{field.Name} is a table shared by every run");
+            }
+        }
     }
 
     [Fact]
@@ -373,7 +437,7 @@ public sealed class JournalTests : IDisposable
             _ => new IOException($"Read-only file system : '{path}'", 30),
         };
 
-        PayscoreConfigurationException ex = RunJournal.OpenFailure(cause, path);
+        PayscoreConfigurationException ex = FileJournalStore.OpenFailure(cause, path);
 
         Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
         Assert.Contains(expected, ex.Message);
@@ -394,8 +458,8 @@ public sealed class JournalTests : IDisposable
     public void A_write_that_fails_stops_all_writing_and_the_next_run_resumes_from_what_reached_the_disk(string failingRecord)
     {
         string path = PathOf("full.jsonl");
-        FillingDisk? disk = null;
-        RunJournal journal = RunJournal.Open(path, intercept: file => disk = new FillingDisk(file));
+        var disk = new FillingStore(FileJournalStore.Open(path));
+        RunJournal journal = RunJournal.Open(disk);
         journal.RecordSending(1, Request("oSaved"));
         journal.RecordResult(Result(1, "oSaved", true, ResultCodes.Ok));
         journal.Commit();
@@ -404,7 +468,7 @@ public sealed class JournalTests : IDisposable
             journal.RecordSending(2, Request("oLost"));
         }
 
-        disk!.SpaceLeft = 20;
+        disk.SpaceLeft = 20;
         if (failingRecord == "sending")
         {
             journal.RecordSending(2, Request("oLost"));
@@ -484,6 +548,6 @@ public sealed class JournalTests : IDisposable
     [InlineData(false, "INVALID_REQUEST", "Failed")]
     public void Final_records_are_classified_by_whether_they_leave_the_outcome_open(bool success, string code, string entry)
     {
-        Assert.Equal(Enum.Parse<JournalEntry>(entry), RunJournal.Classify(success, code));
+        Assert.Equal(Enum.Parse<JournalEntry>(entry), JournalReplay.Classify(success, code));
     }
 }

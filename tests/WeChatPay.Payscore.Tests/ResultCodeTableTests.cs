@@ -112,7 +112,7 @@ public class ResultCodeTableTests
 
         Assert.True(row.IsOpen);
         Assert.False(row.NeverSent);
-        Assert.Equal(JournalEntry.Unknown, RunJournal.Classify(false, code));
+        Assert.Equal(JournalEntry.Unknown, JournalReplay.Classify(false, code));
         Assert.Contains("outcome is not known", row.RecommendedAction);
         Assert.Contains("check the authorization state", row.RecommendedAction);
     }
@@ -125,7 +125,7 @@ public class ResultCodeTableTests
             JournalEntry expected = row.Outcome == AuthorizationOutcome.Ended ? JournalEntry.Done
                 : row.Outcome == AuthorizationOutcome.Open ? JournalEntry.Unknown
                 : JournalEntry.Failed;
-            Assert.Equal(expected, RunJournal.Classify(false, row.Code == string.Empty ? "SOMETHING_NEW" : row.Code));
+            Assert.Equal(expected, JournalReplay.Classify(false, row.Code == string.Empty ? "SOMETHING_NEW" : row.Code));
             Assert.Equal(row.IsOpen, row.RecommendedAction.Contains("outcome is not known"));
         }
     }

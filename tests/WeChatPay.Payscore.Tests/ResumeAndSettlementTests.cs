@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using WeChatPay.Payscore.Execution;
@@ -217,24 +218,17 @@ public sealed class ResumeAndSettlementTests : IDisposable
         var parameters = Parameters();
         parameters["ThrottleLimit"] = throttle;
         _sim.LatencyMs = 20;
-        FillingDisk? disk = null;
-        string key = Path.GetFullPath(Journal);
-        RunJournal.WriteInterceptors[key] = file => disk = new FillingDisk(file) { FullAtWrite = fullAtWrite };
-        HostedRun run;
-        try
-        {
-            using var session = new HostedSession();
-            run = session.Run("Invoke-WxPayscoreTerminate", parameters, input);
-        }
-        finally
-        {
-            RunJournal.WriteInterceptors.TryRemove(key, out _);
-        }
+        parameters["FullAtWrite"] = fullAtWrite;
+        var store = new StrongBox<object?>(null);
+        parameters["Disk"] = store;
+        using var session = new HostedSession(typeof(FillingDiskTerminateCommand));
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, input);
+        var disk = (FillingStore)store.Value!;
 
         ErrorRecord stop = run.Errors[^1];
         Assert.StartsWith(ErrorIds.JournalWriteFailed + ",", stop.FullyQualifiedErrorId);
         Assert.Contains($"'{UserText.Excerpt(Journal)}' could not be written", stop.Exception.Message);
-        Assert.Equal(0, disk!.WritesAfterFull);
+        Assert.Equal(0, disk.WritesAfterFull);
         HashSet<string?> sent = _sim.Terminates.Select(t => t.OpenId).ToHashSet();
         Assert.InRange(sent.Count, 1, rows - 1);
         Assert.Subset(run.Results.Select(r => r.OpenId).ToHashSet(), sent);

@@ -105,10 +105,11 @@ internal sealed class HostedSession : IDisposable
 {
     private readonly Runspace _runspace;
 
-    public HostedSession()
+    /// <param name="terminateCommand">What runs as Invoke-WxPayscoreTerminate: the module's cmdlet, or a test's subclass of it.</param>
+    public HostedSession(Type? terminateCommand = null)
     {
         var state = InitialSessionState.CreateDefault2();
-        state.Commands.Add(new SessionStateCmdletEntry("Invoke-WxPayscoreTerminate", typeof(InvokeWxPayscoreTerminateCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("Invoke-WxPayscoreTerminate", terminateCommand ?? typeof(InvokeWxPayscoreTerminateCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscorePermission", typeof(GetWxPayscorePermissionCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Connect-WxPayscore", typeof(ConnectWxPayscoreCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscoreConnection", typeof(GetWxPayscoreConnectionCommand), null));

@@ -51,7 +51,7 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = OpenIdSet)]
     [OutputType(typeof(TerminateResult))]
-    public sealed class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
+    public class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
     {
         private const string ShouldProcessAction = "End the Pay Score authorization";
 
@@ -77,7 +77,9 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// A JSON Lines file that gets one record per finished row, on disk before the row's result is written. Run
-        /// again with the same journal to resume: rows it says are done are not sent again.
+        /// again with the same journal to resume: rows it says are done are not sent again. Also the URL of an Azure
+        /// Storage append blob with a SAS token (read, add, create and write), for runbooks whose sandbox keeps no
+        /// file: https://account.blob.core.windows.net/container/name.jsonl?SAS. The SAS token is shown nowhere.
         /// </summary>
         [Parameter]
         public string? JournalPath { get; set; }
@@ -92,7 +94,8 @@ namespace WeChatPay.Payscore.Commands
             WriteVerbose($"{Route} route.");
             if (!Strings.IsEmpty(JournalPath))
             {
-                _ledger = new RowLedger(OpenJournal(ResolvePath(JournalPath, PathSetting.JournalPath)));
+                // A blob's address is not a path to resolve; its SAS token is a secret that no message quotes.
+                _ledger = new RowLedger(OpenJournal(BlobJournalStore.IsBlobAddress(JournalPath) ? JournalPath! : ResolvePath(JournalPath, PathSetting.JournalPath)));
             }
         }
 
@@ -107,19 +110,24 @@ namespace WeChatPay.Payscore.Commands
             RunJournal journal;
             try
             {
-                journal = RunJournal.Open(path, readOnly: IsPreview());
+                bool readOnly = IsPreview();
+                journal = RunJournal.Open(OpenJournalStore(path, readOnly), readOnly);
             }
             catch (PayscoreConfigurationException ex)
             {
-                throw Stop(ex, path);
+                throw Stop(ex, BlobJournalStore.IsBlobAddress(path) ? null : path);
             }
 
-            string name = UserText.ExcerptPath(path);
+            string name = UserText.ExcerptPath(journal.Name);
             WriteVerbose(journal.PreviousRecords == 0
                 ? $"Journal {name}: new."
                 : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed or could not write, was dropped" : string.Empty)}.");
             return journal;
         }
+
+        /// <summary>The store of the journal at <paramref name="path"/> (a file, or a blob's address); tests put a store that fails in its place.</summary>
+        internal virtual IJournalStore OpenJournalStore(string path, bool readOnly) =>
+            BlobJournalStore.IsBlobAddress(path) ? BlobJournalStore.Open(path, readOnly) : FileJournalStore.Open(path, readOnly);
 
         /// <summary>
         /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish
@@ -129,13 +137,13 @@ namespace WeChatPay.Payscore.Commands
         {
             if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
             {
-                throw StopRun(failure, _ledger.Journal.Path);
+                throw StopRun(failure, _ledger.Journal.Name);
             }
         }
 
         internal override string ProgressActivity => "Ending Pay Score authorizations";
 
-        internal override string? RunJournalPath => _ledger.Journal?.Path;
+        internal override string? RunJournalPath => _ledger.Journal?.Name;
 
         internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields) =>
             PermissionTerminator.NotStarted(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields);

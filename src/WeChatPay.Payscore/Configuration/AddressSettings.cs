@@ -1,5 +1,4 @@
 using System;
-using System.Net;
 using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Configuration
@@ -38,7 +37,7 @@ namespace WeChatPay.Payscore.Configuration
                     $"The base URI {UriText.Quote(baseUri)} ({origin}) has {UriText.Describe(extras)}; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
             }
 
-            if (baseUri.Scheme == Uri.UriSchemeHttp && !IsLoopback(baseUri))
+            if (baseUri.Scheme == Uri.UriSchemeHttp && !UriText.IsLoopback(baseUri))
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.BaseUriInsecure,
@@ -83,16 +82,6 @@ namespace WeChatPay.Payscore.Configuration
             }
 
             return proxy;
-        }
-
-        private static bool IsLoopback(Uri uri)
-        {
-            if (uri.IsLoopback)
-            {
-                return true;
-            }
-
-            return IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address) && IPAddress.IsLoopback(address);
         }
     }
 }

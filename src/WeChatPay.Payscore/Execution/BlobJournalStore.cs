@@ -1,0 +1,505 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace WeChatPay.Payscore.Execution
+{
+    /// <summary>
+    /// A journal in an Azure Storage append blob, addressed by a URL with a SAS token, so that it outlives the machine
+    /// that runs (an Azure Automation sandbox keeps nothing between jobs). It speaks the few REST operations it needs
+    /// (Get Blob Properties, Put Blob, Append Block, Get Blob with a range, Lease Blob) with HttpClient, so that no
+    /// Azure.Core or Azure.Storage.Blobs of its own can clash with the versions Az modules load into the same process.
+    /// </summary>
+    /// <remarks>
+    /// One run at a time: a lease on the blob, renewed while the run goes on, released when it ends; the lease of a
+    /// run that was killed runs out within <see cref="LeaseDuration"/>. Every append carries the lease and the
+    /// position it expects the blob to end at, so that an append retried after a lost answer is not written twice.
+    /// The SAS token is a secret: messages and <see cref="Name"/> show scheme, host and path, never the query.
+    /// </remarks>
+    internal sealed class BlobJournalStore : IJournalStore
+    {
+        /// <summary>The Blob service version the requests ask for.</summary>
+        internal const string ServiceVersion = "2021-08-06";
+
+        /// <summary>The longest block an append blob takes in <see cref="ServiceVersion"/>.</summary>
+        internal const int MaxBlockBytes = 4 * 1024 * 1024;
+
+        /// <summary>The most blocks an append blob holds.</summary>
+        internal const int MaxBlocks = 50_000;
+
+        /// <summary>How long the lease lasts between renewals: the hold of a killed run ends within it.</summary>
+        internal static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
+
+        private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(15);
+        private const int Attempts = 6;
+        private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(250);
+
+        private readonly Uri _blob;
+        private readonly HttpClient _http;
+        private readonly string? _leaseId;
+        private readonly long _length;
+        private readonly Timer? _renewal;
+        private long _read;
+        private long _end;
+        private int _blocks;
+        private volatile string? _leaseLost;
+
+        private BlobJournalStore(Uri blob, string name, HttpClient http, string? leaseId, long length, int blocks)
+        {
+            _blob = blob;
+            Name = name;
+            _http = http;
+            _leaseId = leaseId;
+            _length = length;
+            _end = length;
+            _blocks = blocks;
+            if (leaseId != null)
+            {
+                TimeSpan every = TimeSpan.FromTicks(LeaseDuration.Ticks / 3);
+                _renewal = new Timer(_ => Renew(), null, every, every);
+            }
+        }
+
+        public string Name { get; }
+
+        public string Kind => "blob";
+
+        public string WriteFailureAdvice => "Check the storage account, the network and the SAS token (its expiry, and read, add, create and write permissions)";
+
+        /// <summary>True for -JournalPath text that is a blob's address (http or https) rather than a path.</summary>
+        public static bool IsBlobAddress(string? text) =>
+            text != null
+            && (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
+
+        /// <summary>
+        /// Opens the append blob at <paramref name="address"/> (creating it when missing) and takes its lease; with
+        /// <paramref name="readOnly"/> (-WhatIf) it only reads, and a missing blob is an empty journal.
+        /// </summary>
+        public static BlobJournalStore Open(string address, bool readOnly = false, HttpMessageHandler? handler = null)
+        {
+            Uri blob = Parse(address, out string name);
+            var http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+            try
+            {
+                return Open(blob, name, http, readOnly);
+            }
+            catch
+            {
+                http.Dispose();
+                throw;
+            }
+        }
+
+        private static BlobJournalStore Open(Uri blob, string name, HttpClient http, bool readOnly)
+        {
+            using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, blob, null)))
+            {
+                if (properties.StatusCode == HttpStatusCode.NotFound && !readOnly)
+                {
+                    Create(http, blob, name);
+                }
+                else if (properties.StatusCode == HttpStatusCode.NotFound)
+                {
+                    return new BlobJournalStore(blob, name, http, null, 0, 0);
+                }
+                else
+                {
+                    CheckOpened(properties, name);
+                    string type = Header(properties, "x-ms-blob-type") ?? string.Empty;
+                    if (!string.Equals(type, "AppendBlob", StringComparison.OrdinalIgnoreCase))
+                    {
+                        throw new PayscoreConfigurationException(
+                            ErrorIds.JournalInvalid,
+                            $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new blob. Nothing was sent.");
+                    }
+                }
+            }
+
+            string? leaseId = null;
+            if (!readOnly)
+            {
+                leaseId = Guid.NewGuid().ToString();
+                using (HttpResponseMessage lease = SendWithRetries(http, blob, name, () => LeaseRequest(blob, "acquire", leaseId, duration: true)))
+                {
+                    if (lease.StatusCode == HttpStatusCode.Conflict)
+                    {
+                        throw new PayscoreConfigurationException(
+                            ErrorIds.JournalUnavailable,
+                            $"The journal '{UserText.ExcerptPath(name)}' is in use by another run (it holds the blob's lease; the lease of a run that was killed runs out within {LeaseDuration.TotalSeconds:0} s). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
+                    }
+
+                    CheckOpened(lease, name);
+                }
+            }
+
+            try
+            {
+                using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, blob, null)))
+                {
+                    CheckOpened(properties, name);
+                    long length = properties.Content.Headers.ContentLength ?? 0;
+                    int.TryParse(Header(properties, "x-ms-blob-committed-block-count"), NumberStyles.None, CultureInfo.InvariantCulture, out int blocks);
+                    return new BlobJournalStore(blob, name, http, leaseId, length, blocks);
+                }
+            }
+            catch
+            {
+                if (leaseId != null)
+                {
+                    Release(http, blob, leaseId);
+                }
+
+                throw;
+            }
+        }
+
+        public int Read(byte[] buffer, int offset, int count)
+        {
+            int wanted = (int)Math.Min(count, _length - _read);
+            if (wanted <= 0)
+            {
+                return 0;
+            }
+
+            long first = _read;
+            using (HttpResponseMessage response = Send(() =>
+            {
+                HttpRequestMessage request = Request(HttpMethod.Get, _blob, null);
+                request.Headers.Add("x-ms-range", $"bytes={first}-{first + wanted - 1}");
+                return request;
+            }))
+            {
+                if (response.StatusCode != HttpStatusCode.PartialContent && response.StatusCode != HttpStatusCode.OK)
+                {
+                    throw Failed(response);
+                }
+
+                byte[] bytes = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+                int got = Math.Min(bytes.Length, wanted);
+                Buffer.BlockCopy(bytes, 0, buffer, offset, got);
+                _read += got;
+                return got;
+            }
+        }
+
+        /// <summary>An append blob cannot be cut: the journal closes a torn line with a record that says to skip it.</summary>
+        public bool DropTail(long length) => false;
+
+        /// <summary>
+        /// Appends the records in blocks of whole lines of at most <see cref="MaxBlockBytes"/>: once it returns they
+        /// are stored (Append Block is durable when it answers).
+        /// </summary>
+        public void Append(byte[] buffer, int offset, int count)
+        {
+            if (_leaseLost != null)
+            {
+                throw new IOException(_leaseLost);
+            }
+
+            int end = offset + count;
+            while (offset < end)
+            {
+                int size = BlockSize(buffer, offset, end);
+                AppendBlock(buffer, offset, size);
+                offset += size;
+            }
+        }
+
+        public void Flush()
+        {
+        }
+
+        public string Reason(Exception ex)
+        {
+            string message = ex.Message;
+            message = message.Replace(_blob.OriginalString, Name).Replace(_blob.AbsoluteUri, Name);
+            if (_blob.Query.Length > 1)
+            {
+                message = message.Replace(_blob.Query.Substring(1), "…");
+            }
+
+            return UserText.Excerpt(message.Trim().TrimEnd('.'));
+        }
+
+        public void Dispose()
+        {
+            _renewal?.Dispose();
+            if (_leaseId != null && _leaseLost == null)
+            {
+                Release(_http, _blob, _leaseId);
+            }
+
+            _http.Dispose();
+        }
+
+        /// <summary>The address without its query: what a message may show (account, container, blob name).</summary>
+        internal static Uri Parse(string address, out string name)
+        {
+            Uri? uri = UriText.Parse(address);
+            string why;
+            if (uri == null)
+            {
+                why = "is not an address";
+            }
+            else if (uri.UserInfo.Length > 0)
+            {
+                why = "has user info, which a blob address has not";
+            }
+            else if (uri.Scheme == Uri.UriSchemeHttp && !UriText.IsLoopback(uri))
+            {
+                why = "is plain http to another machine: use https (http is for the storage emulator on this machine)";
+            }
+            else if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+            {
+                why = "is not http or https";
+            }
+            else if (uri.AbsolutePath.Trim('/').Split('/').Length < (uri.Scheme == Uri.UriSchemeHttp ? 3 : 2))
+            {
+                why = uri.Scheme == Uri.UriSchemeHttp
+                    ? "names no blob: the emulator's form is http://127.0.0.1:<port>/<account>/<container>/<blob>?<SAS>"
+                    : "names no blob: the form is https://<account>.blob.core.windows.net/<container>/<blob>?<SAS>";
+            }
+            else if (!uri.Query.Split('&', '?').Any(part => part.StartsWith("sig=", StringComparison.Ordinal)))
+            {
+                why = "has no SAS token (a query with sig=...): create one for the blob or its container with read, add, create and write permissions";
+            }
+            else
+            {
+                name = uri.Scheme + "://" + uri.Authority + Uri.UnescapeDataString(uri.AbsolutePath);
+                return uri;
+            }
+
+            throw new PayscoreConfigurationException(
+                ErrorIds.JournalInvalid,
+                $"-JournalPath {UriText.Quote(address)} {why}. Give it a file's path, or the URL of a blob with a SAS token. Nothing was sent.");
+        }
+
+        /// <summary>The bytes from <paramref name="offset"/> that go in one block: up to the last line end that fits.</summary>
+        private static int BlockSize(byte[] buffer, int offset, int end)
+        {
+            int size = end - offset;
+            if (size <= MaxBlockBytes)
+            {
+                return size;
+            }
+
+            int lastLineEnd = Array.LastIndexOf(buffer, (byte)'\n', offset + MaxBlockBytes - 1, MaxBlockBytes);
+            return lastLineEnd < offset ? MaxBlockBytes : lastLineEnd - offset + 1;
+        }
+
+        private void AppendBlock(byte[] buffer, int offset, int count)
+        {
+            if (_blocks >= MaxBlocks)
+            {
+                throw new IOException($"the blob holds {MaxBlocks:N0} blocks, the most an append blob takes");
+            }
+
+            long expected = _end;
+            using (HttpResponseMessage response = Send(() =>
+            {
+                HttpRequestMessage request = Request(HttpMethod.Put, new Uri(_blob.AbsoluteUri + "&comp=appendblock"), new ByteArrayContent(buffer, offset, count));
+                request.Headers.Add("x-ms-lease-id", _leaseId);
+                request.Headers.Add("x-ms-blob-condition-appendpos", expected.ToString(CultureInfo.InvariantCulture));
+                return request;
+            }))
+            {
+                if (response.StatusCode == HttpStatusCode.PreconditionFailed && ErrorCode(response) == "AppendPositionConditionNotMet" && LengthNow() == expected + count)
+                {
+                    // An earlier attempt was stored, and its answer lost.
+                }
+                else if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw Failed(response);
+                }
+            }
+
+            _end = expected + count;
+            _blocks++;
+        }
+
+        private long LengthNow()
+        {
+            using (HttpResponseMessage response = Send(() => Request(HttpMethod.Head, _blob, null)))
+            {
+                return response.IsSuccessStatusCode ? response.Content.Headers.ContentLength ?? -1 : -1;
+            }
+        }
+
+        private void Renew()
+        {
+            if (_leaseLost != null)
+            {
+                return;
+            }
+
+            try
+            {
+                using (HttpResponseMessage response = Send(() => LeaseRequest(_blob, "renew", _leaseId!, duration: false)))
+                {
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        _leaseLost = $"the blob's lease could not be renewed ({Describe(response)}), and another run may hold it now";
+                    }
+                }
+            }
+            catch (IOException ex)
+            {
+                _leaseLost = $"the blob's lease could not be renewed ({Reason(ex)}), and another run may hold it now";
+            }
+        }
+
+        /// <summary>Ends the hold at once, so that the next run need not wait for the lease to run out (which it does, when this fails).</summary>
+        private static void Release(HttpClient http, Uri blob, string leaseId)
+        {
+            try
+            {
+                SendWithRetries(http, blob, string.Empty, () => LeaseRequest(blob, "release", leaseId, duration: false), asIOException: true).Dispose();
+            }
+            catch (IOException)
+            {
+                // The lease runs out by itself.
+            }
+        }
+
+        private static void Create(HttpClient http, Uri blob, string name)
+        {
+            using (HttpResponseMessage response = SendWithRetries(http, blob, name, () =>
+            {
+                HttpRequestMessage request = Request(HttpMethod.Put, blob, new ByteArrayContent(Array.Empty<byte>()));
+                request.Headers.Add("x-ms-blob-type", "AppendBlob");
+                request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+                request.Content!.Headers.TryAddWithoutValidation("Content-Type", "application/x-ndjson; charset=utf-8");
+                return request;
+            }))
+            {
+                // Another run that created it first (409, 412) is met by the lease.
+                if (response.StatusCode != HttpStatusCode.Conflict && response.StatusCode != HttpStatusCode.PreconditionFailed)
+                {
+                    CheckOpened(response, name);
+                }
+            }
+        }
+
+        private static HttpRequestMessage LeaseRequest(Uri blob, string action, string leaseId, bool duration)
+        {
+            HttpRequestMessage request = Request(HttpMethod.Put, new Uri(blob.AbsoluteUri + "&comp=lease"), new ByteArrayContent(Array.Empty<byte>()));
+            request.Headers.Add("x-ms-lease-action", action);
+            request.Headers.Add(action == "acquire" ? "x-ms-proposed-lease-id" : "x-ms-lease-id", leaseId);
+            if (duration)
+            {
+                request.Headers.Add("x-ms-lease-duration", LeaseDuration.TotalSeconds.ToString("0", CultureInfo.InvariantCulture));
+            }
+
+            return request;
+        }
+
+        private static HttpRequestMessage Request(HttpMethod method, Uri uri, HttpContent? content)
+        {
+            var request = new HttpRequestMessage(method, uri) { Content = content };
+            request.Headers.Add("x-ms-version", ServiceVersion);
+            request.Headers.Add("x-ms-date", DateTimeOffset.UtcNow.ToString("r", CultureInfo.InvariantCulture));
+            return request;
+        }
+
+        /// <summary>An answer that is not a storage fault: the blob's or the request's own (opened, refused, missing).</summary>
+        private HttpResponseMessage Send(Func<HttpRequestMessage> request) => SendWithRetries(_http, _blob, Name, request, asIOException: true);
+
+        /// <summary>
+        /// Sends the request, again with backoff while storage answers with a fault (408, 429, 500, 503) or not at
+        /// all; the last fault becomes an <see cref="IOException"/> (writing) or a JournalUnavailable (opening).
+        /// </summary>
+        private static HttpResponseMessage SendWithRetries(HttpClient http, Uri blob, string name, Func<HttpRequestMessage> request, bool asIOException = false)
+        {
+            TimeSpan delay = FirstRetryDelay;
+            string fault = string.Empty;
+            for (int attempt = 1; attempt <= Attempts; attempt++)
+            {
+                try
+                {
+                    HttpResponseMessage response = SendOnce(http, request());
+                    int status = (int)response.StatusCode;
+                    if (status != 408 && status != 429 && status < 500)
+                    {
+                        return response;
+                    }
+
+                    fault = Describe(response);
+                    response.Dispose();
+                }
+                catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException)
+                {
+                    fault = ex is OperationCanceledException ? $"no answer in {RequestTimeout.TotalSeconds:0} s" : FaultOf(ex, blob, name);
+                }
+
+                if (attempt < Attempts)
+                {
+                    Thread.Sleep(delay);
+                    delay = TimeSpan.FromTicks(delay.Ticks * 2);
+                }
+            }
+
+            string reason = $"storage did not answer after {Attempts} attempts: {fault}";
+            if (asIOException)
+            {
+                throw new IOException(reason);
+            }
+
+            throw new PayscoreConfigurationException(
+                ErrorIds.JournalUnavailable,
+                $"The journal '{UserText.ExcerptPath(name)}' cannot be reached ({reason}). Check the storage account's address and the network. Nothing was sent.");
+        }
+
+        private static HttpResponseMessage SendOnce(HttpClient http, HttpRequestMessage request)
+        {
+            using (request)
+            using (var timeout = new CancellationTokenSource(RequestTimeout))
+            {
+                return Task.Run(() => http.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token)).GetAwaiter().GetResult();
+            }
+        }
+
+        /// <summary>What an exception of HttpClient says, without the address (it may quote it, query and all).</summary>
+        private static string FaultOf(Exception ex, Uri blob, string name)
+        {
+            string message = (ex.InnerException ?? ex).Message.Replace(blob.OriginalString, name).Replace(blob.AbsoluteUri, name);
+            return blob.Query.Length > 1 ? message.Replace(blob.Query.Substring(1), "…") : message;
+        }
+
+        /// <summary>A refusal when opening: the SAS token (403), a missing container (404), anything else by its code.</summary>
+        private static void CheckOpened(HttpResponseMessage response, string name)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            string shown = UserText.ExcerptPath(name);
+            string fix = response.StatusCode == HttpStatusCode.Forbidden
+                ? "The SAS token was refused: give -JournalPath a SAS that has not expired, with read, add, create and write permissions on the blob or its container"
+                : response.StatusCode == HttpStatusCode.NotFound
+                    ? "Its container does not exist: create it, or give -JournalPath a blob in an existing container"
+                    : "Check the storage account and the SAS token";
+            throw new PayscoreConfigurationException(
+                ErrorIds.JournalUnavailable,
+                $"The journal '{shown}' cannot be opened ({Describe(response)}). {fix}. Nothing was sent.");
+        }
+
+        private static IOException Failed(HttpResponseMessage response) =>
+            new IOException(response.StatusCode == HttpStatusCode.PreconditionFailed && ErrorCode(response)?.StartsWith("Lease", StringComparison.Ordinal) == true
+                ? $"the blob's lease was lost ({Describe(response)}), and another run may hold it now"
+                : $"storage refused it: {Describe(response)}");
+
+        private static string Describe(HttpResponseMessage response) =>
+            $"{(int)response.StatusCode}{(ErrorCode(response) is string code ? " " + UserText.Excerpt(code) : string.Empty)}";
+
+        private static string? ErrorCode(HttpResponseMessage response) => Header(response, "x-ms-error-code");
+
+        private static string? Header(HttpResponseMessage response, string name) =>
+            response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    }
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Collections.Generic;
+using System.Security.Cryptography;
+using System.Text.Json;
+using WeChatPay.Payscore.Protocol;
+
+namespace WeChatPay.Payscore.Execution
+{
+    /// <summary>What an earlier run's journal says of an authorization.</summary>
+    internal enum JournalEntry
+    {
+        None = 0,
+
+        /// <summary>A request was about to be sent; no final record followed (the run died, or the row was in flight).</summary>
+        Sending = 1,
+
+        /// <summary>Ended, as the row's final record says.</summary>
+        Done = 2,
+
+        /// <summary>WeChat Pay refused, or the row was never sent: sending again is safe.</summary>
+        Failed = 3,
+
+        /// <summary>The final record leaves the outcome open (timeout, broken connection, unverified answer).</summary>
+        Unknown = 4,
+    }
+
+    /// <summary>
+    /// Replays an earlier run's records, in their order, into what each names authorization's state is now: the
+    /// last word on a row wins, except that a refusal after an open outcome leaves it open.
+    /// </summary>
+    internal sealed class JournalReplay : IDisposable
+    {
+        private readonly SHA256 _sha = SHA256.Create();
+
+        public KeyTable Entries { get; } = new KeyTable(fullKeys: true);
+
+        /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open (<see cref="ResultCodeTable"/>).</summary>
+        internal static JournalEntry Classify(bool success, string code)
+        {
+            if (success)
+            {
+                return JournalEntry.Done;
+            }
+
+            switch (ResultCodeTable.Of(code).Outcome)
+            {
+                case AuthorizationOutcome.Ended: return JournalEntry.Done;
+                case AuthorizationOutcome.Open: return JournalEntry.Unknown;
+                default: return JournalEntry.Failed;
+            }
+        }
+
+        /// <summary>One record (a line without its end); a <see cref="FormatException"/> naming the fault when it is not one this module writes.</summary>
+        public void Apply(ReadOnlyMemory<byte> line)
+        {
+            try
+            {
+                using (JsonDocument document = JsonDocument.Parse(line))
+                {
+                    JsonElement root = document.RootElement;
+                    string kind = root.GetProperty("event").GetString() ?? string.Empty;
+                    if (!AuthorizationTarget.TryCreate(JournalFormat.ReadIdentity(root), out AuthorizationTarget? target, out _))
+                    {
+                        return; // a row with bad input: nothing to remember
+                    }
+
+                    RowKey key = RowKey.Of(target, _sha);
+                    if (kind == "sending")
+                    {
+                        // A request about to go out after a final record (a retry in a later run) reopens the row.
+                        Entries.Set(key, (int)JournalEntry.Sending);
+                    }
+                    else if (kind == "result")
+                    {
+                        string code = root.GetProperty("code").GetString() ?? string.Empty;
+                        JournalEntry entry = Classify(root.GetProperty("success").GetBoolean(), code);
+                        if (ResultCodeTable.Of(code).NeverSent)
+                        {
+                            return; // never sent: says nothing of the authorization
+                        }
+
+                        // A failure that was refused outright, after a request that may have landed, still leaves it open.
+                        Entries.TryGet(key, out int before);
+                        if (entry == JournalEntry.Failed && before == (int)JournalEntry.Unknown)
+                        {
+                            entry = JournalEntry.Unknown;
+                        }
+
+                        Entries.Set(key, (int)entry);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is JsonException || ex is KeyNotFoundException || ex is InvalidOperationException || ex is ArgumentException)
+            {
+                throw new FormatException(ex.GetType().Name, ex);
+            }
+        }
+
+        public void Dispose() => _sha.Dispose();
+    }
+}

@@ -1,0 +1,232 @@
+using System.Management.Automation;
+using System.Text;
+using System.Text.Json;
+using WeChatPay.Payscore.Execution;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace WeChatPay.Payscore.Tests;
+
+/// <summary>
+/// -JournalPath given the URL of a blob with a SAS token, against Azurite: an append blob of JSON Lines that keeps
+/// every promise of the journal file, and a SAS token that no stream, result or error shows.
+/// </summary>
+[Collection(SimulatorCollection.Name)]
+public sealed class BlobJournalTests : ScratchTest, IClassFixture<AzuriteFixture>
+{
+    private readonly AzuriteFixture _storage;
+    private readonly ITestOutputHelper _output;
+
+    public BlobJournalTests(SimulatorFixture fixture, AzuriteFixture storage, ITestOutputHelper output)
+        : base(fixture, "wxpay-blob-journal-")
+    {
+        _storage = storage;
+        _output = output;
+    }
+
+    private Azurite Storage => _storage.Azurite;
+
+    private Dictionary<string, object?> Parameters(string journal)
+    {
+        var parameters = HostedRun.Credentials(Sim);
+        parameters["AppId"] = AppId;
+        parameters["Reason"] = "服务调整";
+        parameters["MaxRequestsPerSecond"] = 0.0;
+        parameters["JournalPath"] = journal;
+        return parameters;
+    }
+
+    private static PSObject[] Rows(string prefix, int count) => Enumerable.Range(1, count).Select(i => HostedRun.Row($"{prefix}{i}", "500001")).ToArray();
+
+    private static List<JsonElement> Records(byte[] blob) =>
+        Encoding.UTF8.GetString(blob).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+
+    /// <summary>Everything a run shows: results, every stream, and the errors as $Error would show them.</summary>
+    private static string Shown(HostedRun run) =>
+        string.Join("\n", run.Output.Select(o => string.Join(";", o.Properties.Select(p => p.Value?.ToString()))))
+        + string.Join("\n", run.Verbose) + string.Join("\n", run.Debug) + string.Join("\n", run.Warnings) + string.Join("\n", run.Information)
+        + string.Join("\n", run.Errors.Select(e => $"{e} {e.Exception} {e.TargetObject} {e.CategoryInfo} {e.ErrorDetails}"));
+
+    [AzuriteFact]
+    public void A_blob_journal_is_an_append_blob_of_json_lines_and_a_run_in_another_session_resumes_it()
+    {
+        string container = Storage.NewContainer();
+        string journal = Storage.BlobAddress(container, "runs/run 1.jsonl");
+        PSObject[] rows = Rows("oBlob", 40);
+        var parameters = Parameters(journal);
+        parameters["ThrottleLimit"] = 8;
+        parameters["Verbose"] = true;
+
+        HostedRun first = HostedRun.Invoke(rows.Take(25), parameters);
+
+        Assert.All(first.Results, r => Assert.True(r.Success, r.Message));
+        var (type, blocks, lease) = Storage.Properties(container, "runs/run 1.jsonl");
+        Assert.Equal("AppendBlob", type);
+        Assert.True(lease == "available", $"lease {lease}, {blocks} blocks: released when the run ended");
+        List<JsonElement> records = Records(Storage.Content(container, "runs/run 1.jsonl"));
+        Assert.Equal(25, records.Count(r => r.GetProperty("event").GetString() == "sending"));
+        Assert.Equal(25, records.Count(r => r.GetProperty("event").GetString() == "result"));
+        Assert.InRange(blocks, 1, records.Count); // whole records per block; results that finish together share one
+        _output.WriteLine($"{records.Count} records in {blocks} blocks");
+        Assert.Contains(first.Verbose, v => v.StartsWith("Journal http://127.0.0.1:", StringComparison.Ordinal) && v.EndsWith("/runs/run 1.jsonl: new.", StringComparison.Ordinal));
+
+        HostedRun again = HostedRun.Invoke(rows, Parameters(journal));
+
+        Assert.Equal(40, again.Results.Count);
+        Assert.Equal(25, again.Results.Count(r => r.Code == ResultCodes.AlreadyDone));
+        Assert.All(rows, row => Assert.Equal(1, Sim.ProcessedTerminates((string)row.Properties["openid"].Value, "500001")));
+        Assert.DoesNotContain(Azurite.Signature(journal), Shown(first) + Shown(again));
+    }
+
+    [AzuriteFact]
+    public void A_second_run_on_a_held_blob_is_kept_out_with_nothing_sent()
+    {
+        string container = Storage.NewContainer();
+        string journal = Storage.BlobAddress(container, "held.jsonl");
+        using (BlobJournalStore.Open(journal))
+        {
+            var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oHeld", 3), Parameters(journal)));
+
+            Assert.StartsWith(ErrorIds.JournalUnavailable + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+            Assert.Contains("in use by another run", ex.Message);
+            Assert.Equal(0, Sim.RequestCount);
+            Assert.DoesNotContain(Azurite.Signature(journal), $"{ex} {ex.ErrorRecord} {ex.ErrorRecord.TargetObject}");
+        }
+
+        HostedRun after = HostedRun.Invoke(Rows("oHeld", 3), Parameters(journal));
+        Assert.All(after.Results, r => Assert.Equal(ResultCodes.Ok, r.Code));
+    }
+
+    /// <summary>A new blob journal in a new container, with the first <paramref name="rows"/> rows ended through it.</summary>
+    private (string Container, string Journal) JournalOf(string prefix, int rows, string blob)
+    {
+        string container = Storage.NewContainer();
+        string journal = Storage.BlobAddress(container, blob);
+        HostedRun first = HostedRun.Invoke(Rows(prefix, rows), Parameters(journal));
+        Assert.All(first.Results, r => Assert.True(r.Success, r.Message));
+        return (container, journal);
+    }
+
+    [AzuriteFact]
+    public void The_lease_of_a_run_that_died_runs_out_and_the_next_run_resumes_with_nothing_sent_twice()
+    {
+        (string container, string journal) = JournalOf("oDied", 4, "died.jsonl");
+        Storage.AbandonLease(container, "died.jsonl", seconds: 15);
+
+        var refused = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oDied", 6), Parameters(journal)));
+        Assert.StartsWith(ErrorIds.JournalUnavailable + ",", refused.ErrorRecord.FullyQualifiedErrorId);
+
+        HostedRun? resumed = null;
+        for (int i = 0; i < 40 && resumed == null; i++)
+        {
+            Thread.Sleep(1000);
+            try
+            {
+                resumed = HostedRun.Invoke(Rows("oDied", 6), Parameters(journal));
+            }
+            catch (RuntimeException ex) when (ex.ErrorRecord.FullyQualifiedErrorId.StartsWith(ErrorIds.JournalUnavailable, StringComparison.Ordinal))
+            {
+            }
+        }
+
+        Assert.NotNull(resumed);
+        Assert.Equal(4, resumed.Results.Count(r => r.Code == ResultCodes.AlreadyDone));
+        Assert.All(Rows("oDied", 6), row => Assert.Equal(1, Sim.ProcessedTerminates((string)row.Properties["openid"].Value, "500001")));
+    }
+
+    [AzuriteFact]
+    public void A_torn_last_record_is_dropped_and_the_blob_reads_as_a_journal_ever_after()
+    {
+        (string container, string journal) = JournalOf("oTorn", 2, "torn.jsonl");
+        byte[] whole = Storage.Content(container, "torn.jsonl");
+        byte[] torn = Encoding.UTF8.GetBytes("{\"event\":\"result\",\"row\":3,\"rou");
+        Storage.PutAppendBlob(container, "torn.jsonl", [.. whole, .. torn]);
+
+        var parameters = Parameters(journal);
+        parameters["Verbose"] = true;
+        HostedRun second = HostedRun.Invoke(Rows("oTorn", 3), parameters);
+        HostedRun third = HostedRun.Invoke(Rows("oTorn", 4), Parameters(journal));
+
+        Assert.Contains(second.Verbose, v => v.Contains($"a torn last line of {torn.Length} bytes", StringComparison.Ordinal));
+        Assert.Equal(2, second.Results.Count(r => r.Code == ResultCodes.AlreadyDone));
+        Assert.Equal(3, third.Results.Count(r => r.Code == ResultCodes.AlreadyDone));
+        Assert.All(Rows("oTorn", 4), row => Assert.Equal(1, Sim.ProcessedTerminates((string)row.Properties["openid"].Value, "500001")));
+        Assert.StartsWith(Encoding.UTF8.GetString([.. whole, .. torn]) + "\n{\"event\":\"torn\",", Encoding.UTF8.GetString(Storage.Content(container, "torn.jsonl")));
+    }
+
+    [AzuriteFact]
+    public void A_blob_the_module_did_not_write_is_refused_and_left_as_it_was()
+    {
+        string container = Storage.NewContainer();
+        byte[] csv = Encoding.UTF8.GetBytes("openid,service_id\noX,500001\n");
+        Storage.PutBlockBlob(container, "users.csv", csv);
+        Storage.PutAppendBlob(container, "log.txt", Encoding.UTF8.GetBytes("2024-05-01 job started\n"));
+
+        foreach (string blob in new[] { "users.csv", "log.txt" })
+        {
+            string journal = Storage.BlobAddress(container, blob);
+            byte[] before = Storage.Content(container, blob);
+            var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oForeign", 1), Parameters(journal)));
+
+            Assert.StartsWith(ErrorIds.JournalInvalid + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+            Assert.Contains($"/{blob}' is not a journal", ex.Message);
+            Assert.Equal(before, Storage.Content(container, blob));
+            Assert.Equal("available", Storage.Properties(container, blob).LeaseState);
+            Assert.DoesNotContain(Azurite.Signature(journal), $"{ex} {ex.ErrorRecord} {ex.ErrorRecord.TargetObject}");
+        }
+
+        Assert.Equal(0, Sim.RequestCount);
+    }
+
+    [AzuriteFact]
+    public void A_sas_token_without_the_permissions_or_an_address_without_one_stops_before_anything_is_sent_and_is_not_shown()
+    {
+        string container = Storage.NewContainer();
+        string readOnly = Storage.BlobAddress(container, "ro.jsonl", permissions: "r");
+        string noSas = readOnly.Split('?')[0] + "?sv=2021-08-06&token=" + Azurite.Signature(readOnly);
+        string plainHttp = readOnly.Replace("http://127.0.0.1", "http://storage.example.com", StringComparison.Ordinal);
+
+        foreach (var (journal, id) in new[] { (readOnly, ErrorIds.JournalUnavailable), (noSas, ErrorIds.JournalInvalid), (plainHttp, ErrorIds.JournalInvalid) })
+        {
+            var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oSas", 1), Parameters(journal)));
+            _output.WriteLine(ex.Message);
+            Assert.StartsWith(id + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+            Assert.DoesNotContain(Azurite.Signature(readOnly), $"{ex} {ex.ErrorRecord} {ex.ErrorRecord.TargetObject}");
+        }
+
+        Assert.Equal(0, Sim.RequestCount);
+    }
+
+    [AzuriteFact]
+    public void Storage_that_goes_down_mid_run_stops_it_with_JournalWriteFailed_every_sent_row_settled_and_the_rerun_resumes()
+    {
+        using Azurite storage = Azurite.Start();
+        string container = storage.NewContainer();
+        string journal = storage.BlobAddress(container, "down.jsonl");
+        PSObject[] rows = Rows("oDown", 400);
+        var parameters = Parameters(journal);
+        parameters["ThrottleLimit"] = 4;
+        Sim.LatencyMs = 20;
+        HostedRun run;
+        using (var session = new HostedSession())
+        {
+            var stopper = Task.Run(() =>
+            {
+                SpinWait.SpinUntil(() => Sim.RequestCount >= 40, TimeSpan.FromSeconds(60));
+                storage.Stop();
+            });
+            run = session.Run("Invoke-WxPayscoreTerminate", parameters, rows);
+            stopper.Wait();
+        }
+
+        ErrorRecord stop = run.Errors[^1];
+        Assert.StartsWith(ErrorIds.JournalWriteFailed + ",", stop.FullyQualifiedErrorId);
+        Assert.Contains("could not be written", stop.Exception.Message);
+        _output.WriteLine(stop.Exception.Message);
+        HashSet<string?> sent = Sim.Terminates.Select(t => t.OpenId).ToHashSet();
+        Assert.InRange(sent.Count, 1, rows.Length - 1);
+        Assert.Subset(run.Results.Select(r => r.OpenId).ToHashSet(), sent);
+        Assert.All(run.Results, r => Assert.True(r.Success, r.Message));
+        Assert.DoesNotContain(Azurite.Signature(journal), Shown(run));
+    }
+}
