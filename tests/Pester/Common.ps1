@@ -30,27 +30,44 @@ function script:New-TestFolder([string] $Prefix = 'wxpester') {
     $path
 }
 
-# Runs a script file in a child pwsh as an automation host would: no profile, no console to answer prompts.
-# A child that does not end within the limit is killed, so a prompt can fail the test but never hang it.
+# Starts a script file in a child pwsh as an automation host would: no profile, no console to answer prompts, in
+# -Folder (the repository by default), with -Environment added to this process's (a $null value removes a name).
 # With -Direct the child runs this pwsh's own pwsh.dll rather than the dotnet tool, which a changed HOME hides.
-function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120, [switch] $Direct) {
+# Wait-ChildPwsh ends it; AfterAll may Stop-ChildPwsh what a failed test left running.
+function script:Start-ChildPwsh([string] $File, [string[]] $Arguments = @(), [hashtable] $Environment = @{}, [string] $Folder, [switch] $Direct) {
     $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
     $pwsh = if ($Direct) { Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll' } else { 'pwsh' }
-    foreach ($a in $pwsh, '-NoProfile', '-NonInteractive', '-File', $File) { $start.ArgumentList.Add($a) }
-    $start.WorkingDirectory = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    foreach ($a in @($pwsh, '-NoProfile', '-NonInteractive', '-File', $File) + $Arguments) { $start.ArgumentList.Add($a) }
+    $start.WorkingDirectory = if ($Folder) { $Folder } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
     $start.RedirectStandardInput = $true
     foreach ($name in $Environment.Keys) { if ($null -eq $Environment[$name]) { [void] $start.Environment.Remove($name) } else { $start.Environment[$name] = $Environment[$name] } }
     $process = [Diagnostics.Process]::Start($start)
     $process.StandardInput.Close()
-    $stdout = $process.StandardOutput.ReadToEndAsync()
-    $stderr = $process.StandardError.ReadToEndAsync()
-    if (-not $process.WaitForExit($TimeoutSec * 1000)) {
-        $process.Kill($true)
-        throw "The runbook did not finish within $TimeoutSec s (waiting for a prompt?)."
+    [pscustomobject]@{ Process = $process; Stdout = $process.StandardOutput.ReadToEndAsync(); Stderr = $process.StandardError.ReadToEndAsync() }
+}
+
+# Waits for a child of Start-ChildPwsh; one that does not end within the limit is killed with its process tree, so a
+# prompt or a hang can fail the test but never hang the suite. Returns its exit code and its output and errors.
+function script:Wait-ChildPwsh($Child, [int] $TimeoutSec = 120) {
+    if (-not $Child.Process.WaitForExit($TimeoutSec * 1000)) {
+        Stop-ChildPwsh $Child
+        throw "The child pwsh did not finish within $TimeoutSec s (waiting for a prompt?)."
     }
-    [pscustomobject]@{ ExitCode = $process.ExitCode; Output = $stdout.Result + $stderr.Result }
+    $Child.Process.WaitForExit()
+    [pscustomobject]@{ ExitCode = $Child.Process.ExitCode; Output = $Child.Stdout.Result + $Child.Stderr.Result }
+}
+
+# Kills a child and its process tree with SIGKILL (no chance to clean up) and waits until it is gone.
+function script:Stop-ChildPwsh($Child) {
+    if (-not $Child.Process.HasExited) { $Child.Process.Kill($true) }
+    $null = $Child.Process.WaitForExit(10000)
+}
+
+# Runs a script file in a child pwsh (Start-ChildPwsh) and waits for it (Wait-ChildPwsh).
+function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120, [switch] $Direct) {
+    Wait-ChildPwsh (Start-ChildPwsh $File -Environment $Environment -Direct:$Direct) -TimeoutSec $TimeoutSec
 }
 
 # Runs a script file in a child pwsh (this pwsh's own pwsh.dll), no profile, nothing to answer a prompt; returns its
@@ -58,6 +75,40 @@ function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [
 function script:Invoke-ChildPwsh([string] $File, [string[]] $Arguments) {
     $pwsh = Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll'
     & ([Environment]::ProcessPath) $pwsh -NoProfile -NonInteractive -File $File @Arguments 2>&1 | Out-String
+}
+
+# Runs $Body as a runbook in a child pwsh with every stream on, recorded by Start-Transcript, then shows $Error in
+# full (each record and exception with Format-List * -Force, then Get-Error). The body reads the secret from
+# $Secret: it is handed over in the environment, since a transcript's header records the command line.
+function script:Invoke-SecretRunbook([string] $Name, [string] $Body, [string] $Secret) {
+    $transcript = Join-Path $Work "$Name-transcript.txt"
+    $runbook = Join-Path $Work "$Name-runbook.ps1"
+    @(
+        'param($Module, $Work, $Transcript)'
+        '$Secret = $env:PESTER_ONLY_SECRET'
+        'Import-Module $Module'
+        'Set-Location $Work'
+        "`$VerbosePreference = 'Continue'; `$DebugPreference = 'Continue'; `$InformationPreference = 'Continue'"
+        'Start-Transcript -LiteralPath $Transcript | Out-Null'
+        $Body
+        "'Errors: ' + `$Error.Count"
+        "`$Error | ForEach-Object { 'Id: ' + `$_.FullyQualifiedErrorId }"
+        '$Error | Format-List * -Force | Out-String -Width 500'
+        '$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }'
+        'if ($Error.Count -gt 0) { Get-Error -Newest $Error.Count | Out-String -Width 500 }'
+        'Stop-Transcript | Out-Null'
+    ) | Set-Content -LiteralPath $runbook
+    $child = Start-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript `
+        -Environment @{ PESTER_ONLY_SECRET = $Secret } -Folder $Work -Direct
+    $output = (Wait-ChildPwsh $child -TimeoutSec 180).Output
+    [pscustomobject]@{ Output = $output; Recorded = Get-Content -LiteralPath $transcript -Raw }
+}
+
+# Fails when any 8 characters of $Part show in the text.
+function script:Assert-NoPiece([string] $Text, [string] $Part, [string] $Because) {
+    for ($i = 0; $i + 8 -le $Part.Length; $i++) {
+        $Text.Contains($Part.Substring($i, 8)) | Should -BeFalse -Because $Because
+    }
 }
 
 function script:New-UsersCsv([string] $Path, [string[]] $Lines) {

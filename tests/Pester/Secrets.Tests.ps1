@@ -23,44 +23,6 @@ BeforeAll {
         }
         $null
     }
-
-    # Runs $Body as a runbook in a child pwsh with every stream on, recorded by Start-Transcript, then shows $Error in
-    # full (each record and exception with Format-List * -Force, then Get-Error). The body reads the secret from
-    # $Secret: it is handed over in the environment, since a transcript's header records the command line.
-    function script:Invoke-SecretRunbook([string] $Name, [string] $Body, [string] $Secret) {
-        $transcript = Join-Path $Work "$Name-transcript.txt"
-        $runbook = Join-Path $Work "$Name-runbook.ps1"
-        @(
-            'param($Module, $Work, $Transcript)'
-            '$Secret = $env:PESTER_ONLY_SECRET'
-            'Import-Module $Module'
-            'Set-Location $Work'
-            "`$VerbosePreference = 'Continue'; `$DebugPreference = 'Continue'; `$InformationPreference = 'Continue'"
-            'Start-Transcript -LiteralPath $Transcript | Out-Null'
-            $Body
-            "'Errors: ' + `$Error.Count"
-            "`$Error | ForEach-Object { 'Id: ' + `$_.FullyQualifiedErrorId }"
-            '$Error | Format-List * -Force | Out-String -Width 500'
-            '$Error | ForEach-Object { $_.Exception | Format-List * -Force | Out-String -Width 500; $_.Exception.ToString() }'
-            'if ($Error.Count -gt 0) { Get-Error -Newest $Error.Count | Out-String -Width 500 }'
-            'Stop-Transcript | Out-Null'
-        ) | Set-Content -LiteralPath $runbook
-        $env:PESTER_ONLY_SECRET = $Secret
-        try {
-            $output = Invoke-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript
-        }
-        finally {
-            Remove-Item Env:PESTER_ONLY_SECRET
-        }
-        [pscustomobject]@{ Output = $output; Recorded = Get-Content -LiteralPath $transcript -Raw }
-    }
-
-    # Fails when any 8 characters of $Part show in the text.
-    function script:Assert-NoPiece([string] $Text, [string] $Part, [string] $Because) {
-        for ($i = 0; $i + 8 -le $Part.Length; $i++) {
-            $Text.Contains($Part.Substring($i, 8)) | Should -BeFalse -Because $Because
-        }
-    }
 }
 
 AfterAll {
