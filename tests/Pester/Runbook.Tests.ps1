@@ -1,5 +1,5 @@
-# The runbook sample of samples/runbooks, run end to end as Azure Automation would run two of its jobs: against the
-# simulator (a slow one, so that the first job's time budget runs out) and Azurite (the CSV, the journal and the
+# The runbook sample of samples/runbooks, run end to end as Azure Automation would run its chain of jobs: against the
+# simulator (a slow one, so that each job's time budget runs out) and Azurite (the CSV, the journal and the
 # results as blobs). What cannot run here is replaced by stubs that record what the runbook asked of them:
 # Get-AutomationVariable (the Automation account's encrypted variables), Connect-AzAccount and Get-AzKeyVaultSecret
 # (the managed identity and Key Vault) and Start-AzAutomationRunbook (the next job, which the test then runs itself).
