@@ -84,7 +84,7 @@ public class ResultCodeTableTests
         Assert.True(row.NeverSent);
         Assert.Equal(AuthorizationOutcome.NotEnded, row.Outcome);
         Assert.Null(row.ErrorId);
-        Assert.Equal(JournalEntry.Failed, RunJournal.Classify(false, ResultCodes.NotStarted));
+        Assert.Equal(JournalEntry.Failed, JournalReplay.Classify(false, ResultCodes.NotStarted));
     }
 
     [Theory]
