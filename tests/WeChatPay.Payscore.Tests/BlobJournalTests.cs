@@ -308,7 +308,7 @@ public sealed class BlobJournalTests : ScratchTest, IClassFixture<AzuriteFixture
         ErrorRecord stop = run.Errors[^1];
         _output.WriteLine(stop.Exception.Message);
         Assert.StartsWith(ErrorIds.JournalWriteFailed + ",", stop.FullyQualifiedErrorId);
-        Assert.Contains("(sr=b?) was refused for its next blob .1", stop.Exception.Message);
+        Assert.Contains("a SAS for one blob (sr=b) cannot create its next blob .1", stop.Exception.Message);
         Assert.Contains("container SAS (sr=c)", stop.Exception.Message);
         Assert.False(Storage.Exists(container, "one.jsonl.1"));
         HashSet<string?> sent = Sim.Terminates.Select(t => t.OpenId).ToHashSet();

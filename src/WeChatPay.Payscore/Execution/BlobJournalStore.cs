@@ -398,10 +398,10 @@ namespace WeChatPay.Payscore.Execution
             string nextName = NameAt(Name, index);
             using (HttpResponseMessage response = Send(() => CreateRequest(next)))
             {
-                if (response.StatusCode == HttpStatusCode.Forbidden)
+                if (response.StatusCode == HttpStatusCode.Forbidden && _blob.Query.Split('&', '?').Contains("sr=b"))
                 {
                     // A reason is quoted as a short excerpt: what to do is in WriteFailureAdvice.
-                    throw new IOException($"its SAS (sr=b?) was refused for its next blob .{index}");
+                    throw new IOException($"a SAS for one blob (sr=b) cannot create its next blob .{index}");
                 }
 
                 if (response.StatusCode == HttpStatusCode.Conflict || response.StatusCode == HttpStatusCode.PreconditionFailed)
