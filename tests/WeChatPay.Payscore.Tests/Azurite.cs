@@ -116,6 +116,33 @@ public sealed class Azurite : IDisposable
         return $"{Endpoint}/{container}/{blob}?sv={Version}&sr=b&sp={permissions}&se={Uri.EscapeDataString(expiry)}&sig={Uri.EscapeDataString(Sign(toSign))}";
     }
 
+    /// <summary>The blob's address with a service SAS for its whole container (sr=c), which also covers the blobs a journal rolls over into.</summary>
+    public string ContainerSasAddress(string container, string blob, string permissions = "racw")
+    {
+        string expiry = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        string toSign = string.Join("\n", permissions, "", expiry, $"/blob/{Account}/{container}", "", "", "", Version, "c", "", "", "", "", "", "", "");
+        return $"{Endpoint}/{container}/{blob}?sv={Version}&sr=c&sp={permissions}&se={Uri.EscapeDataString(expiry)}&sig={Uri.EscapeDataString(Sign(toSign))}";
+    }
+
+    public bool Exists(string container, string blob)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Head, $"{Endpoint}/{container}/{blob}?{AccountSas()}");
+        request.Headers.Add("x-ms-version", Version);
+        using HttpResponseMessage response = _http.Send(request);
+        return response.IsSuccessStatusCode;
+    }
+
+    /// <summary>A metadata value of the blob (name without x-ms-meta-), or "" when it has none.</summary>
+    public string Metadata(string container, string blob, string name)
+    {
+        using HttpResponseMessage response = Send(HttpMethod.Head, $"{container}/{blob}", null, HttpStatusCode.OK);
+        return response.Headers.TryGetValues("x-ms-meta-" + name, out var values) ? values.First() : "";
+    }
+
+    /// <summary>Appends the bytes to an append blob as one block, as a run that writes would (or one that is killed while writing).</summary>
+    public void AppendBlock(string container, string blob, byte[] content) =>
+        Send(HttpMethod.Put, $"{container}/{blob}?comp=appendblock", content, HttpStatusCode.Created).Dispose();
+
     /// <summary>The signature of a SAS address: the secret no message may quote.</summary>
     public static string Signature(string address) =>
         Uri.UnescapeDataString(address.Split('?')[1].Split('&').Single(p => p.StartsWith("sig=", StringComparison.Ordinal))["sig=".Length..]);
@@ -149,10 +176,7 @@ public sealed class Azurite : IDisposable
 
     private HttpResponseMessage Send(HttpMethod method, string path, byte[]? content, HttpStatusCode expected, params (string Name, string Value)[] headers)
     {
-        // An account SAS for the whole account: the tests' own access, apart from the journal's.
-        string expiry = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        string toSign = string.Join("\n", Account, "rwdlacup", "b", "sco", "", expiry, "", "", Version, "", "");
-        string sas = $"sv={Version}&ss=b&srt=sco&sp=rwdlacup&se={Uri.EscapeDataString(expiry)}&sig={Uri.EscapeDataString(Sign(toSign))}";
+        string sas = AccountSas();
         var request = new HttpRequestMessage(method, $"{Endpoint}/{path}{(path.Contains('?') ? "&" : "?")}{sas}");
         request.Headers.Add("x-ms-version", Version);
         foreach (var (name, value) in headers)
@@ -168,6 +192,14 @@ public sealed class Azurite : IDisposable
         HttpResponseMessage response = _http.Send(request);
         Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {response.Content.ReadAsStringAsync().GetAwaiter().GetResult()}");
         return response;
+    }
+
+    /// <summary>An account SAS for the whole account: the tests' own access, apart from the journal's.</summary>
+    private static string AccountSas()
+    {
+        string expiry = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        string toSign = string.Join("\n", Account, "rwdlacup", "b", "sco", "", expiry, "", "", Version, "", "");
+        return $"sv={Version}&ss=b&srt=sco&sp=rwdlacup&se={Uri.EscapeDataString(expiry)}&sig={Uri.EscapeDataString(Sign(toSign))}";
     }
 
     private static string Sign(string toSign)

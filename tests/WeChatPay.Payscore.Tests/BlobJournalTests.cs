@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Text;
 using System.Text.Json;
+using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Execution;
 using Xunit;
 using Xunit.Abstractions;
@@ -38,8 +40,10 @@ public sealed class BlobJournalTests : ScratchTest, IClassFixture<AzuriteFixture
 
     private static PSObject[] Rows(string prefix, int count) => Enumerable.Range(1, count).Select(i => HostedRun.Row($"{prefix}{i}", "500001")).ToArray();
 
-    private static List<JsonElement> Records(byte[] blob) =>
-        Encoding.UTF8.GetString(blob).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+    private static List<JsonElement> Records(byte[] blob, bool skipTorn = false) =>
+        Encoding.UTF8.GetString(blob).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !skipTorn || line.EndsWith('}'))
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
 
     /// <summary>Everything a run shows: results, every stream, and the errors as $Error would show them.</summary>
     private static string Shown(HostedRun run) =>
@@ -229,4 +233,210 @@ public sealed class BlobJournalTests : ScratchTest, IClassFixture<AzuriteFixture
         Assert.All(run.Results, r => Assert.True(r.Success, r.Message));
         Assert.DoesNotContain(Azurite.Signature(journal), Shown(run));
     }
+    /// <summary>Runs <paramref name="rows"/> with a journal whose blobs roll over after <paramref name="rolloverBlocks"/> blocks.</summary>
+    private static HostedRun RunRolling(IEnumerable<PSObject> rows, Dictionary<string, object?> parameters, int rolloverBlocks)
+    {
+        parameters["RolloverBlocks"] = rolloverBlocks;
+        using var session = new HostedSession(typeof(RollingBlobTerminateCommand));
+        return session.Run("Invoke-WxPayscoreTerminate", parameters, rows);
+    }
+
+    /// <summary>The blobs of the journal's chain that exist: the first, then name.1, name.2, ... until one is missing.</summary>
+    private List<string> Chain(string container, string blob)
+    {
+        var chain = new List<string> { blob };
+        while (Storage.Exists(container, $"{blob}.{chain.Count}"))
+        {
+            chain.Add($"{blob}.{chain.Count}");
+        }
+
+        return chain;
+    }
+
+    /// <summary>The records of every blob of the chain, in order; a torn line (no closing brace) is left out.</summary>
+    private List<JsonElement> ChainRecords(string container, string blob) =>
+        Records(Chain(container, blob).SelectMany(part => Storage.Content(container, part)).ToArray(), skipTorn: true);
+
+    [AzuriteFact]
+    public void A_journal_that_fills_its_blob_goes_on_in_next_blobs_and_a_run_in_another_session_reads_the_whole_chain()
+    {
+        string container = Storage.NewContainer();
+        string journal = Storage.ContainerSasAddress(container, "runs/big.jsonl");
+        PSObject[] rows = Rows("oRoll", 40);
+        var parameters = Parameters(journal);
+        parameters["ThrottleLimit"] = 4;
+
+        HostedRun first = RunRolling(rows.Take(30), parameters, rolloverBlocks: 5);
+
+        Assert.Empty(first.Errors);
+        Assert.All(first.Results, r => Assert.True(r.Success, r.Message));
+        List<string> chain = Chain(container, "runs/big.jsonl");
+        _output.WriteLine($"{chain.Count} blobs: {string.Join(", ", chain.Select(b => $"{b} {Storage.Properties(container, b).Blocks} blocks"))}");
+        Assert.True(chain.Count >= 6, $"{chain.Count} blobs"); // 30 "sending" records alone are 30 blocks
+        Assert.Equal(chain.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Storage.Metadata(container, "runs/big.jsonl", "journalblobs"));
+        Assert.All(chain, b => Assert.Equal("AppendBlob", Storage.Properties(container, b).Type));
+        Assert.Equal("available", Storage.Properties(container, "runs/big.jsonl").LeaseState); // the run's lock, released
+        Assert.All(chain, b => Assert.InRange(Storage.Properties(container, b).Blocks, 1, 5));
+        List<JsonElement> records = ChainRecords(container, "runs/big.jsonl");
+        Assert.Equal(30, records.Count(r => r.GetProperty("event").GetString() == "sending"));
+        Assert.Equal(30, records.Count(r => r.GetProperty("event").GetString() == "result"));
+
+        var resume = Parameters(journal);
+        resume["Verbose"] = true;
+        HostedRun again = HostedRun.Invoke(rows, resume);
+
+        Assert.Contains(again.Verbose, v => v.Contains($"resuming from {records.Count} records", StringComparison.Ordinal));
+        Assert.Equal(30, again.Results.Count(r => r.Code == ResultCodes.AlreadyDone));
+        Assert.Equal(10, again.Results.Count(r => r.Code == ResultCodes.Ok));
+        Assert.All(rows, row => Assert.Equal(1, Sim.ProcessedTerminates((string)row.Properties["openid"].Value, "500001")));
+        Assert.Equal(chain, Chain(container, "runs/big.jsonl")); // the last blob had room: no new one
+        Assert.Equal(40, ChainRecords(container, "runs/big.jsonl").Count(r => r.GetProperty("event").GetString() == "result"));
+        Assert.DoesNotContain(Azurite.Signature(journal), Shown(first) + Shown(again));
+    }
+
+    [AzuriteFact]
+    public void A_sas_for_one_blob_cannot_roll_over_and_says_a_container_sas_is_needed_and_is_refused_on_a_chain()
+    {
+        string container = Storage.NewContainer();
+        string blobSas = Storage.BlobAddress(container, "one.jsonl");
+        PSObject[] rows = Rows("oOne", 20);
+        var parameters = Parameters(blobSas);
+        parameters["ThrottleLimit"] = 1;
+
+        HostedRun run = RunRolling(rows, parameters, rolloverBlocks: 4);
+
+        ErrorRecord stop = run.Errors[^1];
+        _output.WriteLine(stop.Exception.Message);
+        Assert.StartsWith(ErrorIds.JournalWriteFailed + ",", stop.FullyQualifiedErrorId);
+        Assert.Contains("a SAS for one blob (sr=b) cannot create its next blob .1", stop.Exception.Message);
+        Assert.Contains("container SAS (sr=c)", stop.Exception.Message);
+        Assert.False(Storage.Exists(container, "one.jsonl.1"));
+        HashSet<string?> sent = Sim.Terminates.Select(t => t.OpenId).ToHashSet();
+        Assert.InRange(sent.Count, 1, rows.Length - 1);
+        Assert.Equal(sent, run.Results.Select(r => r.OpenId).ToHashSet());
+        Assert.DoesNotContain(Azurite.Signature(blobSas), Shown(run));
+
+        string chained = Storage.NewContainer();
+        HostedRun rolled = RunRolling(Rows("oChained", 6), Parameters(Storage.ContainerSasAddress(chained, "c.jsonl")), rolloverBlocks: 4);
+        Assert.All(rolled.Results, r => Assert.True(r.Success, r.Message));
+        int before = Sim.RequestCount;
+        string firstOnly = Storage.BlobAddress(chained, "c.jsonl");
+        var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oChained", 8), Parameters(firstOnly)));
+
+        _output.WriteLine(ex.Message);
+        Assert.StartsWith(ErrorIds.JournalUnavailable + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+        Assert.Contains("goes on in the blob", ex.Message);
+        Assert.Contains("container SAS (sr=c)", ex.Message);
+        Assert.Equal(before, Sim.RequestCount);
+        Assert.Equal("available", Storage.Properties(chained, "c.jsonl").LeaseState);
+        Assert.DoesNotContain(Azurite.Signature(firstOnly), $"{ex} {ex.ErrorRecord} {ex.ErrorRecord.TargetObject}");
+    }
+
+    [AzuriteFact]
+    public void A_killed_runs_chain_with_a_row_in_flight_a_torn_tail_and_an_empty_next_blob_resumes_with_nothing_sent_twice()
+    {
+        string container = Storage.NewContainer();
+        string journal = Storage.ContainerSasAddress(container, "killed.jsonl");
+        PSObject[] rows = Rows("oKilled", 16);
+        HostedRun first = RunRolling(rows.Take(12), Parameters(journal), rolloverBlocks: 4);
+        Assert.All(first.Results, r => Assert.True(r.Success, r.Message));
+        List<string> chain = Chain(container, "killed.jsonl");
+        Assert.True(chain.Count > 2, $"{chain.Count} blobs");
+
+        // What a run that was killed leaves: row 13 sent (WeChat Pay ended it) with its "sending" record and no
+        // result, a torn record after it, and the next blob created but not yet counted in the chain.
+        HostedRun elsewhere = HostedRun.Invoke(rows.Skip(12).Take(1), Parameters(Path.Combine(Dir, "elsewhere.jsonl")));
+        Assert.Equal(ResultCodes.Ok, elsewhere.Results.Single().Code);
+        string sending = Encoding.UTF8.GetString(Storage.Content(container, chain[0])).Split('\n').First(l => l.Contains("\"openid\":\"oKilled1\"", StringComparison.Ordinal));
+        sending = sending.Replace("\"openid\":\"oKilled1\"", "\"openid\":\"oKilled13\"", StringComparison.Ordinal).Replace("\"row\":1,", "\"row\":13,", StringComparison.Ordinal);
+        byte[] torn = Encoding.UTF8.GetBytes("{\"event\":\"result\",\"row\":13,\"rou");
+        Storage.AppendBlock(container, chain[^1], Encoding.UTF8.GetBytes(sending + "\n"));
+        Storage.AppendBlock(container, chain[^1], torn);
+        Storage.PutAppendBlob(container, $"killed.jsonl.{chain.Count}", []);
+
+        var parameters = Parameters(journal);
+        parameters["Verbose"] = true;
+        HostedRun resumed = RunRolling(rows, parameters, rolloverBlocks: 4);
+
+        Assert.Contains(resumed.Verbose, v => v.Contains($"a torn last line of {torn.Length} bytes", StringComparison.Ordinal));
+        Assert.Equal(12, resumed.Results.Count(r => r.Code == ResultCodes.AlreadyDone));
+        Assert.Equal(ResultCodes.SettledByQuery, resumed.Results.Single(r => r.OpenId == "oKilled13").Code);
+        Assert.Equal(3, resumed.Results.Count(r => r.Code == ResultCodes.Ok));
+        Assert.All(rows, row => Assert.Equal(1, Sim.ProcessedTerminates((string)row.Properties["openid"].Value, "500001")));
+        List<string> after = Chain(container, "killed.jsonl");
+        Assert.True(after.Count > chain.Count, $"{after.Count} blobs: the empty next blob was taken, and more");
+        Assert.Equal(after.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), Storage.Metadata(container, "killed.jsonl", "journalblobs"));
+        Assert.Equal(16, ChainRecords(container, "killed.jsonl").Count(r => r.GetProperty("event").GetString() == "result" && r.GetProperty("success").GetBoolean()));
+    }
+
+    [AzuriteFact]
+    public void A_blob_in_the_chain_the_module_did_not_write_is_refused_and_left_as_it_was()
+    {
+        string container = Storage.NewContainer();
+        string journal = Storage.ContainerSasAddress(container, "chain.jsonl");
+        HostedRun first = RunRolling(Rows("oChain", 6), Parameters(journal), rolloverBlocks: 3);
+        Assert.All(first.Results, r => Assert.True(r.Success, r.Message));
+        int before = Sim.RequestCount;
+
+        foreach (bool appendBlob in new[] { true, false })
+        {
+            byte[] foreign = Encoding.UTF8.GetBytes("2024-05-01 job started\n");
+            if (appendBlob)
+            {
+                Storage.PutAppendBlob(container, "chain.jsonl.1", foreign);
+            }
+            else
+            {
+                Storage.PutBlockBlob(container, "chain.jsonl.1", foreign);
+            }
+
+            var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oChain", 8), Parameters(journal)));
+
+            _output.WriteLine(ex.Message);
+            Assert.StartsWith(ErrorIds.JournalInvalid + ",", ex.ErrorRecord.FullyQualifiedErrorId);
+            Assert.Contains("is not a journal", ex.Message);
+            Assert.Equal(foreign, Storage.Content(container, "chain.jsonl.1"));
+            Assert.Equal("available", Storage.Properties(container, "chain.jsonl").LeaseState);
+        }
+
+        Assert.Equal(before, Sim.RequestCount);
+    }
+
+    /// <summary>
+    /// How many blocks and blobs a run of many rows makes, and its time (set WXPAY_MEASURE_ROWS, e.g. 100000; a
+    /// measurement, not run by default).
+    /// </summary>
+    [AzuriteFact]
+    public void Measure_the_blocks_and_blobs_of_a_large_run()
+    {
+        if (!int.TryParse(Environment.GetEnvironmentVariable("WXPAY_MEASURE_ROWS"), out int count))
+        {
+            return;
+        }
+
+        string container = Storage.NewContainer();
+        string journal = Storage.ContainerSasAddress(container, "large.jsonl");
+        var parameters = Parameters(journal);
+        parameters["ThrottleLimit"] = 8;
+        int rolloverBlocks = int.TryParse(Environment.GetEnvironmentVariable("WXPAY_MEASURE_ROLLOVER"), out int r) ? r : BlobJournalStore.RolloverBlocks;
+        var clock = Stopwatch.StartNew();
+        HostedRun run = RunRolling(Rows("oLarge", count), parameters, rolloverBlocks);
+        clock.Stop();
+
+        Assert.Empty(run.Errors);
+        Assert.Equal(count, run.Results.Count(x => x.Success));
+        List<string> chain = Chain(container, "large.jsonl");
+        int blocks = chain.Sum(b => Storage.Properties(container, b).Blocks);
+        _output.WriteLine($"{count:N0} rows in {clock.Elapsed.TotalSeconds:N0} s: {blocks:N0} blocks in {chain.Count} blobs (rollover at {rolloverBlocks:N0} blocks)");
+    }
+}
+
+/// <summary>Invoke-WxPayscoreTerminate whose blob journal goes on in a next blob after -RolloverBlocks blocks.</summary>
+[Cmdlet(VerbsLifecycle.Invoke, "WxPayscoreTerminate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = "OpenId")]
+public sealed class RollingBlobTerminateCommand : InvokeWxPayscoreTerminateCommand
+{
+    [Parameter]
+    public int RolloverBlocks { get; set; } = BlobJournalStore.RolloverBlocks;
+
+    internal override IJournalStore OpenJournalStore(string path, bool readOnly) => BlobJournalStore.Open(path, readOnly, rolloverBlocks: RolloverBlocks);
 }

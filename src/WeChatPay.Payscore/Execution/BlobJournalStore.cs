@@ -16,7 +16,14 @@ namespace WeChatPay.Payscore.Execution
     /// Azure.Core or Azure.Storage.Blobs of its own can clash with the versions Az modules load into the same process.
     /// </summary>
     /// <remarks>
-    /// One run at a time: a lease on the blob, renewed while the run goes on, released when it ends; the lease of a
+    /// An append blob holds at most <see cref="MaxBlocks"/> blocks, so a journal is a chain of them: the first blob
+    /// (the address given), then <c>&lt;name&gt;.1</c>, <c>&lt;name&gt;.2</c>, ... in the same container, read in
+    /// that order as one journal. The first blob's metadata (<see cref="ChainMetadata"/>) says how many there are: set
+    /// once the next blob exists and before anything is written to it, so that a run that is killed in between leaves
+    /// at most an empty next blob outside the chain, which the next rollover takes. A count, rather than reading on
+    /// until a blob is missing, because a SAS for one blob (sr=b) is refused for every other name: it cannot tell a
+    /// missing blob from one it may not read.
+    /// One run at a time: a lease on the first blob, renewed while the run goes on, released when it ends; the lease of a
     /// run that was killed runs out within <see cref="LeaseDuration"/>. Every append carries the lease and the
     /// position it expects the blob to end at, so that an append retried after a lost answer is not written twice.
     /// The SAS token is a secret: messages and <see cref="Name"/> show scheme, host and path, never the query.
@@ -32,6 +39,15 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>The most blocks an append blob holds.</summary>
         internal const int MaxBlocks = 50_000;
 
+        /// <summary>
+        /// How many blocks a blob of the chain takes before the journal goes on in the next one: below
+        /// <see cref="MaxBlocks"/>, with room for what others may append (the record that closes a torn line).
+        /// </summary>
+        internal const int RolloverBlocks = 49_000;
+
+        /// <summary>The first blob's metadata that holds how many blobs the journal's chain has (1 when missing).</summary>
+        internal const string ChainMetadata = "x-ms-meta-journalblobs";
+
         /// <summary>How long the lease lasts between renewals: the hold of a killed run ends within it.</summary>
         internal static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(30);
 
@@ -42,22 +58,29 @@ namespace WeChatPay.Payscore.Execution
         private readonly Uri _blob;
         private readonly HttpClient _http;
         private readonly string? _leaseId;
-        private readonly long _length;
+        private readonly long[] _lengths;
+        private readonly int _rolloverBlocks;
         private readonly Timer? _renewal;
+        private int _readBlob;
         private long _read;
+        private int _count;
+        private Uri _current;
         private long _end;
         private int _blocks;
         private volatile string? _leaseLost;
 
-        private BlobJournalStore(Uri blob, string name, HttpClient http, string? leaseId, long length, int blocks)
+        private BlobJournalStore(Uri blob, string name, HttpClient http, string? leaseId, long[] lengths, int blocks, int rolloverBlocks)
         {
             _blob = blob;
             Name = name;
             _http = http;
             _leaseId = leaseId;
-            _length = length;
-            _end = length;
+            _lengths = lengths;
+            _count = Math.Max(lengths.Length, 1);
+            _current = BlobAt(blob, _count - 1);
+            _end = lengths.Length == 0 ? 0 : lengths[lengths.Length - 1];
             _blocks = blocks;
+            _rolloverBlocks = Math.Min(rolloverBlocks, MaxBlocks);
             if (leaseId != null)
             {
                 TimeSpan every = TimeSpan.FromTicks(LeaseDuration.Ticks / 3);
@@ -69,7 +92,10 @@ namespace WeChatPay.Payscore.Execution
 
         public string Kind => "blob";
 
-        public string WriteFailureAdvice => "Check the storage account, the network and the SAS token (its expiry, and read, add, create and write permissions)";
+        public string WriteFailureAdvice => "Check the storage account, the network and the SAS token (its expiry; read, add, create and write permissions; for a journal of more than one blob, over about 45,000 rows, a container SAS (sr=c) or an account SAS: a SAS for one blob (sr=b) covers no other)";
+
+        /// <summary>How many blobs the journal's chain has: the first, and one for every rollover.</summary>
+        internal int Blobs => _count;
 
         /// <summary>True for -JournalPath text that is a blob's address (http or https) rather than a path.</summary>
         public static bool IsBlobAddress(string? text) =>
@@ -78,15 +104,17 @@ namespace WeChatPay.Payscore.Execution
 
         /// <summary>
         /// Opens the append blob at <paramref name="address"/> (creating it when missing) and takes its lease; with
-        /// <paramref name="readOnly"/> (-WhatIf) it only reads, and a missing blob is an empty journal.
+        /// <paramref name="readOnly"/> (-WhatIf) it only reads, and a missing blob is an empty journal. A blob of the
+        /// chain takes <paramref name="rolloverBlocks"/> blocks before the journal goes on in the next (tests roll
+        /// over after a few).
         /// </summary>
-        public static BlobJournalStore Open(string address, bool readOnly = false, HttpMessageHandler? handler = null)
+        public static BlobJournalStore Open(string address, bool readOnly = false, HttpMessageHandler? handler = null, int rolloverBlocks = RolloverBlocks)
         {
             Uri blob = Parse(address, out string name);
             var http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             try
             {
-                return Open(blob, name, http, readOnly);
+                return Open(blob, name, http, readOnly, rolloverBlocks);
             }
             catch
             {
@@ -95,7 +123,7 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        private static BlobJournalStore Open(Uri blob, string name, HttpClient http, bool readOnly)
+        private static BlobJournalStore Open(Uri blob, string name, HttpClient http, bool readOnly, int rolloverBlocks)
         {
             using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, blob, null)))
             {
@@ -105,18 +133,12 @@ namespace WeChatPay.Payscore.Execution
                 }
                 else if (properties.StatusCode == HttpStatusCode.NotFound)
                 {
-                    return new BlobJournalStore(blob, name, http, null, 0, 0);
+                    return new BlobJournalStore(blob, name, http, null, Array.Empty<long>(), 0, rolloverBlocks);
                 }
                 else
                 {
                     CheckOpened(properties, name);
-                    string type = Header(properties, "x-ms-blob-type") ?? string.Empty;
-                    if (!string.Equals(type, "AppendBlob", StringComparison.OrdinalIgnoreCase))
-                    {
-                        throw new PayscoreConfigurationException(
-                            ErrorIds.JournalInvalid,
-                            $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new blob. Nothing was sent.");
-                    }
+                    CheckAppendBlob(properties, name);
                 }
             }
 
@@ -139,13 +161,33 @@ namespace WeChatPay.Payscore.Execution
 
             try
             {
-                using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, blob, null)))
+                int count = 1;
+                var lengths = new System.Collections.Generic.List<long>();
+                int blocks = 0;
+                for (int index = 0; index < count; index++)
                 {
-                    CheckOpened(properties, name);
-                    long length = properties.Content.Headers.ContentLength ?? 0;
-                    int.TryParse(Header(properties, "x-ms-blob-committed-block-count"), NumberStyles.None, CultureInfo.InvariantCulture, out int blocks);
-                    return new BlobJournalStore(blob, name, http, leaseId, length, blocks);
+                    Uri part = BlobAt(blob, index);
+                    string partName = NameAt(name, index);
+                    using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, part, null)))
+                    {
+                        if (index > 0)
+                        {
+                            CheckChained(properties, name, partName);
+                        }
+
+                        CheckOpened(properties, name);
+                        CheckAppendBlob(properties, partName);
+                        if (index == 0 && int.TryParse(Header(properties, ChainMetadata), NumberStyles.None, CultureInfo.InvariantCulture, out int chained))
+                        {
+                            count = Math.Max(chained, 1);
+                        }
+
+                        lengths.Add(properties.Content.Headers.ContentLength ?? 0);
+                        blocks = BlockCount(properties) ?? 0;
+                    }
                 }
+
+                return new BlobJournalStore(blob, name, http, leaseId, lengths.ToArray(), blocks, rolloverBlocks);
             }
             catch
             {
@@ -158,18 +200,26 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
+        /// <summary>The blobs of the chain one after the other, as they were when opened.</summary>
         public int Read(byte[] buffer, int offset, int count)
         {
-            int wanted = (int)Math.Min(count, _length - _read);
-            if (wanted <= 0)
+            while (_readBlob < _lengths.Length && _read >= _lengths[_readBlob])
+            {
+                _readBlob++;
+                _read = 0;
+            }
+
+            if (_readBlob >= _lengths.Length)
             {
                 return 0;
             }
 
+            int wanted = (int)Math.Min(count, _lengths[_readBlob] - _read);
             long first = _read;
+            Uri part = BlobAt(_blob, _readBlob);
             using (HttpResponseMessage response = Send(() =>
             {
-                HttpRequestMessage request = Request(HttpMethod.Get, _blob, null);
+                HttpRequestMessage request = Request(HttpMethod.Get, part, null);
                 request.Headers.Add("x-ms-range", $"bytes={first}-{first + wanted - 1}");
                 return request;
             }))
@@ -191,8 +241,9 @@ namespace WeChatPay.Payscore.Execution
         public bool DropTail(long length) => false;
 
         /// <summary>
-        /// Appends the records in blocks of whole lines of at most <see cref="MaxBlockBytes"/>: once it returns they
-        /// are stored (Append Block is durable when it answers).
+        /// Appends the records in blocks of whole lines of at most <see cref="MaxBlockBytes"/> to the last blob of the
+        /// chain, going on in a next one when it holds its share of blocks: once it returns they are stored (Append
+        /// Block is durable when it answers).
         /// </summary>
         public void Append(byte[] buffer, int offset, int count)
         {
@@ -294,16 +345,26 @@ namespace WeChatPay.Payscore.Execution
 
         private void AppendBlock(byte[] buffer, int offset, int count)
         {
+            if (_blocks >= _rolloverBlocks)
+            {
+                Roll();
+            }
+
             if (_blocks >= MaxBlocks)
             {
                 throw new IOException($"the blob holds {MaxBlocks:N0} blocks, the most an append blob takes");
             }
 
             long expected = _end;
+            bool leased = ReferenceEquals(_current, _blob); // the lease is on the first blob only: the run's lock
             using (HttpResponseMessage response = Send(() =>
             {
-                HttpRequestMessage request = Request(HttpMethod.Put, new Uri(_blob.AbsoluteUri + "&comp=appendblock"), new ByteArrayContent(buffer, offset, count));
-                request.Headers.Add("x-ms-lease-id", _leaseId);
+                HttpRequestMessage request = Request(HttpMethod.Put, new Uri(_current.AbsoluteUri + "&comp=appendblock"), new ByteArrayContent(buffer, offset, count));
+                if (leased)
+                {
+                    request.Headers.Add("x-ms-lease-id", _leaseId);
+                }
+
                 request.Headers.Add("x-ms-blob-condition-appendpos", expected.ToString(CultureInfo.InvariantCulture));
                 return request;
             }))
@@ -311,6 +372,50 @@ namespace WeChatPay.Payscore.Execution
                 if (response.StatusCode == HttpStatusCode.PreconditionFailed && ErrorCode(response) == "AppendPositionConditionNotMet" && LengthNow() == expected + count)
                 {
                     // An earlier attempt was stored, and its answer lost.
+                    _blocks++;
+                }
+                else if (response.StatusCode != HttpStatusCode.Created)
+                {
+                    throw Failed(response);
+                }
+                else
+                {
+                    _blocks = BlockCount(response) ?? _blocks + 1;
+                }
+            }
+
+            _end = expected + count;
+        }
+
+        /// <summary>
+        /// Goes on in the next blob of the chain: creates it (or takes the empty one a killed run left), then counts
+        /// it in the first blob's metadata, under the lease, before anything is written to it.
+        /// </summary>
+        private void Roll()
+        {
+            int index = _count;
+            Uri next = BlobAt(_blob, index);
+            string nextName = NameAt(Name, index);
+            using (HttpResponseMessage response = Send(() => CreateRequest(next)))
+            {
+                if (response.StatusCode == HttpStatusCode.Forbidden && _blob.Query.Split('&', '?').Contains("sr=b"))
+                {
+                    // A reason is quoted as a short excerpt: what to do is in WriteFailureAdvice.
+                    throw new IOException($"a SAS for one blob (sr=b) cannot create its next blob .{index}");
+                }
+
+                if (response.StatusCode == HttpStatusCode.Conflict || response.StatusCode == HttpStatusCode.PreconditionFailed)
+                {
+                    using (HttpResponseMessage existing = Send(() => Request(HttpMethod.Head, next, null)))
+                    {
+                        bool empty = existing.IsSuccessStatusCode
+                            && string.Equals(Header(existing, "x-ms-blob-type"), "AppendBlob", StringComparison.OrdinalIgnoreCase)
+                            && existing.Content.Headers.ContentLength == 0;
+                        if (!empty)
+                        {
+                            throw new IOException($"the blob '{UserText.ExcerptPath(nextName)}', where it goes on after {_blocks:N0} blocks, is another blob already: move it away");
+                        }
+                    }
                 }
                 else if (response.StatusCode != HttpStatusCode.Created)
                 {
@@ -318,13 +423,29 @@ namespace WeChatPay.Payscore.Execution
                 }
             }
 
-            _end = expected + count;
-            _blocks++;
+            using (HttpResponseMessage response = Send(() =>
+            {
+                HttpRequestMessage request = Request(HttpMethod.Put, new Uri(_blob.AbsoluteUri + "&comp=metadata"), new ByteArrayContent(Array.Empty<byte>()));
+                request.Headers.Add("x-ms-lease-id", _leaseId);
+                request.Headers.Add(ChainMetadata, (index + 1).ToString(CultureInfo.InvariantCulture));
+                return request;
+            }))
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw Failed(response);
+                }
+            }
+
+            _count = index + 1;
+            _current = next;
+            _end = 0;
+            _blocks = 0;
         }
 
         private long LengthNow()
         {
-            using (HttpResponseMessage response = Send(() => Request(HttpMethod.Head, _blob, null)))
+            using (HttpResponseMessage response = Send(() => Request(HttpMethod.Head, _current, null)))
             {
                 return response.IsSuccessStatusCode ? response.Content.Headers.ContentLength ?? -1 : -1;
             }
@@ -368,14 +489,7 @@ namespace WeChatPay.Payscore.Execution
 
         private static void Create(HttpClient http, Uri blob, string name)
         {
-            using (HttpResponseMessage response = SendWithRetries(http, blob, name, () =>
-            {
-                HttpRequestMessage request = Request(HttpMethod.Put, blob, new ByteArrayContent(Array.Empty<byte>()));
-                request.Headers.Add("x-ms-blob-type", "AppendBlob");
-                request.Headers.TryAddWithoutValidation("If-None-Match", "*");
-                request.Content!.Headers.TryAddWithoutValidation("Content-Type", "application/x-ndjson; charset=utf-8");
-                return request;
-            }))
+            using (HttpResponseMessage response = SendWithRetries(http, blob, name, () => CreateRequest(blob)))
             {
                 // Another run that created it first (409, 412) is met by the lease.
                 if (response.StatusCode != HttpStatusCode.Conflict && response.StatusCode != HttpStatusCode.PreconditionFailed)
@@ -384,6 +498,22 @@ namespace WeChatPay.Payscore.Execution
                 }
             }
         }
+
+        /// <summary>Put Blob of an empty append blob, unless one of that name exists.</summary>
+        private static HttpRequestMessage CreateRequest(Uri blob)
+        {
+            HttpRequestMessage request = Request(HttpMethod.Put, blob, new ByteArrayContent(Array.Empty<byte>()));
+            request.Headers.Add("x-ms-blob-type", "AppendBlob");
+            request.Headers.TryAddWithoutValidation("If-None-Match", "*");
+            request.Content!.Headers.TryAddWithoutValidation("Content-Type", "application/x-ndjson; charset=utf-8");
+            return request;
+        }
+
+        /// <summary>The address of the chain's blob <paramref name="index"/>: the first blob's, then &lt;name&gt;.1, &lt;name&gt;.2, ... with the same SAS.</summary>
+        private static Uri BlobAt(Uri first, int index) =>
+            index == 0 ? first : new Uri(first.GetLeftPart(UriPartial.Path) + "." + index.ToString(CultureInfo.InvariantCulture) + first.Query);
+
+        private static string NameAt(string first, int index) => index == 0 ? first : first + "." + index.ToString(CultureInfo.InvariantCulture);
 
         private static HttpRequestMessage LeaseRequest(Uri blob, string action, string leaseId, bool duration)
         {
@@ -470,6 +600,35 @@ namespace WeChatPay.Payscore.Execution
             return blob.Query.Length > 1 ? message.Replace(blob.Query.Substring(1), "…") : message;
         }
 
+        private static void CheckAppendBlob(HttpResponseMessage properties, string name)
+        {
+            string type = Header(properties, "x-ms-blob-type") ?? string.Empty;
+            if (!string.Equals(type, "AppendBlob", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.JournalInvalid,
+                    $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new blob. Nothing was sent.");
+            }
+        }
+
+        /// <summary>A next blob of the chain that is refused (a SAS for the first blob only) or missing.</summary>
+        private static void CheckChained(HttpResponseMessage properties, string name, string partName)
+        {
+            if (properties.StatusCode == HttpStatusCode.Forbidden)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.JournalUnavailable,
+                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', and the SAS token was refused for it ({Describe(properties)}): a SAS for one blob (sr=b) covers no other. Give -JournalPath the same blob with a container SAS (sr=c) or an account SAS, with read, add, create and write permissions. Nothing was sent.");
+            }
+
+            if (properties.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new PayscoreConfigurationException(
+                    ErrorIds.JournalInvalid,
+                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', which is missing (its metadata {ChainMetadata.Substring("x-ms-meta-".Length)} counts the blobs of the chain). It was left as it was. Put the blob back, or give -JournalPath a new blob. Nothing was sent.");
+            }
+        }
+
         /// <summary>A refusal when opening: the SAS token (403), a missing container (404), anything else by its code.</summary>
         private static void CheckOpened(HttpResponseMessage response, string name)
         {
@@ -496,6 +655,9 @@ namespace WeChatPay.Payscore.Execution
 
         private static string Describe(HttpResponseMessage response) =>
             $"{(int)response.StatusCode}{(ErrorCode(response) is string code ? " " + UserText.Excerpt(code) : string.Empty)}";
+
+        private static int? BlockCount(HttpResponseMessage response) =>
+            int.TryParse(Header(response, "x-ms-blob-committed-block-count"), NumberStyles.None, CultureInfo.InvariantCulture, out int blocks) ? blocks : (int?)null;
 
         private static string? ErrorCode(HttpResponseMessage response) => Header(response, "x-ms-error-code");
 
