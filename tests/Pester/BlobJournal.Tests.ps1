@@ -10,7 +10,6 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    . (Join-Path $PSScriptRoot 'Azurite.ps1')
     $script:HasAzurite = [bool] (Get-AzuriteScript)
     $script:Work = New-TestFolder 'wxpester-blob'
     $script:Children = [Collections.Generic.List[object]]::new()

@@ -2,6 +2,7 @@
 # simulator's commands, and defines the helpers the tests share.
 Import-Module $env:WXPAYSCORE_TEST_MODULE -Force
 Import-Module (Join-Path $PSScriptRoot '../WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
+. (Join-Path $PSScriptRoot 'Azurite.ps1')   # Azurite, for the journal in a blob
 
 $script:AppId = 'wxd678efh567hg6787'
 

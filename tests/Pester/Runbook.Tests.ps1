@@ -11,7 +11,6 @@ BeforeDiscovery {
 
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
-    . (Join-Path $PSScriptRoot 'Azurite.ps1')
     $script:Runbook = Join-Path $PSScriptRoot '../../samples/runbooks/Invoke-WxPayscoreTerminateRunbook.ps1'
     $script:HasAzurite = [bool] (Get-AzuriteScript)
     $script:Work = New-TestFolder
