@@ -126,6 +126,31 @@ public sealed class AtomicFileTests : IDisposable
         Assert.Equal(FileEntry.Link, AtomicFile.EntryAt(PathOf("dangling")));
     }
 
+    [UnixFact]
+    public async Task A_fifo_or_a_device_at_the_name_is_neither_a_regular_file_nor_opened()
+    {
+        string fifo = PathOf("fifo");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        // Opening a FIFO nobody writes waits for ever: whatever the code does, the test ends.
+        Task<(FileEntry, byte[]?, FileEntry, byte[]?)> look = Task.Run(() => (
+            AtomicFile.EntryAt(fifo), AtomicFile.ReadRegularFile(fifo, 1024),
+            AtomicFile.EntryAt("/dev/zero"), AtomicFile.ReadRegularFile("/dev/zero", 1024)));
+        Assert.Same(look, await Task.WhenAny(look, Task.Delay(TimeSpan.FromSeconds(20))));
+        (FileEntry fifoEntry, byte[]? fifoContent, FileEntry deviceEntry, byte[]? deviceContent) = await look;
+
+        Assert.Equal(FileEntry.Special, fifoEntry);
+        Assert.Null(fifoContent);
+        Assert.Equal(FileEntry.Special, deviceEntry);
+        Assert.Null(deviceContent);
+        FileNameTakenException taken = Assert.Throws<FileNameTakenException>(() => AtomicFile.Write(fifo, Content, replaceFile: true));
+        Assert.Equal(FileEntry.Special, taken.Entry);
+    }
+
     [Fact]
     public void Only_a_regular_file_within_the_size_is_read()
     {

@@ -397,6 +397,36 @@ public sealed class PlatformCertificateTests : IDisposable
         Assert.Single(Directory.EnumerateFileSystemEntries(_directory));
     }
 
+    [UnixFact]
+    public async Task A_fifo_at_the_file_name_is_refused_without_being_opened_with_or_without_Force()
+    {
+        Directory.CreateDirectory(_directory);
+        string fifo = Path.Combine(_directory, $"wechatpay_{_sim.Keys.PlatformSerialNumber}.pem");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            mkfifo.WaitForExit();
+            Assert.Equal(0, mkfifo.ExitCode);
+        }
+
+        foreach (bool force in new[] { false, true })
+        {
+            var parameters = Parameters(Trusted.PublicKey);
+            parameters["OutputDirectory"] = _directory;
+            parameters["Force"] = force;
+            parameters["WhatIf"] = !force; // the documented refresh example reads what is saved
+
+            // Opening a FIFO nobody writes waits for ever: whatever the command does, the test ends.
+            Task<HostedRun> saving = Task.Run(() => _session.Run("Get-WxPayscorePlatformCertificate", parameters));
+            Assert.Same(saving, await Task.WhenAny(saving, Task.Delay(TimeSpan.FromSeconds(30))));
+            HostedRun run = await saving;
+
+            ErrorRecord error = Assert.Single(run.Errors);
+            Assert.StartsWith(ErrorIds.PlatformCertificateFileNotRegular, error.FullyQualifiedErrorId);
+            Assert.Contains("FIFO", error.Exception.Message);
+            Assert.Empty(run.Output);
+        }
+    }
+
     [Fact]
     public void A_folder_that_cannot_be_written_is_named_once_with_the_reason()
     {

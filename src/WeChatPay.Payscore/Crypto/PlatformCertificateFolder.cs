@@ -160,6 +160,8 @@ namespace WeChatPay.Payscore.Crypto
                 ErrorIds.PlatformCertificateFileNotRegular,
                 entry == FileEntry.Folder
                     ? $"The name {KeyFile.Quote(file)} is a folder: the certificate was not saved, with or without -Force. Rename or remove the folder, or give another -OutputDirectory."
+                    : entry == FileEntry.Special
+                    ? $"The name {KeyFile.Quote(file)} is a FIFO, a device or a socket: it is neither read nor replaced, with or without -Force. Remove it, or give another -OutputDirectory."
                     : $"The name {KeyFile.Quote(file)} is a symbolic link (or a junction): nothing is written through it or over it, with or without -Force. Remove the link, or give another -OutputDirectory.");
     }
 }

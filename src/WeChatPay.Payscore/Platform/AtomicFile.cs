@@ -16,6 +16,9 @@ namespace WeChatPay.Payscore.Platform
         /// <summary>A symbolic link, a junction or (on .NET Framework) another reparse point.</summary>
         Link,
         Folder,
+
+        /// <summary>A FIFO, a device or a socket: opening one may wait for ever, or read without end.</summary>
+        Special,
     }
 
     /// <summary>The name a file was to be written under is taken by something it may not replace.</summary>
@@ -71,6 +74,7 @@ namespace WeChatPay.Payscore.Platform
 #endif
             return link ? FileEntry.Link
                 : (attributes & FileAttributes.Directory) != 0 ? FileEntry.Folder
+                : IsSpecial(FileKinds.Of(path)) ? FileEntry.Special
                 : FileEntry.RegularFile;
         }
 
@@ -89,25 +93,8 @@ namespace WeChatPay.Payscore.Platform
             {
                 using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
                 {
-                    if (file.Length > maxBytes)
-                    {
-                        return null;
-                    }
-
-                    var content = new byte[file.Length];
-                    int read = 0;
-                    while (read < content.Length)
-                    {
-                        int n = file.Read(content, read, content.Length - read);
-                        if (n == 0)
-                        {
-                            return null; // shortened while read: not the file it was
-                        }
-
-                        read += n;
-                    }
-
-                    return content;
+                    // Swapped for something else since the look (or, on Windows, told only now by its handle).
+                    return IsSpecial(FileKinds.Of(file.SafeFileHandle)) ? null : BoundedRead.ReadAtMost(file, maxBytes);
                 }
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
@@ -115,6 +102,10 @@ namespace WeChatPay.Payscore.Platform
                 return null;
             }
         }
+
+        /// <summary>A FIFO, a device, a socket or a pipe: what is never read or replaced as a file.</summary>
+        private static bool IsSpecial(FileKind kind) =>
+            kind != FileKind.Regular && kind != FileKind.Unknown && kind != FileKind.Directory;
 
         /// <summary>
         /// Writes <paramref name="content"/> as the file <paramref name="path"/>, creating its folder when missing.

@@ -53,7 +53,7 @@ namespace WeChatPay.Payscore.Protocol
 
         /// <summary>A stored notification's bytes from an open file; more than <see cref="MaxFileBytes"/> is refused, and never read.</summary>
         internal static byte[] Content(Stream file, string description) =>
-            NotificationInput.ReadAtMost(file, MaxFileBytes)
+            BoundedRead.ReadAtMost(file, MaxFileBytes)
             ?? throw Malformed(description, $"the file has more than {MaxFileBytes / 1024} KiB; a stored WeChat Pay notification has far fewer");
 
         public static NotificationInput Parse(byte[] content, string description, string? path)

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Text;
+using WeChatPay.Payscore.Platform;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -59,7 +60,7 @@ namespace WeChatPay.Payscore.Protocol
                             stream.Position = 0;
                         }
 
-                        bytes = ReadAtMost(stream, MaxBodyBytes) ?? throw TooLarge(description);
+                        bytes = BoundedRead.ReadAtMost(stream, MaxBodyBytes) ?? throw TooLarge(description);
                     }
                     catch (Exception ex) when (ex is IOException || ex is NotSupportedException || ex is ObjectDisposedException)
                     {
@@ -80,30 +81,6 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             return bytes;
-        }
-
-        /// <summary>
-        /// The stream's bytes from where it is, or null when it has more than <paramref name="limit"/>: one byte over
-        /// the limit is read to know, never more, whatever length the stream reports (a device never ends).
-        /// </summary>
-        internal static byte[]? ReadAtMost(Stream stream, int limit)
-        {
-            var buffer = new byte[limit + 1];
-            int length = 0;
-            int read;
-            while (length < buffer.Length && (read = stream.Read(buffer, length, buffer.Length - length)) > 0)
-            {
-                length += read;
-            }
-
-            if (length > limit)
-            {
-                return null;
-            }
-
-            var content = new byte[length];
-            Buffer.BlockCopy(buffer, 0, content, 0, length);
-            return content;
         }
 
         private static PayscoreNotificationException TooLarge(string description) =>
