@@ -136,7 +136,7 @@ namespace WeChatPay.Payscore.Protocol
                 return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, $"HTTP {status} with a body over the size limit; it was cut off.", null);
             }
 
-            ErrorBody? error = ErrorBody.TryParse(response.Body);
+            ErrorBody? error = response.Error;
             if (error == null)
             {
                 return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, $"HTTP {status} with {ErrorBody.Describe(response.Body, response.ContentType)}.", null);

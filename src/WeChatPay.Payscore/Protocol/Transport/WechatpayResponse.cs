@@ -24,6 +24,9 @@ namespace WeChatPay.Payscore.Protocol
     {
         public static readonly byte[] EmptyBody = Array.Empty<byte>();
 
+        private ErrorBody? _error;
+        private bool _errorParsed;
+
         private WechatpayResponse()
         {
         }
@@ -34,6 +37,24 @@ namespace WeChatPay.Payscore.Protocol
         public byte[] Body { get; private set; } = EmptyBody;
 
         public bool BodyTruncated { get; private set; }
+
+        /// <summary>
+        /// WeChat Pay's error body {"code","message"}, when the body is one: parsed once, since the sender, the run's
+        /// health and the row each classify the same answer (<see cref="WechatpayAnswer"/>).
+        /// </summary>
+        public ErrorBody? Error
+        {
+            get
+            {
+                if (!_errorParsed)
+                {
+                    _error = ErrorBody.TryParse(Body);
+                    _errorParsed = true;
+                }
+
+                return _error;
+            }
+        }
 
         public string? ContentType { get; private set; }
 
