@@ -22,8 +22,8 @@ namespace WeChatPay.Payscore.Commands
     /// Each certificate must decrypt (a wrong APIv3 key does not), carry the serial it is listed under and be valid for
     /// the times it is listed with; anything wrong stops the command before a file is written. A file that already
     /// holds the certificate is left as it is (a verbose line says so; the output's Path names it); another file is
-    /// replaced only with -Force; a symbolic link or a folder at that name never is, and no file is ever written
-    /// through a link. Merchants registered since October 2024 have no platform certificates: WeChat Pay answers 404
+    /// replaced only with -Force; a symbolic link, a folder, a FIFO or a device at that name never is (nor opened),
+    /// and no file is ever written through a link. Merchants registered since October 2024 have no platform certificates: WeChat Pay answers 404
     /// RESOURCE_NOT_EXISTS and the command says to use the WeChat Pay public key (pub_key.pem, PUB_KEY_ID_...).
     /// </para>
     /// </remarks>
@@ -44,7 +44,7 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// Replaces a file in -OutputDirectory that has a certificate's name but holds something else. Only a regular
-        /// file: a symbolic link or a folder at that name is never replaced or written through.
+        /// file: a symbolic link, a folder, a FIFO or a device at that name is never replaced, written through or opened.
         /// </summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
