@@ -26,8 +26,8 @@
                        KeyVaultName = 'wxpay-kv'; AutomationAccountName = 'wxpay'; ResourceGroupName = 'payscore' }
 .NOTES
     Automation assets it reads (names are parameters): encrypted variables wxpay-input-sas-url (read SAS of the CSV
-    blob), wxpay-journal-sas-url (the journal blob's URL with a read, add, create and write SAS for its container: past
-    25,000 to 45,000 rows the journal goes on in <name>.1, which a SAS for one blob does not cover), wxpay-results-sas-url (a
+    blob), wxpay-journal-sas-url (the journal blob's URL with a read, add, create and write SAS for its container: a
+    journal that outgrows its blob goes on in <name>.1, which a SAS for one blob does not cover), wxpay-results-sas-url (a
     container SAS with create and write), wxpay-public-key (the PEM text of pub_key.pem, not secret), and without
     -KeyVaultName wxpay-private-key (the PEM text of apiclient_key.pem; line breaks may be written as \n).
 #>

@@ -103,10 +103,13 @@ namespace WeChatPay.Payscore
             return result;
         }
 
-        /// <summary>A row that came after the run's time budget (-StopAfter) was spent: never sent, whatever its values.</summary>
-        internal static T NotStarted<T>(long rowNumber, RowFields fields)
+        /// <summary>
+        /// A row that came after the run's time budget (-StopAfter) was spent, or was read and left out when the run
+        /// stopped (<paramref name="why"/>, a clause): never sent, whatever its values.
+        /// </summary>
+        internal static T NotStarted<T>(long rowNumber, RowFields fields, string? why = null)
             where T : PayscoreRowResult, new() =>
-            NotSent<T>(rowNumber, fields, ResultCodes.NotStarted, success: false, "Not started: the run's time budget (-StopAfter) was spent before this row came; nothing was sent for it.");
+            NotSent<T>(rowNumber, fields, ResultCodes.NotStarted, success: false, $"Not started: {why ?? Execution.TimeBudget.SpentClause}; nothing was sent for it.");
 
         /// <summary>A row that broke a field rule: never sent, each broken rule named.</summary>
         internal static T InvalidInput<T>(long rowNumber, RowFields fields, IReadOnlyList<string> problems)

@@ -100,7 +100,7 @@ namespace WeChatPay.Payscore
             new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Correct the row; nothing was sent for it."),
             new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Remove the repeated row; the first one with these values is sent."),
             // No error per row: one warning counts them, rather than an error for each row of a long remainder.
-            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Run the same command with the same -JournalPath: rows not started are sent then."),
+            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Run the same command with the same -JournalPath: rows not started are sent then (a row whose \"sending\" record was written is asked about first)."),
             Open(ResultCodes.ResponseUnverified, ErrorIds.ResponseUnverified, ResultCategory.SecurityError),
             Open(ResultCodes.SignatureProbe, ErrorIds.SignatureProbe, ResultCategory.SecurityError),
             Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult),

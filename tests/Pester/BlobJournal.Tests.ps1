@@ -94,7 +94,15 @@ Describe 'A journal in a blob' {
 
         $first = Start-TerminateRun $csv $journal (New-TestFolder 'wxpester-job1')
         $deadline = [DateTime]::UtcNow.AddSeconds(90)
-        while ((Get-Processed 'oKilled').Count -lt 20 -and -not $first.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        # Killed once rows have been ended and some of their final records are in the blob (a group is written
+        # within about a second of its first row finishing), so that the rerun both reads results and asks.
+        $blobCopy = Join-Path $Work 'killed-journal.jsonl'
+        $hasResult = {
+            try { Get-AzuriteBlob $Storage $container 'journal.jsonl' $blobCopy } catch { return $false }
+            Select-String -LiteralPath $blobCopy -SimpleMatch '"event":"result"' -Quiet
+        }
+        while (((Get-Processed 'oKilled').Count -lt 20 -or -not (& $hasResult)) -and
+            -not $first.Process.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
         $first.Process.HasExited | Should -BeFalse -Because 'the run must still be going when it is killed'
         Stop-ChildPwsh $first
         $killed = [DateTime]::UtcNow

@@ -126,6 +126,12 @@ public sealed class FillingDiskTerminateCommand : InvokeWxPayscoreTerminateComma
     [Parameter]
     public int? FullAtWrite { get; set; }
 
+    /// <summary>Rows read ahead: how many rows' records a group holds at most, so that a run of a few rows makes many appends.</summary>
+    [Parameter]
+    public int ReadAheadRows { get; set; } = GroupCommitQueue<RowOutcome>.DefaultReadAhead;
+
+    internal override int ReadAhead => ReadAheadRows;
+
     /// <summary>Gets the store the run wrote through.</summary>
     [Parameter]
     public StrongBox<object?> Disk { get; set; } = new(null);

@@ -131,6 +131,7 @@ public sealed class JournalTests : IDisposable
         using RunJournal journal = RunJournal.Open(disk);
 
         journal.RecordSending(1, Request("oNoRoom"));
+        journal.Commit();
 
         Assert.Equal(ErrorIds.JournalWriteFailed, journal.Failure!.ErrorId);
         Assert.Contains("'memory/journal' could not be written (No space left on device)", journal.Failure.Message);
@@ -226,6 +227,7 @@ public sealed class JournalTests : IDisposable
         using (RunJournal first = RunJournal.Open(path))
         {
             first.RecordSending(1, Request("oHeld"));
+            first.Commit();
             string other = JournalFiles.OtherName(path, name);
 
             var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(other));
@@ -466,12 +468,14 @@ public sealed class JournalTests : IDisposable
         if (failingRecord == "result")
         {
             journal.RecordSending(2, Request("oLost"));
+            journal.Commit();
         }
 
         disk.SpaceLeft = 20;
         if (failingRecord == "sending")
         {
             journal.RecordSending(2, Request("oLost"));
+            journal.Commit();
         }
         else
         {

@@ -207,11 +207,12 @@ public sealed class ResumeAndSettlementTests : IDisposable
     }
 
     [Theory]
-    [InlineData(1, 5)] // the third row's "sending" record: that row is not sent
-    [InlineData(1, 6)] // the third row's result: it is out all the same
-    [InlineData(8, 6)] // with eight rows in flight
-    [InlineData(8, 12)]
-    public void A_journal_that_cannot_be_written_stops_the_run_with_every_sent_row_settled_and_the_rerun_resumes(int throttle, int fullAtWrite)
+    [InlineData(1, 5, 2)] // groups of at most two rows: a group of "sending" records, or of results, fails mid-run
+    [InlineData(1, 6, 2)]
+    [InlineData(8, 6, 2)] // with eight rows in flight
+    [InlineData(8, 12, 2)]
+    [InlineData(8, 2, GroupCommitQueue<RowOutcome>.DefaultReadAhead)] // the second group: the rows read while the first row's record was written
+    public void A_journal_that_cannot_be_written_stops_the_run_with_every_sent_row_settled_and_the_rerun_resumes(int throttle, int fullAtWrite, int readAhead)
     {
         const int rows = 30;
         PSObject[] input = Enumerable.Range(1, rows).Select(i => Row($"oFull{i}")).ToArray();
@@ -219,6 +220,7 @@ public sealed class ResumeAndSettlementTests : IDisposable
         parameters["ThrottleLimit"] = throttle;
         _sim.LatencyMs = 20;
         parameters["FullAtWrite"] = fullAtWrite;
+        parameters["ReadAheadRows"] = readAhead;
         var store = new StrongBox<object?>(null);
         parameters["Disk"] = store;
         using var session = new HostedSession(typeof(FillingDiskTerminateCommand));
@@ -231,10 +233,13 @@ public sealed class ResumeAndSettlementTests : IDisposable
         Assert.Equal(0, disk.WritesAfterFull);
         HashSet<string?> sent = _sim.Terminates.Select(t => t.OpenId).ToHashSet();
         Assert.InRange(sent.Count, 1, rows - 1);
-        Assert.Subset(run.Results.Select(r => r.OpenId).ToHashSet(), sent);
+        // Every row sent has its result; rows read ahead and not sent come out NOT_STARTED, and nothing was sent for them.
+        Assert.Equal(sent, run.Results.Where(r => r.Code != ResultCodes.NotStarted).Select(r => r.OpenId).ToHashSet());
+        Assert.All(run.Results.Where(r => r.Code != ResultCodes.NotStarted), r => Assert.True(r.Success, r.Message));
+        Assert.All(run.Results.Where(r => r.Code == ResultCodes.NotStarted), r => Assert.DoesNotContain(r.OpenId, sent));
+        Assert.All(run.Results.Where(r => r.Code == ResultCodes.NotStarted), r => Assert.Contains($"the run stopped ({ErrorIds.JournalWriteFailed})", r.Message));
         Assert.Equal(run.Results.Count, run.Results.Select(r => r.RowNumber).Distinct().Count());
-        Assert.All(run.Results, r => Assert.True(r.Success, r.Message));
-        _output.WriteLine($"throttle {throttle}, disk full at write {fullAtWrite}: {sent.Count} rows sent, {run.Results.Count} results");
+        _output.WriteLine($"throttle {throttle}, disk full at write {fullAtWrite}, {readAhead} rows read ahead: {sent.Count} rows sent, {run.Results.Count} results");
 
         _sim.LatencyMs = 0;
         HostedRun again = HostedRun.Invoke(input, Parameters());

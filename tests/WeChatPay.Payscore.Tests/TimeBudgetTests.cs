@@ -171,7 +171,11 @@ public sealed class TimeBudgetTests(SimulatorFixture fixture) : ScratchTest(fixt
         using var session = new HostedSession();
         HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, Rows("oStop", 4));
 
-        Assert.Equal([ResultCodes.Ok, "SYSTEM_ERROR"], run.Results.Select(r => r.Code));
+        // Rows read ahead of the failure are not sent: they come out NOT_STARTED, before the error that ends the run.
+        Assert.Equal([ResultCodes.Ok, "SYSTEM_ERROR"], run.Results.Take(2).Select(r => r.Code));
+        Assert.All(run.Results.Skip(2), r => Assert.Equal(ResultCodes.NotStarted, r.Code));
+        Assert.All(run.Results.Skip(2), r => Assert.Contains("the run stopped at an earlier row's error (-ErrorAction Stop)", r.Message));
+        Assert.All(run.Results.Skip(2), r => Assert.Equal(0, Sim.ProcessedTerminates(r.OpenId!, ServiceId)));
         Assert.Equal(ErrorIds.WechatpayErrorResponse, run.Errors[^1].FullyQualifiedErrorId.Split(',')[0]);
         Assert.Empty(run.Warnings);
     }

@@ -53,7 +53,7 @@ namespace WeChatPay.Payscore.Commands
             });
         }
 
-        internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields) => PayscoreRowResult.NotStarted<PayscorePermission>(rowNumber, fields);
+        internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields, string? why = null) => PayscoreRowResult.NotStarted<PayscorePermission>(rowNumber, fields, why);
 
         internal override string HowToContinue =>
             $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Get-WxPayscorePermission again.";

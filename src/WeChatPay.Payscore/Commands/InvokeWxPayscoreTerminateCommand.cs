@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using System.Management.Automation.Host;
+using System.Threading.Tasks;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Platform;
@@ -34,9 +35,11 @@ namespace WeChatPay.Payscore.Commands
     /// order rows finish: sort by RowNumber for input order.
     /// </para>
     /// <para>
-    /// With -JournalPath each finished row is on disk before its result is written; run the same command with the
-    /// same journal to resume after a crash, and the rows it records as ended come back ALREADY_DONE without a
-    /// request. A row naming the same authorization as an earlier row of the run is sent once (DUPLICATE).
+    /// With -JournalPath a row's "sending" record is in the journal before its request leaves, and its final record
+    /// before its result is written; rows are read up to 100 ahead so that the records of many rows go in one append
+    /// (rows read ahead when the run stops get NOT_STARTED). Run the same command with the same journal to resume
+    /// after a crash: the rows it records as ended come back ALREADY_DONE without a request. A row naming the same
+    /// authorization as an earlier row of the run is sent once (DUPLICATE).
     /// </para>
     /// <para>
     /// With -StopAfter (a time budget, such as 2:45:00 for a job stopped at 3 hours) no row starts once the budget is
@@ -145,8 +148,8 @@ namespace WeChatPay.Payscore.Commands
 
         internal override string? RunJournalPath => _ledger.Journal?.Name;
 
-        internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields) =>
-            PermissionTerminator.NotStarted(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields);
+        internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields, string? why = null) =>
+            PermissionTerminator.NotStarted(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, why);
 
         internal override string HowToContinue => _ledger.Journal != null
             ? "Run the same command with the same -JournalPath to continue: the rows not started are sent then, and the rows already ended are not sent again."
@@ -181,27 +184,28 @@ namespace WeChatPay.Payscore.Commands
             }
 
             bool askFirst = decision == RowDecision.AskFirst;
-            _ledger.Journal?.RecordSending(rowNumber, request);
-            CheckRun(); // a row whose "sending" record is not on disk is not sent
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
             PermissionTerminator terminator = Begun(_terminator);
-            return RowStep.Send(async stopping =>
-            {
-                TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);
-                return new RowOutcome(input, result, diagnostics);
-            });
+            RunJournal? journal = _ledger.Journal;
+            return RowStep.Send(
+                async stopping =>
+                {
+                    TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);
+                    return new RowOutcome(input, result, diagnostics);
+                },
+                journal == null ? (Action?)null : () => journal.RecordSending(rowNumber, request));
         }
 
         /// <summary>
         /// The rows' final records, on disk before their results go out. When the journal cannot be written, the
         /// results go out all the same (every row that was sent gets its result) and nothing more is written.
         /// </summary>
-        internal override void Record(IReadOnlyList<RowOutcome> batch)
+        internal override Task<bool> Record(IReadOnlyList<RowOutcome> batch)
         {
             RunJournal? journal = _ledger.Journal;
             if (journal == null)
             {
-                return;
+                return base.Record(batch);
             }
 
             foreach (RowOutcome outcome in batch)
@@ -214,8 +218,11 @@ namespace WeChatPay.Payscore.Commands
                 }
             }
 
-            journal.Commit();
+            return journal.CommitAsync();
         }
+
+        /// <summary>With a journal, rows are read ahead so that their records go into it in groups (<see cref="GroupCommitQueue{T}"/>).</summary>
+        internal override int ReadAhead => _ledger.Journal != null ? GroupCommitQueue<RowOutcome>.DefaultReadAhead : 0;
 
         public override void Dispose()
         {

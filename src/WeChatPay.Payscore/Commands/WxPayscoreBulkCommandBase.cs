@@ -22,7 +22,7 @@ namespace WeChatPay.Payscore.Commands
     public abstract class WxPayscoreBulkCommandBase : WxPayscoreCommandBase
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-        private BoundedDispatcher<RowOutcome>? _dispatcher;
+        private GroupCommitQueue<RowOutcome>? _rows;
         private long _rowNumber;
         private ProgressTracker? _progress;
         private WechatpayClient? _client;
@@ -168,6 +168,8 @@ namespace WeChatPay.Payscore.Commands
         {
             ResilientSender sender = BeginRun();
             BeginCommand(sender);
+            _rows = new GroupCommitQueue<RowOutcome>(
+                new BoundedDispatcher<RowOutcome>(ThrottleLimit), ThrottleLimit, ReadAhead, Record, outcome => _errorsStopTheRun && WritesAnError(outcome));
         }
 
         /// <summary>What the command readies once the run is ready: only command-line values are bound at this point; pipeline values come per row.</summary>
@@ -193,21 +195,23 @@ namespace WeChatPay.Payscore.Commands
             CheckRun();
             long rowNumber = NextRowNumber();
             RowFields fields = ReadRow();
+            object target = TargetObject(fields);
             if (Begun(_budget).IsSpent)
             {
                 // No request, no journal record, no error: the rest of a long input goes through in seconds.
-                Complete(new RowOutcome(TargetObject(fields), NotStarted(rowNumber, fields), null));
+                Complete(new RowOutcome(target, NotStarted(rowNumber, fields), null));
                 return;
             }
 
-            RowStep step = ProcessRow(rowNumber, fields, TargetObject(fields));
+            RowStep step = ProcessRow(rowNumber, fields, target);
             if (step.Finished != null)
             {
                 Complete(step.Finished);
             }
             else if (step.Work != null)
             {
-                Dispatch(step.Work);
+                Begun(_rows).Add(new QueuedRow<RowOutcome>(step.Record, step.Work, why => new RowOutcome(target, NotStarted(rowNumber, fields, why), null)));
+                Pump(endOfInput: false);
             }
         }
 
@@ -217,8 +221,17 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal abstract RowStep ProcessRow(long rowNumber, RowFields fields, object input);
 
-        /// <summary>The NOT_STARTED result of a row that came after the time budget was spent.</summary>
-        internal abstract PayscoreRowResult NotStarted(long rowNumber, RowFields fields);
+        /// <summary>
+        /// The NOT_STARTED result of a row that came after the time budget was spent, or (<paramref name="why"/>, a
+        /// clause) that was read and then left out when the run stopped.
+        /// </summary>
+        internal abstract PayscoreRowResult NotStarted(long rowNumber, RowFields fields, string? why = null);
+
+        /// <summary>
+        /// How many rows are read ahead of the rows in flight so that their journal records are written together
+        /// (<see cref="GroupCommitQueue{T}"/>); 0, the default, for a command without a journal.
+        /// </summary>
+        internal virtual int ReadAhead => 0;
 
         /// <summary>How to send the rows the time budget left out: the last sentence of the warning that counts them.</summary>
         internal abstract string HowToContinue { get; }
@@ -257,7 +270,6 @@ namespace WeChatPay.Payscore.Commands
                 new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri),
                 new RunHealth(overrides.Health));
             Sender = sender;
-            _dispatcher = new BoundedDispatcher<RowOutcome>(ThrottleLimit);
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
             WriteVerbose(
                 $"Merchant {Credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {Credentials.SerialNumber}, key from {Credentials.PrivateKeySource}, "
@@ -303,22 +315,38 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>
-        /// Starts a row's work, then waits (handing back finished rows meanwhile) until there is room for the next
-        /// one: with -ThrottleLimit 1 that is until this row has finished.
+        /// Starts the rows that may start, writes out the rows that finished, and waits (handing back finished rows
+        /// meanwhile) until the next row may be read, or with <paramref name="endOfInput"/> until every row is out
+        /// (<see cref="GroupCommitQueue{T}.Pump"/>). A journal that could not be written stops the run here.
         /// </summary>
-        private void Dispatch(Func<CancellationToken, Task<RowOutcome?>> work)
+        private void Pump(bool endOfInput)
         {
-            CancellationToken stopping = _stopping.Token;
-            BoundedDispatcher<RowOutcome> dispatcher = Begun(_dispatcher);
-            dispatcher.Start(() => work(stopping));
-            WaitFor(() => dispatcher.WaitUntilBelow(ThrottleLimit, Finish, stopping));
+            GroupCommitQueue<RowOutcome> rows = Begun(_rows);
+            bool written = true;
+            WaitFor(() => written = rows.Pump(WriteOut, WhyNotStart, endOfInput, _stopping.Token));
+            if (!written)
+            {
+                CheckRun();
+                throw new InvalidOperationException("The journal could not be written, and the command did not stop."); // not reached
+            }
         }
 
         /// <summary>
-        /// Waits for every row in flight and writes their results. Called before an error that will stop the run
-        /// (-ErrorAction Stop, a terminating error), so that no row that was sent is left without its result.
+        /// Waits for every row in flight and writes their results; the rows read and not yet started get NOT_STARTED,
+        /// saying <paramref name="why"/>. Called before an error that will stop the run (-ErrorAction Stop, a
+        /// terminating error), so that no row that was read is left without its result and no row that was sent
+        /// without its own.
         /// </summary>
-        private void SettleInFlight() => WaitFor(() => _dispatcher?.WaitForAll(Finish, _stopping.Token));
+        private void SettleInFlight(string why) => WaitFor(() => _rows?.Settle(why, WriteOut, _stopping.Token));
+
+        /// <summary>Why the rows read and not yet started must not start (a spent budget, a run about to stop as hopeless); null when they may.</summary>
+        private string? WhyNotStart() =>
+            Begun(_budget).IsSpent ? TimeBudget.SpentClause
+            : Sender?.Health.Verdict is RunStop stop ? StoppedClause(stop.ErrorId)
+            : null;
+
+        /// <summary>Why rows read ahead were not started, in their results (after "Not started: ").</summary>
+        private static string StoppedClause(string errorId) => $"the run stopped ({errorId}) before this row was sent";
 
         /// <summary>
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
@@ -327,7 +355,7 @@ namespace WeChatPay.Payscore.Commands
         internal Exception StopRun(PayscoreConfigurationException ex, object? target = null)
         {
             _stoppingRun = true;
-            SettleInFlight();
+            SettleInFlight(StoppedClause(ex.ErrorId));
             Summarize(ex.ErrorId);
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
             return ex; // not reached: ThrowTerminatingError always throws
@@ -359,16 +387,16 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
         private void Complete(RowOutcome outcome)
         {
-            _dispatcher?.Drain(Finish);
-            Finish(new[] { outcome });
+            Begun(_rows).Finished(new[] { outcome });
+            Pump(endOfInput: false);
         }
 
         /// <summary>Waits for the rows in flight and writes their results, then the summary; then the command's own last check (<see cref="CheckRun"/>).</summary>
         protected sealed override void EndProcessing()
         {
-            if (_dispatcher != null)
+            if (_rows != null)
             {
-                WaitFor(() => _dispatcher.WaitForAll(Finish, _stopping.Token));
+                Pump(endOfInput: true);
                 ProgressTracker progress = Begun(_progress);
                 if (progress.Done > 0)
                 {
@@ -394,7 +422,7 @@ namespace WeChatPay.Payscore.Commands
                 MyInvocation.MyCommand.Name, _rowNumber, _progress.CountByCode(), _progress.Done - _progress.Failed, _progress.Elapsed, RunJournalPath, stoppedBy);
             if (summary.NotStarted > 0)
             {
-                WriteWarning(Begun(_budget).NotStartedWarning(summary.NotStarted, HowToContinue));
+                WriteWarning(Begun(_budget).NotStartedWarning(summary.NotStarted, stoppedBy, HowToContinue));
             }
 
             WriteInformation(summary, new[] { RunSummary.Tag });
@@ -406,10 +434,14 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>The non-terminating error a failed row writes after its result.</summary>
         internal abstract ErrorRecord ErrorOf(RowOutcome outcome);
 
-        /// <summary>Puts the final records of rows that finished together on disk before any of them is written out.</summary>
-        internal virtual void Record(IReadOnlyList<RowOutcome> batch)
-        {
-        }
+        /// <summary>
+        /// Adds the final records of rows that finished to the journal and starts making every record added so far
+        /// durable, in one append, which must end before any of these rows is written out; false once the journal
+        /// cannot be written. Nothing to do without a journal.
+        /// </summary>
+        internal virtual Task<bool> Record(IReadOnlyList<RowOutcome> batch) => Written;
+
+        private static readonly Task<bool> Written = Task.FromResult(true);
 
         internal abstract string ProgressActivity { get; }
 
@@ -424,20 +456,20 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>
-        /// Writes finished rows: each one's diagnostics, its result and, when it failed, its error. The result goes
-        /// out before its error; an error that will stop the run (-ErrorAction Stop) waits until every row in flight
-        /// has finished and every result is out, so that no row that was sent is left without its result.
+        /// Writes finished rows, whose final records are in the journal: each one's diagnostics, its result and, when
+        /// it failed, its error. The result goes out before its error; an error that will stop the run (-ErrorAction
+        /// Stop) waits until every row in flight has finished and every result is out, so that no row that was sent is
+        /// left without its result.
         /// </summary>
-        private void Finish(IReadOnlyList<RowOutcome> batch)
+        private void WriteOut(IReadOnlyList<RowOutcome> batch)
         {
-            Record(batch);
             foreach (RowOutcome outcome in batch)
             {
                 Replay(outcome.Diagnostics);
                 WriteObject(outcome.Result);
                 _progress?.Count(outcome.Success, outcome.Code);
                 CountFailure(outcome);
-                if (!outcome.Success && outcome.Code != ResultCodes.NotStarted) // one warning counts those
+                if (WritesAnError(outcome))
                 {
                     ErrorRecord error = ErrorOf(outcome);
                     if (_errorsStopTheRun)
@@ -474,7 +506,7 @@ namespace WeChatPay.Payscore.Commands
             _settling = true;
             try
             {
-                SettleInFlight();
+                SettleInFlight("the run stopped at an earlier row's error (-ErrorAction Stop) before this row was sent");
             }
             finally
             {
@@ -488,6 +520,9 @@ namespace WeChatPay.Payscore.Commands
                 WriteError(error);
             }
         }
+
+        /// <summary>A failed row writes an error after its result; rows not started do not (one warning counts them).</summary>
+        private static bool WritesAnError(RowOutcome outcome) => !outcome.Success && outcome.Code != ResultCodes.NotStarted;
 
         /// <summary>Failed rows in a row, those that were never meant to be sent (bad input, repeats) left out.</summary>
         private void CountFailure(RowOutcome outcome)
@@ -514,7 +549,7 @@ namespace WeChatPay.Payscore.Commands
             }
 
             _stoppingRun = true;
-            SettleInFlight();
+            SettleInFlight(StoppedClause(stop.ErrorId));
             ResolvedCredentials credentials = Begun(Credentials);
             string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, credentials.MerchantId, credentials.SerialNumber, DateTimeOffset.UtcNow);
             throw StopRun(new PayscoreConfigurationException(stop.ErrorId, message));

@@ -92,7 +92,7 @@ namespace WeChatPay.Payscore.Execution
 
         public string Kind => "blob";
 
-        public string WriteFailureAdvice => "Check the storage account, the network and the SAS token (its expiry; read, add, create and write permissions; for a journal of more than one blob, over about 45,000 rows, a container SAS (sr=c) or an account SAS: a SAS for one blob (sr=b) covers no other)";
+        public string WriteFailureAdvice => "Check the storage account, the network and the SAS token (its expiry; read, add, create and write permissions; for a journal of more than one blob, a container SAS (sr=c) or an account SAS: a SAS for one blob (sr=b) covers no other)";
 
         /// <summary>How many blobs the journal's chain has: the first, and one for every rollover.</summary>
         internal int Blobs => _count;

@@ -88,6 +88,19 @@ namespace WeChatPay.Payscore.Execution
             Drain(consume);
         }
 
+        /// <summary>
+        /// Blocks until a piece of work finishes or <see cref="Wake"/> is called (either may have happened already),
+        /// or <paramref name="timeout"/> has passed, then hands the finished results to <paramref name="consume"/>.
+        /// </summary>
+        public void WaitForSignal(Action<IReadOnlyList<T>> consume, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            _signal.Wait(timeout < TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan ? TimeSpan.Zero : timeout, cancellationToken);
+            Drain(consume);
+        }
+
+        /// <summary>Wakes the consumer from <see cref="WaitForSignal"/> (something else it waits for happened); a waiter that finds nothing new waits again.</summary>
+        public void Wake() => _signal.Release();
+
         /// <summary>Blocks until all work has finished, handing the results to <paramref name="consume"/>.</summary>
         public void WaitForAll(Action<IReadOnlyList<T>> consume, CancellationToken cancellationToken) => WaitUntilBelow(1, consume, cancellationToken);
 

@@ -8,12 +8,13 @@ namespace WeChatPay.Payscore.Execution
     internal sealed class RowStep
     {
         /// <summary>The row was declined (-WhatIf, a "no" at the prompt): it gets no result.</summary>
-        public static readonly RowStep Declined = new RowStep(null, null);
+        public static readonly RowStep Declined = new RowStep(null, null, NoRecord);
 
-        private RowStep(RowOutcome? finished, Func<CancellationToken, Task<RowOutcome?>>? work)
+        private RowStep(RowOutcome? finished, Func<CancellationToken, Task<RowOutcome?>>? work, Action record)
         {
             Finished = finished;
             Work = work;
+            Record = record;
         }
 
         /// <summary>The row's result, when it was settled without a request (bad input, a duplicate, done before).</summary>
@@ -22,8 +23,18 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>The row's requests and its result, run on the thread pool.</summary>
         public Func<CancellationToken, Task<RowOutcome?>>? Work { get; }
 
-        public static RowStep Finish(RowOutcome outcome) => new RowStep(outcome, null);
+        /// <summary>
+        /// Adds the record that the row is being sent to the journal's records not yet written: called when its group
+        /// is written, before its work starts (<see cref="GroupCommitQueue{T}"/>); nothing for a command without a journal.
+        /// </summary>
+        public Action Record { get; }
 
-        public static RowStep Send(Func<CancellationToken, Task<RowOutcome?>> work) => new RowStep(null, work);
+        public static RowStep Finish(RowOutcome outcome) => new RowStep(outcome, null, NoRecord);
+
+        public static RowStep Send(Func<CancellationToken, Task<RowOutcome?>> work, Action? record = null) => new RowStep(null, work, record ?? NoRecord);
+
+        private static void NoRecord()
+        {
+        }
     }
 }

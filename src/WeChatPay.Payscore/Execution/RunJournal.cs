@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading.Tasks;
 using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Execution
@@ -21,6 +22,7 @@ namespace WeChatPay.Payscore.Execution
         private readonly KeyTable _previous;
         private readonly JournalFormat _records = new JournalFormat();
         private bool _unsynced;
+        private Task? _committing;
 
         private RunJournal(IJournalStore store, bool readOnly, KeyTable previous, int previousRecords, long tornBytes)
         {
@@ -92,18 +94,15 @@ namespace WeChatPay.Payscore.Execution
         public JournalEntry Previous(RowKey key) => _previous.TryGet(key, out int state) ? (JournalEntry)state : JournalEntry.None;
 
         /// <summary>
-        /// Before a row's first request: handed to the store at once, which survives the process being killed. When it
-        /// cannot be written, <see cref="Failure"/> says why, and the row must not be sent.
+        /// Before a row's first request: in the store once <see cref="Commit"/> returns, which survives the process
+        /// being killed. Until then, and when <see cref="Failure"/> says it could not be written, the row must not be sent.
         /// </summary>
         public void RecordSending(long rowNumber, TerminateRequest request)
         {
-            if (!IsWritable)
+            if (IsWritable)
             {
-                return;
+                _records.AddSending(rowNumber, request);
             }
-
-            _records.AddSending(rowNumber, request);
-            WritePending();
         }
 
         /// <summary>A row's final record; in the store once <see cref="Commit"/> returns, unless <see cref="Failure"/> says otherwise.</summary>
@@ -115,7 +114,7 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        /// <summary>Makes every record written so far durable (one append and one sync for all the rows that finished together).</summary>
+        /// <summary>Makes every record added so far durable: one append and one sync for a whole group of rows (<see cref="GroupCommitQueue{T}"/>).</summary>
         public void Commit()
         {
             WritePending();
@@ -133,10 +132,28 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
+        /// <summary>
+        /// <see cref="Commit"/> on the thread pool, so that the next rows are read while the append is under way; true
+        /// once the records are durable, false when <see cref="Failure"/> says they could not be written. Nothing is
+        /// added to the journal until it has ended.
+        /// </summary>
+        public Task<bool> CommitAsync()
+        {
+            Task<bool> commit = Task.Run(() =>
+            {
+                Commit();
+                return Failure == null;
+            });
+            _committing = commit;
+            return commit;
+        }
+
         public void Dispose()
         {
             try
             {
+                // A run stopped (Ctrl+C) while an append was under way: it ends before the store is closed.
+                ((IAsyncResult?)_committing)?.AsyncWaitHandle.WaitOne();
                 Commit();
             }
             finally

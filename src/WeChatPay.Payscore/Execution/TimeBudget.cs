@@ -54,13 +54,18 @@ namespace WeChatPay.Payscore.Execution
             return new TimeBudget(limit, clock ?? Stopwatch.StartNew());
         }
 
+        /// <summary>Why a row was not started once the budget was spent, in its result (after "Not started: ").</summary>
+        public const string SpentClause = "the run's time budget (-StopAfter) was spent before this row was sent";
+
         /// <summary>
-        /// The one warning of a run that left rows out: how many, why, and (<paramref name="howToContinue"/>, which the
-        /// command knows) how to send them.
+        /// The one warning of a run that left rows out: how many, why (the budget, or the error id the run stopped
+        /// with, <paramref name="stoppedBy"/>), and (<paramref name="howToContinue"/>, which the command knows) how to send them.
         /// </summary>
-        public string NotStartedWarning(long notStarted, string howToContinue) =>
+        public string NotStartedWarning(long notStarted, string? stoppedBy, string howToContinue) =>
             (notStarted == 1 ? "1 row was" : string.Format(CultureInfo.InvariantCulture, "{0:N0} rows were", notStarted))
-            + $" not started: the time budget (-StopAfter {Show(Limit ?? TimeSpan.Zero)}) was spent. "
+            + (stoppedBy == null
+                ? $" not started: the time budget (-StopAfter {Show(Limit ?? TimeSpan.Zero)}) was spent. "
+                : $" read and not started: the run stopped ({stoppedBy}). ")
             + $"{(notStarted == 1 ? "It has" : "They have")} the result {ResultCodes.NotStarted}, and nothing was sent for {(notStarted == 1 ? "it" : "them")}. "
             + howToContinue;
 

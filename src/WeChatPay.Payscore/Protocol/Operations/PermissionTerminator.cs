@@ -34,10 +34,10 @@ namespace WeChatPay.Payscore.Protocol
             return result;
         }
 
-        /// <summary>A row that came after the run's time budget was spent, with the route its values would take.</summary>
-        public static TerminateResult NotStarted(long rowNumber, TerminateRoute route, RowFields fields)
+        /// <summary>A row that was not started (<see cref="PayscoreRowResult.NotStarted{T}"/>), with the route its values would take.</summary>
+        public static TerminateResult NotStarted(long rowNumber, TerminateRoute route, RowFields fields, string? why = null)
         {
-            TerminateResult result = PayscoreRowResult.NotStarted<TerminateResult>(rowNumber, fields);
+            TerminateResult result = PayscoreRowResult.NotStarted<TerminateResult>(rowNumber, fields, why);
             result.Route = route;
             return result;
         }
