@@ -71,8 +71,14 @@ public sealed class GroupCommitQueueTests
         {
             _journal = journal;
             Work = work ?? (_ => Task.CompletedTask);
-            Queue = new GroupCommitQueue<Row>(new BoundedDispatcher<Row>(slots), slots, readAhead, journal.Commit, maxHold: maxHold);
+            Dispatcher = new BoundedDispatcher<Row>(slots);
+            Queue = new GroupCommitQueue<Row>(Dispatcher, slots, readAhead, journal.Commit, maxHold: maxHold);
         }
+
+        public BoundedDispatcher<Row> Dispatcher { get; }
+
+        /// <summary>Called after rows went out, on the pipeline thread, inside the queue's pump.</summary>
+        public Action? AfterWriteOut { get; set; }
 
         public GroupCommitQueue<Row> Queue { get; }
 
@@ -110,6 +116,7 @@ public sealed class GroupCommitQueueTests
             }
 
             Out.AddRange(rows);
+            AfterWriteOut?.Invoke();
         }
 
         public bool Pump(bool end = false) => Queue.Pump(WriteOut, () => LeftOut, end, CancellationToken.None);
@@ -195,6 +202,33 @@ public sealed class GroupCommitQueueTests
         // With no time to hold, the row's group is written and its result out while the input goes on.
         Assert.True(SpinWait.SpinUntil(() => due.Pump() && due.Out.Count == 1, TimeSpan.FromSeconds(30)));
         Assert.Equal(0, due.Queue.Held);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(100)]
+    public void A_row_that_ends_while_the_others_go_out_is_not_missed_at_the_end_of_the_input(int readAhead)
+    {
+        TaskCompletionSource[] gates = [new(), new()];
+        var run = new Harness(new FakeJournal(), slots: 3, readAhead: readAhead, work: n => gates[n - 1].Task, maxHold: TimeSpan.Zero);
+        run.Queue.Add(run.RowOf(1));
+        Assert.True(run.Pump());
+        run.Queue.Add(run.RowOf(2));
+        Assert.True(run.Pump());
+        Assert.True(SpinWait.SpinUntil(() => run.Started.Count == 2, TimeSpan.FromSeconds(30)));
+
+        // Row 2 hands back its result and counts itself out while row 1's result goes out, after the queue's
+        // last look at the finished rows: the end of the input must still wait for it and write it out.
+        run.AfterWriteOut = () =>
+        {
+            run.AfterWriteOut = null;
+            gates[1].SetResult();
+            Assert.True(SpinWait.SpinUntil(() => run.Dispatcher.InFlight == 0, TimeSpan.FromSeconds(30)));
+        };
+        gates[0].SetResult();
+        Assert.True(run.Pump(end: true));
+
+        Assert.Equal(new[] { 1, 2 }, run.Out.Select(r => r.Number).Order());
     }
 
     [Fact]

@@ -159,6 +159,10 @@ namespace WeChatPay.Payscore.Execution
 
                 StartRecorded(cancellationToken);
                 int inFlight = _dispatcher.InFlight;
+
+                // Work hands back its result before it counts itself out: a row not counted above has its result in
+                // the dispatcher's queue now (it may have ended while results went out), and is taken here.
+                _dispatcher.Drain(Finished);
                 bool slotWaits = inFlight < _slots && _recorded.Count == 0;
                 bool allDone = endOfInput && Queued == 0 && inFlight == 0;
                 TimeSpan held = _finished.Count > 0 ? _clock.Elapsed - _firstFinishedAt : TimeSpan.Zero;
