@@ -7,7 +7,9 @@
            and the WeChat Pay simulator in out/simulator/.
     test   builds, then runs every test (xunit, then Pester against the built module) and ends with
            one line "N passed, N failed"; the exit code is 1 when a test failed. -NoBuild uses out/ as it
-           is, -Suite runs only xunit, Pester or the Mono lane, -Filter only the tests whose full name contains it.
+           is, -Suite runs only xunit, Pester (on PowerShell 7.6, then on 7.4), Pester on 7.4 (pester74) or the Mono
+           lane, -Filter only the tests whose full name contains it. The PowerShell 7.4 that the Pester suite runs on
+           a second time is built from Microsoft.PowerShell.SDK 7.4.19 (tools/Pwsh74) into out/pwsh74/, once.
     demo   builds, starts the simulator with throwaway keys, connects with its apiclient_cert.p12,
            pipes samples/users.csv through Invoke-WxPayscoreTerminate with a journal, shows the
            results, and runs it again to show that nothing is sent twice.
@@ -40,8 +42,8 @@ param(
     # test: use the module, simulator and package already in out/ instead of building them.
     [switch] $NoBuild,
 
-    # test: run only one of the suites.
-    [ValidateSet('all', 'xunit', 'pester', 'mono')]
+    # test: run only one of the suites (pester74: the Pester suite on PowerShell 7.4 only).
+    [ValidateSet('all', 'xunit', 'pester', 'pester74', 'mono')]
     [string] $Suite = 'all',
 
     # test: run only the tests whose full name contains this text (a dotnet test filter expression such as
@@ -155,18 +157,42 @@ function Invoke-XunitTests {
     [pscustomobject]@{ Passed = [int]$counters.passed; Failed = $failed }
 }
 
-function Invoke-PesterTests([string] $PackagePath) {
+function Get-NuGetPackages { ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim() }
+
+# PowerShell 7.4, the line of Azure Automation's PowerShell 7 runtime, for the Pester suite's second run: PowerShell's
+# own console host from Microsoft.PowerShell.SDK 7.4.19 on .NET 8 (tools/Pwsh74), self-contained in out/pwsh74/, with
+# PowerShell's modules from the SDK package beside it and PSResourceGet (which the SDK lacks) from the running pwsh.
+# Not an official PowerShell package. Built once, again only when tools/Pwsh74 changes.
+function Build-Pwsh74 {
+    $dir = Join-Path $OutDir 'pwsh74'
+    $program = Join-Path $dir $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
+    $project = Join-Path $Root 'tools/Pwsh74'
+    $changed = (Get-ChildItem $project -File | Measure-Object LastWriteTimeUtc -Maximum).Maximum
+    if ((Test-Path (Join-Path $dir 'Modules/Microsoft.PowerShell.PSResourceGet')) -and (Get-Item $program).LastWriteTimeUtc -ge $changed) {
+        return $program
+    }
+
+    Remove-Item $dir -Recurse -Force -ErrorAction Ignore
+    Invoke-Dotnet publish $project -c Release -r ([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier) -o $dir --nologo -v quiet | Out-Host
+    $modules = Join-Path (Get-NuGetPackages) "microsoft.powershell.sdk/7.4.19/contentFiles/any/any/runtimes/$(if ($IsWindows) { 'win' } else { 'unix' })/lib/net8.0/Modules"
+    Copy-Item $modules $dir -Recurse
+    Copy-Item (Join-Path $PSHOME 'Modules/Microsoft.PowerShell.PSResourceGet') (Join-Path $dir 'Modules') -Recurse
+    (Get-Item $program).LastWriteTimeUtc = [DateTime]::UtcNow
+    $program
+}
+
+# The Pester suite, run by -Pwsh (the program and its leading arguments; the dotnet tool's pwsh by default) in a child
+# process, so that the tests import the built module into a clean session.
+function Invoke-PesterTests([string] $PackagePath, [string[]] $Pwsh = @('dotnet', 'pwsh'), [string] $Name = 'pester') {
     Restore-Azurite
     Invoke-Dotnet restore (Join-Path $Root 'tests/Pester/Pester.Restore.csproj') --nologo -v quiet
-    $packages = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
-    $pester = Join-Path $packages.Trim() 'pester/6.2.0/tools/Pester.psd1'
-    $resultFile = Join-Path $OutDir 'test-results/pester.json'
+    $pester = Join-Path (Get-NuGetPackages) 'pester/6.2.0/tools/Pester.psd1'
+    $resultFile = Join-Path $OutDir "test-results/$Name.json"
     New-Item -ItemType Directory -Path (Split-Path $resultFile) -Force | Out-Null
     Remove-Item $resultFile -ErrorAction Ignore
 
-    # A child pwsh, so that the tests import the built module into a clean session.
     $runner = Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1'
-    & dotnet pwsh -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleDir `
+    & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -File $runner -PesterPath $pester -ModulePath $ModuleDir `
         -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll') -PackagePath $PackagePath -ResultFile $resultFile `
         -FullNameFilter $(if ($Filter) { "*$Filter*" } else { '' }) | Out-Host
     if (-not (Test-Path $resultFile)) {
@@ -297,11 +323,17 @@ switch ($Task) {
         $none = [pscustomobject]@{ Passed = 0; Failed = 0; Ran = $false }
         $xunit = if ($Suite -in 'all', 'xunit') { Invoke-XunitTests } else { $none }
         $pester = if ($Suite -in 'all', 'pester') { Invoke-PesterTests -PackagePath $package } else { $none }
+        $pester74 = $none
+        if ($Suite -in 'all', 'pester', 'pester74') {
+            $pester74 = Invoke-PesterTests -PackagePath $package -Pwsh (Build-Pwsh74) -Name 'pester-7.4'
+            Write-Host ("PowerShell 7.4: {0} passed, {1} failed" -f $pester74.Passed, $pester74.Failed)
+        }
         $mono = if (($Suite -in 'all', 'mono') -and -not $Filter) { Invoke-MonoSmokeTests } else { $none }
         $monoLine = if ($mono.Ran) { "Mono: {0} passed, {1} failed" -f $mono.Passed, $mono.Failed } else { 'Mono: skipped' }
-        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; {4}" -f $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $monoLine)
-        $passed = $xunit.Passed + $pester.Passed + $mono.Passed
-        $failed = $xunit.Failed + $pester.Failed + $mono.Failed
+        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; Pester on PowerShell 7.4: {4} passed, {5} failed; {6}" -f
+            $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $pester74.Passed, $pester74.Failed, $monoLine)
+        $passed = $xunit.Passed + $pester.Passed + $pester74.Passed + $mono.Passed
+        $failed = $xunit.Failed + $pester.Failed + $pester74.Failed + $mono.Failed
         Write-Host "$passed passed, $failed failed"
         if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
     }

@@ -57,7 +57,7 @@ foreach ($a in [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.Ge
 
     # Starts a run of terminate-run.ps1 in its own working folder, the journal's address in its environment.
     function script:Start-TerminateRun([string] $Csv, [string] $Journal, [string] $Folder, [string[]] $More = @()) {
-        $child = Start-ChildPwsh $TerminateRun -Direct -Folder $Folder -Environment @{ WXTEST_JOURNAL = $Journal } -Arguments (@(
+        $child = Start-ChildPwsh $TerminateRun -Folder $Folder -Environment @{ WXTEST_JOURNAL = $Journal } -Arguments (@(
                 '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Csv', $Csv, '-Credential', $CredFile, '-AppId', $AppId) + $More)
         $Children.Add($child)
         $child

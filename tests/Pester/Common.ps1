@@ -31,14 +31,24 @@ function script:New-TestFolder([string] $Prefix = 'wxpester') {
     $path
 }
 
-# Starts a script file in a child pwsh as an automation host would: no profile, no console to answer prompts, in
-# -Folder (the repository by default), with -Environment added to this process's (a $null value removes a name).
-# With -Direct the child runs this pwsh's own pwsh.dll rather than the dotnet tool, which a changed HOME hides.
-# Wait-ChildPwsh ends it; AfterAll may Stop-ChildPwsh what a failed test left running.
-function script:Start-ChildPwsh([string] $File, [string[]] $Arguments = @(), [hashtable] $Environment = @{}, [string] $Folder, [switch] $Direct) {
-    $start = [Diagnostics.ProcessStartInfo]::new([Environment]::ProcessPath)
-    $pwsh = if ($Direct) { Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll' } else { 'pwsh' }
-    foreach ($a in @($pwsh, '-NoProfile', '-NonInteractive', '-File', $File) + $Arguments) { $start.ArgumentList.Add($a) }
+# The pwsh that runs these tests, as a program and the arguments that come first: the dotnet tool's pwsh.dll run by
+# dotnet (one process, whatever HOME and folder), or a pwsh of its own such as the PowerShell 7.4 lane's. A child
+# started with it runs the same PowerShell as its test.
+function script:Get-ThisPwsh {
+    $program = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($program) -eq 'dotnet') {
+        return [pscustomobject]@{ Program = $program; Leading = @(Join-Path $PSHOME 'pwsh.dll') }
+    }
+    [pscustomobject]@{ Program = $program; Leading = @() }
+}
+
+# Starts a script file in a child pwsh (this one, Get-ThisPwsh) as an automation host would: no profile, no console
+# to answer prompts, in -Folder (the repository by default), with -Environment added to this process's (a $null value
+# removes a name). Wait-ChildPwsh ends it; AfterAll may Stop-ChildPwsh what a failed test left running.
+function script:Start-ChildPwsh([string] $File, [string[]] $Arguments = @(), [hashtable] $Environment = @{}, [string] $Folder) {
+    $pwsh = Get-ThisPwsh
+    $start = [Diagnostics.ProcessStartInfo]::new($pwsh.Program)
+    foreach ($a in @($pwsh.Leading) + @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments) { $start.ArgumentList.Add($a) }
     $start.WorkingDirectory = if ($Folder) { $Folder } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
     $start.RedirectStandardOutput = $true
     $start.RedirectStandardError = $true
@@ -67,15 +77,15 @@ function script:Stop-ChildPwsh($Child) {
 }
 
 # Runs a script file in a child pwsh (Start-ChildPwsh) and waits for it (Wait-ChildPwsh).
-function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120, [switch] $Direct) {
-    Wait-ChildPwsh (Start-ChildPwsh $File -Environment $Environment -Direct:$Direct) -TimeoutSec $TimeoutSec
+function script:Invoke-Runbook([string] $File, [hashtable] $Environment = @{}, [int] $TimeoutSec = 120) {
+    Wait-ChildPwsh (Start-ChildPwsh $File -Environment $Environment) -TimeoutSec $TimeoutSec
 }
 
-# Runs a script file in a child pwsh (this pwsh's own pwsh.dll), no profile, nothing to answer a prompt; returns its
+# Runs a script file in a child pwsh (this one, Get-ThisPwsh), no profile, nothing to answer a prompt; returns its
 # output and errors as one text.
 function script:Invoke-ChildPwsh([string] $File, [string[]] $Arguments) {
-    $pwsh = Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll'
-    & ([Environment]::ProcessPath) $pwsh -NoProfile -NonInteractive -File $File @Arguments 2>&1 | Out-String
+    $pwsh = Get-ThisPwsh
+    & $pwsh.Program @($pwsh.Leading) -NoProfile -NonInteractive -File $File @Arguments 2>&1 | Out-String
 }
 
 # Runs $Body as a runbook in a child pwsh with every stream on, recorded by Start-Transcript, then shows $Error in
@@ -100,7 +110,7 @@ function script:Invoke-SecretRunbook([string] $Name, [string] $Body, [string] $S
         'Stop-Transcript | Out-Null'
     ) | Set-Content -LiteralPath $runbook
     $child = Start-ChildPwsh $runbook -Arguments '-Module', $env:WXPAYSCORE_TEST_MODULE, '-Work', $Work, '-Transcript', $transcript `
-        -Environment @{ PESTER_ONLY_SECRET = $Secret } -Folder $Work -Direct
+        -Environment @{ PESTER_ONLY_SECRET = $Secret } -Folder $Work
     $output = (Wait-ChildPwsh $child -TimeoutSec 180).Output
     [pscustomobject]@{ Output = $output; Recorded = Get-Content -LiteralPath $transcript -Raw }
 }

@@ -13,6 +13,7 @@ param(
     [string] $FullNameFilter
 )
 $ErrorActionPreference = 'Stop'
+Write-Host "PowerShell $($PSVersionTable.PSVersion) on .NET $([Environment]::Version), $([Environment]::ProcessPath)"
 Import-Module $PesterPath -Force
 
 # The test files read these; the module is imported from the build output, never from src/.

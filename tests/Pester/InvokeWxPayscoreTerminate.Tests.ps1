@@ -302,8 +302,9 @@ Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Conf
     -PrivateKeyPath '$($Cred.PrivateKeyPath)' -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' ``
     -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)' | Out-Null
 "@
-        # pwsh.dll run by dotnet directly: one process, so that killing it kills the run.
-        $child = Start-Process -FilePath 'dotnet' -ArgumentList @((Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $file) -PassThru
+        # This pwsh run directly: one process, so that killing it kills the run.
+        $pwsh = Get-ThisPwsh
+        $child = Start-Process -FilePath $pwsh.Program -ArgumentList (@($pwsh.Leading) + @('-NoProfile', '-NonInteractive', '-File', $file)) -PassThru
         $deadline = [DateTime]::UtcNow.AddSeconds(120)
         do {
             Start-Sleep -Milliseconds 200

@@ -32,7 +32,7 @@ Import-Module WeChatPay.Payscore
 "RESULT:`$(`$r.Success):`$(`$r.Code)"
 "@
 
-        $run = Invoke-Runbook -File $file -Environment @{ HOME = $userHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null } -Direct
+        $run = Invoke-Runbook -File $file -Environment @{ HOME = $userHome; XDG_DATA_HOME = $null; XDG_CONFIG_HOME = $null }
 
         $version = (Import-PowerShellDataFile $env:WXPAYSCORE_TEST_MODULE).ModuleVersion
         $run.ExitCode | Should -Be 0 -Because $run.Output
