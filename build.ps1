@@ -213,17 +213,23 @@ function Invoke-MonoSmokeTests {
     $bin = Join-Path $OutDir 'mono-smoke'
     Invoke-Dotnet build $project -c $Configuration "-p:ModuleBin=$(Join-Path $ModuleDir 'bin/net472')" -o $bin --nologo -v quiet | Out-Host
     Import-Module (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator/WxSimulator.psm1') -Force
+    # The blob journal is checked against Azurite too, where it is restored (npm).
+    . (Join-Path $Root 'tests/Pester/Azurite.ps1')
+    Restore-Azurite
+    $storage = if (Get-AzuriteScript) { Start-TestAzurite } else { $null }
     $sim = Start-WxSimulator -SimulatorPath (Join-Path $SimulatorDir 'WeChatPay.Payscore.Simulator.dll')
     try {
         $info = $sim.Info
+        $blob = if ($storage) { '--blob-journal', (New-AzuriteSasUrl $storage (New-AzuriteContainer $storage) 'mono.jsonl' 'racw') } else { @() }
         $output = & mono (Join-Path $bin 'WeChatPay.Payscore.MonoSmoke.exe') --module-bin (Join-Path $ModuleDir 'bin/net472') `
             --base-uri $info.baseUri --merchant-id $info.merchantId --serial $info.merchantSerialNumber `
             --key $info.merchantPrivateKeyPath --p12 $info.merchantPkcs12Path `
-            --public-key-id $info.publicKeyId --public-key $info.publicKeyPath --apiv3-key $info.apiV3KeyPath --work $sim.WorkDir 2>&1
+            --public-key-id $info.publicKeyId --public-key $info.publicKeyPath --apiv3-key $info.apiV3KeyPath --work $sim.WorkDir @blob 2>&1
         $exitCode = $LASTEXITCODE
     }
     finally {
         Stop-WxSimulator -Simulator $sim
+        Stop-TestAzurite $storage
     }
     $output | Out-Host
     $counts = @($output | Select-String '^(\d+) passed, (\d+) failed$')

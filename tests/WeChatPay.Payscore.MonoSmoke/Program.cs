@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Net;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
@@ -159,6 +160,30 @@ namespace WeChatPay.Payscore.MonoSmoke
 
             TerminateRequest.TryCreate(TerminateRoute.UserPermission, "oMonoSmoke", "500001", AppId, "smoke", out TerminateRequest? request, out _);
             TerminateResult? terminated = null;
+            Check("TLS 1.2 is added to a host that offers only TLS 1.0, and the OS default is left alone, as on import in Windows PowerShell 5.1", () =>
+            {
+                SecurityProtocolType before = ServicePointManager.SecurityProtocol;
+                try
+                {
+                    ServicePointManager.SecurityProtocol = SecurityProtocolType.Tls;
+                    PlatformSupport.EnsureTls12();
+                    Expect(ServicePointManager.SecurityProtocol == (SecurityProtocolType.Tls | SecurityProtocolType.Tls12), $"{ServicePointManager.SecurityProtocol}");
+                    ServicePointManager.SecurityProtocol = 0; // SystemDefault
+                    PlatformSupport.EnsureTls12();
+                    Expect(ServicePointManager.SecurityProtocol == 0, $"the OS default became {ServicePointManager.SecurityProtocol}");
+                }
+                finally
+                {
+                    ServicePointManager.SecurityProtocol = before;
+                }
+            });
+
+            Check("a client raises .NET Framework's 2 connections per host to what the run sends at once", () =>
+            {
+                ServicePoint point = ServicePointManager.FindServicePoint(options.BaseUri);
+                Expect(point.ConnectionLimit >= options.MaxConnectionsPerServer, $"{point.ConnectionLimit} connections to {options.BaseUri.Authority}, {options.MaxConnectionsPerServer} wanted");
+            });
+
             Check("a terminate against the simulator succeeds, its answer verified", () =>
             {
                 terminated = new PermissionTerminator(sender, 2).TerminateAsync(1, request!, false, null, CancellationToken.None).GetAwaiter().GetResult();
@@ -202,6 +227,38 @@ namespace WeChatPay.Payscore.MonoSmoke
                 Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
                 Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");
             });
+
+            if (o.TryGetValue("blob-journal", out string? blobJournal))
+            {
+                Check("a journal in a blob (Azurite): written in a group off the pipeline thread, held against a second run, read back as done", () =>
+                {
+                    using (RunJournal journal = RunJournal.Open(BlobJournalStore.Open(blobJournal)))
+                    {
+                        journal.RecordSending(1, request!);
+                        Expect(journal.CommitAsync().GetAwaiter().GetResult(), journal.Failure?.Message ?? "not written");
+                        try
+                        {
+                            RunJournal.Open(BlobJournalStore.Open(blobJournal)).Dispose();
+                            Expect(false, "a second run opened the journal a run holds");
+                        }
+                        catch (PayscoreConfigurationException ex)
+                        {
+                            Expect(ex.ErrorId == ErrorIds.JournalUnavailable, ex.ErrorId);
+                        }
+
+                        journal.RecordResult(terminated!);
+                    }
+
+                    using RunJournal reopened = RunJournal.Open(BlobJournalStore.Open(blobJournal));
+                    using SHA256 sha = SHA256.Create();
+                    Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
+                    Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");
+                });
+            }
+            else
+            {
+                Console.WriteLine("  (a journal in a blob: not checked, Azurite is not restored here)");
+            }
 
             Check("a notification the simulator wrote is verified and its resource decrypted (BouncyCastle's AES-GCM)", () =>
             {
