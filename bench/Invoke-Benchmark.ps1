@@ -77,7 +77,7 @@ function New-RowsCsv([string] $Path, [int] $Count, [string] $Prefix = 'oBench') 
 # The pwsh that measurements run in: a program and the arguments that come first (the dotnet tool's pwsh unless
 # the comparison of pwsh builds sets another).
 $script:Pwsh = @('dotnet', 'pwsh')
-function Use-Pwsh([string] $Path) { $script:Pwsh = if ($Path) { @($Path) } else { @('dotnet', 'pwsh') } }
+function Use-Pwsh([string] $Path) { $script:Pwsh = @(if ($Path) { $Path } else { 'dotnet', 'pwsh' }) }
 
 function Invoke-Measurement([hashtable] $Arguments) {
     $list = [Collections.Generic.List[string]]::new()
@@ -325,6 +325,17 @@ if ($builds.Count -gt 0) {
         $lines.Add(('| {0} | {1} | {2:N0} ms | {3:N0} ms | {4:N0} ms | {5} | {6:N0} ({7:N0} of {8:N0} ok) | {9:N0} | {10:N2}x | {11:N2} | {12:N2} | {13:N2}x |' -f
                 $b.Name, $b.Version, $b.BareMs, $b.ModuleMs, ($b.ModuleMs - $b.BareMs), $b.ThrottleLimit, $b.RowsPerSecond, $b.Succeeded, $b.Rows,
                 $b.BareRowsPerSecond, ($b.RowsPerSecond / $b.BareRowsPerSecond), $b.CpuMsPerRow, $b.BareCpuMsPerRow, ($b.CpuMsPerRow / $b.BareCpuMsPerRow)))
+    }
+    $judged = @($builds | Where-Object Name -like 'ReadyToRun*')
+    if ($judged.Count -gt 0) {
+        $verdict = { param([bool] $Met) if ($Met) { 'met' } else { '**not met**' } }
+        $lines.Add('')
+        $lines.Add(('On the ReadyToRun build: fixed cost {0:N0} ms beyond a bare pwsh (target 300 ms): {1}.' -f ($judged[0].ModuleMs - $judged[0].BareMs), (& $verdict (($judged[0].ModuleMs - $judged[0].BareMs) -le 300))))
+        foreach ($b in $judged) {
+            $lines.Add(('ThrottleLimit {0}: CPU per row {1:N2}x the bare loop''s (target 1.5x): {2}; rows/s {3:N2}x (target 0.9x): {4}.' -f
+                    $b.ThrottleLimit, ($b.CpuMsPerRow / $b.BareCpuMsPerRow), (& $verdict (($b.CpuMsPerRow / $b.BareCpuMsPerRow) -le 1.5)),
+                    ($b.RowsPerSecond / $b.BareRowsPerSecond), (& $verdict (($b.RowsPerSecond / $b.BareRowsPerSecond) -ge 0.9))))
+        }
     }
     Set-ReadmeSection 'pwsh-builds' ($lines -join "`n")
 }
