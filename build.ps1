@@ -14,7 +14,8 @@
            pipes samples/users.csv through Invoke-WxPayscoreTerminate with a journal, shows the
            results, and runs it again to show that nothing is sent twice.
     bench  builds, then runs bench/Invoke-Benchmark.ps1 (-Long adds the 1,000,000-row run) and writes
-           its table into bench/README.md.
+           its table into bench/README.md; it compares three pwsh builds too: the dotnet tool's, a ReadyToRun
+           PowerShell 7.6.9 (tools/PwshR2R, built once into out/pwsh-r2r/) and the PowerShell 7.4 of the tests.
     mono   builds, then runs only the Mono smoke lane (the net472 build's core under Mono, against the simulator);
            skipped when mono is not on PATH. build.ps1 test runs it too.
     package builds, then makes out/packages/WeChatPay.Payscore.<version>.nupkg with Publish-PSResource,
@@ -159,14 +160,14 @@ function Invoke-XunitTests {
 
 function Get-NuGetPackages { ((& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '').Trim() }
 
-# PowerShell 7.4, the line of Azure Automation's PowerShell 7 runtime, for the Pester suite's second run: PowerShell's
-# own console host from Microsoft.PowerShell.SDK 7.4.19 on .NET 8 (tools/Pwsh74), self-contained in out/pwsh74/, with
-# PowerShell's modules from the SDK package beside it and PSResourceGet (which the SDK lacks) from the running pwsh.
-# Not an official PowerShell package. Built once, again only when tools/Pwsh74 changes.
-function Build-Pwsh74 {
-    $dir = Join-Path $OutDir 'pwsh74'
+# A pwsh of the project's own (tools/<Project>): PowerShell's own console host from Microsoft.PowerShell.SDK
+# <SdkVersion>, self-contained in out/<Folder>/, with PowerShell's modules from the SDK package beside it and
+# PSResourceGet (which the SDK lacks) from the running pwsh. Not an official PowerShell package. Built once, again
+# only when its project changes; returns the program's path.
+function Build-PwshHost([string] $Project, [string] $Folder, [string] $SdkVersion, [string] $Framework) {
+    $dir = Join-Path $OutDir $Folder
     $program = Join-Path $dir $(if ($IsWindows) { 'pwsh.exe' } else { 'pwsh' })
-    $project = Join-Path $Root 'tools/Pwsh74'
+    $project = Join-Path $Root "tools/$Project"
     $changed = (Get-ChildItem $project -File | Measure-Object LastWriteTimeUtc -Maximum).Maximum
     if ((Test-Path (Join-Path $dir 'Modules/Microsoft.PowerShell.PSResourceGet')) -and (Get-Item $program).LastWriteTimeUtc -ge $changed) {
         return $program
@@ -174,12 +175,19 @@ function Build-Pwsh74 {
 
     Remove-Item $dir -Recurse -Force -ErrorAction Ignore
     Invoke-Dotnet publish $project -c Release -r ([Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier) -o $dir --nologo -v quiet | Out-Host
-    $modules = Join-Path (Get-NuGetPackages) "microsoft.powershell.sdk/7.4.19/contentFiles/any/any/runtimes/$(if ($IsWindows) { 'win' } else { 'unix' })/lib/net8.0/Modules"
+    $modules = Join-Path (Get-NuGetPackages) "microsoft.powershell.sdk/$SdkVersion/contentFiles/any/any/runtimes/$(if ($IsWindows) { 'win' } else { 'unix' })/lib/$Framework/Modules"
     Copy-Item $modules $dir -Recurse
     Copy-Item (Join-Path $PSHOME 'Modules/Microsoft.PowerShell.PSResourceGet') (Join-Path $dir 'Modules') -Recurse
     (Get-Item $program).LastWriteTimeUtc = [DateTime]::UtcNow
     $program
 }
+
+# PowerShell 7.4, the line of Azure Automation's PowerShell 7 runtime, for the Pester suite's second run.
+function Build-Pwsh74 { Build-PwshHost -Project 'Pwsh74' -Folder 'pwsh74' -SdkVersion '7.4.19' -Framework 'net8.0' }
+
+# PowerShell 7.6.9 compiled ReadyToRun, as Microsoft's own packages are (the dotnet tool's pwsh is not): the pwsh the
+# benchmark judges its targets on.
+function Build-PwshReadyToRun { Build-PwshHost -Project 'PwshR2R' -Folder 'pwsh-r2r' -SdkVersion '7.6.9' -Framework 'net10.0' }
 
 # The Pester suite, run by -Pwsh (the program and its leading arguments; the dotnet tool's pwsh by default) in a child
 # process, so that the tests import the built module into a clean session.
@@ -323,7 +331,11 @@ switch ($Task) {
         $mono = Invoke-MonoSmokeTests
         if ($mono.Failed -gt 0) { exit 1 }
     }
-    'bench' { Build-Module; & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long }
+    'bench' {
+        Build-Module
+        $builds = [ordered]@{ 'dotnet tool 7.6.9' = ''; 'ReadyToRun 7.6.9' = (Build-PwshReadyToRun); 'SDK 7.4.19' = (Build-Pwsh74) }
+        & (Join-Path $Root 'bench/Invoke-Benchmark.ps1') -Long:$Long -PwshBuilds $builds
+    }
     'test' {
         $package = if ($NoBuild) { Get-BuiltPackage } else { Build-Module | Out-Host; New-ModulePackage }
         $none = [pscustomobject]@{ Passed = 0; Failed = 0; Ran = $false }

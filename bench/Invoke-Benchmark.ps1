@@ -36,6 +36,11 @@ param(
     [int] $FaultRows = 1000,
     [double] $RandomLimitedShare = 0.1,
     [double] $LimitPerSecond = 20,
+    # The pwsh builds to compare (name = path of a pwsh program; an empty path: the dotnet tool's pwsh), which
+    # build.ps1 bench passes: their fixed cost and 10,000 fresh-process rows at 0 ms against the bare loop, in their
+    # own section of the README. Only that section with -PwshOnly.
+    [System.Collections.Specialized.OrderedDictionary] $PwshBuilds,
+    [switch] $PwshOnly,
     [string] $ReadmePath = (Join-Path $PSScriptRoot 'README.md')
 )
 
@@ -69,11 +74,16 @@ function New-RowsCsv([string] $Path, [int] $Count, [string] $Prefix = 'oBench') 
     finally { $writer.Dispose() }
 }
 
+# The pwsh that measurements run in: a program and the arguments that come first (the dotnet tool's pwsh unless
+# the comparison of pwsh builds sets another).
+$script:Pwsh = @('dotnet', 'pwsh')
+function Use-Pwsh([string] $Path) { $script:Pwsh = if ($Path) { @($Path) } else { @('dotnet', 'pwsh') } }
+
 function Invoke-Measurement([hashtable] $Arguments) {
     $list = [Collections.Generic.List[string]]::new()
-    foreach ($a in 'pwsh', '-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Measure-Run.ps1')) { $list.Add($a) }
+    foreach ($a in @($script:Pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $PSScriptRoot 'Measure-Run.ps1'))) { $list.Add($a) }
     foreach ($name in $Arguments.Keys) { $list.Add("-$name"); $list.Add("$($Arguments[$name])") }
-    $output = & dotnet @list 2>&1
+    $output = & $script:Pwsh[0] @list 2>&1
     if ($LASTEXITCODE -ne 0) { throw "Measurement failed ($($Arguments | ConvertTo-Json -Compress)): $($output -join "`n")" }
     ($output | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json
 }
@@ -95,7 +105,7 @@ function Measure-BareLoop([string] $InfoPath, [int] $Concurrency, [int] $Request
 # The CPU a fresh pwsh spends on -Command, as the process itself reports it at the end: the median of -Times runs.
 function Measure-ProcessCpu([string] $Command, [int] $Times = 5) {
     $ms = foreach ($i in 1..$Times) {
-        $output = & dotnet pwsh -NoProfile -NonInteractive -Command "$Command; 'CPU:' + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds"
+        $output = & $script:Pwsh[0] @($script:Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "$Command; 'CPU:' + [Diagnostics.Process]::GetCurrentProcess().TotalProcessorTime.TotalMilliseconds"
         if ($LASTEXITCODE -ne 0) { throw "pwsh -Command failed: $output" }
         [double](("$($output | Where-Object { "$_".StartsWith('CPU:') } | Select-Object -Last 1)") -replace '^CPU:')
     }
@@ -125,8 +135,39 @@ try {
     $sim.Info | ConvertTo-Json | Set-Content $infoPath
     $common = @{ ModulePath = $modulePath; InfoPath = $infoPath }
 
+    $oneRow = "Import-Module '$modulePath'; `$i = Get-Content '$infoPath' -Raw | ConvertFrom-Json; " +
+        "[pscustomobject]@{ openid = 'oFixedCost' + [guid]::NewGuid().ToString('n').Substring(0, 8); service_id = '500001' } | Invoke-WxPayscoreTerminate " +
+        "-MerchantId `$i.merchantId -MerchantSerialNumber `$i.merchantSerialNumber -PrivateKeyPath `$i.merchantPrivateKeyPath " +
+        "-WechatpayPublicKeyId `$i.publicKeyId -WechatpayPublicKeyPath `$i.publicKeyPath -BaseUri `$i.baseUri -AppId wxd678efh567hg6787 -Reason r -Confirm:`$false | " +
+        "ForEach-Object { if (-not `$_.Success) { throw `$_.Message }; `$_ }" # shown, as -Command 1 shows its 1
+
+    $builds = [Collections.Generic.List[object]]::new()
+    if ($PwshBuilds -and -not $LongOnly -and -not $FaultsOnly) {
+        foreach ($name in $PwshBuilds.Keys) {
+            Use-Pwsh $PwshBuilds[$name]
+            $version = & $script:Pwsh[0] @($script:Pwsh | Select-Object -Skip 1) -NoProfile -Command '"$($PSVersionTable.PSVersion) on .NET $([Environment]::Version)"'
+            Write-Host "pwsh builds: $name ($version): fixed cost..."
+            Set-Latency $sim 0
+            $bareMs = Measure-ProcessCpu '1'
+            $moduleMs = Measure-ProcessCpu "`$null = & { $oneRow }"
+            foreach ($limit in 8, 32) {
+                Write-Host "pwsh builds: $name, $Rows rows, latency 0 ms, ThrottleLimit $limit..."
+                Set-Latency $sim 0
+                $m = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $csv; ThrottleLimit = $limit } + $common)
+                Set-Latency $sim 0
+                $bare = Measure-BareLoop $infoPath $limit $Rows "oBareBuild$($builds.Count)x$limit"
+                $builds.Add([pscustomobject]@{
+                        Name = $name; Version = "$version"; BareMs = $bareMs; ModuleMs = $moduleMs; ThrottleLimit = $limit
+                        RowsPerSecond = $m.rows / $m.seconds; CpuMsPerRow = 1000 * $m.cpuSeconds / $m.rows; Succeeded = $m.succeeded; Rows = $m.rows
+                        BareRowsPerSecond = $bare.requestsPerSecond; BareCpuMsPerRow = $bare.cpuMsPerRequest
+                    })
+            }
+        }
+        Use-Pwsh ''
+    }
+
     $results = [Collections.Generic.List[object]]::new()
-    if (-not $LongOnly -and -not $FaultsOnly) {
+    if (-not $LongOnly -and -not $FaultsOnly -and -not $PwshOnly) {
     Write-Host 'Raw RSA-2048 signature cost...'
     $sign = Invoke-Measurement (@{ Mode = 'Sign'; Signatures = 3000 } + $common)
 
@@ -176,11 +217,6 @@ try {
 
     Write-Host 'Fixed cost: a bare pwsh, and one importing the module and ending one row...'
     Set-Latency $sim 0
-    $oneRow = "Import-Module '$modulePath'; `$i = Get-Content '$infoPath' -Raw | ConvertFrom-Json; " +
-        "[pscustomobject]@{ openid = 'oFixedCost' + [guid]::NewGuid().ToString('n').Substring(0, 8); service_id = '500001' } | Invoke-WxPayscoreTerminate " +
-        "-MerchantId `$i.merchantId -MerchantSerialNumber `$i.merchantSerialNumber -PrivateKeyPath `$i.merchantPrivateKeyPath " +
-        "-WechatpayPublicKeyId `$i.publicKeyId -WechatpayPublicKeyPath `$i.publicKeyPath -BaseUri `$i.baseUri -AppId wxd678efh567hg6787 -Reason r -Confirm:`$false | " +
-        "ForEach-Object { if (-not `$_.Success) { throw `$_.Message }; `$_ }" # shown, as -Command 1 shows its 1
     $fixed = [pscustomobject]@{
         BareMs = (Measure-ProcessCpu '1'); ModuleMs = (Measure-ProcessCpu $oneRow); ModuleQuietMs = (Measure-ProcessCpu "`$null = & { $oneRow }")
     }
@@ -191,7 +227,7 @@ try {
     }
 
     $faults = $null
-    if (-not $LongOnly -and -not $NoFaults) {
+    if (-not $LongOnly -and -not $NoFaults -and -not $PwshOnly) {
         # At the module's defaults (50 requests/s at most, 4 in flight, 3 retries), 0 ms latency: the ceiling sets the pace.
         $faultCsv = Join-Path $work "rows-$FaultRows.csv"
         New-RowsCsv $faultCsv $FaultRows
@@ -277,7 +313,23 @@ $cpuModel = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-O
 $memoryGB = if (Test-Path /proc/meminfo) { [math]::Round(([double]((Get-Content /proc/meminfo -TotalCount 1) -replace '\D', '')) / 1MB, 1) } else { $null }
 $machine = "$(Get-Date -Format 'yyyy-MM-dd HH:mm') UTC on: $cpuModel, $([Environment]::ProcessorCount) cores, $memoryGB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription), PowerShell $($PSVersionTable.PSVersion) on $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription). The module and the simulator share the machine."
 
-if (-not $LongOnly -and -not $FaultsOnly) {
+if ($builds.Count -gt 0) {
+    $lines = [Collections.Generic.List[string]]::new()
+    $lines.Add("Measured $machine")
+    $lines.Add('')
+    $lines.Add(('Each pwsh build in fresh processes: the fixed cost (CPU of `pwsh -NoProfile -Command 1`, and of importing the module and ending one row, result kept in a variable; median of 5), then {0:N0} rows at 0 ms latency against the bare loop (`bench/BareLoop`) at the same concurrency, in the same run. Targets, judged on the ReadyToRun build: the module and one row at most 300 ms CPU beyond a bare pwsh; CPU per row at most 1.5x the bare loop''s, rows/s at least 0.9x.' -f $Rows))
+    $lines.Add('')
+    $lines.Add('| pwsh | version | bare pwsh CPU | module + one row CPU | beyond bare | ThrottleLimit | rows/s | bare loop rows/s | rows/s / bare loop | CPU ms/row | bare loop CPU ms/row | CPU / bare loop |')
+    $lines.Add('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    foreach ($b in $builds) {
+        $lines.Add(('| {0} | {1} | {2:N0} ms | {3:N0} ms | {4:N0} ms | {5} | {6:N0} ({7:N0} of {8:N0} ok) | {9:N0} | {10:N2}x | {11:N2} | {12:N2} | {13:N2}x |' -f
+                $b.Name, $b.Version, $b.BareMs, $b.ModuleMs, ($b.ModuleMs - $b.BareMs), $b.ThrottleLimit, $b.RowsPerSecond, $b.Succeeded, $b.Rows,
+                $b.BareRowsPerSecond, ($b.RowsPerSecond / $b.BareRowsPerSecond), $b.CpuMsPerRow, $b.BareCpuMsPerRow, ($b.CpuMsPerRow / $b.BareCpuMsPerRow)))
+    }
+    Set-ReadmeSection 'pwsh-builds' ($lines -join "`n")
+}
+
+if (-not $LongOnly -and -not $FaultsOnly -and -not $PwshOnly) {
     $atZero = @($results | Where-Object { $_.Run -eq 'module' -and $_.LatencyMs -eq 0 })
     $ceiling = if ($atZero.Count -gt 0) { ($atZero | Measure-Object RowsPerSecond -Maximum).Maximum } else { [double]::PositiveInfinity }
     $lines = [Collections.Generic.List[string]]::new()
