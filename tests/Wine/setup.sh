@@ -47,7 +47,7 @@ if [ ! -f "$root/.debootstrap-done" ]; then
     t=$SECONDS
     rm -rf "$root"
     debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$wine_dir/debootstrap.log" 2>&1 \
-        || { echo "debootstrap failed; see $wine_dir/debootstrap.log"; exit 1; }
+        || { rm -rf "$root"; skip "debootstrap of $suite from $mirror failed (is the mirror reachable?); see $wine_dir/debootstrap.log"; }
     touch "$root/.debootstrap-done"
     echo "  done in $((SECONDS - t)) s"
 else
@@ -64,9 +64,9 @@ in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/
 if [ ! -f "$root/.wine-done" ] || [ ! -e "$root/usr/bin/wine-stable" ]; then
     echo "Installing wine in the root (apt-get install --no-install-recommends wine wine64) ..."
     t=$SECONDS
-    in_root apt-get update >"$wine_dir/apt.log" 2>&1 || { echo "apt-get update failed; see $wine_dir/apt.log"; exit 1; }
+    in_root apt-get update >"$wine_dir/apt.log" 2>&1 || skip "apt-get update in the root failed (is the mirror reachable?); see $wine_dir/apt.log"
     in_root apt-get install -y --no-install-recommends wine wine64 >>"$wine_dir/apt.log" 2>&1 \
-        || { echo "apt-get install wine failed; see $wine_dir/apt.log"; exit 1; }
+        || skip "apt-get install wine in the root failed (is the mirror reachable?); see $wine_dir/apt.log"
     in_root apt-get clean >/dev/null 2>&1 || true
     touch "$root/.wine-done"
     echo "  done in $((SECONDS - t)) s"
