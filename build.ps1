@@ -8,7 +8,7 @@
     test   builds, then runs every test (xunit, then Pester against the built module) and ends with
            one line "N passed, N failed"; the exit code is 1 when a test failed. -NoBuild uses out/ as it
            is, -Suite runs only xunit, Pester (on PowerShell 7.6, then on 7.4), Pester on 7.4 (pester74) or the Mono
-           lane, -Filter only the tests whose full name contains it. The PowerShell 7.4 that the Pester suite runs on
+           lane or the Wine lane, -Filter only the tests whose full name contains it. The PowerShell 7.4 that the Pester suite runs on
            a second time is built from Microsoft.PowerShell.SDK 7.4.19 (tools/Pwsh74) into out/pwsh74/, once.
     demo   builds, starts the simulator with throwaway keys, connects with its apiclient_cert.p12,
            pipes samples/users.csv through Invoke-WxPayscoreTerminate with a journal, shows the
@@ -44,7 +44,7 @@ param(
     [switch] $NoBuild,
 
     # test: run only one of the suites (pester74: the Pester suite on PowerShell 7.4 only).
-    [ValidateSet('all', 'xunit', 'pester', 'pester74', 'mono')]
+    [ValidateSet('all', 'xunit', 'pester', 'pester74', 'mono', 'wine')]
     [string] $Suite = 'all',
 
     # test: run only the tests whose full name contains this text (a dotnet test filter expression such as
@@ -251,6 +251,30 @@ function Invoke-MonoSmokeTests {
     [pscustomobject]@{ Passed = [int]$groups[1].Value; Failed = $failed; Ran = $true }
 }
 
+# The Windows code paths under Wine (tests/Wine): PowerShell 7.4.19 for win-x64 under Debian trixie's Wine 10 in a
+# debootstrap root in out/wine/, which tests/Wine/setup.sh makes where it can (root, apt, the Debian mirror); it says
+# so and the lane counts neither passed nor failed where it cannot. Not Windows: no NCrypt, no ACLs, no Windows
+# PowerShell 5.1.
+function Invoke-WineTests {
+    if (-not $IsLinux) {
+        Write-Host 'Windows (Wine): skipped (the lane runs on Linux).' -ForegroundColor Yellow
+        return [pscustomobject]@{ Passed = 0; Failed = 0; Ran = $false }
+    }
+    $output = & bash (Join-Path $Root 'tests/Wine/run.sh') 2>&1
+    $exitCode = $LASTEXITCODE
+    $output | Out-Host
+    if ($output -match '^Wine lane skipped') {
+        Write-Host 'Windows (Wine): skipped' -ForegroundColor Yellow
+        return [pscustomobject]@{ Passed = 0; Failed = 0; Ran = $false }
+    }
+    $counts = @($output | Select-String '^(\d+) passed, (\d+) failed$')
+    $passed = if ($counts) { [int]$counts[-1].Matches[0].Groups[1].Value } else { 0 }
+    $failed = if ($counts) { [int]$counts[-1].Matches[0].Groups[2].Value } else { 1 }
+    if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1 }
+    Write-Host ("Windows (Wine): {0} passed, {1} failed" -f $passed, $failed)
+    [pscustomobject]@{ Passed = $passed; Failed = $failed; Ran = $true }
+}
+
 # For test -NoBuild: the package in out/ (made when missing), after checking that the module was built.
 function Get-BuiltPackage {
     # Both builds must be there; the PowerShell 7 one dates the build.
@@ -348,10 +372,12 @@ switch ($Task) {
         }
         $mono = if (($Suite -in 'all', 'mono') -and -not $Filter) { Invoke-MonoSmokeTests } else { $none }
         $monoLine = if ($mono.Ran) { "Mono: {0} passed, {1} failed" -f $mono.Passed, $mono.Failed } else { 'Mono: skipped' }
-        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; Pester on PowerShell 7.4: {4} passed, {5} failed; {6}" -f
-            $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $pester74.Passed, $pester74.Failed, $monoLine)
-        $passed = $xunit.Passed + $pester.Passed + $pester74.Passed + $mono.Passed
-        $failed = $xunit.Failed + $pester.Failed + $pester74.Failed + $mono.Failed
+        $wine = if (($Suite -in 'all', 'wine') -and -not $Filter) { Invoke-WineTests } else { $none }
+        $wineLine = if ($wine.Ran) { "Windows (Wine): {0} passed, {1} failed" -f $wine.Passed, $wine.Failed } else { 'Windows (Wine): skipped' }
+        Write-Host ("xunit: {0} passed, {1} failed; Pester: {2} passed, {3} failed; Pester on PowerShell 7.4: {4} passed, {5} failed; {6}; {7}" -f
+            $xunit.Passed, $xunit.Failed, $pester.Passed, $pester.Failed, $pester74.Passed, $pester74.Failed, $monoLine, $wineLine)
+        $passed = $xunit.Passed + $pester.Passed + $pester74.Passed + $mono.Passed + $wine.Passed
+        $failed = $xunit.Failed + $pester.Failed + $pester74.Failed + $mono.Failed + $wine.Failed
         Write-Host "$passed passed, $failed failed"
         if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
     }
