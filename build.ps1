@@ -5,7 +5,7 @@
 .DESCRIPTION
     build  (default) builds out/WeChatPay.Payscore/<version>/ (importable once out/ is on PSModulePath)
            and the WeChat Pay simulator in out/simulator/.
-    test   builds, then runs every test (xunit, then Pester against the built module) and ends with
+    test   builds, then runs every test (xunit, Pester on 7.6 and 7.4, Mono, Wine) and ends with
            one line "N passed, N failed"; the exit code is 1 when a test failed. -NoBuild uses out/ as it
            is, -Suite runs only xunit, Pester (on PowerShell 7.6, then on 7.4), Pester on 7.4 (pester74) or the Mono
            lane or the Wine lane, -Filter only the tests whose full name contains it. The PowerShell 7.4 that the Pester suite runs on
