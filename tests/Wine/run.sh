@@ -6,13 +6,9 @@
 # Exit code: 0 when every check passed (or the lane was skipped, which it says), 1 otherwise.
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-wine_dir="${WINE_LANE_DIR:-$repo/out/wine}"
-root="$wine_dir/root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 host_dir="$wine_dir/host"
 timeout_sec="${WINE_LANE_TIMEOUT:-300}"
-start=$SECONDS
 
 "$here/setup.sh" | tee "$wine_dir.setup-output.tmp"
 if grep -q '^Wine lane setup skipped' "$wine_dir.setup-output.tmp" 2>/dev/null; then rm -f "$wine_dir.setup-output.tmp"; echo "Wine lane skipped."; exit 0; fi
@@ -33,23 +29,6 @@ if [ ! -f "$host_dir/winhost.exe" ] || [ -n "$(find "$repo/tools/WinHost" -maxde
     touch "$host_dir/winhost.exe"
 fi
 
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    XDG_RUNTIME_DIR=/run/user/0 WINEDEBUG=-all WINEPREFIX=/root/.wine "$@"; }
-
-mounted=()
-cleanup() {
-    local i
-    in_root timeout 30 wineserver -k >/dev/null 2>&1 || true
-    for ((i=${#mounted[@]}-1; i>=0; i--)); do umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-mount_in() { # mount_in <what> <where> [options...]
-    local what="$1" where="$2"; shift 2
-    mountpoint -q "$where" && return 0
-    mkdir -p "$where"
-    mount "$@" "$what" "$where"
-    mounted+=("$where")
-}
 mount_in proc "$root/proc" -t proc
 mount_in /dev "$root/dev" --bind
 mount_in /tmp "$root/tmp" --bind      # the simulator's keys are under /tmp

@@ -8,13 +8,9 @@
 # (tests/Wine/run.sh mounts what a run needs, and unmounts it again).
 set -euo pipefail
 
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-wine_dir="${WINE_LANE_DIR:-$repo/out/wine}"
-root="$wine_dir/root"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 suite="${WINE_LANE_SUITE:-trixie}"
 mirror="${WINE_LANE_MIRROR:-http://deb.debian.org/debian}"
-start=$SECONDS
 
 skip() { echo "Wine lane setup skipped: $*"; exit 0; }
 
@@ -26,20 +22,6 @@ if ! command -v debootstrap >/dev/null 2>&1; then
         skip "debootstrap is not installed and apt-get could not install it."
     fi
 fi
-
-mounted=()
-cleanup() {
-    local i
-    for ((i=${#mounted[@]}-1; i>=0; i--)); do umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-mount_in() { # mount_in <what> <where> [options...]
-    local what="$1" where="$2"; shift 2
-    mountpoint -q "$where" && return 0
-    mkdir -p "$where"
-    mount "$@" "$what" "$where"
-    mounted+=("$where")
-}
 
 mkdir -p "$wine_dir"
 if [ ! -f "$root/.debootstrap-done" ]; then
@@ -57,8 +39,6 @@ fi
 mount_in proc "$root/proc" -t proc
 mount_in /dev "$root/dev" --bind
 cp -L /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
-
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 XDG_RUNTIME_DIR=/run/user/0 DEBIAN_FRONTEND=noninteractive "$@"; }
 
 # (/usr/bin/wine is a link to /etc/alternatives/wine: it resolves only inside the root, so the marker is checked.)
 if [ ! -f "$root/.wine-done" ] || [ ! -e "$root/usr/bin/wine-stable" ]; then
@@ -80,9 +60,9 @@ mkdir -p "$root/run/user/0" && chmod 700 "$root/run/user/0"
 if [ ! -f "$root/root/.wine/system.reg" ]; then
     echo "Making the Wine prefix (wineboot --init) ..."
     t=$SECONDS
-    in_root /usr/bin/env WINEDEBUG=-all WINEPREFIX=/root/.wine timeout 300 wine wineboot --init >"$wine_dir/wineboot.log" 2>&1 \
+    in_root timeout 300 wine wineboot --init >"$wine_dir/wineboot.log" 2>&1 \
         || { echo "wineboot failed or hung; see $wine_dir/wineboot.log"; exit 1; }
-    in_root /usr/bin/env WINEDEBUG=-all WINEPREFIX=/root/.wine timeout 120 wineserver --wait >/dev/null 2>&1 || true
+    in_root timeout 120 wineserver --wait >/dev/null 2>&1 || true
     echo "  done in $((SECONDS - t)) s"
 fi
 
