@@ -51,9 +51,13 @@ Describe 'Help' {
 
     It 'has an about topic that explains credentials, result codes, journals and rate limits' {
         $file = Join-Path $Work 'about-help.ps1'
-        # Get-Help finds about topics in the module folders on PSModulePath.
+        # Get-Help finds about topics in the module folders on PSModulePath: a folder that holds only this module (the
+        # build's out/ holds much else, such as the Wine lane's root, which Get-Help would search through).
+        $modules = Join-Path $Work 'modules'
+        New-Item -ItemType Directory -Path $modules -Force | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $modules 'WeChatPay.Payscore') -Target (Split-Path (Split-Path $env:WXPAYSCORE_TEST_MODULE)) -Force | Out-Null
         Set-Content -Path $file -Encoding utf8 -Value @"
-`$env:PSModulePath = '$(Split-Path (Split-Path (Split-Path $env:WXPAYSCORE_TEST_MODULE)))' + [IO.Path]::PathSeparator + `$env:PSModulePath
+`$env:PSModulePath = '$modules' + [IO.Path]::PathSeparator + `$env:PSModulePath
 Get-Help about_WeChatPay_Payscore | Out-String -Width 200
 "@
 
