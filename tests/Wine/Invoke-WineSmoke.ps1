@@ -32,8 +32,8 @@ try {
         KilledRows             = 60
     } | ConvertTo-Json | Set-Content -LiteralPath $configPath -Encoding utf8NoBOM
 
-    $inRoot = @($root, '/usr/bin/env', '-i', 'HOME=/root', 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
-        'LANG=C.UTF-8', 'XDG_RUNTIME_DIR=/run/user/0', 'WINEDEBUG=-all', 'WINEPREFIX=/root/.wine')
+    # A command in the root, with the environment tests/Wine/common.sh gives every command there.
+    $inRoot = @($root, '/usr/bin/env', '-i') + ($env:WINE_LANE_ENV -split ' ')
     $winhost = @('timeout', '-k', '10', $timeoutSec, 'wine', (ConvertTo-WinePath $env:WINE_LANE_HOST))
 
     # A run killed mid-way: every Wine process stopped at once (wineserver -k) once its journal has results; Smoke.ps1

@@ -8,9 +8,11 @@ wine_dir="${WINE_LANE_DIR:-$repo/out/wine}"
 root="$wine_dir/root"
 start=$SECONDS
 
-# A command in the root, with a clean environment of its own (Wine wants XDG_RUNTIME_DIR; WINEDEBUG=-all is quiet).
-in_root() { chroot "$root" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 \
-    XDG_RUNTIME_DIR=/run/user/0 WINEDEBUG=-all WINEPREFIX=/root/.wine DEBIAN_FRONTEND=noninteractive "$@"; }
+# The environment of every command in the root, and nothing else of this one's (Wine wants XDG_RUNTIME_DIR;
+# WINEDEBUG=-all is quiet). run.sh hands it to Invoke-WineSmoke.ps1 as WINE_LANE_ENV.
+root_env=(HOME=/root PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8
+    XDG_RUNTIME_DIR=/run/user/0 WINEDEBUG=-all WINEPREFIX=/root/.wine DEBIAN_FRONTEND=noninteractive)
+in_root() { chroot "$root" /usr/bin/env -i "${root_env[@]}" "$@"; }
 
 mounted=()
 # Stops Wine in the root when it runs, then undoes every mount of mount_in, the last first.

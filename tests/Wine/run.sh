@@ -35,7 +35,7 @@ mount_in /tmp "$root/tmp" --bind      # the simulator's keys are under /tmp
 mount_in "$repo" "$root$repo" --bind  # the same path inside: Z:\ + the Linux path
 
 # The Linux side: the simulator, the config file, and the wine call (from Invoke-WineSmoke.ps1).
-export WINE_LANE_ROOT="$root" WINE_LANE_HOST="$host_dir/winhost.exe" WINE_LANE_TIMEOUT="$timeout_sec"
+export WINE_LANE_ENV="${root_env[*]}" WINE_LANE_ROOT="$root" WINE_LANE_HOST="$host_dir/winhost.exe" WINE_LANE_TIMEOUT="$timeout_sec"
 status=0
 dotnet pwsh -NoProfile -NonInteractive -File "$here/Invoke-WineSmoke.ps1" || status=$?
 echo "Wine lane finished in $((SECONDS - start)) s."
