@@ -153,13 +153,24 @@ try {
             foreach ($limit in 8, 32) {
                 Write-Host "pwsh builds: $name, $Rows rows, latency 0 ms, ThrottleLimit $limit..."
                 Set-Latency $sim 0
+                $simCpu = Get-SimulatorCpu $sim
                 $m = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $csv; ThrottleLimit = $limit } + $common)
+                $simCpu = (Get-SimulatorCpu $sim) - $simCpu
                 Set-Latency $sim 0
+                $bareSimCpu = Get-SimulatorCpu $sim
                 $bare = Measure-BareLoop $infoPath $limit $Rows "oBareBuild$($builds.Count)x$limit"
+                $bareSimCpu = (Get-SimulatorCpu $sim) - $bareSimCpu
+                Write-Host "pwsh builds: $name, $Rows rows, latency 0 ms, ThrottleLimit $limit, after $WarmupRows rows in the same process..."
+                Set-Latency $sim 0
+                $warm = Invoke-Measurement (@{ Mode = 'Module'; CsvPath = $csv; ThrottleLimit = $limit; WarmupCsvPath = $warmupCsv } + $common)
                 $builds.Add([pscustomobject]@{
                         Name = $name; Version = "$version"; BareMs = $bareMs; ModuleMs = $moduleMs; ThrottleLimit = $limit
                         RowsPerSecond = $m.rows / $m.seconds; CpuMsPerRow = 1000 * $m.cpuSeconds / $m.rows; Succeeded = $m.succeeded; Rows = $m.rows
+                        SimCpuMsPerRow = 1000 * $simCpu / $m.rows
                         BareRowsPerSecond = $bare.requestsPerSecond; BareCpuMsPerRow = $bare.cpuMsPerRequest
+                        # The bare loop's own warm-up requests reach the simulator too, outside its measured rate.
+                        BareSimCpuMsPerRow = 1000 * $bareSimCpu / ($bare.requests + 50)
+                        WarmRowsPerSecond = $warm.rows / $warm.seconds; WarmCpuMsPerRow = 1000 * $warm.cpuSeconds / $warm.rows
                     })
             }
         }
@@ -325,6 +336,24 @@ if ($builds.Count -gt 0) {
         $lines.Add(('| {0} | {1} | {2:N0} ms | {3:N0} ms | {4:N0} ms | {5} | {6:N0} ({7:N0} of {8:N0} ok) | {9:N0} | {10:N2}x | {11:N2} | {12:N2} | {13:N2}x |' -f
                 $b.Name, $b.Version, $b.BareMs, $b.ModuleMs, ($b.ModuleMs - $b.BareMs), $b.ThrottleLimit, $b.RowsPerSecond, $b.Succeeded, $b.Rows,
                 $b.BareRowsPerSecond, ($b.RowsPerSecond / $b.BareRowsPerSecond), $b.CpuMsPerRow, $b.BareCpuMsPerRow, ($b.CpuMsPerRow / $b.BareCpuMsPerRow)))
+    }
+    # On a machine whose cores the client and the simulator share, rows/s = cores busy / CPU of a row (the client's and
+    # the simulator's), so the ratio of two rates is exactly the product of their CPU ratio and their busy ratio.
+    $cores = [Environment]::ProcessorCount
+    $lines.Add('')
+    $lines.Add(('The rows/s ratio taken apart. The client and the simulator share the {0} cores, so each rate is the cores kept busy divided by the CPU a row costs both processes: module / bare loop rows/s = (bare loop CPU / module CPU, both with the simulator''s) x (module cores busy / bare loop cores busy), exactly. A warm process is the same build after {1:N0} rows in the same process.' -f $cores, $WarmupRows))
+    $lines.Add('')
+    $lines.Add('| pwsh | ThrottleLimit | module + simulator CPU ms/row | bare loop + simulator CPU ms/row | CPU factor | module cores busy | bare loop cores busy | busy factor | rows/s / bare loop | warm: rows/s / bare loop | warm: CPU ms/row |')
+    $lines.Add('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|')
+    foreach ($b in $builds) {
+        $moduleTotal = $b.CpuMsPerRow + $b.SimCpuMsPerRow
+        $bareTotal = $b.BareCpuMsPerRow + $b.BareSimCpuMsPerRow
+        $moduleBusy = $b.RowsPerSecond * $moduleTotal / 1000
+        $bareBusy = $b.BareRowsPerSecond * $bareTotal / 1000
+        $lines.Add(('| {0} | {1} | {2:N2} + {3:N2} = {4:N2} | {5:N2} + {6:N2} = {7:N2} | {8:N2} | {9:N2} of {10} | {11:N2} of {10} | {12:N2} | {13:N2}x | {14:N2}x | {15:N2} |' -f
+                $b.Name, $b.ThrottleLimit, $b.CpuMsPerRow, $b.SimCpuMsPerRow, $moduleTotal, $b.BareCpuMsPerRow, $b.BareSimCpuMsPerRow, $bareTotal,
+                ($bareTotal / $moduleTotal), $moduleBusy, $cores, $bareBusy, ($moduleBusy / $bareBusy), ($b.RowsPerSecond / $b.BareRowsPerSecond),
+                ($b.WarmRowsPerSecond / $b.BareRowsPerSecond), $b.WarmCpuMsPerRow))
     }
     $judged = @($builds | Where-Object Name -like 'ReadyToRun*')
     if ($judged.Count -gt 0) {

@@ -10,12 +10,19 @@
     first part, in the order of the table, that one of its frames belongs to.
 .EXAMPLE
     dotnet pwsh ./bench/Measure-Profile.ps1 -ThrottleLimit 8
+.EXAMPLE
+    dotnet pwsh ./bench/Measure-Profile.ps1 -ThrottleLimit 8 -Pwsh ./out/pwsh-r2r/pwsh
+
+    The same run in the ReadyToRun PowerShell that build.ps1 bench builds (DOTNET_PerfMapEnabled lists its
+    precompiled methods as they are first used, so they are named too).
 #>
 [CmdletBinding()]
 param(
     [int] $ThrottleLimit = 8,
     [int] $Rows = 10000,
-    [int] $Frequency = 499
+    [int] $Frequency = 499,
+    # A pwsh program to run the rows in; by default the dotnet tool's pwsh that runs this script.
+    [string] $Pwsh
 )
 
 $ErrorActionPreference = 'Stop'
@@ -35,12 +42,13 @@ $sim = Start-WxSimulator -SimulatorPath $simulatorPath
 try {
     $infoPath = Join-Path $work 'profile-simulator-info.json'
     $sim.Info | ConvertTo-Json | Set-Content $infoPath
-    $pwsh = Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll'
+    $toolPwsh = Join-Path (Split-Path ([psobject].Assembly.Location)) 'pwsh.dll'
     $env:DOTNET_PerfMapEnabled = '1'
     $env:DOTNET_EnableWriteXorExecute = '0' # perf reads JIT code only where it is not double-mapped
     try {
-        $run = & perf record -F $Frequency -g -o $data -- dotnet $pwsh -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Measure-Run.ps1') `
-            -Mode Module -ModulePath $modulePath -InfoPath $infoPath -CsvPath $csv -ThrottleLimit $ThrottleLimit 2>$null
+        $command = @(if ($Pwsh) { (Resolve-Path $Pwsh).Path } else { 'dotnet', $toolPwsh })
+        $run = & perf record -F $Frequency -g -o $data -- @command -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'Measure-Run.ps1') `
+            -Mode Module -ModulePath $modulePath -InfoPath $infoPath -CsvPath $csv -ThrottleLimit $ThrottleLimit 2>&1
     }
     finally {
         Remove-Item Env:DOTNET_PerfMapEnabled, Env:DOTNET_EnableWriteXorExecute -ErrorAction Ignore
@@ -50,6 +58,7 @@ finally {
     Stop-WxSimulator -Simulator $sim
 }
 $measured = ($run | Where-Object { "$_".StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json
+if (-not $measured) { throw "The profiled run printed no result: $(($run | Select-Object -Last 5) -join "`n")" }
 
 # The parts. A sample goes to the part of its innermost frame that belongs to one (so the binding of a row that
 # Import-Csv writes counts as binding, not as Import-Csv); leaf-only parts first, the catch-alls last.
