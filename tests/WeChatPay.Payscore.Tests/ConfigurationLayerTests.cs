@@ -38,7 +38,7 @@ public sealed class ConfigurationLayerTests
     public void The_commands_reach_configuration_through_the_merge_and_the_resolver()
     {
         // The scan sees calls made in method bodies, not only signatures: without this the test above could pass blind.
-        Type[] used = TypeReferences.TypesUsedBy(typeof(WxPayscoreCommandBase)).ToArray();
+        Type[] used = TypeReferences.TypesUsedBy(typeof(WxPayscoreCredentialCommandBase)).ToArray();
 
         Assert.Contains(typeof(SettingsMerge), used);
         Assert.Contains(typeof(EnvironmentSettings), used);

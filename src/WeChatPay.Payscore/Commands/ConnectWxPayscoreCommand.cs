@@ -22,7 +22,7 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsCommunications.Connect, "WxPayscore")]
     [OutputType(typeof(PayscoreConnection))]
-    public sealed class ConnectWxPayscoreCommand : WxPayscoreCommandBase
+    public sealed class ConnectWxPayscoreCommand : WxPayscoreCredentialCommandBase
     {
         /// <summary>Writes the new connection to the pipeline.</summary>
         [Parameter]

@@ -41,7 +41,7 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsData.ConvertFrom, "WxPayscoreNotification", DefaultParameterSetName = PathSet)]
     [OutputType(typeof(PayscoreNotification))]
-    public sealed class ConvertFromWxPayscoreNotificationCommand : WxPayscoreCommandBase
+    public sealed class ConvertFromWxPayscoreNotificationCommand : WxPayscoreCredentialCommandBase
     {
         private const string PathSet = "Path";
         private const string LiteralPathSet = "LiteralPath";

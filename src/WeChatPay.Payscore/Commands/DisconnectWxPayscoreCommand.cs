@@ -11,10 +11,8 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsCommunications.Disconnect, "WxPayscore")]
     [OutputType(typeof(void))]
-    public sealed class DisconnectWxPayscoreCommand : PSCmdlet
+    public sealed class DisconnectWxPayscoreCommand : WxPayscoreCommandBase
     {
-        protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
-
         protected override void EndProcessing()
         {
             WriteVerbose(ConnectionStore.Remove() ? "The session connection is forgotten." : "There was no session connection.");

@@ -11,10 +11,8 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsCommon.Get, "WxPayscoreConnection")]
     [OutputType(typeof(PayscoreConnection))]
-    public sealed class GetWxPayscoreConnectionCommand : PSCmdlet
+    public sealed class GetWxPayscoreConnectionCommand : WxPayscoreCommandBase
     {
-        protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
-
         protected override void EndProcessing()
         {
             PayscoreConnection? connection = ConnectionStore.Current;

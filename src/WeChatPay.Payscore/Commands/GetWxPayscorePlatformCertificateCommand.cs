@@ -1,6 +1,4 @@
-using System;
 using System.Management.Automation;
-using System.Threading;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Protocol;
@@ -29,10 +27,8 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsCommon.Get, "WxPayscorePlatformCertificate", SupportsShouldProcess = true)]
     [OutputType(typeof(PlatformCertificate))]
-    public sealed class GetWxPayscorePlatformCertificateCommand : WxPayscoreCommandBase
+    public sealed class GetWxPayscorePlatformCertificateCommand : WxPayscoreCredentialCommandBase
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
-
         /// <summary>
         /// The folder to save each certificate in, as wechatpay_&lt;serial&gt;.pem; created when missing. Taken as written
         /// (no wildcards); a name with control characters (a pasted line break) or a file there stops the command before
@@ -71,17 +67,13 @@ namespace WeChatPay.Payscore.Commands
                 var downloader = new PlatformCertificateDownloader(client, apiV3Key, credentials.WechatpayKeys);
                 try
                 {
-                    download = downloader.DownloadAsync(diagnostics, _stopping.Token).GetAwaiter().GetResult();
+                    download = WaitFor(stopping => downloader.DownloadAsync(diagnostics, stopping));
                 }
                 catch (PayscoreConfigurationException ex)
                 {
                     Replay(diagnostics);
                     ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), PlatformCertificateDownloader.PathAndQuery));
                     return;
-                }
-                catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
                 }
             }
 
@@ -99,14 +91,6 @@ namespace WeChatPay.Payscore.Commands
                     WriteObject(certificate);
                 }
             }
-        }
-
-        protected override void StopProcessing() => _stopping.Cancel();
-
-        public override void Dispose()
-        {
-            _stopping.Dispose();
-            base.Dispose();
         }
 
         /// <summary>The -OutputDirectory, checked before anything is downloaded: a file there stops the command.</summary>

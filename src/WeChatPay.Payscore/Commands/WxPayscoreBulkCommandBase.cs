@@ -6,7 +6,6 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Reflection;
-using System.Threading;
 using System.Threading.Tasks;
 using WeChatPay.Payscore.Configuration;
 using WeChatPay.Payscore.Execution;
@@ -19,13 +18,12 @@ namespace WeChatPay.Payscore.Commands
     /// -MaxRequestsPerSecond, retried up to -MaxRetries. Work runs on the thread pool; every result, error,
     /// progress record and ShouldProcess call stays on the pipeline thread, in ProcessRecord and EndProcessing.
     /// </summary>
-    public abstract class WxPayscoreBulkCommandBase : WxPayscoreCommandBase
+    public abstract class WxPayscoreBulkCommandBase : WxPayscoreCredentialCommandBase
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
         private GroupCommitQueue<RowOutcome>? _rows;
         private long _rowNumber;
         private ProgressTracker? _progress;
-        private WechatpayClient? _client;
+        private RequestRun? _run;
         private bool _errorsStopTheRun;
         private bool _settling;
         private bool _stoppingRun;
@@ -261,14 +259,17 @@ namespace WeChatPay.Payscore.Commands
             RunOverrides overrides = RunOverrides.For(Runspace.DefaultRunspace);
 
             Credentials = ResolveOrStop(settings);
-            _client = Credentials.CreateClient(TimeoutOf(settings), Math.Max(2, ThrottleLimit));
-            TrustPlatformCertificatesAtStart(_client);
-            var sender = new ResilientSender(
-                _client,
-                new RetryPolicy(MaxRetries, overrides.RetryBaseDelay),
-                new AdaptiveRateLimiter(MaxRequestsPerSecond),
-                new HostSelector(Credentials.BaseUri, Credentials.BackupBaseUri),
-                new RunHealth(overrides.Health));
+            _run = RequestRun.Start(Credentials, new RunLimits
+            {
+                Timeout = TimeoutOf(settings),
+                InFlight = ThrottleLimit,
+                MaxRetries = MaxRetries,
+                MaxRequestsPerSecond = MaxRequestsPerSecond,
+                RetryBaseDelay = overrides.RetryBaseDelay,
+                Health = overrides.Health,
+            });
+            TrustPlatformCertificatesAtStart(_run);
+            ResilientSender sender = _run.Sender;
             Sender = sender;
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
             WriteVerbose(
@@ -282,21 +283,21 @@ namespace WeChatPay.Payscore.Commands
         /// A run given only an APIv3 key to verify with downloads the platform certificates before the first row, and
         /// says that it trusts them on first use; a failed download stops it before anything is sent.
         /// </summary>
-        private void TrustPlatformCertificatesAtStart(WechatpayClient client)
+        private void TrustPlatformCertificatesAtStart(RequestRun run)
         {
-            if (client.Refresher == null || Begun(Credentials).WechatpayKeys.Count > 0)
-            {
-                return;
-            }
-
-            PlatformCertificateDownload download;
+            PlatformCertificateDownload? download;
             try
             {
-                download = client.Refresher.LoadAsync(null, _stopping.Token).GetAwaiter().GetResult();
+                download = WaitFor(run.TrustPlatformCertificatesAsync);
             }
             catch (PayscoreConfigurationException ex)
             {
                 throw Stop(ex);
+            }
+
+            if (download == null)
+            {
+                return;
             }
 
             if (download.FirstUseWarning != null)
@@ -323,7 +324,7 @@ namespace WeChatPay.Payscore.Commands
         {
             GroupCommitQueue<RowOutcome> rows = Begun(_rows);
             bool written = true;
-            WaitFor(() => written = rows.Pump(WriteOut, WhyNotStart, endOfInput, _stopping.Token));
+            WaitFor(stopping => written = rows.Pump(WriteOut, WhyNotStart, endOfInput, stopping));
             if (!written)
             {
                 CheckRun();
@@ -337,7 +338,7 @@ namespace WeChatPay.Payscore.Commands
         /// terminating error), so that no row that was read is left without its result and no row that was sent
         /// without its own.
         /// </summary>
-        private void SettleInFlight(string why) => WaitFor(() => _rows?.Settle(why, WriteOut, _stopping.Token));
+        private void SettleInFlight(string why) => WaitFor(stopping => _rows?.Settle(why, WriteOut, stopping));
 
         /// <summary>Why the rows read and not yet started must not start (a spent budget, a run about to stop as hopeless); null when they may.</summary>
         private string? WhyNotStart() =>
@@ -429,8 +430,6 @@ namespace WeChatPay.Payscore.Commands
             WriteVerbose("Summary: " + summary);
         }
 
-        protected override void StopProcessing() => _stopping.Cancel();
-
         /// <summary>The non-terminating error a failed row writes after its result.</summary>
         internal abstract ErrorRecord ErrorOf(RowOutcome outcome);
 
@@ -450,8 +449,8 @@ namespace WeChatPay.Payscore.Commands
         public override void Dispose()
         {
             // Rows still in flight when the pipeline ends (Ctrl+C, -ErrorAction Stop) are cancelled, not abandoned.
-            _stopping.Cancel();
-            _client?.Dispose();
+            CancelWork();
+            _run?.Dispose();
             base.Dispose();
         }
 
@@ -557,19 +556,6 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>The journal of the run, if it has one: named when the run stops, so that the rerun can pick up.</summary>
         internal virtual string? RunJournalPath => null;
-
-        private void WaitFor(Action wait)
-        {
-            try
-            {
-                wait();
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                // StopProcessing: rows already written keep their results; the pipeline is ending.
-                throw new PipelineStoppedException();
-            }
-        }
 
         /// <summary>
         /// The row's values, each from the row itself (by its WeChat Pay column name, or by the property name of this
