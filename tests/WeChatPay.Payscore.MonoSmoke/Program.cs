@@ -158,7 +158,7 @@ namespace WeChatPay.Payscore.MonoSmoke
             using var client = new WechatpayClient(options, new RequestSigner(o["merchant-id"], o["serial"], merchantKey), new ResponseVerifier(wechatpayKeys), wechatpayKeys.PublicKeyId);
             var sender = new ResilientSender(client, new RetryPolicy(2), new AdaptiveRateLimiter(0), new HostSelector(options.BaseUri, null));
 
-            TerminateRequest.TryCreate(TerminateRoute.UserPermission, "oMonoSmoke", "500001", AppId, "smoke", out TerminateRequest? request, out _);
+            TerminateRequest.TryCreate(TerminateRoute.UserPermission, RowFields.ForOpenId("oMonoSmoke", "500001", AppId), "smoke", out TerminateRequest? request, out _);
             TerminateResult? terminated = null;
             Check("TLS 1.2 is added to a host that offers only TLS 1.0, and the OS default is left alone, as on import in Windows PowerShell 5.1", () =>
             {

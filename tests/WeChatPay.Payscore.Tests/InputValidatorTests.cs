@@ -13,7 +13,7 @@ public class InputValidatorTests
     [Fact]
     public void A_typical_row_is_valid()
     {
-        Assert.Empty(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, Reason));
+        Assert.Empty(Problems(OpenId, ServiceId, AppId, Reason));
     }
 
     [Theory]
@@ -22,7 +22,7 @@ public class InputValidatorTests
     [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456")] // 127
     public void Valid_openids(string openId)
     {
-        Assert.Empty(InputValidator.ValidateTerminate(openId, ServiceId, AppId, Reason));
+        Assert.Empty(Problems(openId, ServiceId, AppId, Reason));
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public class InputValidatorTests
     [InlineData("ｗx", "the character U+FF57 ｗ;")]
     public void Invalid_openids_name_the_field_and_the_reason(string? openId, string why)
     {
-        string problem = Assert.Single(InputValidator.ValidateTerminate(openId, ServiceId, AppId, Reason));
+        string problem = Assert.Single(Problems(openId, ServiceId, AppId, Reason));
 
         Assert.StartsWith("openid", problem);
         Assert.Contains(why, problem);
@@ -55,8 +55,8 @@ public class InputValidatorTests
     [Fact]
     public void Openid_of_129_characters_is_too_long_and_128_is_not()
     {
-        Assert.Empty(InputValidator.ValidateTerminate(new string('a', 128), ServiceId, AppId, Reason));
-        string problem = Assert.Single(InputValidator.ValidateTerminate(new string('a', 129), ServiceId, AppId, Reason));
+        Assert.Empty(Problems(new string('a', 128), ServiceId, AppId, Reason));
+        string problem = Assert.Single(Problems(new string('a', 129), ServiceId, AppId, Reason));
         Assert.Equal("openid is 129 characters long (at most 128)", problem);
     }
 
@@ -73,8 +73,8 @@ public class InputValidatorTests
     public void Service_id_and_appid_are_1_to_32_ascii_letters_or_digits(string field, string? value)
     {
         var problems = field == "service_id"
-            ? InputValidator.ValidateTerminate(OpenId, value, AppId, Reason)
-            : InputValidator.ValidateTerminate(OpenId, ServiceId, value, Reason);
+            ? Problems(OpenId, value, AppId, Reason)
+            : Problems(OpenId, ServiceId, value, Reason);
 
         Assert.StartsWith(field, Assert.Single(problems));
     }
@@ -84,7 +84,7 @@ public class InputValidatorTests
     [InlineData("A")]
     public void Service_id_of_32_letters_or_digits_is_valid(string serviceId)
     {
-        Assert.Empty(InputValidator.ValidateTerminate(OpenId, serviceId, AppId, Reason));
+        Assert.Empty(Problems(OpenId, serviceId, AppId, Reason));
     }
 
     [Theory]
@@ -98,7 +98,7 @@ public class InputValidatorTests
     [InlineData("123456789012345678901234567890123456789012345678901", "51 characters")]
     public void Invalid_reasons(string? reason, string why)
     {
-        string problem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+        string problem = Assert.Single(Problems(OpenId, ServiceId, AppId, reason));
 
         Assert.StartsWith("reason", problem);
         Assert.Contains(why, problem);
@@ -116,7 +116,7 @@ public class InputValidatorTests
     [InlineData("\u202E \u2066 \uFFFF \u200B")]
     public void A_reason_of_invisible_characters_only_is_blank(string reason)
     {
-        string problem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+        string problem = Assert.Single(Problems(OpenId, ServiceId, AppId, reason));
 
         Assert.StartsWith("reason is blank", problem);
         Assert.Contains("invisible", problem);
@@ -130,7 +130,7 @@ public class InputValidatorTests
     [InlineData("用户申请\uFFFF", "U+FFFF")]
     public void Invisible_characters_in_a_reason_are_named_and_refused(string reason, string named)
     {
-        string problem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+        string problem = Assert.Single(Problems(OpenId, ServiceId, AppId, reason));
 
         Assert.StartsWith("reason contains the invisible character " + named, problem);
     }
@@ -138,8 +138,8 @@ public class InputValidatorTests
     [Fact]
     public void An_emoji_is_named_as_the_character_it_is_never_as_half_a_surrogate_pair()
     {
-        string openIdProblem = Assert.Single(InputValidator.ValidateTerminate("o😀x", ServiceId, AppId, Reason));
-        string reasonProblem = Assert.Single(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, "再见😀"));
+        string openIdProblem = Assert.Single(Problems("o😀x", ServiceId, AppId, Reason));
+        string reasonProblem = Assert.Single(Problems(OpenId, ServiceId, AppId, "再见😀"));
 
         Assert.Contains("contains the character U+1F600 😀;", openIdProblem);
         Assert.Contains("contains the character U+1F600 😀,", reasonProblem);
@@ -152,7 +152,7 @@ public class InputValidatorTests
     {
         var headerless = new RowFields { AppId = AppId, Columns = ["oUpF8uMuAJO_M2pxb1Q9zNjWeS6o", "500001", "用户申请解除"] };
 
-        var problems = InputValidator.ValidateTerminate(headerless, Reason);
+        var problems = Problems(headerless, Reason);
 
         Assert.StartsWith("the input seems to have no header line", problems[0]);
         Assert.Contains("'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', '500001'", problems[0]);
@@ -169,7 +169,7 @@ public class InputValidatorTests
     {
         var row = new RowFields { ServiceId = ServiceId, AppId = AppId, Columns = [first, second] };
 
-        var problems = InputValidator.ValidateTerminate(row, Reason);
+        var problems = Problems(row, Reason);
 
         Assert.Equal("openid is missing or empty", Assert.Single(problems));
     }
@@ -180,13 +180,13 @@ public class InputValidatorTests
     public void Reasons_of_50_characters_are_valid_whatever_their_script(string reason)
     {
         Assert.Equal(50, reason.Length);
-        Assert.Empty(InputValidator.ValidateTerminate(OpenId, ServiceId, AppId, reason));
+        Assert.Empty(Problems(OpenId, ServiceId, AppId, reason));
     }
 
     [Fact]
     public void Every_bad_field_is_reported_not_just_the_first()
     {
-        var problems = InputValidator.ValidateTerminate("o/x", "", "wx-1", "");
+        var problems = Problems("o/x", "", "wx-1", "");
 
         Assert.Equal(new[] { "openid", "service_id", "appid", "reason" }, problems.Select(p => p.Split(' ')[0]));
     }
@@ -197,7 +197,7 @@ public class InputValidatorTests
     [InlineData("a_b-c*d_____________________--**")] // 32
     public void Authorization_codes_of_1_to_32_letters_digits_underscores_dashes_and_stars_are_valid(string code)
     {
-        Assert.Empty(InputValidator.ValidateTarget(TargetKind.AuthorizationCode, new RowFields { AuthorizationCode = code, ServiceId = ServiceId }));
+        Assert.Empty(AuthorizationTarget.Validate(TargetKind.AuthorizationCode, new RowFields { AuthorizationCode = code, ServiceId = ServiceId }));
     }
 
     [Theory]
@@ -220,9 +220,9 @@ public class InputValidatorTests
         var bySubOpenId = new RowFields { SubMerchantId = "1900000109", SubOpenId = OpenId, SubAppId = AppId, AppId = AppId, ServiceId = ServiceId };
         var withoutAppId = new RowFields { SubMerchantId = "1900000109", OpenId = OpenId, ServiceId = ServiceId };
 
-        Assert.Empty(InputValidator.ValidateTarget(TargetKind.Partner, byOpenId));
-        Assert.Empty(InputValidator.ValidateTarget(TargetKind.Partner, bySubOpenId));
-        Assert.Equal("appid is missing or empty", Assert.Single(InputValidator.ValidateTarget(TargetKind.Partner, withoutAppId)));
+        Assert.Empty(AuthorizationTarget.Validate(TargetKind.Partner, byOpenId));
+        Assert.Empty(AuthorizationTarget.Validate(TargetKind.Partner, bySubOpenId));
+        Assert.Equal("appid is missing or empty", Assert.Single(AuthorizationTarget.Validate(TargetKind.Partner, withoutAppId)));
     }
 
     [Fact]
@@ -230,7 +230,7 @@ public class InputValidatorTests
     {
         var row = new RowFields { AuthorizationCode = "a_b-c*d", SubMerchantId = "1900000109", ServiceId = ServiceId, AppId = AppId, SubAppId = AppId };
 
-        Assert.Empty(InputValidator.ValidateTarget(TargetKind.PartnerAuthorizationCode, row));
+        Assert.Empty(AuthorizationTarget.Validate(TargetKind.PartnerAuthorizationCode, row));
         Assert.True(AuthorizationTarget.TryCreate(row, out AuthorizationTarget? target, out _));
         Assert.Equal(TargetKind.PartnerAuthorizationCode, target!.Kind);
 
@@ -251,7 +251,7 @@ public class InputValidatorTests
     {
         var row = new RowFields { AuthorizationCode = code, SubMerchantId = subMchId, ServiceId = serviceId, OpenId = openId, SubOpenId = subOpenId };
 
-        IReadOnlyList<string> problems = InputValidator.ValidateTarget(AuthorizationTarget.KindOf(row), row);
+        IReadOnlyList<string> problems = AuthorizationTarget.Validate(AuthorizationTarget.KindOf(row), row);
 
         Assert.Contains(problems, p => p.StartsWith(problem, StringComparison.Ordinal));
         Assert.False(AuthorizationTarget.TryCreate(row, out _, out _));
@@ -270,5 +270,15 @@ public class InputValidatorTests
         }.Select(f => Assert.IsType<AuthorizationTarget>(AuthorizationTarget.TryCreate(f, out AuthorizationTarget? t, out _) ? t : null).Identity).ToArray();
 
         Assert.Equal(identities.Length, identities.Distinct(StringComparer.Ordinal).Count());
+    }
+
+    /// <summary>The problems a terminate row is refused for (by the only way a request is made).</summary>
+    private static IReadOnlyList<string> Problems(string? openId, string? serviceId, string? appId, string? reason) =>
+        Problems(RowFields.ForOpenId(openId, serviceId, appId), reason);
+
+    private static IReadOnlyList<string> Problems(RowFields row, string? reason)
+    {
+        TerminateRequest.TryCreate(TerminateRoute.UserPermission, row, reason, out _, out IReadOnlyList<string> problems);
+        return problems;
     }
 }

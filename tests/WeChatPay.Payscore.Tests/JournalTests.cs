@@ -30,7 +30,7 @@ public sealed class JournalTests : IDisposable
 
     private static TerminateRequest Request(string openId)
     {
-        Assert.True(TerminateRequest.TryCreate(TerminateRoute.UserPermission, openId, "500001", "wxd678efh567hg6787", "r", out TerminateRequest? request, out _));
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.UserPermission, RowFields.ForOpenId(openId, "500001", "wxd678efh567hg6787"), "r", out TerminateRequest? request, out _));
         return request!;
     }
 
@@ -85,7 +85,7 @@ public sealed class JournalTests : IDisposable
 
         // The appid and the route do not name the authorization: the openid and service_id do.
         Assert.Equal(keys[0], Key(RowFields.ForOpenId("oA", "1", "wxOther")));
-        Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, "oA", "1", "wx9", "r", out TerminateRequest? viaOtherRoute, out _));
+        Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, RowFields.ForOpenId("oA", "1", "wx9"), "r", out TerminateRequest? viaOtherRoute, out _));
         Assert.Equal(keys[0], RowKey.Of(viaOtherRoute!.Target, _sha));
     }
 

@@ -27,15 +27,31 @@ namespace WeChatPay.Payscore.Protocol
         public static bool TryCreate(RowFields fields, [NotNullWhen(true)] out AuthorizationTarget? target, out IReadOnlyList<string> problems)
         {
             TargetKind kind = KindOf(fields);
-            problems = InputValidator.ValidateTarget(kind, fields);
+            problems = Validate(kind, fields);
             target = problems.Count == 0 ? new AuthorizationTarget(kind, TargetKindTable.Of(kind).Carried(fields)) : null;
             return target != null;
         }
 
         public static TargetKind KindOf(RowFields fields) => TargetKindTable.KindOf(fields);
 
+        /// <summary>Every problem of the fields that name an authorization of <paramref name="kind"/>, each naming its field; empty when they are valid.</summary>
+        public static List<string> Validate(TargetKind kind, RowFields fields)
+        {
+            var problems = new List<string>(0);
+            if (fields.ReadProblems != null)
+            {
+                // A value that is not text is refused as such; its field rules would only say the same again.
+                problems.AddRange(fields.ReadProblems);
+                return problems;
+            }
+
+            InputValidator.CheckHeader(problems, fields);
+            TargetKindTable.Of(kind).Validate(problems, fields);
+            return problems;
+        }
+
         /// <summary>The query that says whether this authorization stands, path and query string as signed and sent.</summary>
-        public string QueryPath => TargetKindTable.Of(Kind).QueryPath(Fields);
+        public string QueryPath => TargetKindTable.Of(Kind).Query.PathAndQuery(Fields);
 
         /// <summary>
         /// Text that names this authorization and no other, whatever endpoint ends it: two rows with the same identity
@@ -52,8 +68,5 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         internal static string Validated(string? value, string field) =>
             value ?? throw new InvalidOperationException($"The authorization has no {field}, although only validated rows make one.");
-
-        /// <summary>A validated value as it goes into a URL: escaped, so the signature covers the path exactly as sent.</summary>
-        internal static string Escaped(string? value, string field) => Uri.EscapeDataString(Validated(value, field));
     }
 }

@@ -23,37 +23,10 @@ namespace WeChatPay.Payscore.Protocol
         private const string OpenIdExtras = "_-";
         private const string AuthorizationCodeExtras = "_*-";
 
-        /// <summary>Every problem of a terminate row, each naming its field; an empty list when the row is valid.</summary>
-        public static IReadOnlyList<string> ValidateTerminate(RowFields fields, string? reason)
-        {
-            List<string> problems = ValidateTarget(AuthorizationTarget.KindOf(fields), fields);
-            CheckReason(problems, reason);
-            return problems;
-        }
-
         public static IReadOnlyList<string> ValidateReason(string? reason)
         {
             var problems = new List<string>(0);
             CheckReason(problems, reason);
-            return problems;
-        }
-
-        public static IReadOnlyList<string> ValidateTerminate(string? openId, string? serviceId, string? appId, string? reason) =>
-            ValidateTerminate(RowFields.ForOpenId(openId, serviceId, appId), reason);
-
-        /// <summary>The fields that name an authorization of <paramref name="kind"/>, and the ones such a row must not have.</summary>
-        public static List<string> ValidateTarget(TargetKind kind, RowFields f)
-        {
-            var problems = new List<string>(0);
-            if (f.ReadProblems != null)
-            {
-                // A value that is not text is refused as such; its field rules would only say the same again.
-                problems.AddRange(f.ReadProblems);
-                return problems;
-            }
-
-            CheckHeader(problems, f);
-            TargetKindTable.Of(kind).Validate(problems, f);
             return problems;
         }
 
@@ -225,7 +198,7 @@ namespace WeChatPay.Payscore.Protocol
         /// A CSV read without its header line: Import-Csv takes the first row for the header, so the rows have no
         /// column for the user and their column names are that row's values (an openid, a service_id of digits).
         /// </summary>
-        private static void CheckHeader(List<string> problems, RowFields f)
+        internal static void CheckHeader(List<string> problems, RowFields f)
         {
             if (f.PlainText != null)
             {

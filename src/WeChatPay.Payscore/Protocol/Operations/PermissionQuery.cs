@@ -1,6 +1,5 @@
 using System;
 using System.Globalization;
-using System.Net.Http;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -73,7 +72,7 @@ namespace WeChatPay.Payscore.Protocol
         public async Task<QueryOutcome> QueryAsync(AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             SendOutcome outcome = await _sender
-                .SendAsync(HttpMethod.Get, target.QueryPath, WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
+                .SendAsync(TargetKindTable.Of(target.Kind).Query.Method, target.QueryPath, WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
                 .ConfigureAwait(false);
             WechatpayResponse response = outcome.Response;
             var classified = WechatpayAnswer.Of(response, 200, outcome.Attempts);

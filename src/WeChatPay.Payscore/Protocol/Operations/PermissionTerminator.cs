@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -93,7 +92,7 @@ namespace WeChatPay.Payscore.Protocol
                     }
 
                     SendOutcome outcome = await _sender
-                        .SendAsync(HttpMethod.Post, request.PathAndQuery, request.Body, diagnostics, cancellationToken, _maxAttempts - result.Attempts)
+                        .SendAsync(request.Endpoint.Method, request.PathAndQuery, request.Body, diagnostics, cancellationToken, _maxAttempts - result.Attempts)
                         .ConfigureAwait(false);
                     result.Attempts += outcome.Attempts;
                     result.StatusCode = outcome.Response.StatusCode;

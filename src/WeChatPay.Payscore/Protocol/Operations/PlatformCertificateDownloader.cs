@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net.Http;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Threading;
@@ -19,7 +18,7 @@ namespace WeChatPay.Payscore.Protocol
     /// </summary>
     internal sealed class PlatformCertificateDownloader
     {
-        public const string PathAndQuery = "/v3/certificates";
+        public static readonly string PathAndQuery = EndpointTable.Certificates.Template;
 
         private readonly WechatpayClient _client;
         private readonly ApiV3Key _apiV3Key;
@@ -41,7 +40,7 @@ namespace WeChatPay.Payscore.Protocol
             IReadOnlyList<string> platformSerials = _trusted.PlatformSerials;
             string? trustedSerial = _trusted.PublicKeyId ?? (platformSerials.Count > 0 ? platformSerials[platformSerials.Count - 1] : null);
             WechatpayResponse response = await _client
-                .SendUnrefreshedAsync(HttpMethod.Get, PathAndQuery, WechatpayResponse.EmptyBody, diagnostics, cancellationToken, wechatpaySerial: trustedSerial)
+                .SendUnrefreshedAsync(EndpointTable.Certificates.Method, PathAndQuery, WechatpayResponse.EmptyBody, diagnostics, cancellationToken, wechatpaySerial: trustedSerial)
                 .ConfigureAwait(false);
             CheckAnswered(response);
 

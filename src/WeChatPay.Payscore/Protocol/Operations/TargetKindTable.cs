@@ -27,7 +27,7 @@ namespace WeChatPay.Payscore.Protocol
             TerminateRoute? route,
             Func<RowFields, RowFields> carried,
             Action<List<string>, RowFields> validate,
-            Func<RowFields, string> queryPath,
+            Endpoint query,
             Func<RowFields, string> identity,
             Func<RowFields, string> describe)
         {
@@ -35,7 +35,7 @@ namespace WeChatPay.Payscore.Protocol
             Route = route;
             Carried = carried;
             Validate = validate;
-            QueryPath = queryPath;
+            Query = query;
             Identity = identity;
             Describe = describe;
         }
@@ -51,8 +51,8 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>Adds a problem for each field the kind needs but lacks or has malformed, and for each it must not have.</summary>
         public Action<List<string>, RowFields> Validate { get; }
 
-        /// <summary>The query that says whether the authorization stands, path and query string as signed and sent.</summary>
-        public Func<RowFields, string> QueryPath { get; }
+        /// <summary>The query that says whether the authorization stands.</summary>
+        public Endpoint Query { get; }
 
         /// <summary>Text that names the authorization and no other (<see cref="AuthorizationTarget.Identity"/>).</summary>
         public Func<RowFields, string> Identity { get; }
@@ -71,8 +71,7 @@ namespace WeChatPay.Payscore.Protocol
                 route: null,
                 carried: f => RowFields.ForOpenId(f.OpenId, f.ServiceId, f.AppId),
                 validate: InputValidator.CheckOpenIdRow,
-                queryPath: f => "/v3/payscore/permissions/openid/" + AuthorizationTarget.Escaped(f.OpenId, "openid")
-                    + "?appid=" + AuthorizationTarget.Escaped(f.AppId, "appid") + "&service_id=" + AuthorizationTarget.Escaped(f.ServiceId, "service_id"),
+                query: EndpointTable.QueryOpenId,
                 identity: f => "openid|" + Part(f.OpenId) + Part(f.ServiceId),
                 describe: f => $"openid '{f.OpenId}', service_id '{f.ServiceId}', appid '{f.AppId}'"),
             new TargetKindRules(
@@ -81,8 +80,7 @@ namespace WeChatPay.Payscore.Protocol
                 // The code alone names the authorization; an appid (from -AppId, say) is not sent with it.
                 carried: f => new RowFields { AuthorizationCode = f.AuthorizationCode, ServiceId = f.ServiceId },
                 validate: InputValidator.CheckCodeRow,
-                queryPath: f => "/v3/payscore/permissions/authorization-code/" + AuthorizationTarget.Escaped(f.AuthorizationCode, "authorization_code")
-                    + "?service_id=" + AuthorizationTarget.Escaped(f.ServiceId, "service_id"),
+                query: EndpointTable.QueryAuthorizationCode,
                 identity: f => "code|" + Part(f.AuthorizationCode) + Part(f.ServiceId),
                 describe: f => $"authorization_code '{f.AuthorizationCode}', service_id '{f.ServiceId}'"),
             new TargetKindRules(
@@ -98,11 +96,7 @@ namespace WeChatPay.Payscore.Protocol
                     SubOpenId = NullIfEmpty(f.SubOpenId),
                 },
                 validate: InputValidator.CheckPartnerRow,
-                queryPath: f => "/v3/payscore/partner/permissions/search?service_id=" + AuthorizationTarget.Escaped(f.ServiceId, "service_id")
-                    + "&sub_mchid=" + AuthorizationTarget.Escaped(f.SubMerchantId, "sub_mchid")
-                    + "&appid=" + AuthorizationTarget.Escaped(f.AppId, "appid")
-                    + (f.SubAppId != null ? "&sub_appid=" + Uri.EscapeDataString(f.SubAppId) : string.Empty)
-                    + (f.OpenId != null ? "&openid=" + Uri.EscapeDataString(f.OpenId) : "&sub_openid=" + AuthorizationTarget.Escaped(f.SubOpenId, "sub_openid")),
+                query: EndpointTable.QueryPartner,
                 identity: f => "partner|" + Part(f.SubMerchantId) + (f.OpenId != null ? "openid|" + Part(f.OpenId) : "sub_openid|" + Part(f.SubOpenId)) + Part(f.ServiceId),
                 describe: f => $"sub_mchid '{f.SubMerchantId}', "
                     + (f.OpenId != null ? $"openid '{f.OpenId}', appid '{f.AppId}'" : $"sub_openid '{f.SubOpenId}', sub_appid '{f.SubAppId}'")
@@ -113,9 +107,7 @@ namespace WeChatPay.Payscore.Protocol
                 // As for the merchant's code: appid and sub_appid are not sent with it.
                 carried: f => new RowFields { AuthorizationCode = f.AuthorizationCode, SubMerchantId = f.SubMerchantId, ServiceId = f.ServiceId },
                 validate: InputValidator.CheckPartnerCodeRow,
-                queryPath: f => "/v3/payscore/partner/permissions/authorization-code/" + AuthorizationTarget.Escaped(f.AuthorizationCode, "authorization_code")
-                    + "?service_id=" + AuthorizationTarget.Escaped(f.ServiceId, "service_id")
-                    + "&sub_mchid=" + AuthorizationTarget.Escaped(f.SubMerchantId, "sub_mchid"),
+                query: EndpointTable.QueryPartnerAuthorizationCode,
                 identity: f => "partner-code|" + Part(f.SubMerchantId) + Part(f.AuthorizationCode) + Part(f.ServiceId),
                 describe: f => $"sub_mchid '{f.SubMerchantId}', authorization_code '{f.AuthorizationCode}', service_id '{f.ServiceId}'"),
         };

@@ -1,4 +1,3 @@
-using System;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
@@ -25,13 +24,16 @@ namespace WeChatPay.Payscore.Protocol
             Target = target;
             Route = route;
             Reason = reason;
-            PathAndQuery = BuildPath(route, target);
-            Body = BuildBody(route, target.Fields, reason);
+            Endpoint = EndpointTable.Terminate(route);
+            PathAndQuery = Endpoint.PathAndQuery(target.Fields);
+            Body = BuildBody(Endpoint, target.Fields, reason);
         }
 
         public AuthorizationTarget Target { get; }
 
         public TerminateRoute Route { get; }
+
+        public Endpoint Endpoint { get; }
 
         public string Reason { get; }
 
@@ -49,48 +51,17 @@ namespace WeChatPay.Payscore.Protocol
             return request != null;
         }
 
-        public static bool TryCreate(TerminateRoute route, string? openId, string? serviceId, string? appId, string? reason, [NotNullWhen(true)] out TerminateRequest? request, out IReadOnlyList<string> problems) =>
-            TryCreate(route, RowFields.ForOpenId(openId, serviceId, appId), reason, out request, out problems);
-
         /// <summary>The endpoint for a row of <paramref name="kind"/>.</summary>
         internal static TerminateRoute RouteOf(TargetKind kind, TerminateRoute openIdRoute) => TargetKindTable.Of(kind).Route ?? openIdRoute;
 
-        /// <summary>
-        /// Each endpoint's path, and the identity fields its body carries, in the body's order, before the reason;
-        /// a field the row has no value for (sub_appid, or the openid of a sub_openid row) is left out.
-        /// </summary>
-        private static readonly Dictionary<TerminateRoute, (Func<AuthorizationTarget, string> Path, IdentityField[] BodyFields)> Routes =
-            new Dictionary<TerminateRoute, (Func<AuthorizationTarget, string>, IdentityField[])>
-            {
-                [TerminateRoute.UserPermission] = (
-                    t => "/v3/payscore/users/" + AuthorizationTarget.Escaped(t.Fields.OpenId, "openid") + "/permissions/" + Uri.EscapeDataString(t.ServiceId) + "/terminate",
-                    Fields("appid")),
-                [TerminateRoute.OpenIdPermission] = (
-                    t => "/v3/payscore/permissions/openid/" + AuthorizationTarget.Escaped(t.Fields.OpenId, "openid") + "/terminate",
-                    Fields("service_id", "appid")),
-                [TerminateRoute.AuthorizationCode] = (
-                    t => "/v3/payscore/permissions/authorization-code/" + AuthorizationTarget.Escaped(t.Fields.AuthorizationCode, "authorization_code") + "/terminate",
-                    Fields("service_id")),
-                [TerminateRoute.Partner] = (
-                    t => "/v3/payscore/partner/permissions/terminate",
-                    Fields("service_id", "sub_mchid", "appid", "sub_appid", "openid", "sub_openid")),
-                [TerminateRoute.PartnerAuthorizationCode] = (
-                    t => "/v3/payscore/partner/permissions/authorization-code/" + AuthorizationTarget.Escaped(t.Fields.AuthorizationCode, "authorization_code") + "/terminate",
-                    Fields("service_id", "sub_mchid")),
-            };
-
-        private static string BuildPath(TerminateRoute route, AuthorizationTarget target) => Routes[route].Path(target);
-
-        private static IdentityField[] Fields(params string[] wireNames) => wireNames.Select(RowFields.Field).ToArray();
-
-        private static byte[] BuildBody(TerminateRoute route, RowFields f, string reason)
+        private static byte[] BuildBody(Endpoint endpoint, RowFields f, string reason)
         {
             using (var stream = new MemoryStream(128))
             {
                 using (var writer = new Utf8JsonWriter(stream, WriterOptions))
                 {
                     writer.WriteStartObject();
-                    foreach (IdentityField field in Routes[route].BodyFields)
+                    foreach (IdentityField field in endpoint.BodyFields)
                     {
                         string? value = field.Get(f);
                         if (value != null)
@@ -105,5 +76,6 @@ namespace WeChatPay.Payscore.Protocol
 
                 return stream.ToArray();
             }
-        }    }
+        }
+    }
 }
