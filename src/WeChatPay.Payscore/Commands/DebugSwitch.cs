@@ -18,7 +18,7 @@ namespace WeChatPay.Payscore.Commands
 
         public static void NeverAsk(PSCmdlet cmdlet)
         {
-            if (!IsOn(cmdlet.MyInvocation, "Debug"))
+            if (Preferences.BoundSwitch(cmdlet, "Debug") != true)
             {
                 return;
             }
@@ -42,10 +42,6 @@ namespace WeChatPay.Payscore.Commands
                 TrySet(type.GetProperty("Verbose", Instance), runtime, true);
             }
         }
-
-        private static bool IsOn(InvocationInfo invocation, string name) =>
-            invocation.BoundParameters.TryGetValue(name, out object? value)
-            && (value is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(value));
 
         private static void TrySet(PropertyInfo? property, object target, object value)
         {

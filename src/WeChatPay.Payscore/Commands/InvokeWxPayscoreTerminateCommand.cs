@@ -102,18 +102,12 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        /// <summary>-WhatIf: the journal is read (to show which rows are done) but not written.</summary>
-        private bool IsPreview() =>
-            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? whatIf)
-                ? LanguagePrimitives.IsTrue(whatIf is SwitchParameter s ? s.IsPresent : whatIf)
-                : LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-
         private RunJournal OpenJournal(string path)
         {
             RunJournal journal;
             try
             {
-                bool readOnly = IsPreview();
+                bool readOnly = Preferences.IsPreview(this); // -WhatIf: the journal is read (to show which rows are done) but not written
                 journal = RunJournal.Open(OpenJournalStore(path, readOnly), readOnly);
             }
             catch (PayscoreConfigurationException ex)

@@ -253,8 +253,8 @@ namespace WeChatPay.Payscore.Commands
                 throw Stop(ex);
             }
 
-            WantDiagnostics = IsStreamWanted("Verbose") || IsStreamWanted("Debug");
-            _errorsStopTheRun = ErrorsStopTheRun();
+            WantDiagnostics = Preferences.IsStreamWanted(this, "Verbose") || Preferences.IsStreamWanted(this, "Debug");
+            _errorsStopTheRun = Preferences.ErrorsStop(this);
             ClientSettings settings = LayeredSettings(useConnection: true);
             RunOverrides overrides = RunOverrides.For(Runspace.DefaultRunspace);
 
@@ -360,17 +360,6 @@ namespace WeChatPay.Payscore.Commands
             Summarize(ex.ErrorId);
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
             return ex; // not reached: ThrowTerminatingError always throws
-        }
-
-        /// <summary>True when the next non-terminating error ends the pipeline (-ErrorAction Stop or Inquire).</summary>
-        internal bool ErrorsStopTheRun()
-        {
-            object? preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound)
-                ? bound
-                : GetVariableValue("ErrorActionPreference");
-            string text = preference?.ToString() ?? string.Empty;
-            return string.Equals(text, nameof(ActionPreference.Stop), StringComparison.OrdinalIgnoreCase)
-                || string.Equals(text, nameof(ActionPreference.Inquire), StringComparison.OrdinalIgnoreCase);
         }
 
         /// <summary>The stable error id and category of a failed row's error record, by its result code (<see cref="ResultCodeTable"/>).</summary>
@@ -665,19 +654,6 @@ namespace WeChatPay.Payscore.Commands
             }
 
             return value is PSObject wrapped ? wrapped.BaseObject : value;
-        }
-
-        internal bool IsStreamWanted(string stream)
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(stream, out object? flag))
-            {
-                return flag is SwitchParameter s ? s.IsPresent : LanguagePrimitives.IsTrue(flag);
-            }
-
-            object? preference = GetVariableValue(stream + "Preference");
-            return preference is ActionPreference action
-                ? action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore
-                : preference != null && !string.Equals(preference.ToString(), "SilentlyContinue", StringComparison.OrdinalIgnoreCase);
         }
     }
 }
