@@ -151,7 +151,7 @@ namespace WeChatPay.Payscore.Commands
 
         internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
-            string? reason = RowValue(InputObject, "reason", _commandLineReason ?? Reason);
+            string? reason = RowReader.Value(InputObject, "reason", _commandLineReason ?? Reason);
 
             if (!TerminateRequest.TryCreate(Route, fields, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {

@@ -230,7 +230,7 @@ namespace WeChatPay.Payscore.Protocol
                 + "add a header line (openid,service_id,appid,reason) or read the file with Import-Csv -Header openid,service_id,appid,reason");
         }
 
-        /// <summary>The column names the rows are read by (see WxPayscoreBulkCommandBase.ReadRow), without their underscores.</summary>
+        /// <summary>The column names the rows are read by (see the Commands layer's RowReader), without their underscores.</summary>
         private static readonly string[] KnownColumns = RowFields.Identity
             .SelectMany(field => new[] { field.WireName, field.PropertyName })
             .Append("reason")
