@@ -345,8 +345,8 @@ namespace WeChatPay.Payscore.Commands
             : Sender?.Health.Verdict is RunStop stop ? StoppedClause(stop.ErrorId)
             : null;
 
-        /// <summary>Why rows read ahead were not started, in their results (after "Not started: ").</summary>
-        private static string StoppedClause(string errorId) => $"the run stopped ({errorId}) before this row was sent";
+        /// <summary>Why rows read ahead were not started (or rows were not asked about again), a clause in their results.</summary>
+        private static string StoppedClause(string errorId) => $"the run stopped ({errorId})";
 
         /// <summary>
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
@@ -506,7 +506,7 @@ namespace WeChatPay.Payscore.Commands
             _settling = true;
             try
             {
-                SettleInFlight("the run stopped at an earlier row's error (-ErrorAction Stop) before this row was sent");
+                SettleInFlight("the run stopped at an earlier row's error (-ErrorAction Stop)");
             }
             finally
             {

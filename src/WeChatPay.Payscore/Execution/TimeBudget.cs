@@ -54,8 +54,8 @@ namespace WeChatPay.Payscore.Execution
             return new TimeBudget(limit, clock ?? Stopwatch.StartNew());
         }
 
-        /// <summary>Why a row was not started once the budget was spent, in its result (after "Not started: ").</summary>
-        public const string SpentClause = "the run's time budget (-StopAfter) was spent before this row was sent";
+        /// <summary>Why a row was not started, or not asked about again, once the budget was spent: a clause, in its result.</summary>
+        public const string SpentClause = "the run's time budget (-StopAfter) was spent";
 
         /// <summary>
         /// The one warning of a run that left rows out: how many, why (the budget, or the error id the run stopped
