@@ -37,6 +37,21 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
+        /// <summary>What is left of the budget (zero once it is spent); null for a run without one.</summary>
+        public TimeSpan? Remaining
+        {
+            get
+            {
+                if (!Limit.HasValue)
+                {
+                    return null;
+                }
+
+                TimeSpan left = Limit.Value - _clock.Elapsed;
+                return IsSpent || left <= TimeSpan.Zero ? TimeSpan.Zero : left;
+            }
+        }
+
         /// <summary>
         /// Starts the clock of a run's budget (null: none). A budget that is not above zero would be spent before the
         /// first row: a configuration error, before anything is sent.
