@@ -14,9 +14,11 @@ namespace WeChatPay.Payscore.Execution
     /// </summary>
     /// <remarks>
     /// <para>
-    /// Which rows are open is <see cref="ResultCodeTable"/>'s word (<see cref="ResultCodeInfo.IsOpen"/>), the same the
-    /// journal goes by; the asking itself is the row's own <see cref="RowOutcome.AskAgain"/> work, which for a
-    /// terminate asks the query first and sends again only when WeChat Pay says the authorization still stands.
+    /// Which rows are asked again is <see cref="ResultCodeTable"/>'s word (<see cref="ResultCodeInfo.AskAgain"/>:
+    /// OUTCOME_UNKNOWN, the row whose settling query failed); the asking itself is the row's own
+    /// <see cref="RowOutcome.AskAgain"/> work, which for a terminate asks the query first and sends again only when
+    /// WeChat Pay says the authorization still stands. A row counts as settled once its code is no longer open
+    /// (<see cref="ResultCodeInfo.IsOpen"/>), the word the journal goes by.
     /// </para>
     /// <para>
     /// A held row has no final record in the journal yet (<see cref="GroupCommitQueue{T}"/> holds it back before
@@ -60,6 +62,12 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>The wait before the rows are asked again.</summary>
         public TimeSpan Pause { get; }
 
+        /// <summary>
+        /// What <see cref="Begin"/> would wait now: <see cref="Pause"/>, or nothing when no row is held or what is left
+        /// of the time budget is not longer than the pause (the rows are then asked at once, while the budget lasts).
+        /// </summary>
+        public TimeSpan Wait => _held.Count > 0 && !(_budget.Remaining <= Pause) ? Pause : TimeSpan.Zero;
+
         /// <summary>Rows held and not yet asked again.</summary>
         public int Held => _held.Count;
 
@@ -75,12 +83,12 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>From the start of the sweep (its pause included) to its end; zero when it did not start.</summary>
         public TimeSpan Elapsed => _clock.Elapsed;
 
-        /// <summary>True for a row that can be asked again and whose outcome is open.</summary>
-        public static bool IsOpen(RowOutcome outcome) =>
-            !outcome.Success && outcome.AskAgain != null && ResultCodeTable.Of(outcome.Code).IsOpen;
+        /// <summary>True for a row that can be asked again and whose code the table has asked again (OUTCOME_UNKNOWN).</summary>
+        public static bool Takes(RowOutcome outcome) =>
+            !outcome.Success && outcome.AskAgain != null && ResultCodeTable.Of(outcome.Code).AskAgain;
 
         /// <summary>Whether <see cref="Hold"/> would take the row now (before the sweep started, with room to hold it).</summary>
-        public bool WillHold(RowOutcome outcome) => !_closed && _held.Count < _maxHeld && IsOpen(outcome);
+        public bool WillHold(RowOutcome outcome) => !_closed && _held.Count < _maxHeld && Takes(outcome);
 
         /// <summary>Holds an open row until the sweep, instead of its result going out now; false when it goes out now.</summary>
         public bool Hold(RowOutcome outcome)
@@ -97,22 +105,22 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>
-        /// Starts the sweep (no row is held from here): waits <see cref="Pause"/>, unless what is left of the time budget
-        /// is not longer than that (the rows are then asked at once, while the budget lasts), and hands back the held rows
+        /// Starts the sweep (no row is held from here): waits <see cref="Wait"/>, and hands back the held rows
         /// as work to queue, in the order they finished. Each one's result when it is not started (the budget was spent,
         /// the run stopped) is its first result, saying why it was not asked again. Ctrl+C
         /// (<paramref name="cancellationToken"/>) ends the wait at once.
         /// </summary>
         public IReadOnlyList<QueuedRow<RowOutcome>> Begin(CancellationToken cancellationToken)
         {
+            TimeSpan wait = Wait;
             _closed = true;
             _clock.Start();
-            TimeSpan? left = _budget.Remaining;
-            if (_held.Count > 0 && Pause > TimeSpan.Zero && !(left <= Pause))
+            if (wait > TimeSpan.Zero)
             {
-                cancellationToken.WaitHandle.WaitOne(Pause);
-                cancellationToken.ThrowIfCancellationRequested();
+                cancellationToken.WaitHandle.WaitOne(wait);
             }
+
+            cancellationToken.ThrowIfCancellationRequested();
 
             var rows = new List<QueuedRow<RowOutcome>>(_held.Count);
             foreach (RowOutcome held in _held)
@@ -146,7 +154,7 @@ namespace WeChatPay.Payscore.Execution
 
         private QueuedRow<RowOutcome> ToQueued(RowOutcome held)
         {
-            RowStep ask = held.AskAgain!; // IsOpen: only rows that can be asked again are held
+            RowStep ask = held.AskAgain!; // Takes: only rows that can be asked again are held
             Func<CancellationToken, Task<RowOutcome?>> work = ask.Work!;
             return new QueuedRow<RowOutcome>(
                 ask.Record,

@@ -62,8 +62,8 @@ namespace WeChatPay.Payscore.Protocol
             RunAsync(rowNumber, request, askFirst ? "An earlier run may have sent this row (its journal has no final answer for it)" : null, diagnostics, cancellationToken);
 
         /// <summary>
-        /// Asks once more about a row whose outcome <paramref name="earlier"/> left open (its code is open in
-        /// <see cref="ResultCodeTable"/>), with a fresh -MaxRetries: WeChat Pay's query first. Ended settles the row
+        /// Asks once more about a row whose settlement <paramref name="earlier"/> failed (OUTCOME_UNKNOWN: see
+        /// <see cref="ResultCodeInfo.AskAgain"/>), with a fresh -MaxRetries: WeChat Pay's query first. Ended settles the row
         /// (SETTLED_BY_QUERY); a query that fails again leaves the earlier result as it was, its message saying so;
         /// only a query that says the authorization is still AVAILABLE (so nothing sent before ended it) sends the
         /// terminate again, as the row would have been sent at first. Attempts and Elapsed count both times.
