@@ -44,7 +44,7 @@ namespace WeChatPay.Payscore
     /// <summary>One result code: what its error record says, what it leaves open, and what to do about it.</summary>
     internal sealed class ResultCodeInfo
     {
-        public ResultCodeInfo(string code, string? errorId, ResultCategory category, AuthorizationOutcome outcome, bool neverSent, string recommendedAction)
+        public ResultCodeInfo(string code, string? errorId, ResultCategory category, AuthorizationOutcome outcome, bool neverSent, string recommendedAction, bool askAgain = false)
         {
             Code = code;
             ErrorId = errorId;
@@ -52,6 +52,7 @@ namespace WeChatPay.Payscore
             Outcome = outcome;
             NeverSent = neverSent;
             RecommendedAction = recommendedAction;
+            AskAgain = askAgain;
         }
 
         public string Code { get; }
@@ -71,6 +72,13 @@ namespace WeChatPay.Payscore
 
         /// <summary>The row was never meant to be sent (bad input, a repeat, done before, not started): it says nothing of WeChat Pay's health or of the authorization.</summary>
         public bool NeverSent { get; }
+
+        /// <summary>
+        /// The row's own settlement failed (the query that was to tell whether its terminate landed failed too): it is
+        /// asked about once more when the input has ended (Execution.OutcomeSweep). Other open codes end a row whose
+        /// retries ran out after the query said the authorization stands, or that no query could help (nothing sent).
+        /// </summary>
+        public bool AskAgain { get; }
 
         public string RecommendedAction { get; }
     }
@@ -106,7 +114,7 @@ namespace WeChatPay.Payscore
             Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult),
             Open(ResultCodes.NetworkError, ErrorIds.NetworkError, ResultCategory.ConnectionError),
             Open(ResultCodes.Timeout, ErrorIds.RequestTimeout, ResultCategory.OperationTimeout),
-            Open(ResultCodes.OutcomeUnknown, ErrorIds.OutcomeUnknown, ResultCategory.OperationTimeout),
+            Open(ResultCodes.OutcomeUnknown, ErrorIds.OutcomeUnknown, ResultCategory.OperationTimeout, askAgain: true),
             Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified),
 
             // WeChat Pay's own codes that say more than "refused".
@@ -141,8 +149,8 @@ namespace WeChatPay.Payscore
         private static ResultCodeInfo Ended(string code) =>
             new ResultCodeInfo(code, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: false, SeeWechatpay);
 
-        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category) =>
-            new ResultCodeInfo(code, errorId, category, AuthorizationOutcome.Open, neverSent: false, CheckFirst);
+        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category, bool askAgain = false) =>
+            new ResultCodeInfo(code, errorId, category, AuthorizationOutcome.Open, neverSent: false, CheckFirst, askAgain);
 
         private static ResultCodeInfo Refused(string code, ResultCategory category, string recommendedAction = SeeWechatpay) =>
             new ResultCodeInfo(code, ErrorIds.WechatpayErrorResponse, category, AuthorizationOutcome.NotEnded, neverSent: false, recommendedAction);

@@ -64,15 +64,43 @@ namespace WeChatPay.Payscore
         /// <summary>The error id of the module's terminating error that stopped the run (WechatpayUnreachable, ...); null when the run went through.</summary>
         public string? StoppedBy { get; }
 
-        /// <summary>One line: rows, elapsed, rate, the count per code (most first), the journal, and what stopped the run.</summary>
+        /// <summary>
+        /// Rows whose outcome was not known when they finished (OUTCOME_UNKNOWN: the answer was lost or untrusted, and
+        /// so was the query's), held back to be asked about again once the input had ended.
+        /// 0 when every row's outcome was known at once.
+        /// </summary>
+        public long SweepRows { get; internal set; }
+
+        /// <summary>Of <see cref="SweepRows"/>, those asked about again (fewer when the time budget was spent or the run stopped first).</summary>
+        public long SweepAsked { get; internal set; }
+
+        /// <summary>Of <see cref="SweepAsked"/>, those whose outcome is known now: ended, or refused by WeChat Pay.</summary>
+        public long SweepSettled { get; internal set; }
+
+        /// <summary>How long asking again took, its pause included.</summary>
+        public TimeSpan SweepElapsed { get; internal set; }
+
+        /// <summary>One line: rows, elapsed, rate, the count per code (most first), the rows asked about again, the journal, and what stopped the run.</summary>
         public override string ToString()
         {
             string codes = Codes.Count == 0
                 ? "no results"
                 : string.Join(", ", Codes.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Format(CultureInfo.InvariantCulture, "{0:N0} {1}", c.Value, c.Key)));
             return string.Format(CultureInfo.InvariantCulture, "{0}: {1:N0} rows in, {2:N0} results in {3:N1} s ({4:N1} rows/s): {5}.", Command, RowsIn, Results, Elapsed.TotalSeconds, RowsPerSecond, codes)
+                + (SweepRows > 0 ? SweepText() : string.Empty)
                 + (JournalPath != null ? $" Journal: {JournalPath}." : string.Empty)
                 + (StoppedBy != null ? $" Stopped early: {StoppedBy}." : string.Empty);
         }
+
+        private string SweepText() =>
+            string.Format(
+                CultureInfo.InvariantCulture,
+                " Asked again at the end of the input: {0:N0} row{1} whose outcome was not known; {2:N0} asked, {3:N0} settled, {4:N0} still not known, in {5:N1} s.",
+                SweepRows,
+                SweepRows == 1 ? string.Empty : "s",
+                SweepAsked,
+                SweepSettled,
+                SweepRows - SweepSettled,
+                SweepElapsed.TotalSeconds);
     }
 }

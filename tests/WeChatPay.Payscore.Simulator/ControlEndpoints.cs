@@ -199,7 +199,7 @@ internal sealed class ControlEndpoints(WechatpaySimulator simulator)
         }
 
         // All or nothing: check every rule before any is armed.
-        var check = new FaultPlan();
+        var check = new FaultPlan(0);
         try
         {
             foreach (FaultRule rule in rules)

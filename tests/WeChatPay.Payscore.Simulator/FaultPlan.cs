@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace WeChatPay.Payscore.Simulator;
 
 /// <summary>A misbehaviour the simulator can inject into an API answer.</summary>
@@ -132,12 +134,32 @@ public sealed class FaultRule
 /// The ordered fault rules. Reads take a snapshot of an immutable array so that request threads never lock;
 /// each rule's remaining count lives here, not in the caller's <see cref="FaultRule"/>, which stays untouched.
 /// </summary>
-internal sealed class FaultPlan
+/// <remarks>
+/// Whether a rule with a <see cref="FaultRule.Probability"/> fires is drawn from <see cref="Seed"/>, the rule's place
+/// in the plan, the request's subject and operation, and how many requests of that subject and operation came before
+/// it; not from a shared random source, whose draws would go to whichever request of many in flight came first. So
+/// the same seed gives each row the same faults again, however the client's requests interleave (as long as the
+/// client sends each row's requests in the same order), and a failure seen once can be run again.
+/// </remarks>
+internal sealed class FaultPlan(int seed)
 {
     private readonly object _writeGate = new();
+    private readonly ConcurrentDictionary<(string Subject, PayscoreOperation Operation), int> _drawn = new();
     private ArmedRule[] _rules = [];
+    private int _seed = seed;
 
     public bool IsEmpty => Volatile.Read(ref _rules).Length == 0;
+
+    /// <summary>What the chance of every rule is drawn from; changing it starts the count of requests over.</summary>
+    public int Seed
+    {
+        get => Volatile.Read(ref _seed);
+        set
+        {
+            Volatile.Write(ref _seed, value);
+            _drawn.Clear();
+        }
+    }
 
     public void Add(FaultRule rule)
     {
@@ -179,12 +201,15 @@ internal sealed class FaultPlan
         }
     }
 
+    /// <summary>Removes every rule and starts the count of requests over; the seed stays.</summary>
     public void Clear()
     {
         lock (_writeGate)
         {
             _rules = [];
         }
+
+        _drawn.Clear();
     }
 
     /// <summary>
@@ -195,16 +220,27 @@ internal sealed class FaultPlan
     public ArmedRule? Draw(string openId, PayscoreOperation operation)
     {
         ArmedRule[] rules = Volatile.Read(ref _rules);
-        foreach (ArmedRule rule in rules)
+        int seed = Seed;
+        int request = -1;
+        for (int place = 0; place < rules.Length; place++)
         {
+            ArmedRule rule = rules[place];
             if (!rule.Matches(openId, operation))
             {
                 continue;
             }
 
-            if (rule.Probability < 1.0 && Random.Shared.NextDouble() >= rule.Probability)
+            if (rule.Probability < 1.0)
             {
-                continue;
+                if (request < 0)
+                {
+                    request = _drawn.AddOrUpdate((openId, operation), 0, (_, before) => before + 1);
+                }
+
+                if (Chance(seed, place, openId, operation, request) >= rule.Probability)
+                {
+                    continue;
+                }
             }
 
             if (rule.TryTake())
@@ -214,6 +250,32 @@ internal sealed class FaultPlan
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// A number in [0, 1) that depends only on its arguments: FNV-1a over the subject, mixed with the rest by
+    /// SplitMix64's finalizer (string.GetHashCode differs from process to process).
+    /// </summary>
+    internal static double Chance(int seed, int place, string subject, PayscoreOperation operation, int request)
+    {
+        ulong hash = 14695981039346656037UL;
+        foreach (char c in subject)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        hash = Mix(hash ^ (uint)seed);
+        hash = Mix(hash ^ ((ulong)(uint)place << 32 | (uint)operation));
+        hash = Mix(hash ^ (uint)request);
+        return (hash >> 11) * (1.0 / (1UL << 53));
+    }
+
+    private static ulong Mix(ulong z)
+    {
+        z += 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     internal sealed class ArmedRule(

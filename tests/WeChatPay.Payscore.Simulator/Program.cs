@@ -14,7 +14,7 @@ public static class Program
         "Usage: WeChatPay.Payscore.Simulator [--port N] [--key-dir DIR] [--info-file PATH] [--merchant-id ID]\n" +
         "         [--latency-ms N] [--max-lifetime-sec N (default 3600)]\n" +
         "         [--signing Auto|PublicKey|PlatformCertificate|Alternate] [--already-terminated Error|NoAuth|Success]\n" +
-        "         [--timestamp-skew-sec N] [--public-key-only] [--exit-on-stdin-eof]";
+        "         [--timestamp-skew-sec N] [--public-key-only] [--fault-seed N] [--exit-on-stdin-eof]";
 
     public static async Task<int> Main(string[] args)
     {
@@ -167,6 +167,9 @@ public static class Program
                         break;
                     case "--already-terminated":
                         command.Options.AlreadyTerminated = Enum<AlreadyTerminatedBehavior>(name, Value(args, ref i));
+                        break;
+                    case "--fault-seed":
+                        command.Options.FaultSeed = Int(name, Value(args, ref i), 0, int.MaxValue);
                         break;
                     case "--public-key-only":
                         command.Options.PublicKeyOnly = true;

@@ -23,6 +23,12 @@ public sealed class SimulatorOptions
 
     /// <summary>Latency added to every API request from the start and restored by <see cref="WechatpaySimulator.Reset"/>.</summary>
     public int LatencyMs { get; set; }
+
+    /// <summary>
+    /// What the chance of fault rules is drawn from (<see cref="WechatpaySimulator.FaultSeed"/>) from the start and after
+    /// <see cref="WechatpaySimulator.Reset"/>; null picks one at random when the simulator starts.
+    /// </summary>
+    public int? FaultSeed { get; set; }
 }
 
 /// <summary>Which WeChat Pay key signs the simulator's answers.</summary>

@@ -13,7 +13,7 @@ namespace WeChatPay.Payscore.Simulator;
 public sealed class WechatpaySimulator : IAsyncDisposable
 {
     private readonly SimulatorOptions _options;
-    private readonly FaultPlan _faults = new();
+    private readonly FaultPlan _faults;
     private readonly RateLimitGate _rateLimit = new();
     private readonly SimulatorJournal _journal = new();
     private readonly AuthorizationStore _store = new();
@@ -40,6 +40,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _latencyMs = options.LatencyMs;
         _alreadyTerminated = (int)options.AlreadyTerminated;
         _publicKeyOnly = options.PublicKeyOnly ? 1 : 0;
+        _faults = new FaultPlan(options.FaultSeed!.Value);
         _platforms = new PlatformCertificateSet(keys);
         _signer = new ResponseSigner(keys, _platforms, options.ResponseSigning, _journal, Now, () => PublicKeyOnly, () => CertificateListSignedByPlatformCertificate);
         _notifications = new NotificationWriter(keys, _store, Now);
@@ -209,6 +210,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
             TimestampSkewSeconds = options.TimestampSkewSeconds,
             LatencyMs = options.LatencyMs,
             PublicKeyOnly = options.PublicKeyOnly,
+            FaultSeed = options.FaultSeed ?? Random.Shared.Next(),
         };
 
         // Three RSA-2048 key generations take a noticeable moment; keep them off the caller's thread.
@@ -237,6 +239,18 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         return _notifications.Write(request);
     }
 
+    /// <summary>
+    /// What fault rules with a <see cref="FaultRule.Probability"/> draw their chance from: with the same seed and the
+    /// same rules, each subject's requests meet the same faults again, however many are in flight. A test that draws
+    /// faults sets it (and names it when it fails) so that a failure can be run again. From
+    /// <see cref="SimulatorOptions.FaultSeed"/> at the start and after <see cref="Reset"/>.
+    /// </summary>
+    public int FaultSeed
+    {
+        get => _faults.Seed;
+        set => _faults.Seed = value;
+    }
+
     /// <summary>Rules are tried in order; the first that matches and fires applies, at most one per request.</summary>
     public void AddFault(FaultRule rule) => _faults.Add(rule);
 
@@ -259,10 +273,10 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         SetAuthorizationState(AuthorizationSubject.ByOpenId(openId, serviceId), state);
 
     /// <summary>
-    /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, the rate limit,
-    /// the clock offset, authorization states and seen nonces, puts <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/> and
-    /// <see cref="AlreadyTerminated"/> back to the values the simulator started with, lists and signs with the platform
-    /// certificate of the start only, and lets
+    /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults (and the count of
+    /// requests their chance is drawn for), the rate limit, the clock offset, authorization states and seen nonces, puts
+    /// <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/>, <see cref="FaultSeed"/> and <see cref="AlreadyTerminated"/>
+    /// back to the values the simulator started with, lists and signs with the platform certificate of the start only, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
@@ -280,6 +294,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         CertificateListSignedByPlatformCertificate = false;
         LatencyMs = _options.LatencyMs;
         AlreadyTerminated = _options.AlreadyTerminated;
+        FaultSeed = _options.FaultSeed!.Value;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using System.Text.Json;
 using WeChatPay.Payscore.Commands;
 using WeChatPay.Payscore.Simulator;
 using Xunit;
@@ -15,6 +16,10 @@ namespace WeChatPay.Payscore.Tests;
 public sealed class EveryRowSettledTests : IDisposable
 {
     private const string AppId = "wxd678efh567hg6787";
+
+    /// <summary>The rows of the storm test: 2,000 took about 50 s on a busy 2-core machine.</summary>
+    private const int StormRows = 2_000;
+
     private readonly WechatpaySimulator _sim;
     private readonly ITestOutputHelper _output;
     private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-settle-").FullName;
@@ -114,26 +119,34 @@ public sealed class EveryRowSettledTests : IDisposable
     }
 
     /// <summary>
-    /// Each kind of fault on 10 % of all requests, terminates and queries alike (the rules are tried in order, so
-    /// each one's chance is what is left of its share): half the requests meet a fault, and a quarter of the
-    /// terminates need the query to tell whether they landed.
+    /// Faults on a share of all requests, terminates and queries alike, drawn from <paramref name="seed"/> (which a
+    /// failure message names): the rules are tried in order, so each one's chance is what is left of its share.
     /// </summary>
-    [Fact]
-    public void A_fault_matrix_on_terminates_and_queries_settles_nearly_every_row_and_terminates_none_twice()
+    private void AddFaultShares(int seed, params (FaultKind Kind, double Share)[] faults)
     {
-        const int Rows = 2_000;
-        (FaultKind Kind, double Share)[] faults =
-        [
-            (FaultKind.RateLimited, 0.10), (FaultKind.ServerError, 0.10),
-            (FaultKind.ResetBeforeProcessing, 0.05), (FaultKind.ResetAfterProcessing, 0.05),
-            (FaultKind.CorruptSignature, 0.10), (FaultKind.SignatureProbe, 0.10),
-        ];
+        _sim.FaultSeed = seed;
         double taken = 0;
         foreach ((FaultKind kind, double share) in faults)
         {
             _sim.AddFault(new FaultRule { Kind = kind, Probability = share / (1 - taken), Target = FaultTarget.Any });
             taken += share;
         }
+    }
+
+    /// <summary>
+    /// Each kind of fault on 10 % of all requests, terminates and queries alike: half the requests meet a fault, and
+    /// a quarter of the terminates need the query to tell whether they landed.
+    /// </summary>
+    [Fact]
+    public void A_fault_matrix_on_terminates_and_queries_settles_nearly_every_row_and_terminates_none_twice()
+    {
+        const int Rows = 2_000;
+        const int Seed = 20_250_611;
+        AddFaultShares(
+            Seed,
+            (FaultKind.RateLimited, 0.10), (FaultKind.ServerError, 0.10),
+            (FaultKind.ResetBeforeProcessing, 0.05), (FaultKind.ResetAfterProcessing, 0.05),
+            (FaultKind.CorruptSignature, 0.10), (FaultKind.SignatureProbe, 0.10));
 
         var parameters = Terminate(maxRetries: 8);
         parameters["ThrottleLimit"] = 16;
@@ -153,10 +166,243 @@ public sealed class EveryRowSettledTests : IDisposable
         Assert.All(run.Results.Where(r => r.Success), r => Assert.Equal(1, processed[r.RowNumber - 1]));
         int settled = run.Results.Count(r => r.Success);
         var codes = run.Results.GroupBy(r => r.Code).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
-        _output.WriteLine($"fault matrix on terminates and queries: {settled} of {Rows} rows settled ({100.0 * settled / Rows:0.00} %), {_sim.RequestCount} requests; {string.Join(", ", codes)}");
+        _output.WriteLine($"fault matrix on terminates and queries (seed {Seed}): {settled} of {Rows} rows settled ({100.0 * settled / Rows:0.00} %), {_sim.RequestCount} requests; {string.Join(", ", codes)}");
         var notDone = run.Results.Where(r => !r.Success).Select(r => $"{r.OpenId}: {r.Code} {r.Message}").Take(5);
-        Assert.True(settled >= Rows * 0.995, $"{settled} of {Rows} rows settled:\n{string.Join("\n", notDone)}");
-        Assert.True(run.Results.Count(r => r.Code == ResultCodes.SettledByQuery) > Rows / 10, "a quarter of the terminates meet a fault that only the query settles");
+        Assert.True(settled >= Rows * 0.995, $"Expected at least 99.5 % of {Rows} rows ended in the run; {settled} were (fault seed {Seed}):\n{string.Join("\n", notDone)}");
+        int byQuery = run.Results.Count(r => r.Code == ResultCodes.SettledByQuery);
+        Assert.True(
+            byQuery > Rows / 10,
+            $"Expected more than a tenth of the rows ({Rows / 10}) to be {ResultCodes.SettledByQuery}, since about a quarter of the terminates meet a fault "
+            + $"whose outcome only the query can tell (a broken connection after processing, a bad signature, a probe); {byQuery} were (fault seed {Seed}).");
+    }
+
+    #endregion
+
+    #region Asked again at the end of the input
+
+    private string JournalPath => Path.Combine(_dir, "run.jsonl");
+
+    private static RunSummary TheSummary(HostedRun run) =>
+        Assert.IsType<RunSummary>(Assert.Single(run.InformationRecords, r => r.Tags.Contains(RunSummary.Tag)).MessageData);
+
+    /// <summary>The journal's records of one openid, as (event, code) in the order they were written.</summary>
+    private List<(string? Event, string? Code)> JournalOf(string openId) =>
+        File.ReadAllLines(JournalPath)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .Where(r => r.TryGetProperty("openid", out JsonElement o) && o.GetString() == openId)
+            .Select(r => (r.GetProperty("event").GetString(), r.TryGetProperty("code", out JsonElement c) ? c.GetString() : null))
+            .ToList();
+
+    /// <summary>The terminate broke after WeChat Pay processed it, and the query meets <paramref name="queryFault"/> (each of its <paramref name="count"/> times).</summary>
+    private void LostAnswerAndFailingQuery(string openId, FaultKind terminateFault = FaultKind.ResetAfterProcessing, FaultKind queryFault = FaultKind.CorruptSignature, int? count = null)
+    {
+        _sim.AddFault(new FaultRule { Kind = terminateFault, OpenId = openId, Target = FaultTarget.Terminate, Count = 1 });
+        _sim.AddFault(new FaultRule { Kind = queryFault, OpenId = openId, Target = FaultTarget.Query, Count = count });
+    }
+
+    [Fact]
+    public void A_row_whose_query_failed_is_asked_again_at_the_end_of_the_input_and_its_result_goes_out_once_settled()
+    {
+        // The query's four attempts (-MaxRetries 3) all meet a bad signature; the fifth, at the end of the input, does not.
+        LostAnswerAndFailingQuery("oLate", count: 4);
+        var parameters = Terminate(maxRetries: 3);
+        parameters["ThrottleLimit"] = 1;
+        parameters["JournalPath"] = JournalPath;
+
+        HostedRun run = HostedRun.Invoke([Row("oLate"), Row("oFine1"), Row("oFine2")], parameters);
+
+        // Held back until the sweep: the later rows came out first, the row once, with its final answer.
+        Assert.Equal([2L, 3L, 1L], run.Output.Select(o => ((TerminateResult)o.BaseObject).RowNumber));
+        TerminateResult late = run.Results[0];
+        Assert.Equal((true, ResultCodes.SettledByQuery, 1), (late.Success, late.Code, late.Attempts));
+        Assert.Equal(
+            $"The outcome was not known ({ResultCodes.OutcomeUnknown}); asked again at the end of the input: WeChat Pay says the authorization is UNAVAILABLE, so it is ended.",
+            late.Message);
+        Assert.Equal(1, _sim.ProcessedTerminates("oLate", "500001"));
+        Assert.Equal(3 + 4 + 1, _sim.RequestCount); // three terminates, the four queries of the row, one of the sweep
+        Assert.Empty(run.Errors);
+        RunSummary summary = TheSummary(run);
+        Assert.Equal((1L, 1L, 1L), (summary.SweepRows, summary.SweepAsked, summary.SweepSettled));
+        Assert.Equal(new Dictionary<string, long> { [ResultCodes.Ok] = 2, [ResultCodes.SettledByQuery] = 1 }, summary.Codes);
+        Assert.Contains("Asked again at the end of the input: 1 row whose outcome was not known; 1 asked, 1 settled, 0 still not known, in ", summary.ToString());
+
+        // One final record, once the sweep settled the row; a rerun with the journal sends nothing for it.
+        Assert.Equal([("sending", null), ("result", ResultCodes.SettledByQuery)], JournalOf("oLate"));
+        int before = _sim.RequestCount;
+        HostedRun again = HostedRun.Invoke([Row("oLate")], parameters);
+        Assert.Equal((true, ResultCodes.AlreadyDone), (again.Results[0].Success, again.Results[0].Code));
+        Assert.Equal(before, _sim.RequestCount);
+    }
+
+    [Fact]
+    public void A_row_the_sweep_finds_still_available_is_sent_again_and_ended_once()
+    {
+        // The first terminate broke before WeChat Pay processed it; the query was refused, which settles nothing.
+        LostAnswerAndFailingQuery("oAgain", FaultKind.ResetBeforeProcessing, FaultKind.NoAuth, count: 1);
+
+        HostedRun run = HostedRun.Invoke([Row("oAgain")], Terminate(maxRetries: 3));
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((true, ResultCodes.Ok, 2), (result.Success, result.Code, result.Attempts));
+        Assert.Equal(
+            "The outcome was not known (OUTCOME_UNKNOWN); asked again at the end of the input: WeChat Pay says the authorization is still AVAILABLE, so it was sent again. Authorization terminated.",
+            result.Message);
+        Assert.Equal(1, _sim.ProcessedTerminates("oAgain", "500001"));
+        Assert.Equal(2 + 2, _sim.RequestCount); // the terminate that broke, the refused query, the sweep's query, the terminate sent again
+        Assert.Empty(run.Errors);
+    }
+
+    [Fact]
+    public void A_row_the_sweep_cannot_settle_either_stays_unknown_with_one_result_one_error_and_one_final_record()
+    {
+        LostAnswerAndFailingQuery("oDark");
+        var parameters = Terminate(maxRetries: 2);
+        parameters["JournalPath"] = JournalPath;
+
+        HostedRun run = HostedRun.Invoke([Row("oDark")], parameters);
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((false, ResultCodes.OutcomeUnknown, 1), (result.Success, result.Code, result.Attempts));
+        // The first result stands, and says what asking again found.
+        Assert.StartsWith("Attempt 1: the connection broke after the request was sent, and the query's answer is not verified", result.Message);
+        Assert.Contains(" Asked again at the end of the input: the query's answer is not verified", result.Message);
+        Assert.EndsWith("; whether it was ended is still not known.", result.Message);
+        Assert.StartsWith(ErrorIds.OutcomeUnknown + ",", Assert.Single(run.Errors).FullyQualifiedErrorId);
+        Assert.Equal(1 + 3 + 3, _sim.RequestCount); // one terminate; the query and its two retries, twice: nothing sent again
+        Assert.Equal(1, _sim.ProcessedTerminates("oDark", "500001"));
+        RunSummary summary = TheSummary(run);
+        Assert.Equal((1L, 1L, 0L), (summary.SweepRows, summary.SweepAsked, summary.SweepSettled));
+        Assert.Equal([("sending", null), ("result", ResultCodes.OutcomeUnknown)], JournalOf("oDark"));
+
+        // The rerun with the journal asks first, and sends nothing when the authorization is ended.
+        _sim.ClearFaults();
+        HostedRun again = HostedRun.Invoke([Row("oDark")], parameters);
+        Assert.Equal((true, ResultCodes.SettledByQuery, 0), (again.Results[0].Success, again.Results[0].Code, again.Results[0].Attempts));
+        Assert.Equal(1, _sim.ProcessedTerminates("oDark", "500001"));
+    }
+
+    [Fact]
+    public void Under_ErrorAction_Stop_a_row_held_for_the_sweep_has_not_failed_and_the_run_goes_on()
+    {
+        LostAnswerAndFailingQuery("oHeld", queryFault: FaultKind.NoAuth, count: 1);
+        var parameters = Terminate();
+        parameters["ThrottleLimit"] = 1;
+        parameters["ErrorAction"] = ActionPreference.Stop;
+
+        HostedRun run = HostedRun.Invoke(new[] { "oHeld", "oNext1", "oNext2", "oNext3" }.Select(Row), parameters);
+
+        Assert.Equal([ResultCodes.SettledByQuery, ResultCodes.Ok, ResultCodes.Ok, ResultCodes.Ok], run.Results.Select(r => r.Code));
+        Assert.Empty(run.Errors);
+    }
+
+    [Fact]
+    public void A_spent_time_budget_leaves_a_held_row_unknown_saying_how_to_settle_it_and_the_rerun_settles_it()
+    {
+        // The query hangs each time, past -TimeoutSec: the row takes over four seconds, beyond the budget of three.
+        LostAnswerAndFailingQuery("oSlow", queryFault: FaultKind.Hang);
+        var parameters = Terminate(maxRetries: 3);
+        parameters["TimeoutSec"] = 1;
+        parameters["StopAfter"] = TimeSpan.FromSeconds(3);
+        parameters["JournalPath"] = JournalPath;
+
+        HostedRun run = HostedRun.Invoke([Row("oSlow")], parameters);
+
+        TerminateResult result = Assert.Single(run.Results);
+        Assert.Equal((false, ResultCodes.OutcomeUnknown), (result.Success, result.Code));
+        Assert.EndsWith(
+            "It was not asked about again at the end of the input: the run's time budget (-StopAfter) was spent. Run the same command with the same -JournalPath to settle it "
+            + "(a row whose outcome is not known is asked about before anything is sent again), or look it up with Get-WxPayscorePermission.",
+            result.Message);
+        Assert.Equal(1 + 4, _sim.RequestCount); // no query after the budget was spent
+        RunSummary summary = TheSummary(run);
+        Assert.Equal((1L, 0L, 0L), (summary.SweepRows, summary.SweepAsked, summary.SweepSettled));
+        Assert.Equal([("sending", null), ("result", ResultCodes.OutcomeUnknown)], JournalOf("oSlow"));
+
+        _sim.ClearFaults();
+        parameters.Remove("StopAfter");
+        HostedRun again = HostedRun.Invoke([Row("oSlow")], parameters);
+        Assert.Equal((true, ResultCodes.SettledByQuery), (again.Results[0].Success, again.Results[0].Code));
+        Assert.Equal(1, _sim.ProcessedTerminates("oSlow", "500001"));
+    }
+
+    [Fact]
+    public void Ctrl_C_during_the_pause_before_the_sweep_stops_the_run_and_the_rerun_settles_the_held_row()
+    {
+        // -MaxRetries 20: the pause before the sweep is as long as a 21st retry's wait, several seconds.
+        LostAnswerAndFailingQuery("oCtrlC", queryFault: FaultKind.NoAuth, count: 1);
+        var parameters = Terminate(maxRetries: 20);
+        parameters["JournalPath"] = JournalPath;
+        parameters["Verbose"] = true;
+        using var session = new HostedSession();
+        using var ps = PowerShell.Create();
+        ps.Runspace = session.Runspace;
+        ps.AddCommand("Invoke-WxPayscoreTerminate");
+        foreach (var (name, value) in parameters)
+        {
+            ps.AddParameter(name, value);
+        }
+
+        var input = new PSDataCollection<PSObject>([Row("oCtrlC"), Row("oFine")]);
+        input.Complete();
+        var output = new PSDataCollection<PSObject>();
+        IAsyncResult running = ps.BeginInvoke(input, output);
+        Assert.True(
+            SpinWait.SpinUntil(() => ps.Streams.Verbose.Any(v => v.Message.Contains("asking WeChat Pay about it again in", StringComparison.Ordinal)), TimeSpan.FromSeconds(60)),
+            "the sweep's pause began");
+
+        ps.Stop();
+
+        Assert.Throws<PipelineStoppedException>(() => ps.EndInvoke(running));
+        Assert.Equal(2 + 1, _sim.RequestCount); // two terminates and the refused query: the sweep asked nothing
+        Assert.Equal([2L], output.Select(o => ((TerminateResult)o.BaseObject).RowNumber)); // the held row has no result
+        Assert.Equal([("sending", null)], JournalOf("oCtrlC")); // nor a final record: the rerun asks first
+
+        parameters.Remove("Verbose");
+        HostedRun again = HostedRun.Invoke([Row("oCtrlC"), Row("oFine")], parameters);
+        Assert.Equal([ResultCodes.SettledByQuery, ResultCodes.AlreadyDone], again.Results.Select(r => r.Code));
+        Assert.Equal(1, _sim.ProcessedTerminates("oCtrlC", "500001"));
+    }
+
+    /// <summary>
+    /// A storm of faults on terminates and queries alike (a tenth each of 429s, 500s, bad signatures and signature
+    /// probes, a fifth of broken connections, before and after processing), with -MaxRetries 8: a row whose query
+    /// fails all nine times is asked about again at the end of the input, with nine more, so that nearly every row
+    /// ends in the run itself, and none is terminated twice.
+    /// </summary>
+    [Fact]
+    public void A_storm_of_faults_ends_nearly_every_row_in_the_run_itself_once_the_unknown_ones_are_asked_again()
+    {
+        const int Rows = StormRows;
+        const int Seed = 7_771;
+        AddFaultShares(
+            Seed,
+            (FaultKind.RateLimited, 0.10), (FaultKind.ServerError, 0.10),
+            (FaultKind.ResetBeforeProcessing, 0.10), (FaultKind.ResetAfterProcessing, 0.10),
+            (FaultKind.CorruptSignature, 0.10), (FaultKind.SignatureProbe, 0.10));
+        var parameters = Terminate(maxRetries: 8);
+        parameters["ThrottleLimit"] = 16;
+        using var session = new HostedSession();
+        RunOverrides.Change(session.Runspace, o => o.WithRetryBaseDelay(TimeSpan.FromMilliseconds(5))); // the same doubling, from 5 ms instead of 200 ms
+
+        HostedRun run = session.Run("Invoke-WxPayscoreTerminate", parameters, Enumerable.Range(1, Rows).Select(i => Row($"oStorm{i}")), throwTerminatingError: true);
+
+        Assert.Equal(Enumerable.Range(1, Rows).Select(i => (long)i), run.Output.Select(o => ((TerminateResult)o.BaseObject).RowNumber).Order());
+        int[] processed = Enumerable.Range(1, Rows).Select(i => _sim.ProcessedTerminates($"oStorm{i}", "500001")).ToArray();
+        int ended = run.Results.Count(r => r.Success);
+        RunSummary summary = TheSummary(run);
+        var codes = run.Results.GroupBy(r => r.Code).OrderBy(g => g.Key).Select(g => $"{g.Key} {g.Count()}");
+        _output.WriteLine($"storm (seed {Seed}): {ended} of {Rows} rows ended in the run, {_sim.RequestCount} requests; {string.Join(", ", codes)}; {summary}");
+        Assert.True(processed.All(n => n <= 1), $"Expected no authorization terminated twice; {processed.Count(n => n > 1)} were (fault seed {Seed}).");
+        Assert.All(run.Results.Where(r => r.Success), r => Assert.Equal(1, processed[r.RowNumber - 1]));
+        var notEnded = run.Results.Where(r => !r.Success).Select(r => $"{r.OpenId}: {r.Code} {r.Message}").Take(5);
+        Assert.True(
+            ended >= Rows * 0.999,
+            $"Expected at least 99.9 % of {Rows} rows ended in the run itself; {ended} were (fault seed {Seed}):\n{string.Join("\n", notEnded)}");
+        // Some rows' queries failed all nine times: the sweep asked about them, and its work is in the summary.
+        Assert.True(summary.SweepRows > 0, $"Expected rows whose outcome was not known at first to be asked about again; none were (fault seed {Seed}).");
+        Assert.Equal(summary.SweepRows, summary.SweepAsked);
+        Assert.True(summary.SweepSettled >= summary.SweepRows - (Rows - ended), $"Expected the rows the sweep settled counted in the summary: {summary}");
+        Assert.Contains($"Asked again at the end of the input: {summary.SweepRows:N0} row", summary.ToString());
     }
 
     #endregion

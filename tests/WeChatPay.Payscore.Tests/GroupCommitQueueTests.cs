@@ -67,12 +67,12 @@ public sealed class GroupCommitQueueTests
         private readonly FakeJournal _journal;
         private readonly ConcurrentBag<int> _started = new();
 
-        public Harness(FakeJournal journal, int slots, int readAhead, Func<int, Task>? work = null, TimeSpan? maxHold = null)
+        public Harness(FakeJournal journal, int slots, int readAhead, Func<int, Task>? work = null, TimeSpan? maxHold = null, Func<Row, bool>? hold = null)
         {
             _journal = journal;
             Work = work ?? (_ => Task.CompletedTask);
             Dispatcher = new BoundedDispatcher<Row>(slots);
-            Queue = new GroupCommitQueue<Row>(Dispatcher, slots, readAhead, journal.Commit, maxHold: maxHold);
+            Queue = new GroupCommitQueue<Row>(Dispatcher, slots, readAhead, journal.Commit, maxHold: maxHold, hold: hold);
         }
 
         public BoundedDispatcher<Row> Dispatcher { get; }
@@ -148,6 +148,37 @@ public sealed class GroupCommitQueueTests
         // One append per row would be 400 or more; rows read while an append is under way share the next one.
         Assert.True(run.Queue.Commits <= 100, $"{run.Queue.Commits} appends for 400 rows");
         Assert.True(journal.SendingIn.Values.GroupBy(a => a).Max(g => g.Count()) > 4, "no append held more than 4 rows' sending records");
+    }
+
+    [Fact]
+    public void A_row_the_caller_holds_gets_no_final_record_and_does_not_go_out_until_it_finishes_again()
+    {
+        var taken = new List<Row>();
+        var journal = new FakeJournal { Latency = TimeSpan.FromMilliseconds(2) };
+        var run = new Harness(journal, slots: 4, readAhead: 10, hold: row =>
+        {
+            // Rows 3 and 7 are held the first time they finish (as the sweep holds a row whose outcome is open).
+            bool hold = row.Why == null && row.Number is 3 or 7 && !taken.Contains(row);
+            if (hold)
+            {
+                taken.Add(row);
+            }
+
+            return hold;
+        });
+
+        run.Run(10);
+
+        Assert.Equal([1, 2, 4, 5, 6, 8, 9, 10], run.Out.Select(r => r.Number).Order());
+        Assert.Equal([3, 7], taken.Select(r => r.Number));
+        Assert.False(journal.ResultIn.ContainsKey(3) || journal.ResultIn.ContainsKey(7), "a held row's final record was written");
+
+        // Handed back finished (the sweep's answer), each goes out once, after its final record.
+        run.Queue.Finished([new Row(3, Sent: true, "again"), new Row(7, Sent: true, "again")]);
+        Assert.True(run.Pump(end: true));
+
+        Assert.Equal(Enumerable.Range(1, 10), run.Out.Select(r => r.Number).Order());
+        Assert.True(journal.ResultIn.ContainsKey(3) && journal.ResultIn.ContainsKey(7));
     }
 
     [Fact]

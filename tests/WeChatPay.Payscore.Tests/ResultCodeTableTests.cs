@@ -44,6 +44,14 @@ public class ResultCodeTableTests
         }
     }
 
+    [Fact]
+    public void Only_a_failed_settlement_is_asked_again_at_the_end_and_it_leaves_the_outcome_open()
+    {
+        ResultCodeInfo asked = Assert.Single(ResultCodeTable.All.Append(ResultCodeTable.Unlisted), row => row.AskAgain);
+        Assert.Equal(ResultCodes.OutcomeUnknown, asked.Code);
+        Assert.True(asked.IsOpen);
+    }
+
     [Theory]
     [InlineData(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ErrorCategory.InvalidData)]
     [InlineData(ResultCodes.ResponseUnverified, ErrorIds.ResponseUnverified, ErrorCategory.SecurityError)]

@@ -72,6 +72,9 @@ public sealed class RunSummaryTests : IDisposable
         Assert.Contains("6 rows in, 6 results", line);
         Assert.Contains("3 OK, 1 DUPLICATE, 1 INVALID_INPUT, 1 SYSTEM_ERROR", line);
         Assert.Contains($"Journal: {journal}.", line);
+        // Every row's outcome was known at once: nothing was asked again, and the line does not speak of it.
+        Assert.Equal((0L, 0L, 0L, TimeSpan.Zero), (summary.SweepRows, summary.SweepAsked, summary.SweepSettled, summary.SweepElapsed));
+        Assert.DoesNotContain("Asked again", line);
     }
 
     [Fact]

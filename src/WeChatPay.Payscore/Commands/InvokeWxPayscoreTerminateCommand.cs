@@ -31,8 +31,9 @@ namespace WeChatPay.Payscore.Commands
     /// <para>
     /// Up to -ThrottleLimit requests are in flight at once, paced by -MaxRequestsPerSecond and slowed further by
     /// 429s; 429, 500, 502, 503 and failed connections are retried up to -MaxRetries times. An answer that is lost
-    /// or cannot be trusted is settled by WeChat Pay's query before anything is sent again. Results come in the
-    /// order rows finish: sort by RowNumber for input order.
+    /// or cannot be trusted is settled by WeChat Pay's query before anything is sent again; a row whose query
+    /// failed too is asked about once more when the input has ended, after a pause and with a fresh -MaxRetries,
+    /// and its result comes then. Results come in the order rows finish: sort by RowNumber for input order.
     /// </para>
     /// <para>
     /// With -JournalPath a row's "sending" record is in the journal before its request leaves, and its final record
@@ -149,6 +150,10 @@ namespace WeChatPay.Payscore.Commands
             ? "Run the same command with the same -JournalPath to continue: the rows not started are sent then, and the rows already ended are not sent again."
             : $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Invoke-WxPayscoreTerminate again; with -JournalPath, a rerun of the whole input would skip the rows already ended.";
 
+        internal override string HowToSettle => _ledger.Journal != null
+            ? "Run the same command with the same -JournalPath to settle it (a row whose outcome is not known is asked about before anything is sent again), or look it up with Get-WxPayscorePermission."
+            : "Look it up with Get-WxPayscorePermission before sending this row again; with -JournalPath, a rerun asks about such rows by itself.";
+
         internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
             string? reason = RowReader.Value(InputObject, "reason", _commandLineReason ?? Reason);
@@ -185,7 +190,16 @@ namespace WeChatPay.Payscore.Commands
                 async stopping =>
                 {
                     TerminateResult result = await terminator.TerminateAsync(rowNumber, request, askFirst, diagnostics, stopping).ConfigureAwait(false);
-                    return new RowOutcome(input, result, diagnostics);
+
+                    // Should its outcome be open, the row is asked about again at the end of the input (OutcomeSweep):
+                    // the query first, and a terminate only when WeChat Pay says the authorization still stands. The
+                    // row's "sending" record, with no final record after it yet, covers that terminate too.
+                    RowStep askAgain = RowStep.Send(async sweeping =>
+                    {
+                        TerminateResult settled = await terminator.AskAgainAsync(result, request, diagnostics, sweeping).ConfigureAwait(false);
+                        return new RowOutcome(input, settled, diagnostics);
+                    });
+                    return new RowOutcome(input, result, diagnostics, askAgain: askAgain);
                 },
                 journal == null ? (Action?)null : () => journal.RecordSending(rowNumber, request));
         }

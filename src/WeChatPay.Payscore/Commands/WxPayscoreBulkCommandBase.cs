@@ -28,6 +28,8 @@ namespace WeChatPay.Payscore.Commands
         private long _failedInARow;
         private bool _summarized;
         private TimeBudget? _budget;
+        private RetryPolicy? _retries;
+        private OutcomeSweep? _sweep;
 
         // Errors of failed rows that will stop the run, written once the rows in flight have their results out.
         private readonly List<ErrorRecord> _heldErrors = new List<ErrorRecord>();
@@ -164,8 +166,16 @@ namespace WeChatPay.Payscore.Commands
         {
             ResilientSender sender = BeginRun();
             BeginCommand(sender);
+            // The pause before the sweep: as long as one more retry would wait (the same doubling, up to its ceiling).
+            OutcomeSweep sweep = _sweep = new OutcomeSweep(Begun(_retries).DelayBefore(MaxRetries + 1), Begun(_budget), HowToSettle);
             _rows = new GroupCommitQueue<RowOutcome>(
-                new BoundedDispatcher<RowOutcome>(ThrottleLimit), ThrottleLimit, ReadAhead, Record, outcome => _errorsStopTheRun && WritesAnError(outcome));
+                new BoundedDispatcher<RowOutcome>(ThrottleLimit),
+                ThrottleLimit,
+                ReadAhead,
+                Record,
+                outcome => _errorsStopTheRun && WritesAnError(outcome),
+                // A row whose outcome is open is held for the sweep: no final record, no result, no error until then.
+                hold: sweep.Hold);
         }
 
         /// <summary>What the command readies once the run is ready: only command-line values are bound at this point; pipeline values come per row.</summary>
@@ -232,6 +242,13 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>How to send the rows the time budget left out: the last sentence of the warning that counts them.</summary>
         internal abstract string HowToContinue { get; }
 
+        /// <summary>
+        /// How to settle a row whose outcome is not known and that was not asked about again (the run stopped, or its
+        /// time budget was spent, first): the last sentence of its message. Only a command whose rows can be asked
+        /// again (<see cref="RowOutcome.AskAgain"/>) has such rows.
+        /// </summary>
+        internal virtual string HowToSettle => string.Empty;
+
         /// <summary>Stops the run (with <see cref="StopRun"/>) when the command itself can go on no longer; before each row and at the end.</summary>
         internal virtual void CheckRun()
         {
@@ -267,6 +284,7 @@ namespace WeChatPay.Payscore.Commands
                 Health = overrides.Health,
             });
             TrustPlatformCertificatesAtStart(_run);
+            _retries = _run.Retries;
             ResilientSender sender = _run.Sender;
             Sender = sender;
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
@@ -336,7 +354,16 @@ namespace WeChatPay.Payscore.Commands
         /// terminating error), so that no row that was read is left without its result and no row that was sent
         /// without its own.
         /// </summary>
-        private void SettleInFlight(string why) => WaitFor(stopping => _rows?.Settle(why, WriteOut, stopping));
+        private void SettleInFlight(string why)
+        {
+            WaitFor(stopping => _rows?.Settle(why, WriteOut, stopping));
+            if (_rows != null && _sweep != null && _sweep.Held > 0)
+            {
+                // Rows held for the sweep go out before the error too (their final records first), each saying it was not asked again.
+                _rows.Finished(_sweep.Release(why));
+                WaitFor(stopping => _rows.Settle(why, WriteOut, stopping));
+            }
+        }
 
         /// <summary>Why the rows read and not yet started must not start (a spent budget, a run about to stop as hopeless); null when they may.</summary>
         private string? WhyNotStart() =>
@@ -344,8 +371,8 @@ namespace WeChatPay.Payscore.Commands
             : Sender?.Health.Verdict is RunStop stop ? StoppedClause(stop.ErrorId)
             : null;
 
-        /// <summary>Why rows read ahead were not started, in their results (after "Not started: ").</summary>
-        private static string StoppedClause(string errorId) => $"the run stopped ({errorId}) before this row was sent";
+        /// <summary>Why rows read ahead were not started (or rows were not asked about again), a clause in their results.</summary>
+        private static string StoppedClause(string errorId) => $"the run stopped ({errorId})";
 
         /// <summary>
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
@@ -379,12 +406,16 @@ namespace WeChatPay.Payscore.Commands
             Pump(endOfInput: false);
         }
 
-        /// <summary>Waits for the rows in flight and writes their results, then the summary; then the command's own last check (<see cref="CheckRun"/>).</summary>
+        /// <summary>
+        /// Waits for the rows in flight and writes their results, asks again about the rows whose outcome was not known
+        /// (<see cref="Sweep"/>) and writes theirs, then the summary; then the command's own last check (<see cref="CheckRun"/>).
+        /// </summary>
         protected sealed override void EndProcessing()
         {
             if (_rows != null)
             {
                 Pump(endOfInput: true);
+                Sweep();
                 ProgressTracker progress = Begun(_progress);
                 if (progress.Done > 0)
                 {
@@ -397,6 +428,38 @@ namespace WeChatPay.Payscore.Commands
             CheckRun();
         }
 
+        /// <summary>
+        /// Once the input has ended and every row is out but those held for the sweep (their outcome open): asks about
+        /// them again (<see cref="OutcomeSweep"/>), after its pause, with a fresh retry budget, within -StopAfter, and
+        /// writes their results, which go into the journal first like every row's.
+        /// </summary>
+        private void Sweep()
+        {
+            OutcomeSweep sweep = Begun(_sweep);
+            if (sweep.Held == 0)
+            {
+                return;
+            }
+
+            ProgressTracker progress = Begun(_progress);
+            string rows = sweep.Held == 1 ? "1 row" : $"{sweep.Held:N0} rows";
+            WriteVerbose($"The outcome of {rows} is not known: asking WeChat Pay about {(sweep.Held == 1 ? "it" : "them")} again in {sweep.Wait.TotalSeconds:0.#} s, with {MaxRetries} retries each.");
+            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{progress.Status}; asking again about {rows} whose outcome is not known")
+            {
+                PercentComplete = progress.Percent,
+            });
+            IReadOnlyList<QueuedRow<RowOutcome>> again = Array.Empty<QueuedRow<RowOutcome>>();
+            WaitFor(stopping => again = sweep.Begin(stopping));
+            GroupCommitQueue<RowOutcome> queue = Begun(_rows);
+            foreach (QueuedRow<RowOutcome> row in again)
+            {
+                queue.Add(row);
+            }
+
+            Pump(endOfInput: true);
+            sweep.End();
+        }
+
         /// <summary>Once per run, after its last result: the summary as a tagged Information record and a verbose line.</summary>
         private void Summarize(string? stoppedBy)
         {
@@ -406,8 +469,16 @@ namespace WeChatPay.Payscore.Commands
             }
 
             _summarized = true;
+            OutcomeSweep? sweep = _sweep;
+            sweep?.End();
             var summary = new RunSummary(
-                MyInvocation.MyCommand.Name, _rowNumber, _progress.CountByCode(), _progress.Done - _progress.Failed, _progress.Elapsed, RunJournalPath, stoppedBy);
+                MyInvocation.MyCommand.Name, _rowNumber, _progress.CountByCode(), _progress.Done - _progress.Failed, _progress.Elapsed, RunJournalPath, stoppedBy)
+            {
+                SweepRows = sweep?.Rows ?? 0,
+                SweepAsked = sweep?.Asked ?? 0,
+                SweepSettled = sweep?.Settled ?? 0,
+                SweepElapsed = sweep?.Elapsed ?? TimeSpan.Zero,
+            };
             if (summary.NotStarted > 0)
             {
                 WriteWarning(Begun(_budget).NotStartedWarning(summary.NotStarted, stoppedBy, HowToContinue));
@@ -492,7 +563,7 @@ namespace WeChatPay.Payscore.Commands
             _settling = true;
             try
             {
-                SettleInFlight("the run stopped at an earlier row's error (-ErrorAction Stop) before this row was sent");
+                SettleInFlight("the run stopped at an earlier row's error (-ErrorAction Stop)");
             }
             finally
             {

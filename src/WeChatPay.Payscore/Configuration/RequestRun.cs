@@ -34,10 +34,11 @@ namespace WeChatPay.Payscore.Configuration
     /// </summary>
     internal sealed class RequestRun : IDisposable
     {
-        private RequestRun(ResolvedCredentials credentials, WechatpayClient client, ResilientSender sender)
+        private RequestRun(ResolvedCredentials credentials, WechatpayClient client, RetryPolicy retries, ResilientSender sender)
         {
             Credentials = credentials;
             Client = client;
+            Retries = retries;
             Sender = sender;
         }
 
@@ -45,18 +46,22 @@ namespace WeChatPay.Payscore.Configuration
 
         public WechatpayClient Client { get; }
 
+        /// <summary>The retries of the run's requests (also how long a pause before asking again should be).</summary>
+        public RetryPolicy Retries { get; }
+
         public ResilientSender Sender { get; }
 
         public static RequestRun Start(ResolvedCredentials credentials, RunLimits limits)
         {
             WechatpayClient client = credentials.CreateClient(limits.Timeout, Math.Max(2, limits.InFlight));
+            var retries = new RetryPolicy(limits.MaxRetries, limits.RetryBaseDelay);
             var sender = new ResilientSender(
                 client,
-                new RetryPolicy(limits.MaxRetries, limits.RetryBaseDelay),
+                retries,
                 new AdaptiveRateLimiter(limits.MaxRequestsPerSecond),
                 new HostSelector(credentials.BaseUri, credentials.BackupBaseUri),
                 new RunHealth(limits.Health));
-            return new RequestRun(credentials, client, sender);
+            return new RequestRun(credentials, client, retries, sender);
         }
 
         /// <summary>

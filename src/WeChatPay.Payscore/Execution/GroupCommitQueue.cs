@@ -68,6 +68,7 @@ namespace WeChatPay.Payscore.Execution
         private readonly List<T> _finished = new List<T>();
         private readonly List<T> _finishedRecording = new List<T>();
         private readonly Func<T, bool> _stopsTheRun;
+        private readonly Func<T, bool>? _hold;
         private readonly TimeSpan _maxHold;
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _firstFinishedAt;
@@ -87,8 +88,18 @@ namespace WeChatPay.Payscore.Execution
         /// no further row starts, and its group is written at once.
         /// </param>
         /// <param name="maxHold">The longest a finished row waits for its group (<see cref="DefaultMaxHold"/>).</param>
+        /// <param name="hold">
+        /// True for a finished row that its caller takes over instead (a row held for <see cref="OutcomeSweep"/>): it
+        /// gets no final record and does not go out, until it comes back finished again.
+        /// </param>
         public GroupCommitQueue(
-            BoundedDispatcher<T> dispatcher, int slots, int readAhead, Func<IReadOnlyList<T>, Task<bool>> commit, Func<T, bool>? stopsTheRun = null, TimeSpan? maxHold = null)
+            BoundedDispatcher<T> dispatcher,
+            int slots,
+            int readAhead,
+            Func<IReadOnlyList<T>, Task<bool>> commit,
+            Func<T, bool>? stopsTheRun = null,
+            TimeSpan? maxHold = null,
+            Func<T, bool>? hold = null)
         {
             if (slots < 1 || readAhead < 0)
             {
@@ -101,6 +112,7 @@ namespace WeChatPay.Payscore.Execution
             _commit = commit;
             _stopsTheRun = stopsTheRun ?? (_ => false);
             _maxHold = maxHold ?? DefaultMaxHold;
+            _hold = hold;
         }
 
         public int ReadAhead { get; }
@@ -120,17 +132,25 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>A row read and accepted to be sent: its "sending" record goes into the next group.</summary>
         public void Add(QueuedRow<T> row) => _unrecorded.Enqueue(row);
 
-        /// <summary>Rows that finished (without a request, or their work did): they go out once their group is written, in this order.</summary>
+        /// <summary>
+        /// Rows that finished (without a request, or their work did): they go out once their group is written, in this
+        /// order; but for those the caller holds (see the constructor).
+        /// </summary>
         public void Finished(IReadOnlyList<T> rows)
         {
-            if (_finished.Count == 0)
-            {
-                _firstFinishedAt = _clock.Elapsed;
-            }
-
-            _finished.AddRange(rows);
             foreach (T row in rows)
             {
+                if (_hold != null && _hold(row))
+                {
+                    continue;
+                }
+
+                if (_finished.Count == 0)
+                {
+                    _firstFinishedAt = _clock.Elapsed;
+                }
+
+                _finished.Add(row);
                 _stopComing |= _stopsTheRun(row);
             }
         }

@@ -37,6 +37,21 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
+        /// <summary>What is left of the budget (zero once it is spent); null for a run without one.</summary>
+        public TimeSpan? Remaining
+        {
+            get
+            {
+                if (!Limit.HasValue)
+                {
+                    return null;
+                }
+
+                TimeSpan left = Limit.Value - _clock.Elapsed;
+                return IsSpent || left <= TimeSpan.Zero ? TimeSpan.Zero : left;
+            }
+        }
+
         /// <summary>
         /// Starts the clock of a run's budget (null: none). A budget that is not above zero would be spent before the
         /// first row: a configuration error, before anything is sent.
@@ -54,8 +69,8 @@ namespace WeChatPay.Payscore.Execution
             return new TimeBudget(limit, clock ?? Stopwatch.StartNew());
         }
 
-        /// <summary>Why a row was not started once the budget was spent, in its result (after "Not started: ").</summary>
-        public const string SpentClause = "the run's time budget (-StopAfter) was spent before this row was sent";
+        /// <summary>Why a row was not started, or not asked about again, once the budget was spent: a clause, in its result.</summary>
+        public const string SpentClause = "the run's time budget (-StopAfter) was spent";
 
         /// <summary>
         /// The one warning of a run that left rows out: how many, why (the budget, or the error id the run stopped

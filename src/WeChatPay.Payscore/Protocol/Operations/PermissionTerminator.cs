@@ -57,7 +57,53 @@ namespace WeChatPay.Payscore.Protocol
         /// that a flaky query does not use up the terminate's. A refusal that may mean "already ended" is checked
         /// with the query too, and never sent again.
         /// </summary>
-        public async Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        public Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken) =>
+            RunAsync(rowNumber, request, askFirst ? "An earlier run may have sent this row (its journal has no final answer for it)" : null, diagnostics, cancellationToken);
+
+        /// <summary>
+        /// Asks once more about a row whose settlement <paramref name="earlier"/> failed (OUTCOME_UNKNOWN: see
+        /// <see cref="ResultCodeInfo.AskAgain"/>), with a fresh -MaxRetries: WeChat Pay's query first. Ended settles the row
+        /// (SETTLED_BY_QUERY); a query that fails again leaves the earlier result as it was, its message saying so;
+        /// only a query that says the authorization is still AVAILABLE (so nothing sent before ended it) sends the
+        /// terminate again, as the row would have been sent at first. Attempts and Elapsed count both times.
+        /// </summary>
+        public async Task<TerminateResult> AskAgainAsync(TerminateResult earlier, TerminateRequest request, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            TimeSpan before = earlier.Elapsed;
+            string why = $"The outcome was not known ({earlier.Code}); asked again at the end of the input";
+            TerminateResult result = earlier;
+            try
+            {
+                QueryOutcome query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
+                diagnostics?.Verbose.Add($"Row {earlier.RowNumber}: asked again at the end of the input: {query.Description}.");
+                switch (query.State)
+                {
+                    case AuthorizationState.Ended:
+                        Ended(result, query, ResultCodes.SettledByQuery, $"{why}: {query.Description}, so it is ended.");
+                        break;
+                    case AuthorizationState.Available:
+                        result = await RunAsync(earlier.RowNumber, request, null, diagnostics, cancellationToken).ConfigureAwait(false);
+                        result.Message = $"{why}: {query.Description}, so it was sent again. {result.Message}";
+                        result.Attempts += earlier.Attempts;
+                        break;
+                    default:
+                        result.Message += $" Asked again at the end of the input: {query.Description}; whether it was ended is still not known.";
+                        break;
+                }
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException))
+            {
+                // A defect must not cost the row its result: the earlier one stands.
+                result.Message += $" Asking again at the end of the input failed in the module ({ex.GetType().Name}: {ex.Message}).";
+            }
+
+            result.Elapsed = before + stopwatch.Elapsed;
+            result.CompletedAt = DateTimeOffset.UtcNow;
+            return result;
+        }
+
+        private async Task<TerminateResult> RunAsync(long rowNumber, TerminateRequest request, string? askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
             var stopwatch = Stopwatch.StartNew();
             var result = new TerminateResult { RowNumber = rowNumber, Route = request.Route };
@@ -65,7 +111,7 @@ namespace WeChatPay.Payscore.Protocol
 
             try
             {
-                string? why = askFirst ? "An earlier run may have sent this row (its journal has no final answer for it)" : null;
+                string? why = askFirst;
                 while (true)
                 {
                     if (why != null)
