@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Text;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
@@ -86,6 +87,31 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
         var (rows, _) = Read(Storage.ContainerSasAddress(container, "chain.jsonl", "r"));
 
         Assert.Equal(Enumerable.Range(1, 6).Select(i => ($"o{i}", JournalRowState.Done)), rows.Select(r => (r.OpenId!, r.State)));
+    }
+
+    [AzuriteFact]
+    public void Get_WxPayscoreJournal_reads_a_blob_by_its_URL_and_shows_its_SAS_token_nowhere()
+    {
+        string container = Storage.NewContainer();
+        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.BlobAddress(container, "run.jsonl"))))
+        {
+            run.RecordSending(1, Request("oBlob"));
+        }
+
+        string address = Storage.BlobAddress(container, "run.jsonl", "r");
+        string missing = Storage.BlobAddress(container, "missing.jsonl", "r");
+        using var session = new HostedSession();
+        HostedRun read = session.Run("Get-WxPayscoreJournal", new Dictionary<string, object?> { ["Path"] = address, ["State"] = new[] { JournalRowState.Sending }, ["Verbose"] = true });
+        HostedRun refused = session.Run("Get-WxPayscoreJournal", new Dictionary<string, object?> { ["Path"] = missing });
+
+        Assert.Equal("oBlob", ((JournalRow)Assert.Single(read.Output).BaseObject).OpenId);
+        Assert.StartsWith($"Journal {address.Split('?')[0]}: 1 records of 1 authorizations, 1 shown.", Assert.Single(read.Verbose));
+        ErrorRecord error = Assert.Single(refused.Errors);
+        Assert.Equal(ErrorIds.JournalNotFound, error.FullyQualifiedErrorId.Split(',')[0]);
+        Assert.Null(error.TargetObject);
+        string shown = string.Join("\n", read.Verbose) + error + error.Exception + error.CategoryInfo;
+        Assert.DoesNotContain(Azurite.Signature(address), shown);
+        Assert.DoesNotContain(Azurite.Signature(missing), shown);
     }
 
     [AzuriteFact]
