@@ -464,7 +464,7 @@ public sealed class JournalReaderTests : IDisposable
     }
 
     [UnixFact]
-    public void A_fifo_is_refused_as_the_run_refuses_it_without_waiting_for_a_writer()
+    public void A_fifo_is_refused_as_the_run_refuses_it_without_waiting_for_a_writer_and_so_is_it_by_WhatIf()
     {
         string fifo = PathOf("journal.fifo");
         using (Process mkfifo = Process.Start("mkfifo", [fifo]))
@@ -473,18 +473,21 @@ public sealed class JournalReaderTests : IDisposable
             Assert.Equal(0, mkfifo.ExitCode);
         }
 
-        // A reader blocked opening the FIFO would go on once a writer opens it and closes it: the test fails then.
-        Task<PayscoreConfigurationException> read = Task.Run(() => Assert.Throws<PayscoreConfigurationException>(() => Read(fifo)));
-        if (!read.Wait(TimeSpan.FromSeconds(20)))
+        // A reader (or -WhatIf) blocked opening the FIFO would go on once a writer opens it and closes it: the test
+        // fails then.
+        Task<(PayscoreConfigurationException Read, PayscoreConfigurationException Preview)> refused = Task.Run(() => (
+            Assert.Throws<PayscoreConfigurationException>(() => Read(fifo)),
+            Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(fifo, readOnly: true))));
+        if (!refused.Wait(TimeSpan.FromSeconds(20)))
         {
             new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose();
             Assert.Fail("Reading the FIFO waited for a writer.");
         }
 
         var run = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(fifo));
-        Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.Result.ErrorId, run.ErrorId));
-        Assert.Contains("names a device or a pipe, not a file", read.Result.Message);
-        Assert.Contains("names a device or a pipe, not a file", run.Message);
+        (PayscoreConfigurationException read, PayscoreConfigurationException preview) = refused.Result;
+        Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.ErrorId, preview.ErrorId, run.ErrorId));
+        Assert.All(new[] { read, preview, run }, ex => Assert.Contains("names a device or a pipe, not a file", ex.Message));
     }
 
     [UnixFact]

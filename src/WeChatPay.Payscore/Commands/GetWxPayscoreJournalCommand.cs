@@ -47,6 +47,7 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>Only the rows in these states: one or more of Done, Failed, Unknown and Sending. Every row when omitted.</summary>
         [Parameter]
+        [ValidateNotNullOrEmpty]
         public JournalRowState[]? State { get; set; }
 
         protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
