@@ -10,14 +10,14 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('WeChatPay.Payscore.Format.ps1xml')
-    CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Get-WxPayscorePermission', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore', 'ConvertFrom-WxPayscoreNotification', 'Get-WxPayscorePlatformCertificate')
+    CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Get-WxPayscorePermission', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore', 'ConvertFrom-WxPayscoreNotification', 'Get-WxPayscorePlatformCertificate', 'Get-WxPayscoreJournal')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()
     PrivateData            = @{
         PSData = @{
             Tags         = @('WeChatPay', 'WeChat', 'Payscore', 'APIv3', 'PSEdition_Desktop', 'PSEdition_Core', 'Windows', 'Linux', 'MacOS')
-            ReleaseNotes = '0.1.0: Invoke-WxPayscoreTerminate (bulk, journaled, resumable), Get-WxPayscorePermission, Connect-/Get-/Disconnect-WxPayscore. See CHANGELOG.md.'
+            ReleaseNotes = '0.1.0: Invoke-WxPayscoreTerminate (bulk, journaled, resumable), Get-WxPayscorePermission, Get-WxPayscoreJournal, Connect-/Get-/Disconnect-WxPayscore. See CHANGELOG.md.'
         }
     }
 }

@@ -35,6 +35,9 @@ namespace WeChatPay.Payscore
 
             // Platform certificates.
             (ResultCategory.ObjectNotFound, new[] { ErrorIds.PlatformCertificatesNotAvailable }),
+
+            // Reading a journal (Get-WxPayscoreJournal): the other journal ids are the run's, above.
+            (ResultCategory.ObjectNotFound, new[] { ErrorIds.JournalNotFound }),
             (ResultCategory.ResourceExists, new[] { ErrorIds.PlatformCertificateFileExists, ErrorIds.PlatformCertificateFileNotRegular }),
             (ResultCategory.SecurityError, new[]
             {

@@ -68,6 +68,9 @@ namespace WeChatPay.Payscore
         public const string JournalUnavailable = "JournalUnavailable";
         public const string JournalInvalid = "JournalInvalid";
 
+        /// <summary>Get-WxPayscoreJournal was given a journal file or blob that does not exist.</summary>
+        public const string JournalNotFound = "JournalNotFound";
+
         /// <summary>A command that decrypts (ConvertFrom-WxPayscoreNotification, Get-WxPayscorePlatformCertificate) was given no APIv3 key.</summary>
         public const string ApiV3KeyMissing = "ApiV3KeyMissing";
 

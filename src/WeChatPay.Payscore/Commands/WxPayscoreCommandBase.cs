@@ -99,19 +99,35 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal string ResolvePath(string path, PathSetting setting)
         {
+            try
+            {
+                return ResolvePath(SessionState, path, setting);
+            }
+            catch (PayscoreConfigurationException ex)
+            {
+                throw Stop(ex);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="ResolvePath(string, PathSetting)"/> for any command of the module, in its session state: the
+        /// configuration error is thrown as it is, for the command to stop with or to write.
+        /// </summary>
+        internal static string ResolvePath(SessionState session, string path, PathSetting setting)
+        {
             PayscoreConfigurationException? problem = setting.KeyMaterialProblem(path) ?? setting.ControlCharacterProblem(path);
             if (problem != null)
             {
-                throw Stop(problem);
+                throw problem;
             }
 
             try
             {
-                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+                return session.Path.GetUnresolvedProviderPathFromPSPath(path);
             }
             catch (Exception ex) when (ex is SessionStateException || ex is ProviderInvocationException || ex is ArgumentException || ex is NotSupportedException)
             {
-                throw Stop(setting.Unresolvable(path));
+                throw setting.Unresolvable(path);
             }
         }
 

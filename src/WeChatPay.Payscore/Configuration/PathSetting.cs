@@ -55,6 +55,12 @@ namespace WeChatPay.Payscore.Configuration
             "-JournalPath takes the path of the run's journal file (e.g. .\\run.jsonl); keys go to the credential parameters",
             "-JournalPath takes the path of the run's journal file (e.g. .\\run.jsonl); keys go to the credential parameters");
 
+        public static readonly PathSetting JournalToRead = new PathSetting(
+            "-Path",
+            ErrorIds.JournalUnavailable,
+            "-Path takes the path of a run's journal file (e.g. .\\run.jsonl), or a blob's URL with a SAS token",
+            "-Path takes the path of a run's journal file (e.g. .\\run.jsonl), or a blob's URL with a SAS token");
+
         public static readonly PathSetting OutputDirectory = new PathSetting(
             "-OutputDirectory",
             ErrorIds.OutputDirectoryUnavailable,

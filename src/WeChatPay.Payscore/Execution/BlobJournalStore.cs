@@ -108,13 +108,20 @@ namespace WeChatPay.Payscore.Execution
         /// chain takes <paramref name="rolloverBlocks"/> blocks before the journal goes on in the next (tests roll
         /// over after a few).
         /// </summary>
-        public static BlobJournalStore Open(string address, bool readOnly = false, HttpMessageHandler? handler = null, int rolloverBlocks = RolloverBlocks)
+        public static BlobJournalStore Open(string address, bool readOnly = false, HttpMessageHandler? handler = null, int rolloverBlocks = RolloverBlocks) =>
+            Open(address, readOnly ? JournalAccess.Preview : JournalAccess.Run, handler, rolloverBlocks);
+
+        /// <summary>
+        /// Opens the append blob at <paramref name="address"/> for <paramref name="access"/>: a run creates it when
+        /// missing and takes its lease; a reader takes no lease (a run may append meanwhile) and refuses a missing blob.
+        /// </summary>
+        public static BlobJournalStore Open(string address, JournalAccess access, HttpMessageHandler? handler = null, int rolloverBlocks = RolloverBlocks)
         {
-            Uri blob = Parse(address, out string name);
+            Uri blob = Parse(address, out string name, access);
             var http = new HttpClient(handler ?? new HttpClientHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
             try
             {
-                return Open(blob, name, http, readOnly, rolloverBlocks);
+                return Open(blob, name, http, access, rolloverBlocks);
             }
             catch
             {
@@ -123,27 +130,33 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        private static BlobJournalStore Open(Uri blob, string name, HttpClient http, bool readOnly, int rolloverBlocks)
+        private static BlobJournalStore Open(Uri blob, string name, HttpClient http, JournalAccess access, int rolloverBlocks)
         {
-            using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, blob, null)))
+            using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, blob, null), access: access))
             {
-                if (properties.StatusCode == HttpStatusCode.NotFound && !readOnly)
+                if (properties.StatusCode == HttpStatusCode.NotFound && !access.ReadOnly)
                 {
                     Create(http, blob, name);
                 }
-                else if (properties.StatusCode == HttpStatusCode.NotFound)
+                else if (properties.StatusCode == HttpStatusCode.NotFound && access.ForRun)
                 {
                     return new BlobJournalStore(blob, name, http, null, Array.Empty<long>(), 0, rolloverBlocks);
                 }
+                else if (properties.StatusCode == HttpStatusCode.NotFound)
+                {
+                    throw new PayscoreConfigurationException(
+                        ErrorIds.JournalNotFound,
+                        $"The journal '{UserText.ExcerptPath(name)}' does not exist{(ErrorCode(properties) == "ContainerNotFound" ? ", nor does its container" : string.Empty)}. Give {access.Parameter} the -JournalPath of a run of Invoke-WxPayscoreTerminate: the blob's URL with a SAS token.");
+                }
                 else
                 {
-                    CheckOpened(properties, name);
-                    CheckAppendBlob(properties, name);
+                    CheckOpened(properties, name, access);
+                    CheckAppendBlob(properties, name, access);
                 }
             }
 
             string? leaseId = null;
-            if (!readOnly)
+            if (!access.ReadOnly)
             {
                 leaseId = Guid.NewGuid().ToString();
                 using (HttpResponseMessage lease = SendWithRetries(http, blob, name, () => LeaseRequest(blob, "acquire", leaseId, duration: true)))
@@ -155,7 +168,7 @@ namespace WeChatPay.Payscore.Execution
                             $"The journal '{UserText.ExcerptPath(name)}' is in use by another run (it holds the blob's lease; the lease of a run that was killed runs out within {LeaseDuration.TotalSeconds:0} s). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
                     }
 
-                    CheckOpened(lease, name);
+                    CheckOpened(lease, name, JournalAccess.Run);
                 }
             }
 
@@ -168,15 +181,15 @@ namespace WeChatPay.Payscore.Execution
                 {
                     Uri part = BlobAt(blob, index);
                     string partName = NameAt(name, index);
-                    using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, part, null)))
+                    using (HttpResponseMessage properties = SendWithRetries(http, blob, name, () => Request(HttpMethod.Head, part, null), access: access))
                     {
                         if (index > 0)
                         {
-                            CheckChained(properties, name, partName);
+                            CheckChained(properties, name, partName, access);
                         }
 
-                        CheckOpened(properties, name);
-                        CheckAppendBlob(properties, partName);
+                        CheckOpened(properties, name, access);
+                        CheckAppendBlob(properties, partName, access);
                         if (index == 0 && int.TryParse(Header(properties, ChainMetadata), NumberStyles.None, CultureInfo.InvariantCulture, out int chained))
                         {
                             count = Math.Max(chained, 1);
@@ -289,8 +302,9 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>The address without its query: what a message may show (account, container, blob name).</summary>
-        internal static Uri Parse(string address, out string name)
+        internal static Uri Parse(string address, out string name, JournalAccess? access = null)
         {
+            access = access ?? JournalAccess.Run;
             Uri? uri = UriText.Parse(address);
             string why;
             if (uri == null)
@@ -317,7 +331,7 @@ namespace WeChatPay.Payscore.Execution
             }
             else if (!uri.Query.Split('&', '?').Any(part => part.StartsWith("sig=", StringComparison.Ordinal)))
             {
-                why = "has no SAS token (a query with sig=...): create one for the blob or its container with read, add, create and write permissions";
+                why = $"has no SAS token (a query with sig=...): create one for the blob or its container with {access.SasPermissions}";
             }
             else
             {
@@ -327,7 +341,7 @@ namespace WeChatPay.Payscore.Execution
 
             throw new PayscoreConfigurationException(
                 ErrorIds.JournalInvalid,
-                $"-JournalPath {UriText.Quote(address)} {why}. Give it a file's path, or the URL of a blob with a SAS token. Nothing was sent.");
+                $"{access.Parameter} {UriText.Quote(address)} {why}. Give it a file's path, or the URL of a blob with a SAS token.{access.Outcome}");
         }
 
         /// <summary>The bytes from <paramref name="offset"/> that go in one block: up to the last line end that fits.</summary>
@@ -494,7 +508,7 @@ namespace WeChatPay.Payscore.Execution
                 // Another run that created it first (409, 412) is met by the lease.
                 if (response.StatusCode != HttpStatusCode.Conflict && response.StatusCode != HttpStatusCode.PreconditionFailed)
                 {
-                    CheckOpened(response, name);
+                    CheckOpened(response, name, JournalAccess.Run);
                 }
             }
         }
@@ -543,7 +557,7 @@ namespace WeChatPay.Payscore.Execution
         /// Sends the request, again with backoff while storage answers with a fault (408, 429, 500, 503) or not at
         /// all; the last fault becomes an <see cref="IOException"/> (writing) or a JournalUnavailable (opening).
         /// </summary>
-        private static HttpResponseMessage SendWithRetries(HttpClient http, Uri blob, string name, Func<HttpRequestMessage> request, bool asIOException = false)
+        private static HttpResponseMessage SendWithRetries(HttpClient http, Uri blob, string name, Func<HttpRequestMessage> request, bool asIOException = false, JournalAccess? access = null)
         {
             TimeSpan delay = FirstRetryDelay;
             string fault = string.Empty;
@@ -581,7 +595,7 @@ namespace WeChatPay.Payscore.Execution
 
             throw new PayscoreConfigurationException(
                 ErrorIds.JournalUnavailable,
-                $"The journal '{UserText.ExcerptPath(name)}' cannot be reached ({reason}). Check the storage account's address and the network. Nothing was sent.");
+                $"The journal '{UserText.ExcerptPath(name)}' cannot be reached ({reason}). Check the storage account's address and the network.{(access ?? JournalAccess.Run).Outcome}");
         }
 
         private static HttpResponseMessage SendOnce(HttpClient http, HttpRequestMessage request)
@@ -600,37 +614,37 @@ namespace WeChatPay.Payscore.Execution
             return blob.Query.Length > 1 ? message.Replace(blob.Query.Substring(1), "…") : message;
         }
 
-        private static void CheckAppendBlob(HttpResponseMessage properties, string name)
+        private static void CheckAppendBlob(HttpResponseMessage properties, string name, JournalAccess access)
         {
             string type = Header(properties, "x-ms-blob-type") ?? string.Empty;
             if (!string.Equals(type, "AppendBlob", StringComparison.OrdinalIgnoreCase))
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.JournalInvalid,
-                    $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new blob. Nothing was sent.");
+                    $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give {access.Parameter} {access.Instead("blob")}.{access.Outcome}");
             }
         }
 
         /// <summary>A next blob of the chain that is refused (a SAS for the first blob only) or missing.</summary>
-        private static void CheckChained(HttpResponseMessage properties, string name, string partName)
+        private static void CheckChained(HttpResponseMessage properties, string name, string partName, JournalAccess access)
         {
             if (properties.StatusCode == HttpStatusCode.Forbidden)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.JournalUnavailable,
-                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', and the SAS token was refused for it ({Describe(properties)}): a SAS for one blob (sr=b) covers no other. Give -JournalPath the same blob with a container SAS (sr=c) or an account SAS, with read, add, create and write permissions. Nothing was sent.");
+                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', and the SAS token was refused for it ({Describe(properties)}): a SAS for one blob (sr=b) covers no other. Give {access.Parameter} the same blob with a container SAS (sr=c) or an account SAS, with {access.SasPermissions}.{access.Outcome}");
             }
 
             if (properties.StatusCode == HttpStatusCode.NotFound)
             {
                 throw new PayscoreConfigurationException(
                     ErrorIds.JournalInvalid,
-                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', which is missing (its metadata {ChainMetadata.Substring("x-ms-meta-".Length)} counts the blobs of the chain). It was left as it was. Put the blob back, or give -JournalPath a new blob. Nothing was sent.");
+                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', which is missing (its metadata {ChainMetadata.Substring("x-ms-meta-".Length)} counts the blobs of the chain). It was left as it was. Put the blob back{(access.ForRun ? ", or give -JournalPath a new blob" : string.Empty)}.{access.Outcome}");
             }
         }
 
         /// <summary>A refusal when opening: the SAS token (403), a missing container (404), anything else by its code.</summary>
-        private static void CheckOpened(HttpResponseMessage response, string name)
+        private static void CheckOpened(HttpResponseMessage response, string name, JournalAccess access)
         {
             if (response.IsSuccessStatusCode)
             {
@@ -639,13 +653,13 @@ namespace WeChatPay.Payscore.Execution
 
             string shown = UserText.ExcerptPath(name);
             string fix = response.StatusCode == HttpStatusCode.Forbidden
-                ? "The SAS token was refused: give -JournalPath a SAS that has not expired, with read, add, create and write permissions on the blob or its container"
+                ? $"The SAS token was refused: give {access.Parameter} a SAS that has not expired, with {access.SasPermissions} on the blob or its container"
                 : response.StatusCode == HttpStatusCode.NotFound
-                    ? "Its container does not exist: create it, or give -JournalPath a blob in an existing container"
+                    ? $"Its container does not exist: create it, or give {access.Parameter} a blob in an existing container"
                     : "Check the storage account and the SAS token";
             throw new PayscoreConfigurationException(
                 ErrorIds.JournalUnavailable,
-                $"The journal '{shown}' cannot be opened ({Describe(response)}). {fix}. Nothing was sent.");
+                $"The journal '{shown}' cannot be opened ({Describe(response)}). {fix}.{access.Outcome}");
         }
 
         private static IOException Failed(HttpResponseMessage response) =>

@@ -29,35 +29,46 @@ namespace WeChatPay.Payscore.Execution
         /// Opens (or creates) the file and takes the hold. With <paramref name="readOnly"/> (-WhatIf) it only reads,
         /// sharing the file with a run that may be writing it; a missing file is then an empty journal.
         /// </summary>
-        public static FileJournalStore Open(string path, bool readOnly = false)
+        public static FileJournalStore Open(string path, bool readOnly = false) => Open(path, readOnly ? JournalAccess.Preview : JournalAccess.Run);
+
+        /// <summary>
+        /// Opens the file for <paramref name="access"/>: a run opens (or creates) it and takes the hold; a reader
+        /// takes no hold, so that a run may write the file meanwhile (and start while it is read). A reader never
+        /// opens a FIFO (the open would wait for a writer) or a device (which never ends): they are refused as the
+        /// run refuses them.
+        /// </summary>
+        public static FileJournalStore Open(string path, JournalAccess access)
         {
             if (Directory.Exists(path))
             {
-                throw NotAFile(path, "a folder");
+                throw NotAFile(path, "a folder", access);
             }
 
-            if (readOnly && !File.Exists(path))
+            if (access.ReadOnly && access.ForRun && !File.Exists(path))
             {
                 return new FileJournalStore(path, null);
+            }
+
+            if (access.ReadOnly && IsSpecial(FileKinds.Of(path)))
+            {
+                throw NotAFile(path, "a device or a pipe", access);
             }
 
             FileStream file;
             try
             {
-                file = readOnly
-                    ? new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite)
-                    : SingleWriterFile.Open(path);
+                file = access.ReadOnly ? SingleWriterFile.OpenToRead(path) : SingleWriterFile.Open(path);
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException || ex is ArgumentException)
             {
-                throw OpenFailure(ex, path);
+                throw OpenFailure(ex, path, access);
             }
 
             try
             {
-                if (!IsRegularFile(file, readOnly))
+                if (!IsRegularFile(file, access.ReadOnly))
                 {
-                    throw NotAFile(path, "a device or a pipe");
+                    throw NotAFile(path, "a device or a pipe", access);
                 }
 
                 file.Seek(0, SeekOrigin.Begin);
@@ -71,18 +82,24 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>
-        /// The error for a journal that cannot be opened, saying what stands in the way: a missing folder, missing
-        /// permission, another run, or what the operating system said.
+        /// The error for a journal that cannot be opened, saying what stands in the way: a missing folder (for a
+        /// reader, a missing file), missing permission, another run, or what the operating system said.
         /// </summary>
         /// <remarks>
         /// The I/O exception is not passed on as the inner exception: its message and ToString() quote the whole path,
         /// and a message quotes user values only as excerpts (as <see cref="Crypto.KeyFile"/> does for key files).
         /// </remarks>
-        internal static PayscoreConfigurationException OpenFailure(Exception ex, string path)
+        internal static PayscoreConfigurationException OpenFailure(Exception ex, string path, JournalAccess? access = null)
         {
+            access = access ?? JournalAccess.Run;
             string name = UserText.ExcerptPath(path);
             switch (ex)
             {
+                case DirectoryNotFoundException _ when !access.ForRun:
+                case FileNotFoundException _ when !access.ForRun:
+                    return new PayscoreConfigurationException(
+                        ErrorIds.JournalNotFound,
+                        $"The journal '{name}' does not exist{(ex is DirectoryNotFoundException ? ", nor does its folder" : string.Empty)}. Give {access.Parameter} the -JournalPath of a run of Invoke-WxPayscoreTerminate.");
                 case DirectoryNotFoundException _:
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
@@ -90,17 +107,19 @@ namespace WeChatPay.Payscore.Execution
                 case UnauthorizedAccessException _:
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
-                        $"Permission denied: this account may not read and write the journal '{name}'. Give -JournalPath a file it may write, or change the file's permissions. Nothing was sent.");
+                        $"Permission denied: this account may not {access.FileRights} the journal '{name}'. "
+                        + (access.ForRun ? "Give -JournalPath a file it may write, or change the file's permissions." : "Change the file's permissions, or read it as an account that may.")
+                        + access.Outcome);
                 case IOException io when SingleWriterFile.IsHeldByAnother(io):
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
                         $"The journal '{name}' is in use by another run (a journal belongs to one run at a time, whatever name it is given: a link, a relative path). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
                 case NotSupportedException _:
-                    return NotAFile(path, "a device");
+                    return NotAFile(path, "a device", access);
                 default:
                     return new PayscoreConfigurationException(
                         ErrorIds.JournalUnavailable,
-                        $"The journal '{name}' cannot be opened ({RunJournal.Reason(ex, path)}). Nothing was sent.");
+                        $"The journal '{name}' cannot be opened ({RunJournal.Reason(ex, path)}).{access.Outcome}");
             }
         }
 
@@ -127,15 +146,21 @@ namespace WeChatPay.Payscore.Execution
 
         private FileStream Writable => _file ?? throw new InvalidOperationException("A journal opened to be read is not written.");
 
-        private static PayscoreConfigurationException NotAFile(string path, string what) =>
+        private static PayscoreConfigurationException NotAFile(string path, string what, JournalAccess access) =>
             new PayscoreConfigurationException(
                 ErrorIds.JournalInvalid,
-                $"-JournalPath '{UserText.ExcerptPath(path)}' names {what}, not a file. Give it the path of a file: a journal from an earlier run, or a new one. Nothing was sent.");
+                $"{access.Parameter} '{UserText.ExcerptPath(path)}' names {what}, not a file. Give it the path of "
+                + (access.ForRun ? "a file: a journal from an earlier run, or a new one." : "a journal file that Invoke-WxPayscoreTerminate wrote.")
+                + access.Outcome);
+
+        /// <summary>A FIFO, a device or a socket: what a reader refuses before opening it.</summary>
+        private static bool IsSpecial(FileKind kind) =>
+            kind == FileKind.Fifo || kind == FileKind.CharacterDevice || kind == FileKind.BlockDevice || kind == FileKind.Socket || kind == FileKind.Pipe;
 
         /// <summary>
         /// Whether the journal is a file on disk. A device reads as empty or endless and a pipe cannot be read
         /// again, and neither can be truncated: an empty one is tried with the truncation that drops a torn line
-        /// anyway. (-WhatIf cannot try; it writes nothing, and a device there ends at the line cap.)
+        /// anyway. A reader, which cannot try, asks the handle what it is (it asked the path before opening).
         /// </summary>
         private static bool IsRegularFile(FileStream file, bool readOnly)
         {
@@ -144,7 +169,12 @@ namespace WeChatPay.Payscore.Execution
                 return false;
             }
 
-            if (readOnly || file.Length > 0)
+            if (readOnly)
+            {
+                return !IsSpecial(FileKinds.Of(file.SafeFileHandle));
+            }
+
+            if (file.Length > 0)
             {
                 return true;
             }

@@ -107,6 +107,24 @@ namespace WeChatPay.Payscore.Execution
         internal static RowFields ReadIdentity(JsonElement record) => RowFields.From(field => Optional(record, field.WireName));
 
         /// <summary>
+        /// An authorization as Get-WxPayscoreJournal shows it, from the record that set its <paramref name="state"/>
+        /// last: who it is, and for a final record its code, message (an excerpt), Request-ID and time.
+        /// </summary>
+        internal static JournalRow ReadRow(JsonElement record, JournalRowState state)
+        {
+            var row = new JournalRow(ReadIdentity(record), state);
+            if (Optional(record, "event") == "result")
+            {
+                row.Code = Optional(record, "code");
+                row.Message = Optional(record, "message") is string message ? UserText.Excerpt(message, JournalRow.MessageExcerpt) : null;
+                row.RequestId = Optional(record, "request_id");
+                row.CompletedAt = DateTimeOffset.TryParse(Optional(record, "at"), CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset at) ? at : (DateTimeOffset?)null;
+            }
+
+            return row;
+        }
+
+        /// <summary>
         /// Reads every complete line of <paramref name="store"/> and hands each that is not blank to
         /// <paramref name="record"/> (a UTF-8 byte order mark before the first is skipped, as Windows PowerShell
         /// writes one); returns the bytes read and where the last complete line ends. A last line without a line

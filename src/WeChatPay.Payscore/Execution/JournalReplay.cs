@@ -31,6 +31,16 @@ namespace WeChatPay.Payscore.Execution
     internal sealed class JournalReplay : IDisposable
     {
         private readonly SHA256 _sha = SHA256.Create();
+        private readonly Action<RowKey, JournalEntry, JsonElement>? _applied;
+
+        /// <param name="applied">
+        /// Told of every record that sets a row's state, with the row's key, its state after the record and the
+        /// record (valid during the call only); records that say nothing of an authorization are not told.
+        /// </param>
+        public JournalReplay(Action<RowKey, JournalEntry, JsonElement>? applied = null)
+        {
+            _applied = applied;
+        }
 
         public KeyTable Entries { get; } = new KeyTable(fullKeys: true);
 
@@ -69,6 +79,7 @@ namespace WeChatPay.Payscore.Execution
                     {
                         // A request about to go out after a final record (a retry in a later run) reopens the row.
                         Entries.Set(key, (int)JournalEntry.Sending);
+                        _applied?.Invoke(key, JournalEntry.Sending, root);
                     }
                     else if (kind == "result")
                     {
@@ -87,6 +98,7 @@ namespace WeChatPay.Payscore.Execution
                         }
 
                         Entries.Set(key, (int)entry);
+                        _applied?.Invoke(key, entry, root);
                     }
                 }
             }

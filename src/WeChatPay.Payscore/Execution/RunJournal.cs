@@ -49,7 +49,7 @@ namespace WeChatPay.Payscore.Execution
         /// </summary>
         public PayscoreConfigurationException? Failure { get; private set; }
 
-        /// <summary>Opens the journal file at <paramref name="path"/> (<see cref="FileJournalStore.Open"/>).</summary>
+        /// <summary>Opens the journal file at <paramref name="path"/> (<see cref="FileJournalStore.Open(string, bool)"/>).</summary>
         public static RunJournal Open(string path, bool readOnly = false) => Open(FileJournalStore.Open(path, readOnly), readOnly);
 
         /// <summary>
@@ -59,11 +59,12 @@ namespace WeChatPay.Payscore.Execution
         /// </summary>
         public static RunJournal Open(IJournalStore store, bool readOnly = false)
         {
+            JournalAccess access = readOnly ? JournalAccess.Preview : JournalAccess.Run;
             try
             {
                 using (var replay = new JournalReplay())
                 {
-                    (int records, long read, long complete) = JournalFormat.ReadLines(store, replay.Apply, (why, inner) => NotAJournal(store, why, inner));
+                    (int records, long read, long complete) = JournalFormat.ReadLines(store, replay.Apply, (why, inner) => access.NotAJournal(store, why, inner));
                     if (readOnly)
                     {
                         store.Dispose(); // -WhatIf holds nothing while the run goes on: another run may take the journal
@@ -80,9 +81,7 @@ namespace WeChatPay.Payscore.Execution
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
                 store.Dispose();
-                throw new PayscoreConfigurationException(
-                    ErrorIds.JournalUnavailable,
-                    $"The journal '{UserText.ExcerptPath(store.Name)}' cannot be read ({store.Reason(ex)}). Nothing was sent.");
+                throw access.Unreadable(store, ex);
             }
             catch
             {
@@ -202,12 +201,6 @@ namespace WeChatPay.Payscore.Execution
                 + _store.WriteFailureAdvice + ", then run the same command with the same -JournalPath to resume: rows without a final record "
                 + "are asked about before anything is sent again.");
         }
-
-        private static PayscoreConfigurationException NotAJournal(IJournalStore store, string why, Exception? inner) =>
-            new PayscoreConfigurationException(
-                ErrorIds.JournalInvalid,
-                $"The {store.Kind} '{UserText.ExcerptPath(store.Name)}' is not a journal: {why}. It was left as it was. Give -JournalPath a journal from Invoke-WxPayscoreTerminate, or a new {store.Kind}. Nothing was sent.",
-                inner);
 
         /// <summary>
         /// What the operating system said, as a short excerpt without the paths: its messages quote a path whole,

@@ -15,6 +15,7 @@ namespace WeChatPay.Payscore.Platform
         private const int LockShared = 1;
         private const int LockExclusive = 2;
         private const int LockNonBlocking = 4;
+        private const int LockUnlock = 8;
 
         // EWOULDBLOCK: 11 on Linux, 35 on macOS and the BSDs (neither is returned by flock for anything else).
         private const int WouldBlockLinux = 11;
@@ -61,6 +62,23 @@ namespace WeChatPay.Payscore.Platform
             }
         }
 
+        /// <summary>
+        /// The file at <paramref name="path"/>, open to be read while a writer may hold it and append to it, taking no
+        /// hold of its own: a run that starts meanwhile is not kept out. Windows checks share modes only, and this
+        /// one lets writers in. On Unix .NET takes a shared flock for any reader, which a starting run's exclusive
+        /// one would meet, so it is given up at once.
+        /// </summary>
+        public static FileStream OpenToRead(string path)
+        {
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (!IsWindows)
+            {
+                Unlock(file.SafeFileHandle);
+            }
+
+            return file;
+        }
+
         /// <summary>True when the open failed because another process or run holds the file (a sharing or lock violation).</summary>
         public static bool IsHeldByAnother(IOException ex) =>
             ex.HResult == SharingViolation || ex.HResult == LockViolation
@@ -97,6 +115,28 @@ namespace WeChatPay.Payscore.Platform
             catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
             {
                 // No C library to call: the file stays as .NET locked it, exclusive (readers wait for the run's end).
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
+        private static void Unlock(SafeFileHandle handle)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                // A failure leaves the shared lock, as Get-Content holds it: nothing to do about it.
+                _ = Flock(handle.DangerousGetHandle().ToInt32(), LockUnlock);
+            }
+            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
+            {
+                // No C library to call: the shared lock stays until the file is closed, as Get-Content's does.
             }
             finally
             {

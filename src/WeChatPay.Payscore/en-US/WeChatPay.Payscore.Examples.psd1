@@ -57,6 +57,24 @@
             Remarks = 'A service provider asks about a sub-merchant''s authorization by its authorization code.'
         }
     )
+    'Get-WxPayscoreJournal' = @(
+        @{
+            Code    = 'Get-WxPayscoreJournal run.jsonl -State Sending, Unknown'
+            Remarks = 'After a run was killed (or while it goes on): the authorizations it left unfinished. Sending: the request was about to leave and no final record followed, so WeChat Pay may have ended it; Unknown: the answer was lost or did not verify. Every authorization WeChat Pay ended is Done or Sending; none is Done that it did not end.'
+        }
+        @{
+            Code    = 'Get-WxPayscoreJournal run.jsonl -State Unknown, Sending | Get-WxPayscorePermission | Format-Table OpenId, ServiceId, AuthorizationState'
+            Remarks = 'Asks WeChat Pay about each of those authorizations (with the session connection): UNAVAILABLE means it was ended. The rows carry OpenId, ServiceId, AppId and the other identifying properties, so they pipe in by property name.'
+        }
+        @{
+            Code    = "Get-WxPayscoreJournal run.jsonl -State Unknown, Sending | Invoke-WxPayscoreTerminate -Reason '服务调整' -Confirm:`$false -JournalPath run.jsonl"
+            Remarks = 'Resumes only those rows, with the same journal: each is asked about first (SETTLED_BY_QUERY when it was ended) and sent only when its authorization still stands; their records go into the same journal. The journal is read before the run writes to it.'
+        }
+        @{
+            Code    = "Get-WxPayscoreJournal -Path (Get-AutomationVariable -Name 'wxpay-journal-sas-url') | Group-Object State -NoElement"
+            Remarks = 'A runbook counts the rows of a journal in Azure Blob Storage by state. The URL needs a SAS token with read permission; it is shown in no message.'
+        }
+    )
     'Get-WxPayscorePlatformCertificate' = @(
         @{
             Code    = "Get-WxPayscorePlatformCertificate -MerchantId 1900009191 -PrivateKeyPath ./apiclient_key.pem -MerchantSerialNumber 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C -ApiV3Key (Read-Host -AsSecureString 'APIv3 key') -OutputDirectory ./certs"
