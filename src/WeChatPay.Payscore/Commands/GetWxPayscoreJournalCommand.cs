@@ -34,7 +34,7 @@ namespace WeChatPay.Payscore.Commands
     /// </remarks>
     [Cmdlet(VerbsCommon.Get, "WxPayscoreJournal")]
     [OutputType(typeof(JournalRow))]
-    public sealed class GetWxPayscoreJournalCommand : PSCmdlet
+    public sealed class GetWxPayscoreJournalCommand : WxPayscoreCommandBase
     {
         /// <summary>
         /// The journal: the -JournalPath of a run of Invoke-WxPayscoreTerminate, a file's path (taken as it is, no
@@ -50,8 +50,6 @@ namespace WeChatPay.Payscore.Commands
         [ValidateNotNullOrEmpty]
         public JournalRowState[]? State { get; set; }
 
-        protected override void BeginProcessing() => DebugSwitch.NeverAsk(this);
-
         protected override void ProcessRecord()
         {
             // A blob's address is not a path to resolve, and its SAS token is a secret: no error record holds it.
@@ -59,12 +57,12 @@ namespace WeChatPay.Payscore.Commands
             string journal;
             try
             {
-                journal = blob ? Path : WxPayscoreCommandBase.ResolvePath(SessionState, Path, PathSetting.JournalToRead);
+                journal = blob ? Path : PathOf(Path, PathSetting.JournalToRead);
             }
             catch (PayscoreConfigurationException ex)
             {
                 // Not the value as the target either: it may be key material pasted in the wrong place.
-                WriteError(new ErrorRecord(ex, ex.ErrorId, WxPayscoreCommandBase.CategoryOf(ex.ErrorId), null));
+                WriteError(ex, null);
                 return;
             }
 
@@ -75,7 +73,7 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (PayscoreConfigurationException ex)
             {
-                WriteError(new ErrorRecord(ex, ex.ErrorId, WxPayscoreCommandBase.CategoryOf(ex.ErrorId), blob ? null : journal));
+                WriteError(ex, blob ? null : journal);
                 return;
             }
 

@@ -72,8 +72,7 @@ namespace WeChatPay.Payscore.Commands
                 catch (PayscoreConfigurationException ex)
                 {
                     Replay(diagnostics);
-                    ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), PlatformCertificateDownloader.PathAndQuery));
-                    return;
+                    throw Stop(ex, PlatformCertificateDownloader.PathAndQuery);
                 }
             }
 
@@ -134,7 +133,7 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (PayscoreConfigurationException ex)
             {
-                WriteError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), path));
+                WriteError(ex, path);
                 return false;
             }
 

@@ -383,8 +383,7 @@ namespace WeChatPay.Payscore.Commands
             _stoppingRun = true;
             SettleInFlight(StoppedClause(ex.ErrorId));
             Summarize(ex.ErrorId);
-            ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
-            return ex; // not reached: ThrowTerminatingError always throws
+            return Stop(ex, target);
         }
 
         /// <summary>The stable error id and category of a failed row's error record, by its result code (<see cref="ResultCodeTable"/>).</summary>

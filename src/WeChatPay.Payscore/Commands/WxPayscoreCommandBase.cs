@@ -85,6 +85,10 @@ namespace WeChatPay.Payscore.Commands
             return ex; // not reached: ThrowTerminatingError always throws
         }
 
+        /// <summary>Writes a non-terminating error with the configuration error's id and category; the command goes on.</summary>
+        internal void WriteError(PayscoreConfigurationException ex, object? target) =>
+            WriteError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
+
         /// <summary>The PowerShell category of a command's error id (<see cref="ErrorIdTable"/>).</summary>
         internal static ErrorCategory CategoryOf(string errorId) => CategoryOf(ErrorIdTable.CategoryOf(errorId));
 
@@ -101,7 +105,7 @@ namespace WeChatPay.Payscore.Commands
         {
             try
             {
-                return ResolvePath(SessionState, path, setting);
+                return PathOf(path, setting);
             }
             catch (PayscoreConfigurationException ex)
             {
@@ -110,10 +114,10 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>
-        /// <see cref="ResolvePath(string, PathSetting)"/> for any command of the module, in its session state: the
-        /// configuration error is thrown as it is, for the command to stop with or to write.
+        /// <see cref="ResolvePath(string, PathSetting)"/> for a command that goes on after a bad path (one per pipeline
+        /// input): the configuration error is thrown as it is, for the command to write (<see cref="WriteError(PayscoreConfigurationException, object)"/>).
         /// </summary>
-        internal static string ResolvePath(SessionState session, string path, PathSetting setting)
+        internal string PathOf(string path, PathSetting setting)
         {
             PayscoreConfigurationException? problem = setting.KeyMaterialProblem(path) ?? setting.ControlCharacterProblem(path);
             if (problem != null)
@@ -123,7 +127,7 @@ namespace WeChatPay.Payscore.Commands
 
             try
             {
-                return session.Path.GetUnresolvedProviderPathFromPSPath(path);
+                return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
             }
             catch (Exception ex) when (ex is SessionStateException || ex is ProviderInvocationException || ex is ArgumentException || ex is NotSupportedException)
             {
