@@ -215,14 +215,14 @@ namespace WeChatPay.Payscore.MonoSmoke
             {
                 Expect(terminated != null, "no terminate result to record");
                 string path = Path.Combine(o["work"], "mono-smoke.jsonl");
-                using (RunJournal journal = RunJournal.Open(path))
+                using (RunJournal journal = RunJournal.Open(FileJournalStore.Open(path)))
                 {
                     journal.RecordSending(1, request!);
                     journal.RecordResult(terminated!);
                     journal.Commit();
                 }
 
-                using RunJournal reopened = RunJournal.Open(path);
+                using RunJournal reopened = RunJournal.Open(FileJournalStore.Open(path));
                 using SHA256 sha = SHA256.Create();
                 Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
                 Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");

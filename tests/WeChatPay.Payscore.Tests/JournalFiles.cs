@@ -11,6 +11,9 @@ namespace WeChatPay.Payscore.Tests;
 internal static class JournalFiles
 {
     public const string SymbolicLink = "symbolic link";
+
+    /// <summary>A run's journal in the file at <paramref name="path"/>, opened as a run opens it.</summary>
+    public static RunJournal OpenRun(string path, bool readOnly = false) => RunJournal.Open(FileJournalStore.Open(path, readOnly), readOnly);
     public const string HardLink = "hard link";
     public const string RelativePath = "relative path";
     public const string AbsolutePath = "absolute path";

@@ -81,7 +81,7 @@ public sealed class JournalReaderTests : IDisposable
     {
         string path = PathOf("two-runs.jsonl");
         var done = new DateTimeOffset(2025, 3, 1, 8, 30, 0, TimeSpan.Zero);
-        using (RunJournal first = RunJournal.Open(path))
+        using (RunJournal first = JournalFiles.OpenRun(path))
         {
             foreach (RowFields fields in new[] { User("oDone"), User("oRefused"), User("oLost"), User("oInFlight"), User("oRetried"), User("oLostThenRefused"), Code, PartnerUser, PartnerSubUser })
             {
@@ -104,7 +104,7 @@ public sealed class JournalReaderTests : IDisposable
             first.RecordResult(Result(12, User("oNotStarted"), false, ResultCodes.NotStarted));
         }
 
-        using (RunJournal second = RunJournal.Open(path))
+        using (RunJournal second = JournalFiles.OpenRun(path))
         {
             second.RecordSending(1, Request(User("oRetried")));
             second.RecordResult(Result(1, User("oRetried"), true, ResultCodes.Ok, requestId: "req-retried"));
@@ -120,7 +120,7 @@ public sealed class JournalReaderTests : IDisposable
 
         List<JournalRow> rows = Read(path);
 
-        using RunJournal resumed = RunJournal.Open(path, readOnly: true);
+        using RunJournal resumed = JournalFiles.OpenRun(path, readOnly: true);
         Assert.All(rows, row => Assert.Equal(AsRow(resumed.Previous(Key(row.Identity))), row.State));
         Assert.Equal(rows.Count, rows.Select(r => Key(r.Identity)).Distinct().Count());
         var states = rows.ToDictionary(r => r.Identity.Subject!, r => r.State);
@@ -194,7 +194,7 @@ public sealed class JournalReaderTests : IDisposable
         // Enough records that lines cross the 64 KiB blocks the store is read in, each cut inside a character.
         string path = PathOf("chinese.jsonl");
         string chinese = "该用户的授权已解除，无需重复解除。";
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             for (int i = 0; i < 2000; i++)
             {
@@ -237,7 +237,7 @@ public sealed class JournalReaderTests : IDisposable
     public void A_torn_last_line_is_left_out_and_left_where_it_is_for_the_run_to_drop()
     {
         string path = PathOf("torn.jsonl");
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             journal.RecordSending(1, Request(User("oWhole")));
             journal.RecordResult(Result(1, User("oWhole"), true, ResultCodes.Ok));
@@ -253,7 +253,7 @@ public sealed class JournalReaderTests : IDisposable
         Assert.Equal(("oWhole", JournalRowState.Done), (rows.Single().OpenId, rows.Single().State));
         Assert.Equal(torn.Length, reading.TornBytes);
         Assert.Equal(before, File.ReadAllBytes(path));
-        using RunJournal resumed = RunJournal.Open(path);
+        using RunJournal resumed = JournalFiles.OpenRun(path);
         Assert.Equal(torn.Length, resumed.TornBytes);
     }
 
@@ -262,7 +262,7 @@ public sealed class JournalReaderTests : IDisposable
     {
         // What a journal in an append blob holds after a killed run and a resume: the torn line stays, closed.
         string path = PathOf("closed.jsonl");
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             journal.RecordSending(1, Request(User("oBefore")));
         }
@@ -278,7 +278,7 @@ public sealed class JournalReaderTests : IDisposable
     public void Records_a_run_appends_between_the_two_readings_are_left_for_the_next_reading()
     {
         string path = PathOf("growing.jsonl");
-        using RunJournal run = RunJournal.Open(path);
+        using RunJournal run = JournalFiles.OpenRun(path);
         run.RecordSending(1, Request(User("oA")));
         run.RecordResult(Result(1, User("oA"), true, ResultCodes.Ok));
         run.RecordSending(2, Request(User("oB")));
@@ -313,7 +313,7 @@ public sealed class JournalReaderTests : IDisposable
         PayscoreConfigurationException? failure = null;
         var writer = Task.Run(() =>
         {
-            using RunJournal run = RunJournal.Open(path);
+            using RunJournal run = JournalFiles.OpenRun(path);
             started.Set();
             for (int i = 0; i < rows; i++)
             {
@@ -358,7 +358,7 @@ public sealed class JournalReaderTests : IDisposable
     public void A_run_may_start_on_the_journal_while_it_is_being_read()
     {
         string path = PathOf("read-then-run.jsonl");
-        using (RunJournal earlier = RunJournal.Open(path))
+        using (RunJournal earlier = JournalFiles.OpenRun(path))
         {
             earlier.RecordSending(1, Request(User("oEarlier")));
         }
@@ -367,7 +367,7 @@ public sealed class JournalReaderTests : IDisposable
         JournalReader.Of(path).Read(null, row =>
         {
             // The reader has the file open now: a run that starts takes the journal all the same.
-            using RunJournal run = RunJournal.Open(path);
+            using RunJournal run = JournalFiles.OpenRun(path);
             run.RecordResult(Result(1, User("oEarlier"), true, ResultCodes.SettledByQuery));
             rows.Add(row);
         });
@@ -380,7 +380,7 @@ public sealed class JournalReaderTests : IDisposable
     public void A_journal_a_run_holds_is_read_by_any_name_of_the_file()
     {
         string path = PathOf("held.jsonl");
-        using RunJournal run = RunJournal.Open(path);
+        using RunJournal run = JournalFiles.OpenRun(path);
         run.RecordSending(1, Request(User("oHeld")));
         run.Commit();
 
@@ -441,7 +441,7 @@ public sealed class JournalReaderTests : IDisposable
         var rows = new List<JournalRow>();
 
         var read = Assert.Throws<PayscoreConfigurationException>(() => JournalReader.Of(path).Read(null, rows.Add));
-        var run = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(path));
+        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(path));
 
         Assert.Equal(ErrorIds.JournalInvalid, read.ErrorId);
         Assert.Equal(run.ErrorId, read.ErrorId);
@@ -457,7 +457,7 @@ public sealed class JournalReaderTests : IDisposable
     public void A_folder_is_refused_as_a_folder()
     {
         var read = Assert.Throws<PayscoreConfigurationException>(() => Read(_dir));
-        var run = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(_dir));
+        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(_dir));
 
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.ErrorId, run.ErrorId));
         Assert.Equal($"-Path '{UserText.ExcerptPath(_dir)}' names a folder, not a file. Give it the path of a journal file that Invoke-WxPayscoreTerminate wrote.", read.Message);
@@ -477,14 +477,14 @@ public sealed class JournalReaderTests : IDisposable
         // fails then.
         Task<(PayscoreConfigurationException Read, PayscoreConfigurationException Preview)> refused = Task.Run(() => (
             Assert.Throws<PayscoreConfigurationException>(() => Read(fifo)),
-            Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(fifo, readOnly: true))));
+            Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(fifo, readOnly: true))));
         if (!refused.Wait(TimeSpan.FromSeconds(20)))
         {
             new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose();
             Assert.Fail("Reading the FIFO waited for a writer.");
         }
 
-        var run = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(fifo));
+        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(fifo));
         (PayscoreConfigurationException read, PayscoreConfigurationException preview) = refused.Result;
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.ErrorId, preview.ErrorId, run.ErrorId));
         Assert.All(new[] { read, preview, run }, ex => Assert.Contains("names a device or a pipe, not a file", ex.Message));

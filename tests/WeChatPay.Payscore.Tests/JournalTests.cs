@@ -157,7 +157,7 @@ public sealed class JournalTests : IDisposable
     public void A_reopened_journal_knows_what_each_row_came_to()
     {
         string path = PathOf("j.jsonl");
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             foreach (string openId in new[] { "oDone", "oRefused", "oLost", "oInFlight" })
             {
@@ -170,7 +170,7 @@ public sealed class JournalTests : IDisposable
             journal.Commit();
         }
 
-        using RunJournal reopened = RunJournal.Open(path);
+        using RunJournal reopened = JournalFiles.OpenRun(path);
 
         Assert.Equal(7, reopened.PreviousRecords);
         Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oDone")));
@@ -184,14 +184,14 @@ public sealed class JournalTests : IDisposable
     public void A_torn_last_line_is_dropped_and_the_next_record_starts_on_a_line_of_its_own()
     {
         string path = PathOf("torn.jsonl");
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             journal.RecordResult(Result(1, "oWhole", true, ResultCodes.Ok));
         }
 
         File.AppendAllText(path, "{\"event\":\"result\",\"row\":2,\"openid\":\"oTo");
 
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             Assert.True(journal.TornBytes > 0);
             journal.RecordResult(Result(3, "oAfter", true, ResultCodes.Ok));
@@ -208,7 +208,7 @@ public sealed class JournalTests : IDisposable
         string path = PathOf("users.csv");
         File.WriteAllText(path, "openid,service_id\noA,1\n");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(path));
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(path));
 
         Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
         Assert.Equal("openid,service_id\noA,1\n", File.ReadAllText(path));
@@ -224,13 +224,13 @@ public sealed class JournalTests : IDisposable
     public void A_journal_a_run_holds_is_refused_to_a_second_by_any_name_of_the_file_and_stays_readable(string name)
     {
         string path = PathOf("held.jsonl");
-        using (RunJournal first = RunJournal.Open(path))
+        using (RunJournal first = JournalFiles.OpenRun(path))
         {
             first.RecordSending(1, Request("oHeld"));
             first.Commit();
             string other = JournalFiles.OtherName(path, name);
 
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(other));
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(other));
 
             Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
             Assert.Contains("in use by another run", ex.Message);
@@ -241,12 +241,12 @@ public sealed class JournalTests : IDisposable
                 Assert.Contains("oHeld", reader.ReadToEnd());
             }
 
-            using RunJournal preview = RunJournal.Open(other, readOnly: true);
+            using RunJournal preview = JournalFiles.OpenRun(other, readOnly: true);
             Assert.Equal(JournalEntry.Sending, preview.Previous(Key("oHeld")));
         }
 
         // The first run has ended: its hold is gone, and it left no other file behind.
-        using RunJournal next = RunJournal.Open(JournalFiles.OtherName(PathOf("held.jsonl"), JournalFiles.AbsolutePath));
+        using RunJournal next = JournalFiles.OpenRun(JournalFiles.OtherName(PathOf("held.jsonl"), JournalFiles.AbsolutePath));
         Assert.Equal(JournalEntry.Sending, next.Previous(Key("oHeld")));
         Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.EndsWith(".lock", StringComparison.Ordinal));
     }
@@ -283,7 +283,7 @@ public sealed class JournalTests : IDisposable
 
         foreach (bool readOnly in new[] { false, true })
         {
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(path, readOnly));
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(path, readOnly));
 
             Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
             Assert.Contains($"'{UserText.Excerpt(path)}' is not a journal", ex.Message);
@@ -299,14 +299,14 @@ public sealed class JournalTests : IDisposable
     public void Only_a_last_line_that_begins_a_record_is_dropped_as_torn(string torn)
     {
         string path = PathOf("torn-prefix.jsonl");
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             journal.RecordResult(Result(1, "oWhole", true, ResultCodes.Ok));
         }
 
         File.AppendAllText(path, torn);
 
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             Assert.Equal(torn.Length, journal.TornBytes);
             Assert.Equal(JournalEntry.Done, journal.Previous(Key("oWhole")));
@@ -321,13 +321,13 @@ public sealed class JournalTests : IDisposable
         string path = PathOf("empty.jsonl");
         File.WriteAllBytes(path, []);
 
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             Assert.Equal(0, journal.PreviousRecords);
             journal.RecordResult(Result(1, "oFirst", true, ResultCodes.Ok));
         }
 
-        using RunJournal reopened = RunJournal.Open(path);
+        using RunJournal reopened = JournalFiles.OpenRun(path);
         Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oFirst")));
     }
 
@@ -336,7 +336,7 @@ public sealed class JournalTests : IDisposable
     {
         foreach (bool readOnly in new[] { false, true })
         {
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(_dir, readOnly));
+            var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(_dir, readOnly));
 
             Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
             Assert.Contains("names a folder, not a file", ex.Message);
@@ -353,9 +353,9 @@ public sealed class JournalTests : IDisposable
 
         // /dev/zero reads as an endless line: a run refuses it as a device, and so does -WhatIf (which cannot write
         // to tell) before it opens it.
-        var run = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open("/dev/zero"));
-        var preview = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open("/dev/zero", readOnly: true));
-        var nothing = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open("/dev/null"));
+        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun("/dev/zero"));
+        var preview = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun("/dev/zero", readOnly: true));
+        var nothing = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun("/dev/null"));
 
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (run.ErrorId, preview.ErrorId, nothing.ErrorId));
         Assert.Contains("names a device or a pipe, not a file", run.Message);
@@ -379,7 +379,7 @@ public sealed class JournalTests : IDisposable
             "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
             new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             Assert.Equal(3, journal.PreviousRecords);
             Assert.Equal(JournalEntry.Done, journal.Previous(Key("oBom1")));
@@ -387,7 +387,7 @@ public sealed class JournalTests : IDisposable
             journal.RecordResult(Result(2, "oBom2", true, ResultCodes.SettledByQuery));
         }
 
-        using RunJournal reopened = RunJournal.Open(path);
+        using RunJournal reopened = JournalFiles.OpenRun(path);
         Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oBom2")));
         Assert.Equal([0xEF, 0xBB, 0xBF], File.ReadAllBytes(path).Take(3));
     }
@@ -398,13 +398,13 @@ public sealed class JournalTests : IDisposable
         string path = PathOf("long-values.jsonl");
         TerminateResult invalid = Result(1, new string('o', 100_000), false, ResultCodes.InvalidInput);
         invalid.Message = "openid is 100000 characters long " + new string('!', 100_000);
-        using (RunJournal journal = RunJournal.Open(path))
+        using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             journal.RecordResult(invalid);
             journal.RecordResult(Result(2, "oAfter", true, ResultCodes.Ok));
         }
 
-        using RunJournal reopened = RunJournal.Open(path);
+        using RunJournal reopened = JournalFiles.OpenRun(path);
         Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oAfter")));
         Assert.All(File.ReadAllLines(path), line => Assert.True(line.Length < RunJournal.MaxLineBytes, $"{line.Length} characters"));
     }
@@ -416,7 +416,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_missing_folder_is_named_as_such()
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(PathOf("no/such/folder/run.jsonl")));
+        var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(PathOf("no/such/folder/run.jsonl")));
 
         Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
         Assert.Contains("does not exist", ex.Message);
@@ -496,7 +496,7 @@ public sealed class JournalTests : IDisposable
         journal.Dispose();
         Assert.Equal(0, disk.WritesAfterFull);
 
-        using RunJournal next = RunJournal.Open(path);
+        using RunJournal next = JournalFiles.OpenRun(path);
         Assert.True(next.TornBytes > 0);
         Assert.Equal(JournalEntry.Done, next.Previous(Key("oSaved")));
         Assert.Equal(failingRecord == "sending" ? JournalEntry.None : JournalEntry.Sending, next.Previous(Key("oLost")));
@@ -510,7 +510,7 @@ public sealed class JournalTests : IDisposable
     {
         string path = PathOf("absent.jsonl");
 
-        using (RunJournal journal = RunJournal.Open(path, readOnly: true))
+        using (RunJournal journal = JournalFiles.OpenRun(path, readOnly: true))
         {
             journal.RecordSending(1, Request("oPreview"));
             journal.RecordResult(Result(1, "oPreview", true, ResultCodes.Ok));
@@ -524,14 +524,14 @@ public sealed class JournalTests : IDisposable
     public void The_ledger_sends_a_row_once_per_run_and_asks_first_where_an_earlier_run_may_have_sent_it()
     {
         string path = PathOf("ledger.jsonl");
-        using (RunJournal earlier = RunJournal.Open(path))
+        using (RunJournal earlier = JournalFiles.OpenRun(path))
         {
             earlier.RecordSending(1, Request("oEnded"));
             earlier.RecordResult(Result(1, "oEnded", true, ResultCodes.Ok));
             earlier.RecordSending(2, Request("oInFlight"));
         }
 
-        using var ledger = new RowLedger(RunJournal.Open(path));
+        using var ledger = new RowLedger(JournalFiles.OpenRun(path));
 
         Assert.Equal(RowDecision.Send, ledger.Decide(1, Request("oNew"), out _));
         Assert.Equal(RowDecision.AlreadyDone, ledger.Decide(2, Request("oEnded"), out _));

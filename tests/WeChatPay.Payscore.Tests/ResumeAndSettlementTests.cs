@@ -160,7 +160,7 @@ public sealed class ResumeAndSettlementTests : IDisposable
     [InlineData(JournalFiles.AbsolutePath)]
     public void A_journal_another_run_is_writing_stops_the_second_run_before_it_sends_whatever_name_it_is_given(string name)
     {
-        using var otherRun = RunJournal.Open(Journal);
+        using var otherRun = JournalFiles.OpenRun(Journal);
         var parameters = Parameters();
         parameters["JournalPath"] = JournalFiles.OtherName(Journal, name);
 

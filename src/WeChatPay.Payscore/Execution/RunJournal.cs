@@ -49,9 +49,6 @@ namespace WeChatPay.Payscore.Execution
         /// </summary>
         public PayscoreConfigurationException? Failure { get; private set; }
 
-        /// <summary>Opens the journal file at <paramref name="path"/> (<see cref="FileJournalStore.Open(string, bool)"/>).</summary>
-        public static RunJournal Open(string path, bool readOnly = false) => Open(FileJournalStore.Open(path, readOnly), readOnly);
-
         /// <summary>
         /// Reads what earlier runs recorded in <paramref name="store"/> and drops a torn last line; the journal owns
         /// the store from here. With <paramref name="readOnly"/> (-WhatIf) it only reads, and writes nothing. A store
