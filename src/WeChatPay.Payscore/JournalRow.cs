@@ -3,20 +3,24 @@ using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore
 {
-    /// <summary>What a run's journal says of one authorization at the end of what was read: its last state.</summary>
+    /// <summary>
+    /// What a run's journal says of one authorization at the end of what was read: its last state. A resuming run
+    /// decides by it too (Done: not sent; Sending or Unknown: asked about first; Failed: sent).
+    /// </summary>
+    /// <remarks>No member is 0: the journal's tables keep 0 for an authorization they do not hold.</remarks>
     public enum JournalRowState
     {
         /// <summary>A request was about to be sent, and no final record followed: the run was killed, or is still sending it. WeChat Pay may have ended the authorization.</summary>
-        Sending,
+        Sending = 1,
 
         /// <summary>Ended, as the final record says (a verified answer, WeChat Pay's query, or the authorization was ended already).</summary>
-        Done,
+        Done = 2,
 
         /// <summary>Not ended: WeChat Pay refused, or the row was never sent. Sending it again is safe.</summary>
-        Failed,
+        Failed = 3,
 
         /// <summary>The final record leaves the outcome open (a timeout, a broken connection, an answer that did not verify): ask WeChat Pay before sending again.</summary>
-        Unknown,
+        Unknown = 4,
     }
 
     /// <summary>

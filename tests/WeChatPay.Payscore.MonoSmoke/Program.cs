@@ -225,7 +225,7 @@ namespace WeChatPay.Payscore.MonoSmoke
                 using RunJournal reopened = RunJournal.Open(FileJournalStore.Open(path));
                 using SHA256 sha = SHA256.Create();
                 Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
-                Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");
+                Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == WeChatPay.Payscore.JournalRowState.Done, "the row is not known as done");
             });
 
             if (o.TryGetValue("blob-journal", out string? blobJournal))
@@ -252,7 +252,7 @@ namespace WeChatPay.Payscore.MonoSmoke
                     using RunJournal reopened = RunJournal.Open(BlobJournalStore.Open(blobJournal));
                     using SHA256 sha = SHA256.Create();
                     Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
-                    Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == JournalEntry.Done, "the row is not known as done");
+                    Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == WeChatPay.Payscore.JournalRowState.Done, "the row is not known as done");
                 });
             }
             else

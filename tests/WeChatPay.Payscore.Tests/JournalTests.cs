@@ -109,8 +109,8 @@ public sealed class JournalTests : IDisposable
         {
             Assert.Equal(3, reopened.PreviousRecords);
             Assert.Equal(torn.Length, reopened.TornBytes);
-            Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oShelf")));
-            Assert.Equal(JournalEntry.Sending, reopened.Previous(Key("oInFlight")));
+            Assert.Equal(JournalRowState.Done, reopened.Previous(Key("oShelf")));
+            Assert.Equal(JournalRowState.Sending, reopened.Previous(Key("oInFlight")));
         }
 
         Assert.Equal(3, Encoding.UTF8.GetString(shelf.Bytes).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -173,11 +173,11 @@ public sealed class JournalTests : IDisposable
         using RunJournal reopened = JournalFiles.OpenRun(path);
 
         Assert.Equal(7, reopened.PreviousRecords);
-        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oDone")));
-        Assert.Equal(JournalEntry.Failed, reopened.Previous(Key("oRefused")));
-        Assert.Equal(JournalEntry.Unknown, reopened.Previous(Key("oLost")));
-        Assert.Equal(JournalEntry.Sending, reopened.Previous(Key("oInFlight")));
-        Assert.Equal(JournalEntry.None, reopened.Previous(Key("oNever")));
+        Assert.Equal(JournalRowState.Done, reopened.Previous(Key("oDone")));
+        Assert.Equal(JournalRowState.Failed, reopened.Previous(Key("oRefused")));
+        Assert.Equal(JournalRowState.Unknown, reopened.Previous(Key("oLost")));
+        Assert.Equal(JournalRowState.Sending, reopened.Previous(Key("oInFlight")));
+        Assert.Null(reopened.Previous(Key("oNever")));
     }
 
     [Fact]
@@ -242,12 +242,12 @@ public sealed class JournalTests : IDisposable
             }
 
             using RunJournal preview = JournalFiles.OpenRun(other, readOnly: true);
-            Assert.Equal(JournalEntry.Sending, preview.Previous(Key("oHeld")));
+            Assert.Equal(JournalRowState.Sending, preview.Previous(Key("oHeld")));
         }
 
         // The first run has ended: its hold is gone, and it left no other file behind.
         using RunJournal next = JournalFiles.OpenRun(JournalFiles.OtherName(PathOf("held.jsonl"), JournalFiles.AbsolutePath));
-        Assert.Equal(JournalEntry.Sending, next.Previous(Key("oHeld")));
+        Assert.Equal(JournalRowState.Sending, next.Previous(Key("oHeld")));
         Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.EndsWith(".lock", StringComparison.Ordinal));
     }
 
@@ -309,7 +309,7 @@ public sealed class JournalTests : IDisposable
         using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             Assert.Equal(torn.Length, journal.TornBytes);
-            Assert.Equal(JournalEntry.Done, journal.Previous(Key("oWhole")));
+            Assert.Equal(JournalRowState.Done, journal.Previous(Key("oWhole")));
         }
 
         Assert.Single(File.ReadAllLines(path));
@@ -328,7 +328,7 @@ public sealed class JournalTests : IDisposable
         }
 
         using RunJournal reopened = JournalFiles.OpenRun(path);
-        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oFirst")));
+        Assert.Equal(JournalRowState.Done, reopened.Previous(Key("oFirst")));
     }
 
     [Fact]
@@ -382,13 +382,13 @@ public sealed class JournalTests : IDisposable
         using (RunJournal journal = JournalFiles.OpenRun(path))
         {
             Assert.Equal(3, journal.PreviousRecords);
-            Assert.Equal(JournalEntry.Done, journal.Previous(Key("oBom1")));
-            Assert.Equal(JournalEntry.Sending, journal.Previous(Key("oBom2")));
+            Assert.Equal(JournalRowState.Done, journal.Previous(Key("oBom1")));
+            Assert.Equal(JournalRowState.Sending, journal.Previous(Key("oBom2")));
             journal.RecordResult(Result(2, "oBom2", true, ResultCodes.SettledByQuery));
         }
 
         using RunJournal reopened = JournalFiles.OpenRun(path);
-        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oBom2")));
+        Assert.Equal(JournalRowState.Done, reopened.Previous(Key("oBom2")));
         Assert.Equal([0xEF, 0xBB, 0xBF], File.ReadAllBytes(path).Take(3));
     }
 
@@ -405,7 +405,7 @@ public sealed class JournalTests : IDisposable
         }
 
         using RunJournal reopened = JournalFiles.OpenRun(path);
-        Assert.Equal(JournalEntry.Done, reopened.Previous(Key("oAfter")));
+        Assert.Equal(JournalRowState.Done, reopened.Previous(Key("oAfter")));
         Assert.All(File.ReadAllLines(path), line => Assert.True(line.Length < RunJournal.MaxLineBytes, $"{line.Length} characters"));
     }
 
@@ -498,9 +498,9 @@ public sealed class JournalTests : IDisposable
 
         using RunJournal next = JournalFiles.OpenRun(path);
         Assert.True(next.TornBytes > 0);
-        Assert.Equal(JournalEntry.Done, next.Previous(Key("oSaved")));
-        Assert.Equal(failingRecord == "sending" ? JournalEntry.None : JournalEntry.Sending, next.Previous(Key("oLost")));
-        Assert.Equal(JournalEntry.None, next.Previous(Key("oAfter")));
+        Assert.Equal(JournalRowState.Done, next.Previous(Key("oSaved")));
+        Assert.Equal(failingRecord == "sending" ? null : JournalRowState.Sending, next.Previous(Key("oLost")));
+        Assert.Null(next.Previous(Key("oAfter")));
     }
 
     #endregion
@@ -553,6 +553,6 @@ public sealed class JournalTests : IDisposable
     [InlineData(false, "INVALID_REQUEST", "Failed")]
     public void Final_records_are_classified_by_whether_they_leave_the_outcome_open(bool success, string code, string entry)
     {
-        Assert.Equal(Enum.Parse<JournalEntry>(entry), JournalReplay.Classify(success, code));
+        Assert.Equal(Enum.Parse<JournalRowState>(entry), JournalReplay.Classify(success, code));
     }
 }

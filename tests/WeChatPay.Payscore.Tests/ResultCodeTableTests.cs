@@ -92,7 +92,7 @@ public class ResultCodeTableTests
         Assert.True(row.NeverSent);
         Assert.Equal(AuthorizationOutcome.NotEnded, row.Outcome);
         Assert.Null(row.ErrorId);
-        Assert.Equal(JournalEntry.Failed, JournalReplay.Classify(false, ResultCodes.NotStarted));
+        Assert.Equal(JournalRowState.Failed, JournalReplay.Classify(false, ResultCodes.NotStarted));
     }
 
     [Theory]
@@ -120,7 +120,7 @@ public class ResultCodeTableTests
 
         Assert.True(row.IsOpen);
         Assert.False(row.NeverSent);
-        Assert.Equal(JournalEntry.Unknown, JournalReplay.Classify(false, code));
+        Assert.Equal(JournalRowState.Unknown, JournalReplay.Classify(false, code));
         Assert.Contains("outcome is not known", row.RecommendedAction);
         Assert.Contains("check the authorization state", row.RecommendedAction);
     }
@@ -130,9 +130,9 @@ public class ResultCodeTableTests
     {
         foreach (ResultCodeInfo row in ResultCodeTable.All.Append(ResultCodeTable.Unlisted))
         {
-            JournalEntry expected = row.Outcome == AuthorizationOutcome.Ended ? JournalEntry.Done
-                : row.Outcome == AuthorizationOutcome.Open ? JournalEntry.Unknown
-                : JournalEntry.Failed;
+            JournalRowState expected = row.Outcome == AuthorizationOutcome.Ended ? JournalRowState.Done
+                : row.Outcome == AuthorizationOutcome.Open ? JournalRowState.Unknown
+                : JournalRowState.Failed;
             Assert.Equal(expected, JournalReplay.Classify(false, row.Code == string.Empty ? "SOMETHING_NEW" : row.Code));
             Assert.Equal(row.IsOpen, row.RecommendedAction.Contains("outcome is not known"));
         }

@@ -62,9 +62,9 @@ namespace WeChatPay.Payscore.Execution
             ExceptionDispatchInfo? failed = null;
             using (var replay = new JournalReplay((key, entry, record) =>
             {
-                if (last.TryGet(key, out int setLast) && setLast == number && (states == null || states.Contains(StateOf(entry))))
+                if (last.TryGet(key, out int setLast) && setLast == number && (states == null || states.Contains(entry)))
                 {
-                    found = JournalFormat.ReadRow(record, StateOf(entry));
+                    found = JournalFormat.ReadRow(record, entry);
                 }
             }))
             {
@@ -102,21 +102,6 @@ namespace WeChatPay.Payscore.Execution
             }
 
             return reading;
-        }
-
-        private static JournalRowState StateOf(JournalEntry entry)
-        {
-            switch (entry)
-            {
-                case JournalEntry.Done:
-                    return JournalRowState.Done;
-                case JournalEntry.Failed:
-                    return JournalRowState.Failed;
-                case JournalEntry.Unknown:
-                    return JournalRowState.Unknown;
-                default:
-                    return JournalRowState.Sending;
-            }
         }
 
         /// <summary>Opens the store, hands each record to <paramref name="record"/>, and closes it.</summary>

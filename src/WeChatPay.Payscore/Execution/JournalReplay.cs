@@ -6,24 +6,6 @@ using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Execution
 {
-    /// <summary>What an earlier run's journal says of an authorization.</summary>
-    internal enum JournalEntry
-    {
-        None = 0,
-
-        /// <summary>A request was about to be sent; no final record followed (the run died, or the row was in flight).</summary>
-        Sending = 1,
-
-        /// <summary>Ended, as the row's final record says.</summary>
-        Done = 2,
-
-        /// <summary>WeChat Pay refused, or the row was never sent: sending again is safe.</summary>
-        Failed = 3,
-
-        /// <summary>The final record leaves the outcome open (timeout, broken connection, unverified answer).</summary>
-        Unknown = 4,
-    }
-
     /// <summary>
     /// Replays an earlier run's records, in their order, into what each names authorization's state is now: the
     /// last word on a row wins, except that a refusal after an open outcome leaves it open.
@@ -31,13 +13,13 @@ namespace WeChatPay.Payscore.Execution
     internal sealed class JournalReplay : IDisposable
     {
         private readonly SHA256 _sha = SHA256.Create();
-        private readonly Action<RowKey, JournalEntry, JsonElement>? _applied;
+        private readonly Action<RowKey, JournalRowState, JsonElement>? _applied;
 
         /// <param name="applied">
         /// Told of every record that sets a row's state, with the row's key, its state after the record and the
         /// record (valid during the call only); records that say nothing of an authorization are not told.
         /// </param>
-        public JournalReplay(Action<RowKey, JournalEntry, JsonElement>? applied = null)
+        public JournalReplay(Action<RowKey, JournalRowState, JsonElement>? applied = null)
         {
             _applied = applied;
         }
@@ -45,18 +27,18 @@ namespace WeChatPay.Payscore.Execution
         public KeyTable Entries { get; } = new KeyTable(fullKeys: true);
 
         /// <summary>Whether a final record with <paramref name="code"/> leaves the outcome open (<see cref="ResultCodeTable"/>).</summary>
-        internal static JournalEntry Classify(bool success, string code)
+        internal static JournalRowState Classify(bool success, string code)
         {
             if (success)
             {
-                return JournalEntry.Done;
+                return JournalRowState.Done;
             }
 
             switch (ResultCodeTable.Of(code).Outcome)
             {
-                case AuthorizationOutcome.Ended: return JournalEntry.Done;
-                case AuthorizationOutcome.Open: return JournalEntry.Unknown;
-                default: return JournalEntry.Failed;
+                case AuthorizationOutcome.Ended: return JournalRowState.Done;
+                case AuthorizationOutcome.Open: return JournalRowState.Unknown;
+                default: return JournalRowState.Failed;
             }
         }
 
@@ -78,13 +60,13 @@ namespace WeChatPay.Payscore.Execution
                     if (kind == "sending")
                     {
                         // A request about to go out after a final record (a retry in a later run) reopens the row.
-                        Entries.Set(key, (int)JournalEntry.Sending);
-                        _applied?.Invoke(key, JournalEntry.Sending, root);
+                        Entries.Set(key, (int)JournalRowState.Sending);
+                        _applied?.Invoke(key, JournalRowState.Sending, root);
                     }
                     else if (kind == "result")
                     {
                         string code = root.GetProperty("code").GetString() ?? string.Empty;
-                        JournalEntry entry = Classify(root.GetProperty("success").GetBoolean(), code);
+                        JournalRowState entry = Classify(root.GetProperty("success").GetBoolean(), code);
                         if (ResultCodeTable.Of(code).NeverSent)
                         {
                             return; // never sent: says nothing of the authorization
@@ -92,9 +74,9 @@ namespace WeChatPay.Payscore.Execution
 
                         // A failure that was refused outright, after a request that may have landed, still leaves it open.
                         Entries.TryGet(key, out int before);
-                        if (entry == JournalEntry.Failed && before == (int)JournalEntry.Unknown)
+                        if (entry == JournalRowState.Failed && before == (int)JournalRowState.Unknown)
                         {
-                            entry = JournalEntry.Unknown;
+                            entry = JournalRowState.Unknown;
                         }
 
                         Entries.Set(key, (int)entry);

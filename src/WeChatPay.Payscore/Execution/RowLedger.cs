@@ -47,12 +47,12 @@ namespace WeChatPay.Payscore.Execution
             }
 
             firstRow = 0;
-            switch (Journal?.Previous(key) ?? JournalEntry.None)
+            switch (Journal?.Previous(key))
             {
-                case JournalEntry.Done:
+                case JournalRowState.Done:
                     return RowDecision.AlreadyDone;
-                case JournalEntry.Sending:
-                case JournalEntry.Unknown:
+                case JournalRowState.Sending:
+                case JournalRowState.Unknown:
                     return RowDecision.AskFirst;
                 default:
                     return RowDecision.Send;

@@ -87,7 +87,7 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        public JournalEntry Previous(RowKey key) => _previous.TryGet(key, out int state) ? (JournalEntry)state : JournalEntry.None;
+        public JournalRowState? Previous(RowKey key) => _previous.TryGet(key, out int state) ? (JournalRowState)state : (JournalRowState?)null;
 
         /// <summary>
         /// Before a row's first request: in the store once <see cref="Commit"/> returns, which survives the process
