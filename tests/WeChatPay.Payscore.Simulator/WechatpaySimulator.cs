@@ -29,6 +29,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private int _alreadyTerminated;
     private int _publicKeyOnly;
     private int _certificateListByPlatform;
+    private int _unsignedCredentialRefusals;
     private long _clockOffsetSeconds;
     private int _disposed;
     private SimulatorInfo? _info;
@@ -96,6 +97,17 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     {
         get => Volatile.Read(ref _certificateListByPlatform) == 1;
         set => Volatile.Write(ref _certificateListByPlatform, value ? 1 : 0);
+    }
+
+    /// <summary>
+    /// Refusals of a request's credentials (401 SIGN_ERROR for its serial, timestamp, nonce or signature; 400 for a
+    /// missing Accept or User-Agent) come without any Wechatpay-* signature headers, as some of WeChat Pay's error
+    /// answers do; the Date header still tells the simulator's clock. Off at start and after <see cref="Reset"/>.
+    /// </summary>
+    public bool UnsignedCredentialRefusals
+    {
+        get => Volatile.Read(ref _unsignedCredentialRefusals) == 1;
+        set => Volatile.Write(ref _unsignedCredentialRefusals, value ? 1 : 0);
     }
 
     /// <summary>GET /v3/certificates requests that passed the signature check since start or the last reset, faulted ones included.</summary>
@@ -260,7 +272,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
     /// <summary>
     /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults, the rate limit,
-    /// the clock offset, authorization states and seen nonces, puts <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/> and
+    /// the clock offset, unsigned credential refusals, authorization states and seen nonces, puts <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/> and
     /// <see cref="AlreadyTerminated"/> back to the values the simulator started with, lists and signs with the platform
     /// certificate of the start only, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
@@ -278,6 +290,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _platforms.Reset();
         PublicKeyOnly = _options.PublicKeyOnly;
         CertificateListSignedByPlatformCertificate = false;
+        UnsignedCredentialRefusals = false;
         LatencyMs = _options.LatencyMs;
         AlreadyTerminated = _options.AlreadyTerminated;
     }
