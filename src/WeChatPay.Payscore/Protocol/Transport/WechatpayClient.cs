@@ -191,7 +191,8 @@ namespace WeChatPay.Payscore.Protocol
                 verification,
                 RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow),
                 ServerTime(response),
-                signature);
+                signature,
+                response.Headers.Date);
         }
 
         /// <summary>Retry-After as seconds or as an HTTP date; a date in the past asks for no wait.</summary>
