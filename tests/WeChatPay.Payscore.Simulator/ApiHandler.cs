@@ -75,6 +75,11 @@ internal sealed class ApiHandler(
 
         // Logged before anything can refuse or drop the request: what a client sent may leak whatever came of it.
         signatures.Record(request.Headers.Authorization);
+        int query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        if ((query < 0 ? rawTarget : rawTarget[..query]).EndsWith("/terminate", StringComparison.Ordinal))
+        {
+            journal.CountTerminateRequest();
+        }
 
         // The Date header tells the simulator's clock, offset included, as WeChat Pay's tells its own: a client whose
         // request is refused for its timestamp learns the clock from it even when the refusal is unsigned.

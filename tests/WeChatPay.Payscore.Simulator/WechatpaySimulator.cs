@@ -113,6 +113,13 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     /// <summary>GET /v3/certificates requests that passed the signature check since start or the last reset, faulted ones included.</summary>
     public int CertificateRequests => _journal.CertificateRequests;
 
+    /// <summary>
+    /// API requests to a terminate route (any of them: a path ending in /terminate) since start or the last reset,
+    /// whatever came of them: refused on their credentials, faulted or processed. Lets tests check that a client sent
+    /// no terminate at all.
+    /// </summary>
+    public int TerminateRequests => _journal.TerminateRequests;
+
     /// <summary>The serials GET /v3/certificates lists, newest first.</summary>
     public IReadOnlyList<string> PlatformSerialNumbers => _platforms.Listed.Select(c => c.Serial).ToArray();
 

@@ -769,6 +769,24 @@ public sealed class SimulatorRoutesTests
         Assert.Equal((401, "SIGN_ERROR"), (answer.Status, answer.Code));
         Assert.Empty(_sim.Terminates);
         Assert.Equal("[]", await Http.GetStringAsync(new Uri(_sim.BaseUri, "/__sim/processed")));
+        Assert.Equal(method == "POST" ? 1 : 0, _sim.TerminateRequests);
+    }
+
+    [Fact]
+    public async Task TerminateRequests_counts_each_request_to_a_terminate_route_and_no_other()
+    {
+        await _client.GetAsync("/v3/certificates");
+        await _client.GetAsync(CodeQuery);
+        Assert.Equal(0, _sim.TerminateRequests);
+
+        await _client.PostAsync(CodeTerminate, CodeBody());
+        await _client.PostAsync(PartnerTerminate, PartnerBody(), signedBody: PartnerBody(openId: "oOther"));
+
+        Assert.Equal(2, _sim.TerminateRequests);
+        using JsonDocument state = JsonDocument.Parse(await Http.GetStringAsync(new Uri(_sim.BaseUri, "/__sim/state")));
+        Assert.Equal(2, state.RootElement.GetProperty("terminateRequests").GetInt32());
+        _sim.Reset();
+        Assert.Equal(0, _sim.TerminateRequests);
     }
 
     [Fact]
