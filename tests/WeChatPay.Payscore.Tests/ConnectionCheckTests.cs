@@ -170,33 +170,39 @@ public sealed class ConnectionCheckTests : IDisposable
         Assert.DoesNotContain("PRIVATE KEY", signature.Message);
     }
 
-    [Fact]
-    public void WeChat_Pay_120_s_ahead_passes_with_a_warning()
+    /// <summary>WeChat Pay's clock <paramref name="offset"/> s from this machine's: ahead when positive.</summary>
+    [Theory]
+    [InlineData(120)]
+    [InlineData(-120)]
+    public void A_clock_120_s_off_passes_with_a_warning_that_says_which_way(int offset)
     {
-        _sim.ClockOffsetSeconds = 120;
+        _sim.ClockOffsetSeconds = offset;
 
         ConnectionTestResult result = Check(Settings(), timeoutSeconds: 3);
 
         Assert.True(result.Passed, string.Join("\n", result.Checks.Select(c => c.Message)));
-        AssertOffset(result, 120);
+        AssertOffset(result, offset);
         ConnectionTestCheck clock = CheckOf(result, ConnectionTestCheck.Clock);
         Assert.Equal(ConnectionCheckStatus.Warning, clock.Status);
-        Assert.Contains("ahead of this machine's", clock.Message);
+        Assert.Contains(offset > 0 ? "120 s ahead of this machine's" : "120 s behind this machine's", clock.Message);
         Assert.Equal(ConnectionCheckStatus.Passed, CheckOf(result, ConnectionTestCheck.WechatpayKey).Status);
     }
 
-    [Fact]
-    public void WeChat_Pay_400_s_behind_fails_with_ClockOffsetTooLarge_and_blames_neither_serial_nor_key()
+    [Theory]
+    [InlineData(400)]
+    [InlineData(-400)]
+    public void A_clock_400_s_off_fails_with_ClockOffsetTooLarge_and_blames_neither_serial_nor_key(int offset)
     {
-        _sim.ClockOffsetSeconds = -400;
+        _sim.ClockOffsetSeconds = offset;
 
         ConnectionTestResult result = Check(Settings(), timeoutSeconds: 3);
 
         Assert.False(result.Passed);
         Assert.Equal([ErrorIds.ClockOffsetTooLarge], result.Problems);
-        AssertOffset(result, -400);
-        Assert.Contains("signed Wechatpay-Timestamp", CheckOf(result, ConnectionTestCheck.Clock).Message);
-        Assert.Contains("behind this machine's", CheckOf(result, ConnectionTestCheck.Clock).Message);
+        AssertOffset(result, offset);
+        ConnectionTestCheck clock = CheckOf(result, ConnectionTestCheck.Clock);
+        Assert.Contains("signed Wechatpay-Timestamp", clock.Message);
+        Assert.Contains(offset > 0 ? "400 s ahead of this machine's" : "400 s behind this machine's", clock.Message);
         Assert.Equal(ConnectionCheckStatus.NotChecked, CheckOf(result, ConnectionTestCheck.Signature).Status);
         Assert.Equal(1, _sim.RequestCount);
     }
