@@ -280,15 +280,66 @@ public sealed class ConnectionCheckTests : IDisposable
     }
 
     [Fact]
-    public void A_public_key_id_WeChat_Pay_does_not_sign_with_is_WechatpayKeyMismatch_naming_the_key_it_signs_with()
+    public void A_public_key_id_that_is_not_the_one_of_a_public_key_only_merchant_is_WechatpayKeyMismatch_naming_the_right_one()
     {
+        _sim.PublicKeyOnly = true;
         ClientSettings settings = Settings(Keys.None)
             .WithWechatpayPublicKey("PUB_KEY_ID_0114232134912410000000000000000099", "-WechatpayPublicKeyId", _sim.Keys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
 
         ConnectionTestResult result = Check(settings);
 
         Assert.Equal([ErrorIds.WechatpayKeyMismatch], result.Problems);
-        Assert.Contains(_sim.Keys.PlatformSerialNumber, CheckOf(result, ConnectionTestCheck.WechatpayKey).Message);
+        Assert.Contains("-WechatpayPublicKeyId " + _sim.Keys.PublicKeyId, CheckOf(result, ConnectionTestCheck.WechatpayKey).Message);
+    }
+
+    [Fact]
+    public void A_public_key_id_WeChat_Pay_does_not_know_is_a_warning_on_the_list_and_WechatpayKeyMismatch_on_the_query()
+    {
+        ClientSettings Wrong() => Settings(Keys.None)
+            .WithWechatpayPublicKey("PUB_KEY_ID_0114232134912410000000000000000099", "-WechatpayPublicKeyId", _sim.Keys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
+
+        ConnectionTestResult listOnly = Check(Wrong());
+        ConnectionTestResult withQuery = Check(Wrong(), Target());
+
+        Assert.True(listOnly.Passed);
+        ConnectionTestCheck key = CheckOf(listOnly, ConnectionTestCheck.WechatpayKey);
+        Assert.Equal(ConnectionCheckStatus.Warning, key.Status);
+        Assert.Contains(_sim.Keys.PlatformSerialNumber, key.Message);
+        Assert.Equal([ErrorIds.WechatpayKeyMismatch], withQuery.Problems);
+        Assert.Equal(ErrorIds.WechatpayKeyMismatch, CheckOf(withQuery, ConnectionTestCheck.Permission).ErrorId);
+    }
+
+    [Fact]
+    public void A_certificate_list_signed_by_a_platform_certificate_does_not_fail_a_public_key_the_query_then_checks()
+    {
+        _sim.CertificateListSignedByPlatformCertificate = true;
+
+        ConnectionTestResult listOnly = Check(Settings());
+        ConnectionTestResult withQuery = Check(Settings(), Target());
+
+        Assert.True(listOnly.Passed, string.Join("\n", listOnly.Checks.Select(c => c.Message)));
+        ConnectionTestCheck key = CheckOf(listOnly, ConnectionTestCheck.WechatpayKey);
+        Assert.Equal(ConnectionCheckStatus.Warning, key.Status);
+        Assert.Contains("-OpenId", key.Message);
+        Assert.Equal(WechatpayKeyMode.PlatformCertificates, listOnly.Mode);
+        Assert.True(withQuery.Passed, string.Join("\n", withQuery.Checks.Select(c => c.Message)));
+        Assert.Equal(ConnectionCheckStatus.Passed, CheckOf(withQuery, ConnectionTestCheck.Permission).Status);
+        Assert.Equal(WechatpayKeyMode.Both, withQuery.Mode);
+    }
+
+    [Fact]
+    public void A_wrong_public_key_file_the_certificate_list_did_not_exercise_is_found_by_the_query()
+    {
+        _sim.CertificateListSignedByPlatformCertificate = true;
+        ClientSettings settings = Settings(Keys.None)
+            .WithWechatpayPublicKey(_sim.Keys.PublicKeyId, "-WechatpayPublicKeyId", TestKeys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
+
+        ConnectionTestResult result = Check(settings, Target());
+
+        Assert.Equal([ErrorIds.WechatpayKeyMismatch], result.Problems);
+        ConnectionTestCheck permission = CheckOf(result, ConnectionTestCheck.Permission);
+        Assert.Equal(ErrorIds.WechatpayKeyMismatch, permission.ErrorId);
+        Assert.Contains(_sim.Keys.PublicKeyId, permission.Message);
     }
 
     [Fact]

@@ -258,6 +258,18 @@ namespace WeChatPay.Payscore.Protocol
             string key = KeyName(serial);
             WechatpayKeyStore given = Credentials.WechatpayKeys;
             string known = given.Count == 0 ? "none was given" : "given: " + string.Join(", ", given.Serials);
+            if (given.PublicKeyId != null && serial.Length > 0 && !IsPublicKeyId(serial) && (byListed || verification.Status == VerificationStatus.UnknownSerial))
+            {
+                // Whether WeChat Pay signs the certificate list by the request's Wechatpay-Serial is not known: a list signed
+                // otherwise leaves the public key untested (a run's answers follow the request's Wechatpay-Serial), or says
+                // WeChat Pay does not know that id (then a run's answers would not verify). Only a permission query tells which.
+                return new ConnectionTestCheck(ConnectionTestCheck.WechatpayKey, ConnectionCheckStatus.Warning,
+                    $"WeChat Pay signed the certificate list with {key} ({known}), although the request named the WeChat Pay public key {given.PublicKeyId}: "
+                    + "either WeChat Pay signs this list with its platform certificates whatever the request names, or it does not know that public key id, "
+                    + "and then no answer of a run would verify. Check the id under Account Center > API Security, or give -AppId, -ServiceId and -OpenId of one user: "
+                    + "the permission query's answer is signed with the key the request names.");
+            }
+
             switch (verification.Status)
             {
                 case VerificationStatus.Verified when !byListed:
@@ -329,6 +341,16 @@ namespace WeChatPay.Payscore.Protocol
             {
                 return Passed(ConnectionTestCheck.Permission,
                     $"WeChat Pay answered the permission query for {target}: {query.WechatpayState}. {WechatpayCodes.StateOf(query.WechatpayState).Description}");
+            }
+
+            WechatpayResponse? response = query.Response;
+            if (response != null && response.Failure == TransportFailure.None && response.Verification.Status != VerificationStatus.MissingHeaders
+                && !response.Verification.IsVerified && response.Verification.Status != VerificationStatus.SignatureProbe)
+            {
+                // The query names the public key (when one is given) in Wechatpay-Serial: its answer tests the keys a run verifies with.
+                return Failed(ConnectionTestCheck.Permission, ErrorIds.WechatpayKeyMismatch,
+                    $"WeChat Pay's answer to the permission query for {target} does not verify with the WeChat Pay keys given: {response.Verification.Message} "
+                    + "Give the key it names: -WechatpayPublicKeyId with its pub_key.pem (-WechatpayPublicKeyPath) from Account Center > API Security, or -PlatformCertificatePath.");
             }
 
             return Failed(ConnectionTestCheck.Permission, ErrorIds.PermissionQueryFailed,
