@@ -58,7 +58,7 @@ namespace WeChatPay.Payscore.Protocol
             if (response.IsTransportFailure(out string? failure))
             {
                 checks.Add(Failed(ConnectionTestCheck.Connection, ErrorIds.WechatpayUnreachable,
-                    $"WeChat Pay did not answer at {baseUri}: {failure} Check the network, the proxy (-Proxy, or the system proxy) and the firewall "
+                    $"WeChat Pay did not answer at {baseUri}: {failure.TrimEnd('.', ' ')}. Check the network, the proxy (-Proxy, or the system proxy) and the firewall "
                     + "(Test-NetConnection api.mch.weixin.qq.com -Port 443), and -BaseUri; a longer -TimeoutSec if the network is slow."));
                 const string unreached = "Not checked: WeChat Pay did not answer.";
                 foreach (string name in new[] { ConnectionTestCheck.Clock, ConnectionTestCheck.Signature, ConnectionTestCheck.WechatpayKey, ConnectionTestCheck.ApiV3Key, ConnectionTestCheck.Permission })
@@ -191,8 +191,9 @@ namespace WeChatPay.Payscore.Protocol
             // Both carry whole seconds: the answer was stamped half a second after its time, on average.
             TimeSpan offset = TimeSpan.FromSeconds(Math.Round((server.Value.AddMilliseconds(500) - answeredAt).TotalSeconds));
             long off = (long)Math.Abs(offset.TotalSeconds);
-            string clocks = offset == TimeSpan.Zero
-                ? $"WeChat Pay's clock agrees with this machine's (by {source})"
+            // Whole seconds on both sides: a second either way is as close as the answer can tell.
+            string clocks = off <= 1
+                ? $"WeChat Pay's clock agrees with this machine's to within a second (by {source})"
                 : $"WeChat Pay's clock is {off} s {(offset > TimeSpan.Zero ? "ahead of" : "behind")} this machine's (by {source})";
             long allowed = (long)RunHealth.AllowedClockSkew.TotalSeconds;
             if (offset.Duration() > RunHealth.AllowedClockSkew)
@@ -218,7 +219,7 @@ namespace WeChatPay.Payscore.Protocol
             if (accepted)
             {
                 return Passed(ConnectionTestCheck.Signature,
-                    $"WeChat Pay accepted the request of merchant {credentials.MerchantId}, signed with serial {credentials.SerialNumber} and the private key ({credentials.PrivateKeySource}).");
+                    $"WeChat Pay accepted the request of merchant {credentials.MerchantId}, signed with serial {credentials.SerialNumber} and the private key from {credentials.PrivateKeySource}.");
             }
 
             // WeChat Pay's own words when it gave any (the classifier's sentence would also say the refusal is unverified).
@@ -248,7 +249,7 @@ namespace WeChatPay.Payscore.Protocol
 
             string clock = offset == null ? " The answer did not tell WeChat Pay's clock: if this machine's clock may be more than 5 minutes off, set it right first." : string.Empty;
             return Failed(ConnectionTestCheck.Signature, ErrorIds.SignatureRejected,
-                $"WeChat Pay refused the signature ({said}): the private key ({credentials.PrivateKeySource}) is not the key of the merchant API certificate with serial {credentials.SerialNumber}, "
+                $"WeChat Pay refused the signature ({said}): the private key from {credentials.PrivateKeySource} is not the key of the merchant API certificate with serial {credentials.SerialNumber}, "
                 + $"or that certificate is not merchant {credentials.MerchantId}'s. Give the apiclient_key.pem issued with that certificate (or -CertificatePath apiclient_cert.p12, which holds both).{clock}");
         }
 
