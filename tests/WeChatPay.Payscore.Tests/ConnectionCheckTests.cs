@@ -75,7 +75,8 @@ public sealed class ConnectionCheckTests : IDisposable
         using RequestRun run = RequestRun.Start(credentials, new RunLimits { Timeout = TimeSpan.FromSeconds(timeoutSeconds) });
         // A bound on the whole check, so that a defect cannot hang the test.
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return new ConnectionCheck(run, permission).RunAsync(new Diagnostics(), bound.Token).GetAwaiter().GetResult();
+        var check = new ConnectionCheck(run.Client, run.Sender, credentials.WechatpayKeys, credentials.ApiV3Key, credentials.PrivateKeySource, permission);
+        return check.RunAsync(new Diagnostics(), bound.Token).GetAwaiter().GetResult();
     }
 
     /// <summary>The settings resolved; the key sources they loaded are disposed with the test.</summary>

@@ -66,7 +66,8 @@ namespace WeChatPay.Payscore.Commands
             ConnectionTestResult result;
             using (RequestRun run = RequestRun.Start(credentials, new RunLimits { Timeout = TimeoutOf(settings) }))
             {
-                result = WaitFor(stopping => new ConnectionCheck(run, target).RunAsync(diagnostics, stopping));
+                var check = new ConnectionCheck(run.Client, run.Sender, credentials.WechatpayKeys, credentials.ApiV3Key, credentials.PrivateKeySource, target);
+                result = WaitFor(stopping => check.RunAsync(diagnostics, stopping));
             }
 
             Replay(diagnostics);

@@ -6,7 +6,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Threading;
 using System.Threading.Tasks;
-using WeChatPay.Payscore.Configuration;
+using WeChatPay.Payscore.Crypto;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -26,20 +26,38 @@ namespace WeChatPay.Payscore.Protocol
 
         private const string NotAccepted = "Not checked: WeChat Pay did not accept the request (see the Signature check).";
 
-        private readonly RequestRun _run;
+        private readonly WechatpayClient _client;
+        private readonly ResilientSender _sender;
+        private readonly WechatpayKeyStore _keys;
+        private readonly ApiV3Key? _apiV3Key;
+        private readonly string _privateKeySource;
         private readonly AuthorizationTarget? _permission;
         private readonly Func<DateTimeOffset> _clock;
 
+        /// <param name="client">The run's client: it signs, and verifies with <paramref name="keys"/>.</param>
+        /// <param name="sender">The run's sender, for the permission query.</param>
+        /// <param name="keys">The WeChat Pay keys given, which a run verifies answers with.</param>
+        /// <param name="apiV3Key">The APIv3 key, when one is given: the certificate list is decrypted with it.</param>
+        /// <param name="privateKeySource">Where the merchant private key is, in words, for messages.</param>
         /// <param name="permission">One user's authorization to query; null for no query.</param>
         /// <param name="clock">This machine's clock; the real one when null.</param>
-        public ConnectionCheck(RequestRun run, AuthorizationTarget? permission = null, Func<DateTimeOffset>? clock = null)
+        public ConnectionCheck(
+            WechatpayClient client,
+            ResilientSender sender,
+            WechatpayKeyStore keys,
+            ApiV3Key? apiV3Key,
+            string privateKeySource,
+            AuthorizationTarget? permission = null,
+            Func<DateTimeOffset>? clock = null)
         {
-            _run = run;
+            _client = client;
+            _sender = sender;
+            _keys = keys;
+            _apiV3Key = apiV3Key;
+            _privateKeySource = privateKeySource;
             _permission = permission;
             _clock = clock ?? (() => DateTimeOffset.UtcNow);
         }
-
-        private ResolvedCredentials Credentials => _run.Credentials;
 
         public async Task<ConnectionTestResult> RunAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
@@ -54,7 +72,7 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             AddRequestId(requestIds, response);
-            string baseUri = UriText.Quote(Credentials.BaseUri);
+            string baseUri = UriText.Quote(_client.BaseUri);
             if (response.IsTransportFailure(out string? failure))
             {
                 checks.Add(Failed(ConnectionTestCheck.Connection, ErrorIds.WechatpayUnreachable,
@@ -94,7 +112,7 @@ namespace WeChatPay.Payscore.Protocol
                     return Result(checks, offset, mode, baseUri, requestIds, testedAt);
                 }
 
-                QueryOutcome query = await new PermissionQuery(_run.Sender).QueryAsync(_permission, diagnostics, cancellationToken).ConfigureAwait(false);
+                QueryOutcome query = await new PermissionQuery(_sender).QueryAsync(_permission, diagnostics, cancellationToken).ConfigureAwait(false);
                 AddRequestId(requestIds, query.Response);
                 checks.Add(CheckPermission(query));
                 if (mode == WechatpayKeyMode.PlatformCertificates && query.Response?.Verification.IsVerified == true && IsPublicKeyId(query.Response.Signature?.Serial))
@@ -116,7 +134,7 @@ namespace WeChatPay.Payscore.Protocol
             DateTimeOffset sent = _clock();
             var stopwatch = Stopwatch.StartNew();
             WechatpayResponse response = await PlatformCertificateDownloader
-                .RequestAsync(_run.Client, Credentials.WechatpayKeys, diagnostics, cancellationToken)
+                .RequestAsync(_client, _keys, diagnostics, cancellationToken)
                 .ConfigureAwait(false);
             return (response, sent + TimeSpan.FromTicks(stopwatch.Elapsed.Ticks / 2));
         }
@@ -124,12 +142,12 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>The certificate list decrypted with the APIv3 key, when there is a list and a key; or why it did not open.</summary>
         private CertificateList OpenList(WechatpayResponse response, bool accepted)
         {
-            if (!accepted || response.StatusCode != 200 || Credentials.ApiV3Key == null)
+            if (!accepted || response.StatusCode != 200 || _apiV3Key == null)
             {
                 return new CertificateList(null, null, null);
             }
 
-            var downloader = new PlatformCertificateDownloader(_run.Client, Credentials.ApiV3Key, Credentials.WechatpayKeys, _clock);
+            var downloader = new PlatformCertificateDownloader(_client, _apiV3Key, _keys, _clock);
             try
             {
                 (IReadOnlyList<PlatformCertificate> certificates, IReadOnlyDictionary<string, RSA> keys) = downloader.OpenAll(response.Body);
@@ -148,7 +166,7 @@ namespace WeChatPay.Payscore.Protocol
         private (VerificationResult Verification, bool ByListed) VerifyAtAnyTime(WechatpayResponse response, CertificateList list)
         {
             SignatureHeaders headers = response.Signature ?? new SignatureHeaders(null, null, null, null);
-            VerificationResult result = new ResponseVerifier(Credentials.WechatpayKeys, _clock, TimeSpan.MaxValue).Verify(headers, response.Body);
+            VerificationResult result = new ResponseVerifier(_keys, _clock, TimeSpan.MaxValue).Verify(headers, response.Body);
             if (result.Status != VerificationStatus.UnknownSerial || list.Keys == null)
             {
                 return (result, false);
@@ -215,11 +233,12 @@ namespace WeChatPay.Payscore.Protocol
 
         private ConnectionTestCheck CheckSignature(WechatpayAnswer answer, bool accepted, bool clockFailed, TimeSpan? offset)
         {
-            ResolvedCredentials credentials = Credentials;
+            string merchantId = _client.MerchantId;
+            string serial = _client.SerialNumber;
             if (accepted)
             {
                 return Passed(ConnectionTestCheck.Signature,
-                    $"WeChat Pay accepted the request of merchant {credentials.MerchantId}, signed with serial {credentials.SerialNumber} and the private key from {credentials.PrivateKeySource}.");
+                    $"WeChat Pay accepted the request of merchant {merchantId}, signed with serial {serial} and the private key from {_privateKeySource}.");
             }
 
             // WeChat Pay's own words when it gave any (the classifier's sentence would also say the refusal is unverified).
@@ -243,21 +262,21 @@ namespace WeChatPay.Payscore.Protocol
             if (WechatpayCodes.MeansSerialNumberRefused(answer.Error!))
             {
                 return Failed(ConnectionTestCheck.Signature, ErrorIds.MerchantSerialNumberRejected,
-                    $"WeChat Pay refused the serial number {credentials.SerialNumber} ({said}): it is not the serial of a merchant API certificate of merchant {credentials.MerchantId}. "
+                    $"WeChat Pay refused the serial number {serial} ({said}): it is not the serial of a merchant API certificate of merchant {merchantId}. "
                     + "Give the serial of the apiclient_cert.pem issued with the private key (openssl x509 -in apiclient_cert.pem -noout -serial), or -MerchantCertificatePath or -CertificatePath to read it from; check -MerchantId too.");
             }
 
             string clock = offset == null ? " The answer did not tell WeChat Pay's clock: if this machine's clock may be more than 5 minutes off, set it right first." : string.Empty;
             return Failed(ConnectionTestCheck.Signature, ErrorIds.SignatureRejected,
-                $"WeChat Pay refused the signature ({said}): the private key from {credentials.PrivateKeySource} is not the key of the merchant API certificate with serial {credentials.SerialNumber}, "
-                + $"or that certificate is not merchant {credentials.MerchantId}'s. Give the apiclient_key.pem issued with that certificate (or -CertificatePath apiclient_cert.p12, which holds both).{clock}");
+                $"WeChat Pay refused the signature ({said}): the private key from {_privateKeySource} is not the key of the merchant API certificate with serial {serial}, "
+                + $"or that certificate is not merchant {merchantId}'s. Give the apiclient_key.pem issued with that certificate (or -CertificatePath apiclient_cert.p12, which holds both).{clock}");
         }
 
         private ConnectionTestCheck CheckWechatpayKey(WechatpayResponse response, VerificationResult verification, bool byListed, CertificateList list)
         {
             string serial = response.Signature?.Serial ?? string.Empty;
             string key = KeyName(serial);
-            WechatpayKeyStore given = Credentials.WechatpayKeys;
+            WechatpayKeyStore given = _keys;
             string known = given.Count == 0 ? "none was given" : "given: " + string.Join(", ", given.Serials);
             if (given.PublicKeyId != null && serial.Length > 0 && !IsPublicKeyId(serial) && (byListed || verification.Status == VerificationStatus.UnknownSerial))
             {
@@ -308,7 +327,7 @@ namespace WeChatPay.Payscore.Protocol
 
         private ConnectionTestCheck CheckApiV3Key(bool accepted, WechatpayKeyMode mode, CertificateList list)
         {
-            if (Credentials.ApiV3Key == null)
+            if (_apiV3Key == null)
             {
                 return NotChecked(ConnectionTestCheck.ApiV3Key,
                     "Not checked: no APIv3 key was given (-ApiV3Key or WXPAY_APIV3_KEY). Runs need it only to download platform certificates; ConvertFrom-WxPayscoreNotification needs it to decrypt notifications.");
@@ -355,12 +374,12 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             return Failed(ConnectionTestCheck.Permission, ErrorIds.PermissionQueryFailed,
-                $"The permission query for {target} failed: {query.Description}. Check that the service_id and the appid belong to merchant {Credentials.MerchantId} "
+                $"The permission query for {target} failed: {query.Description}. Check that the service_id and the appid belong to merchant {_client.MerchantId} "
                 + "(Pay Score service settings on the merchant platform), and that the openid is a user of that appid; quote the Request-ID to WeChat Pay support.");
         }
 
         private ConnectionTestResult Result(List<ConnectionTestCheck> checks, TimeSpan? offset, WechatpayKeyMode mode, string baseUri, List<string> requestIds, DateTimeOffset testedAt) =>
-            new ConnectionTestResult(checks, offset, mode, Credentials.MerchantId, Credentials.SerialNumber, baseUri, requestIds, testedAt);
+            new ConnectionTestResult(checks, offset, mode, _client.MerchantId, _client.SerialNumber, baseUri, requestIds, testedAt);
 
         private static void AddRequestId(List<string> requestIds, WechatpayResponse? response)
         {
@@ -371,7 +390,7 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         private static bool IsPublicKeyId(string? serial) =>
-            serial != null && serial.StartsWith(ClientSettings.PublicKeyIdPrefix, StringComparison.Ordinal);
+            serial != null && serial.StartsWith(Configuration.ClientSettings.PublicKeyIdPrefix, StringComparison.Ordinal);
 
         private static string KeyName(string serial) =>
             serial.Length == 0 ? "no key"

@@ -51,6 +51,8 @@ namespace WeChatPay.Payscore.Protocol
 
         public string SerialNumber => _signer.SerialNumber;
 
+        public string MerchantId => _signer.MerchantId;
+
         public static HttpMessageHandler CreateHandler(WechatpayClientOptions options)
         {
             var handler = new HttpClientHandler
