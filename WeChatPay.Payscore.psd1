@@ -10,7 +10,7 @@
     PowerShellVersion      = '5.1'
     DotNetFrameworkVersion = '4.7.2'
     FormatsToProcess       = @('WeChatPay.Payscore.Format.ps1xml')
-    CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Get-WxPayscorePermission', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore', 'ConvertFrom-WxPayscoreNotification', 'Get-WxPayscorePlatformCertificate', 'Get-WxPayscoreJournal')
+    CmdletsToExport        = @('Invoke-WxPayscoreTerminate', 'Get-WxPayscorePermission', 'Connect-WxPayscore', 'Get-WxPayscoreConnection', 'Disconnect-WxPayscore', 'ConvertFrom-WxPayscoreNotification', 'Get-WxPayscorePlatformCertificate', 'Get-WxPayscoreJournal', 'Test-WxPayscoreConnection')
     FunctionsToExport      = @()
     AliasesToExport        = @()
     VariablesToExport      = @()

@@ -33,6 +33,12 @@ namespace WeChatPay.Payscore
             (ResultCategory.ConnectionError, new[] { ErrorIds.WechatpayUnreachable, ErrorIds.PlatformCertificateDownloadFailed }),
             (ResultCategory.AuthenticationError, new[] { ErrorIds.SignatureRejected }),
 
+            // Test-WxPayscoreConnection's own problems.
+            (ResultCategory.AuthenticationError, new[] { ErrorIds.MerchantSerialNumberRejected }),
+            (ResultCategory.InvalidOperation, new[] { ErrorIds.ClockOffsetTooLarge }),
+            (ResultCategory.SecurityError, new[] { ErrorIds.WechatpayKeyMismatch }),
+            (ResultCategory.PermissionDenied, new[] { ErrorIds.PermissionQueryFailed }),
+
             // Platform certificates.
             (ResultCategory.ObjectNotFound, new[] { ErrorIds.PlatformCertificatesNotAvailable }),
 

@@ -83,10 +83,16 @@ namespace WeChatPay.Payscore
         /// <summary>The host cannot ask for confirmation (a runbook, pwsh -NonInteractive) and -Confirm:$false was not given.</summary>
         public const string ConfirmationNotPossible = "ConfirmationNotPossible";
 
-        /// <summary>The run stopped: no request got an answer from the base URI or the backup host for a sustained time.</summary>
+        /// <summary>
+        /// The run stopped: no request got an answer from the base URI or the backup host for a sustained time; or
+        /// Test-WxPayscoreConnection's request got none.
+        /// </summary>
         public const string WechatpayUnreachable = "WechatpayUnreachable";
 
-        /// <summary>The run stopped: WeChat Pay refused the signature of every request of a long streak (401 SIGN_ERROR).</summary>
+        /// <summary>
+        /// The run stopped: WeChat Pay refused the signature of every request of a long streak (401 SIGN_ERROR); or it
+        /// refused Test-WxPayscoreConnection's signature, the clocks being close enough: the key is not the certificate's.
+        /// </summary>
         public const string SignatureRejected = "SignatureRejected";
 
         /// <summary>GET /v3/certificates answered 404 RESOURCE_NOT_EXISTS: the merchant has only the WeChat Pay public key.</summary>
@@ -121,5 +127,20 @@ namespace WeChatPay.Payscore
 
         /// <summary>-StopAfter is zero or negative: a time budget that is spent before the first row.</summary>
         public const string StopAfterInvalid = "StopAfterInvalid";
+
+        // Problems of Test-WxPayscoreConnection (in its result's Problems; it writes no error for them). It also reports
+        // WechatpayUnreachable, SignatureRejected and the platform certificate ids above.
+
+        /// <summary>WeChat Pay's clock and this machine's are more than 300 s apart: WeChat Pay refuses every request.</summary>
+        public const string ClockOffsetTooLarge = "ClockOffsetTooLarge";
+
+        /// <summary>WeChat Pay refused the request's serial_no (401 SIGN_ERROR 商户证书序列号有误): not a merchant API certificate of the merchant.</summary>
+        public const string MerchantSerialNumberRejected = "MerchantSerialNumberRejected";
+
+        /// <summary>WeChat Pay's answer does not verify with the WeChat Pay public key or platform certificates given.</summary>
+        public const string WechatpayKeyMismatch = "WechatpayKeyMismatch";
+
+        /// <summary>The permission query of -AppId, -ServiceId and -OpenId was refused, or its answer could not be read or trusted.</summary>
+        public const string PermissionQueryFailed = "PermissionQueryFailed";
     }
 }

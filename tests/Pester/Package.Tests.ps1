@@ -50,7 +50,7 @@ Describe 'Module manifest' {
         $manifest = Test-ModuleManifest $env:WXPAYSCORE_TEST_MODULE
         $manifest.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
         $manifest.PowerShellVersion | Should -Be ([version]'5.1')
-        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Connect-WxPayscore', 'ConvertFrom-WxPayscoreNotification', 'Disconnect-WxPayscore', 'Get-WxPayscoreConnection', 'Get-WxPayscoreJournal', 'Get-WxPayscorePermission', 'Get-WxPayscorePlatformCertificate', 'Invoke-WxPayscoreTerminate')
+        @($manifest.ExportedCmdlets.Keys | Sort-Object) | Should -Be @('Connect-WxPayscore', 'ConvertFrom-WxPayscoreNotification', 'Disconnect-WxPayscore', 'Get-WxPayscoreConnection', 'Get-WxPayscoreJournal', 'Get-WxPayscorePermission', 'Get-WxPayscorePlatformCertificate', 'Invoke-WxPayscoreTerminate', 'Test-WxPayscoreConnection')
         (Get-Command Invoke-WxPayscoreTerminate).OutputType.Type | Should -Be ([WeChatPay.Payscore.TerminateResult])
     }
 }

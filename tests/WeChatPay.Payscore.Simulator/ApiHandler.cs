@@ -75,6 +75,15 @@ internal sealed class ApiHandler(
 
         // Logged before anything can refuse or drop the request: what a client sent may leak whatever came of it.
         signatures.Record(request.Headers.Authorization);
+        int query = rawTarget.IndexOf('?', StringComparison.Ordinal);
+        if ((query < 0 ? rawTarget : rawTarget[..query]).EndsWith("/terminate", StringComparison.Ordinal))
+        {
+            journal.CountTerminateRequest();
+        }
+
+        // The Date header tells the simulator's clock, offset included, as WeChat Pay's tells its own: a client whose
+        // request is refused for its timestamp learns the clock from it even when the refusal is unsigned.
+        context.Response.Headers.Date = simulator.Now().ToString("r", CultureInfo.InvariantCulture);
 
         // The latency is the time from the request to the answer, as a client sees it: half of it passes before
         // the request is processed (its way there), the rest until the answer is written (its way back), less the
@@ -95,7 +104,7 @@ internal sealed class ApiHandler(
         ApiError? error = authenticator.CheckHeaders(request, simulator.Now().ToUnixTimeSeconds(), out AuthorizationParameters authorization);
         if (error != null)
         {
-            await RejectAsync(context, requestId, key, method, rawTarget, error);
+            await RejectAsync(context, requestId, key, method, rawTarget, error, CredentialRefusalSigning());
             return;
         }
 
@@ -106,7 +115,7 @@ internal sealed class ApiHandler(
         if (error != null)
         {
             authenticator.Release(authorization);
-            await RejectAsync(context, requestId, key, method, rawTarget, error);
+            await RejectAsync(context, requestId, key, method, rawTarget, error, body == null ? SignatureTampering.None : CredentialRefusalSigning());
             return;
         }
 
@@ -381,11 +390,15 @@ internal sealed class ApiHandler(
         }
     }
 
-    private Task RejectAsync(HttpContext context, string requestId, SigningKey? key, string method, string rawTarget, ApiError error)
+    private Task RejectAsync(
+        HttpContext context, string requestId, SigningKey? key, string method, string rawTarget, ApiError error, SignatureTampering tampering = SignatureTampering.None)
     {
         journal.Record(new RejectedRequest(method, rawTarget, error.Status, error.Code, error.Message));
-        return WriteErrorAsync(context, requestId, key, error);
+        return WriteErrorAsync(context, requestId, key, error, tampering);
     }
+
+    /// <summary>How a refusal of the request's credentials (its headers, serial, timestamp, nonce or signature) is signed.</summary>
+    private SignatureTampering CredentialRefusalSigning() => simulator.UnsignedCredentialRefusals ? SignatureTampering.Missing : SignatureTampering.None;
 
     private Task WriteErrorAsync(HttpContext context, string requestId, SigningKey? key, ApiError error, SignatureTampering tampering = SignatureTampering.None)
     {

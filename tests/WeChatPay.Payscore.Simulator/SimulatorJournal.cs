@@ -18,6 +18,7 @@ internal sealed class SimulatorJournal
     private long _signedByPlatformCertificate;
     private int _rateLimited;
     private int _certificateRequests;
+    private int _terminateRequests;
 
     public int RequestCount => Volatile.Read(ref _requestCount);
 
@@ -32,6 +33,11 @@ internal sealed class SimulatorJournal
     public int CertificateRequests => Volatile.Read(ref _certificateRequests);
 
     public void CountCertificateRequest() => Interlocked.Increment(ref _certificateRequests);
+
+    /// <summary>API requests to a terminate route (a path ending in /terminate), whatever came of them: refused, faulted or processed.</summary>
+    public int TerminateRequests => Volatile.Read(ref _terminateRequests);
+
+    public void CountTerminateRequest() => Interlocked.Increment(ref _terminateRequests);
 
     public long AnswersSignedByPublicKey => Interlocked.Read(ref _signedByPublicKey);
 
@@ -110,11 +116,12 @@ internal sealed class SimulatorJournal
         Volatile.Write(ref _requestCount, 0);
         Volatile.Write(ref _rateLimited, 0);
         Volatile.Write(ref _certificateRequests, 0);
+        Volatile.Write(ref _terminateRequests, 0);
         Interlocked.Exchange(ref _signedByPublicKey, 0);
         Interlocked.Exchange(ref _signedByPlatformCertificate, 0);
         Volatile.Write(ref _maxInFlight, Volatile.Read(ref _inFlight));
     }
 
     public SimulatorStateSnapshot Snapshot() => new(
-        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected, RateLimited, CertificateRequests);
+        RequestCount, InFlight, MaxInFlight, AnswersSignedByPublicKey, AnswersSignedByPlatformCertificate, Terminates, Rejected, RateLimited, CertificateRequests, TerminateRequests);
 }

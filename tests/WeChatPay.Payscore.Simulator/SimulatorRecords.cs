@@ -55,4 +55,5 @@ internal sealed record SimulatorStateSnapshot(
     IReadOnlyList<RecordedTerminate> Terminates,
     IReadOnlyList<RejectedRequest> Rejected,
     int RateLimited,
-    int CertificateRequests);
+    int CertificateRequests,
+    int TerminateRequests);

@@ -29,6 +29,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
     private int _alreadyTerminated;
     private int _publicKeyOnly;
     private int _certificateListByPlatform;
+    private int _unsignedCredentialRefusals;
     private long _clockOffsetSeconds;
     private int _disposed;
     private SimulatorInfo? _info;
@@ -99,8 +100,26 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         set => Volatile.Write(ref _certificateListByPlatform, value ? 1 : 0);
     }
 
+    /// <summary>
+    /// Refusals of a request's credentials (401 SIGN_ERROR for its serial, timestamp, nonce or signature; 400 for a
+    /// missing Accept or User-Agent) come without any Wechatpay-* signature headers, as some of WeChat Pay's error
+    /// answers do; the Date header still tells the simulator's clock. Off at start and after <see cref="Reset"/>.
+    /// </summary>
+    public bool UnsignedCredentialRefusals
+    {
+        get => Volatile.Read(ref _unsignedCredentialRefusals) == 1;
+        set => Volatile.Write(ref _unsignedCredentialRefusals, value ? 1 : 0);
+    }
+
     /// <summary>GET /v3/certificates requests that passed the signature check since start or the last reset, faulted ones included.</summary>
     public int CertificateRequests => _journal.CertificateRequests;
+
+    /// <summary>
+    /// API requests to a terminate route (any of them: a path ending in /terminate) since start or the last reset,
+    /// whatever came of them: refused on their credentials, faulted or processed. Lets tests check that a client sent
+    /// no terminate at all.
+    /// </summary>
+    public int TerminateRequests => _journal.TerminateRequests;
 
     /// <summary>The serials GET /v3/certificates lists, newest first.</summary>
     public IReadOnlyList<string> PlatformSerialNumbers => _platforms.Listed.Select(c => c.Serial).ToArray();
@@ -274,9 +293,10 @@ public sealed class WechatpaySimulator : IAsyncDisposable
 
     /// <summary>
     /// Clears terminates, refusals, counters, processed-terminate counts, received signatures, faults (and the count of
-    /// requests their chance is drawn for), the rate limit, the clock offset, authorization states and seen nonces, puts
-    /// <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/>, <see cref="FaultSeed"/> and <see cref="AlreadyTerminated"/>
-    /// back to the values the simulator started with, lists and signs with the platform certificate of the start only, and lets
+    /// requests their chance is drawn for), the rate limit, the clock offset, unsigned credential refusals, authorization
+    /// states and seen nonces, puts <see cref="LatencyMs"/>, <see cref="PublicKeyOnly"/>, <see cref="FaultSeed"/> and
+    /// <see cref="AlreadyTerminated"/> back to the values the simulator started with, lists and signs with the platform
+    /// certificate of the start only, and lets
     /// <see cref="ResponseSigningMode.Alternate"/> start over with the public key.
     /// </summary>
     public void Reset()
@@ -292,6 +312,7 @@ public sealed class WechatpaySimulator : IAsyncDisposable
         _platforms.Reset();
         PublicKeyOnly = _options.PublicKeyOnly;
         CertificateListSignedByPlatformCertificate = false;
+        UnsignedCredentialRefusals = false;
         LatencyMs = _options.LatencyMs;
         AlreadyTerminated = _options.AlreadyTerminated;
         FaultSeed = _options.FaultSeed!.Value;

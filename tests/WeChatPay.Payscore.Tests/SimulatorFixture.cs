@@ -117,6 +117,7 @@ internal sealed class HostedSession : IDisposable
         state.Commands.Add(new SessionStateCmdletEntry("ConvertFrom-WxPayscoreNotification", typeof(ConvertFromWxPayscoreNotificationCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscorePlatformCertificate", typeof(GetWxPayscorePlatformCertificateCommand), null));
         state.Commands.Add(new SessionStateCmdletEntry("Get-WxPayscoreJournal", typeof(GetWxPayscoreJournalCommand), null));
+        state.Commands.Add(new SessionStateCmdletEntry("Test-WxPayscoreConnection", typeof(TestWxPayscoreConnectionCommand), null));
         // As the manifest's FormatsToProcess does on Import-Module: Format-Table shows the module's views.
         state.Formats.Add(new SessionStateFormatEntry(Path.Combine(AppContext.BaseDirectory, "WeChatPay.Payscore.Format.ps1xml")));
         // As the module's root does on Import-Module: results list their properties in the order of their columns.

@@ -159,6 +159,37 @@ public sealed class SimulatorRoutesTests
         Assert.Contains("微信支付公钥", answer.Json.GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task The_Date_header_and_the_answer_timestamp_tell_the_simulator_clock_offset_included()
+    {
+        _sim.ClockOffsetSeconds = 120;
+
+        Answer answer = await _client.GetAsync("/v3/certificates");
+
+        Assert.Equal(200, answer.Status);
+        long expected = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 120;
+        Assert.InRange(answer.Date!.Value.ToUnixTimeSeconds(), expected - 5, expected + 1);
+        Assert.InRange(answer.Timestamp!.Value, expected - 5, expected + 1);
+    }
+
+    [Fact]
+    public async Task A_request_timestamp_beyond_the_window_is_refused_and_with_unsigned_refusals_only_the_Date_header_tells_the_clock()
+    {
+        _sim.ClockOffsetSeconds = -400;
+        _sim.UnsignedCredentialRefusals = true;
+
+        Answer answer = await _client.GetAsync("/v3/certificates");
+
+        Assert.Equal((401, "SIGN_ERROR"), (answer.Status, answer.Code));
+        Assert.Null(answer.Timestamp);
+        long expected = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 400;
+        Assert.InRange(answer.Date!.Value.ToUnixTimeSeconds(), expected - 5, expected + 1);
+
+        _sim.Reset();
+        Assert.False(_sim.UnsignedCredentialRefusals);
+        Assert.Equal(200, (await _client.GetAsync("/v3/certificates")).Status);
+    }
+
     #endregion
 
     #region Terminates
@@ -738,6 +769,24 @@ public sealed class SimulatorRoutesTests
         Assert.Equal((401, "SIGN_ERROR"), (answer.Status, answer.Code));
         Assert.Empty(_sim.Terminates);
         Assert.Equal("[]", await Http.GetStringAsync(new Uri(_sim.BaseUri, "/__sim/processed")));
+        Assert.Equal(method == "POST" ? 1 : 0, _sim.TerminateRequests);
+    }
+
+    [Fact]
+    public async Task TerminateRequests_counts_each_request_to_a_terminate_route_and_no_other()
+    {
+        await _client.GetAsync("/v3/certificates");
+        await _client.GetAsync(CodeQuery);
+        Assert.Equal(0, _sim.TerminateRequests);
+
+        await _client.PostAsync(CodeTerminate, CodeBody());
+        await _client.PostAsync(PartnerTerminate, PartnerBody(), signedBody: PartnerBody(openId: "oOther"));
+
+        Assert.Equal(2, _sim.TerminateRequests);
+        using JsonDocument state = JsonDocument.Parse(await Http.GetStringAsync(new Uri(_sim.BaseUri, "/__sim/state")));
+        Assert.Equal(2, state.RootElement.GetProperty("terminateRequests").GetInt32());
+        _sim.Reset();
+        Assert.Equal(0, _sim.TerminateRequests);
     }
 
     [Fact]
@@ -797,6 +846,12 @@ public sealed class SimulatorRoutesTests
     /// <summary>An answer: status, parsed JSON body (an empty object for none) and the headers a test looks at.</summary>
     private sealed record Answer(int Status, JsonElement Json, string? RequestId, string? Allow)
     {
+        /// <summary>The Date header.</summary>
+        public DateTimeOffset? Date { get; init; }
+
+        /// <summary>The Wechatpay-Timestamp header; null when the answer is unsigned.</summary>
+        public long? Timestamp { get; init; }
+
         public string? Code => Json.TryGetProperty("code", out JsonElement code) ? code.GetString() : null;
 
         public string Message => Json.TryGetProperty("message", out JsonElement message) ? message.GetString() ?? "" : "";
@@ -846,7 +901,8 @@ public sealed class SimulatorRoutesTests
             JsonElement json = text.Length == 0 ? JsonDocument.Parse("{}").RootElement.Clone() : JsonDocument.Parse(text).RootElement.Clone();
             string? requestId = response.Headers.TryGetValues("Request-ID", out var ids) ? ids.Single() : null;
             string? allow = response.Content.Headers.Allow.Count > 0 ? string.Join(",", response.Content.Headers.Allow) : null;
-            return new Answer((int)response.StatusCode, json, requestId, allow);
+            long? timestamp = response.Headers.TryGetValues("Wechatpay-Timestamp", out var stamps) ? long.Parse(stamps.Single()) : null;
+            return new Answer((int)response.StatusCode, json, requestId, allow) { Date = response.Headers.Date, Timestamp = timestamp };
         }
     }
 }

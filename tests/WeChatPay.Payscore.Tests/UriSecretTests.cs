@@ -60,7 +60,7 @@ public sealed class UriSecretTests : ScratchTest
     private static readonly string[] Commands =
     [
         "Invoke-WxPayscoreTerminate", "Get-WxPayscorePermission", "Connect-WxPayscore", "Get-WxPayscorePlatformCertificate",
-        "ConvertFrom-WxPayscoreNotification",
+        "ConvertFrom-WxPayscoreNotification", "Test-WxPayscoreConnection",
     ];
 
     private static bool IsBulk(string command) => command is "Invoke-WxPayscoreTerminate" or "Get-WxPayscorePermission";

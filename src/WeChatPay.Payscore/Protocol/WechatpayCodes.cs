@@ -53,6 +53,16 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         private static readonly string[] NoPlatformCertificateTexts = { "无可用的平台证书", "证书不存在" };
 
+        /// <summary>
+        /// What a 401 SIGN_ERROR's message names when the serial_no is not a merchant API certificate of the merchant:
+        /// 商户证书序列号有误 ("the merchant certificate serial number is wrong"). Any other SIGN_ERROR is the signature itself.
+        /// </summary>
+        private const string SerialNumberText = "序列号";
+
+        /// <summary>True when a SIGN_ERROR says the request's serial_no is wrong, rather than its signature.</summary>
+        public static bool MeansSerialNumberRefused(ErrorBody error) =>
+            error.Code == SignError && error.Message.IndexOf(SerialNumberText, StringComparison.Ordinal) >= 0;
+
         /// <summary>What an authorization_state says, and the words for it; Unknown for anything else.</summary>
         public static (AuthorizationState State, string Description) StateOf(string? authorizationState)
         {

@@ -153,4 +153,18 @@
             Remarks = 'Asks by the authorization code the notifications carry instead of by openid (a row may not have both).'
         }
     )
+    'Test-WxPayscoreConnection' = @(
+        @{
+            Code    = 'Test-WxPayscoreConnection'
+            Remarks = 'Checks the session connection (or the WXPAY_* variables) against WeChat Pay with one GET /v3/certificates, which changes nothing: Passed, the ClockOffset (WeChat Pay''s clock minus this machine''s), the Mode WeChat Pay signs with (PublicKey, PlatformCertificates or Both), the Problems by error id, and what to fix for each failed check. A clock more than 60 s off is also a warning.'
+        }
+        @{
+            Code    = "Test-WxPayscoreConnection -MerchantId 1900009191 -PrivateKeyPath ./apiclient_key.pem -MerchantSerialNumber 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C -WechatpayPublicKeyId PUB_KEY_ID_0114232134912410000000000000000001 -WechatpayPublicKeyPath ./pub_key.pem -ApiV3Key (Read-Host -AsSecureString 'APIv3 key') -AppId wxd678efh567hg6787 -ServiceId 500001 -OpenId oUpF8uMuAJO_M2pxb1Q9zNjWeS6o | ForEach-Object Checks | Format-Table -Wrap"
+            Remarks = 'Checks every setting of a run given on the command line, the APIv3 key (it must decrypt the platform certificate list, when the merchant has one) and, with one user''s appid, service_id and openid, that WeChat Pay answers the permission query for that service; each check on its own line with its message. That user''s authorization is only asked about, never ended.'
+        }
+        @{
+            Code    = "`$check = Test-WxPayscoreConnection -TimeoutSec 10`nif (-not `$check.Passed) { throw ('Not starting the run: ' + (`$check.Problems -join ', ')) }`nImport-Csv `$UsersCsv -Encoding UTF8 | Invoke-WxPayscoreTerminate -AppId wxd678efh567hg6787 -Reason '服务调整' -Confirm:`$false -JournalPath `$JournalPath | Export-Csv `$ResultsCsv -NoTypeInformation -Encoding UTF8"
+            Remarks = 'A runbook that starts a million-row run only when WeChat Pay accepts the settings: a wrong serial (MerchantSerialNumberRejected), a key WeChat Pay refuses (SignatureRejected), a clock more than 300 s off (ClockOffsetTooLarge), WeChat Pay out of reach within 10 s (WechatpayUnreachable), or WeChat Pay keys that do not verify its answers (WechatpayKeyMismatch) stop it before the first row.'
+        }
+    )
 }

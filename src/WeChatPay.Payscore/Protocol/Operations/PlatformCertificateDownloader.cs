@@ -35,13 +35,7 @@ namespace WeChatPay.Payscore.Protocol
 
         public async Task<PlatformCertificateDownload> DownloadAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
-            // Asking by a trusted serial lets WeChat Pay sign with a key the answer can be checked with, even while it
-            // already signs other answers with a certificate not yet known here.
-            IReadOnlyList<string> platformSerials = _trusted.PlatformSerials;
-            string? trustedSerial = _trusted.PublicKeyId ?? (platformSerials.Count > 0 ? platformSerials[platformSerials.Count - 1] : null);
-            WechatpayResponse response = await _client
-                .SendUnrefreshedAsync(EndpointTable.Certificates.Method, PathAndQuery, WechatpayResponse.EmptyBody, diagnostics, cancellationToken, wechatpaySerial: trustedSerial)
-                .ConfigureAwait(false);
+            WechatpayResponse response = await RequestAsync(_client, _trusted, diagnostics, cancellationToken).ConfigureAwait(false);
             CheckAnswered(response);
 
             // Signed by a key not trusted here (nothing is yet, or WeChat Pay signs the list with a platform certificate
@@ -53,10 +47,42 @@ namespace WeChatPay.Payscore.Protocol
                 throw Unverified(response.Verification.Message);
             }
 
+            (IReadOnlyList<PlatformCertificate> certificates, IReadOnlyDictionary<string, RSA> keys) = OpenAll(response.Body);
+            string signedBy = response.Signature?.Serial ?? string.Empty;
+            string? configured = DescribeTrusted();
+            if (vouchedByListed)
+            {
+                VerifyWithListed(response, keys, configured);
+            }
+
+            return new PlatformCertificateDownload(certificates, keys, signedBy, vouchedByListed, configured);
+        }
+
+        /// <summary>
+        /// One signed <c>GET /v3/certificates</c>, without a refresh on an unknown serial. It names a trusted key in
+        /// <c>Wechatpay-Serial</c> (the public key, else the newest platform certificate trusted), so that WeChat Pay
+        /// signs with a key the answer can be checked with, even while it already signs other answers with a
+        /// certificate not yet known here.
+        /// </summary>
+        public static Task<WechatpayResponse> RequestAsync(WechatpayClient client, WechatpayKeyStore trusted, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        {
+            IReadOnlyList<string> platformSerials = trusted.PlatformSerials;
+            string? trustedSerial = trusted.PublicKeyId ?? (platformSerials.Count > 0 ? platformSerials[platformSerials.Count - 1] : null);
+            return client.SendUnrefreshedAsync(EndpointTable.Certificates.Method, PathAndQuery, WechatpayResponse.EmptyBody, diagnostics, cancellationToken, wechatpaySerial: trustedSerial);
+        }
+
+        /// <summary>
+        /// Every certificate of a certificate list's body, decrypted with the APIv3 key and checked against what it is
+        /// listed with (a certificate listed twice once), with its public key by serial; whatever the answer's
+        /// signature, which the caller checks. Throws a <see cref="PayscoreConfigurationException"/>: a body that is
+        /// not a list, a certificate that does not decrypt (a wrong APIv3 key) or does not match its entry.
+        /// </summary>
+        public (IReadOnlyList<PlatformCertificate> Certificates, IReadOnlyDictionary<string, RSA> Keys) OpenAll(byte[] body)
+        {
             IReadOnlyList<ListedCertificate> listed;
             try
             {
-                listed = PlatformCertificateListing.Parse(response.Body);
+                listed = PlatformCertificateListing.Parse(body);
             }
             catch (FormatException ex)
             {
@@ -67,28 +93,33 @@ namespace WeChatPay.Payscore.Protocol
 
             var certificates = new List<PlatformCertificate>();
             var keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
-            foreach (ListedCertificate entry in listed)
+            try
             {
-                (PlatformCertificate certificate, RSA key) = Open(entry);
-                if (certificates.Any(c => c.SerialNumber == certificate.SerialNumber && c.Fingerprint == certificate.Fingerprint))
+                foreach (ListedCertificate entry in listed)
                 {
-                    // The same certificate listed twice is one certificate: one object, one file.
+                    (PlatformCertificate certificate, RSA key) = Open(entry);
+                    if (certificates.Any(c => c.SerialNumber == certificate.SerialNumber && c.Fingerprint == certificate.Fingerprint))
+                    {
+                        // The same certificate listed twice is one certificate: one object, one file.
+                        key.Dispose();
+                        continue;
+                    }
+
+                    certificates.Add(certificate);
+                    keys[certificate.SerialNumber] = key;
+                }
+            }
+            catch
+            {
+                foreach (RSA key in keys.Values)
+                {
                     key.Dispose();
-                    continue;
                 }
 
-                certificates.Add(certificate);
-                keys[certificate.SerialNumber] = key;
+                throw;
             }
 
-            string signedBy = response.Signature?.Serial ?? string.Empty;
-            string? configured = DescribeTrusted();
-            if (vouchedByListed)
-            {
-                VerifyWithListed(response, keys, configured);
-            }
-
-            return new PlatformCertificateDownload(certificates, keys, signedBy, vouchedByListed, configured);
+            return (certificates, keys);
         }
 
         private static void CheckAnswered(WechatpayResponse response)

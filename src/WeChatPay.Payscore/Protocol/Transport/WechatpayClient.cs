@@ -51,6 +51,8 @@ namespace WeChatPay.Payscore.Protocol
 
         public string SerialNumber => _signer.SerialNumber;
 
+        public string MerchantId => _signer.MerchantId;
+
         public static HttpMessageHandler CreateHandler(WechatpayClientOptions options)
         {
             var handler = new HttpClientHandler
@@ -191,7 +193,8 @@ namespace WeChatPay.Payscore.Protocol
                 verification,
                 RetryAfter(response.Headers.RetryAfter, DateTimeOffset.UtcNow),
                 ServerTime(response),
-                signature);
+                signature,
+                response.Headers.Date);
         }
 
         /// <summary>Retry-After as seconds or as an HTTP date; a date in the past asks for no wait.</summary>

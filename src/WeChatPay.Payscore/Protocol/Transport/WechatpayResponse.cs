@@ -75,6 +75,12 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>WeChat Pay's clock when it answered (Wechatpay-Timestamp, else Date); null when the answer does not say.</summary>
         public DateTimeOffset? ServerTime { get; private set; }
 
+        /// <summary>
+        /// The answer's Date header: the clock of whatever answered, unsigned; null when there is none. Tells WeChat
+        /// Pay's clock when its answer carries no verifiable Wechatpay-Timestamp (a refused request's answer may not).
+        /// </summary>
+        public DateTimeOffset? Date { get; private set; }
+
         /// <summary>For a transport failure: what went wrong, in words.</summary>
         public string? FailureMessage { get; private set; }
 
@@ -95,9 +101,11 @@ namespace WeChatPay.Payscore.Protocol
             VerificationResult verification,
             TimeSpan? retryAfter = null,
             DateTimeOffset? serverTime = null,
-            SignatureHeaders? signature = null) =>
+            SignatureHeaders? signature = null,
+            DateTimeOffset? date = null) =>
             new WechatpayResponse
             {
+                Date = date,
                 Signature = signature,
                 RetryAfter = retryAfter,
                 ServerTime = serverTime,
