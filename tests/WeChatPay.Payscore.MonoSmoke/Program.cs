@@ -98,7 +98,7 @@ namespace WeChatPay.Payscore.MonoSmoke
                         MerchantPrivateKeyLoader.LoadFromFile(Path.Combine(keys, file)).Dispose();
                         Expect(false, $"{file} was accepted");
                     }
-                    catch (PayscoreConfigurationException)
+                    catch (PayscoreException)
                     {
                     }
                 }
@@ -192,7 +192,7 @@ namespace WeChatPay.Payscore.MonoSmoke
 
             Check("a query against the simulator finds the authorization ended", () =>
             {
-                QueryOutcome outcome = new PermissionQuery(sender).QueryAsync(request!.Target, null, CancellationToken.None).GetAwaiter().GetResult();
+                QueryAnswer outcome = new PermissionQuery(sender).QueryAsync(request!.Target, null, CancellationToken.None).GetAwaiter().GetResult();
                 Expect(outcome.State == AuthorizationState.Ended, $"{outcome.State}: {outcome.Description}");
             });
 
@@ -241,7 +241,7 @@ namespace WeChatPay.Payscore.MonoSmoke
                             RunJournal.Open(BlobJournalStore.Open(blobJournal)).Dispose();
                             Expect(false, "a second run opened the journal a run holds");
                         }
-                        catch (PayscoreConfigurationException ex)
+                        catch (PayscoreException ex)
                         {
                             Expect(ex.ErrorId == ErrorIds.JournalUnavailable, ex.ErrorId);
                         }

@@ -14,7 +14,7 @@ public class AddressSettingsTests
     [InlineData("https://alice:pw@api.mch.weixin.qq.com/v3?x=1#top", "has user info, a path, a query and a fragment;")]
     public void A_base_uri_with_more_than_scheme_host_and_port_is_refused_saying_exactly_what_it_has(string text, string what)
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => AddressSettings.CheckBaseUri(text, "-BaseUri"));
+        var ex = Assert.Throws<PayscoreException>(() => AddressSettings.CheckBaseUri(text, "-BaseUri"));
 
         Assert.Equal(ErrorIds.BaseUriInvalid, ex.ErrorId);
         Assert.Contains(what, ex.Message);
@@ -38,9 +38,9 @@ public class AddressSettingsTests
     [Fact]
     public void Text_that_is_no_address_is_named_for_what_it_is_and_quoted_only_when_it_cannot_hold_a_password()
     {
-        var noScheme = Assert.Throws<PayscoreConfigurationException>(() => AddressSettings.CheckBaseUri("api.mch.weixin.qq.com", "WXPAY_BASE_URI"));
-        var userAndPassword = Assert.Throws<PayscoreConfigurationException>(() => AddressSettings.CheckBaseUri("alice:pw4711@api.mch.weixin.qq.com", "-BaseUri"));
-        var broken = Assert.Throws<PayscoreConfigurationException>(() => AddressSettings.CheckBaseUri("https://alice:pw4711@[api", "-BaseUri"));
+        var noScheme = Assert.Throws<PayscoreException>(() => AddressSettings.CheckBaseUri("api.mch.weixin.qq.com", "WXPAY_BASE_URI"));
+        var userAndPassword = Assert.Throws<PayscoreException>(() => AddressSettings.CheckBaseUri("alice:pw4711@api.mch.weixin.qq.com", "-BaseUri"));
+        var broken = Assert.Throws<PayscoreException>(() => AddressSettings.CheckBaseUri("https://alice:pw4711@[api", "-BaseUri"));
 
         Assert.Equal("The base URI 'api.mch.weixin.qq.com' (WXPAY_BASE_URI) is not an absolute https:// address. Use https://api.mch.weixin.qq.com.", noScheme.Message);
         Assert.StartsWith("The base URI <34 characters not shown, as they may hold a password> (-BaseUri) is not an absolute https:// address.", userAndPassword.Message);
@@ -55,7 +55,7 @@ public class AddressSettingsTests
     [InlineData("http://bob:t0k3n@proxy.corp.example:8080", "has user info; give only scheme, host and port, and the user name and password with -ProxyCredential")]
     public void A_proxy_with_more_than_scheme_host_and_port_is_refused_saying_exactly_what_it_has(string text, string what)
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => AddressSettings.CheckProxy(text));
+        var ex = Assert.Throws<PayscoreException>(() => AddressSettings.CheckProxy(text));
 
         Assert.Equal(ErrorIds.ProxyInvalid, ex.ErrorId);
         Assert.StartsWith("-Proxy http://proxy.corp.example:8080 <", ex.Message);
@@ -66,7 +66,7 @@ public class AddressSettingsTests
     [Fact]
     public void A_proxy_of_another_scheme_is_named_by_scheme_host_and_port()
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => AddressSettings.CheckProxy("socks5://bob:t0k3n@proxy.corp.example:1080"));
+        var ex = Assert.Throws<PayscoreException>(() => AddressSettings.CheckProxy("socks5://bob:t0k3n@proxy.corp.example:1080"));
 
         Assert.Equal(ErrorIds.ProxyInvalid, ex.ErrorId);
         Assert.StartsWith("-Proxy socks5://proxy.corp.example:1080 <user info removed> is not an http:// or https:// proxy address", ex.Message);

@@ -93,7 +93,7 @@ public class ApiV3KeyTests
     [InlineData("TestOnlyApiV3Key0123456789abcd密")] // 32 characters, 34 UTF-8 bytes
     public void A_key_that_is_not_32_bytes_stops_with_its_length_and_never_its_text(string text)
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => Key(text));
+        var ex = Assert.Throws<PayscoreException>(() => Key(text));
 
         Assert.Equal(ErrorIds.ApiV3KeyInvalid, ex.ErrorId);
         Assert.Contains($"has {Encoding.UTF8.GetByteCount(text)} bytes", ex.Message);
@@ -120,7 +120,7 @@ public class ApiV3KeyTests
         Assert.Equal("-ApiV3Key", merged.Origin(nameof(ClientSettings.ApiV3Key)));
         Assert.Equal(TestOnlyKey, SecureText.Reveal(merged.ApiV3Key!));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => ApiV3Key.From(fromEnvironment.ApiV3Key!, fromEnvironment.Origin(nameof(ClientSettings.ApiV3Key))));
+        var ex = Assert.Throws<PayscoreException>(() => ApiV3Key.From(fromEnvironment.ApiV3Key!, fromEnvironment.Origin(nameof(ClientSettings.ApiV3Key))));
         Assert.Contains(EnvironmentVariables.ApiV3Key, ex.Message);
         Assert.DoesNotContain("too short", ex.Message);
     }

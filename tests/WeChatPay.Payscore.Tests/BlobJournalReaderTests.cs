@@ -125,14 +125,14 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
         string missing = Storage.BlobAddress(container, "none.jsonl", "r");
         string noContainer = Storage.BlobAddress("nosuchcontainer", "run.jsonl", "r");
 
-        var block = Assert.Throws<PayscoreConfigurationException>(() => Read(blockBlob));
-        var text = Assert.Throws<PayscoreConfigurationException>(() => Read(notes));
-        var none = Assert.Throws<PayscoreConfigurationException>(() => Read(missing));
-        var neither = Assert.Throws<PayscoreConfigurationException>(() => Read(noContainer));
-        var unsigned = Assert.Throws<PayscoreConfigurationException>(() => Read(missing.Split('?')[0]));
+        var block = Assert.Throws<PayscoreException>(() => Read(blockBlob));
+        var text = Assert.Throws<PayscoreException>(() => Read(notes));
+        var none = Assert.Throws<PayscoreException>(() => Read(missing));
+        var neither = Assert.Throws<PayscoreException>(() => Read(noContainer));
+        var unsigned = Assert.Throws<PayscoreException>(() => Read(missing.Split('?')[0]));
 
         Assert.Equal(ErrorIds.JournalInvalid, block.ErrorId);
-        Assert.Equal(block.ErrorId, Assert.Throws<PayscoreConfigurationException>(() => BlobJournalStore.Open(Storage.BlobAddress(container, "users.csv"))).ErrorId);
+        Assert.Equal(block.ErrorId, Assert.Throws<PayscoreException>(() => BlobJournalStore.Open(Storage.BlobAddress(container, "users.csv"))).ErrorId);
         Assert.EndsWith("It was left as it was. Give -Path a journal blob that Invoke-WxPayscoreTerminate wrote.", block.Message);
         Assert.Equal(ErrorIds.JournalInvalid, text.ErrorId);
         Assert.Contains("is not a journal: ", text.Message);
@@ -142,7 +142,7 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
         Assert.Equal(ErrorIds.JournalInvalid, unsigned.ErrorId);
         Assert.Contains("has no SAS token (a query with sig=...): create one for the blob or its container with read permission.", unsigned.Message);
         Assert.False(Storage.Exists(container, "none.jsonl"));
-        foreach ((PayscoreConfigurationException error, string address) in new[] { (block, blockBlob), (text, notes), (none, missing), (neither, noContainer) })
+        foreach ((PayscoreException error, string address) in new[] { (block, blockBlob), (text, notes), (none, missing), (neither, noContainer) })
         {
             Assert.DoesNotContain(Azurite.Signature(address), error.ToString());
             Assert.DoesNotContain("Nothing was sent", error.Message);

@@ -452,7 +452,7 @@ public sealed class BlobJournalTests : ScratchTest, IClassFixture<AzuriteFixture
         var parameters = Parameters(journal);
         parameters["ThrottleLimit"] = 8;
         int rolloverBlocks = int.TryParse(Environment.GetEnvironmentVariable("WXPAY_MEASURE_ROLLOVER"), out int r) ? r : BlobJournalStore.RolloverBlocks;
-        parameters["ReadAheadRows"] = GroupCommitQueue<RowOutcome>.DefaultReadAhead;
+        parameters["ReadAheadRows"] = GroupCommitQueue<FinishedRow>.DefaultReadAhead;
         var clock = Stopwatch.StartNew();
         HostedRun run = RunRolling(Rows("oLarge", count), parameters, rolloverBlocks);
         clock.Stop();

@@ -118,7 +118,7 @@ public sealed class ClientSettingsTests : IDisposable
         using SecureString wrong = Secure("wrong-password-5678");
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, wrong, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.CertificatePasswordInvalid, ex.ErrorId);
         Assert.Contains("-CertificatePassword", ex.Message);
@@ -132,7 +132,7 @@ public sealed class ClientSettingsTests : IDisposable
         string p12 = DotnetPkcs12("not-the-mchid");
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, null, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.CertificatePasswordInvalid, ex.ErrorId);
         Assert.Contains(MerchantId, ex.Message);
@@ -152,7 +152,7 @@ public sealed class ClientSettingsTests : IDisposable
         };
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(path, null, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Contains(UserText.ExcerptPath(path), ex.Message);
@@ -169,7 +169,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemText(pem, "-PrivateKey"))
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Contains("-PrivateKey", ex.Message);
@@ -183,7 +183,7 @@ public sealed class ClientSettingsTests : IDisposable
             [MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"), MerchantKeySource.FromPemText(pem, "-PrivateKey")],
             "-PrivateKeyPath, -PrivateKey, -CertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.PrivateKeyAmbiguous, ex.ErrorId);
         Assert.Contains("(-PrivateKeyPath)", ex.Message);
@@ -212,7 +212,7 @@ public sealed class ClientSettingsTests : IDisposable
             .WithMerchantCertificate(TestKeys.CertificatePath, "-MerchantCertificatePath")
             .WithMerchantSerialNumber("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", "-MerchantSerialNumber");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMismatch, ex.ErrorId);
         Assert.Contains("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", ex.Message);
@@ -227,7 +227,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath"))
             .WithMerchantCertificate(TestKeys.CertificatePath, "-MerchantCertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.PrivateKeyCertificateMismatch, ex.ErrorId);
         Assert.Contains("SIGN_ERROR", ex.Message);
@@ -241,7 +241,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath"))
             .WithMerchantCertificate(otherCertificate, "-MerchantCertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMismatch, ex.ErrorId);
     }
@@ -255,7 +255,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
             .WithMerchantCertificate(path, "-MerchantCertificatePath");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(errorId, ex.ErrorId);
     }
@@ -265,7 +265,7 @@ public sealed class ClientSettingsTests : IDisposable
     {
         ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMissing, ex.ErrorId);
         Assert.Contains("-MerchantSerialNumber", ex.Message);
@@ -339,7 +339,7 @@ public sealed class ClientSettingsTests : IDisposable
         string otherKey = WriteKey("other_key.pem", other);
 
         ResolvedCredentials sameKey = CredentialResolver.Resolve(SettingsMerge.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(TestKeys.Pkcs1KeyPath, "-PrivateKeyPath")), connection));
-        var ex = Assert.Throws<PayscoreConfigurationException>(
+        var ex = Assert.Throws<PayscoreException>(
             () => CredentialResolver.Resolve(SettingsMerge.Merge(WithKey(new ClientSettings(), MerchantKeySource.FromPemFile(otherKey, "-PrivateKeyPath")), connection)));
 
         Assert.Equal(TestKeys.CertificateSerial, sameKey.SerialNumber);
@@ -369,7 +369,7 @@ public sealed class ClientSettingsTests : IDisposable
         ClientSettings connection = WithKey(Base(), MerchantKeySource.FromPkcs12File(OpenSslPkcs12(MerchantId, false), null, "-CertificatePath")).AsConnection();
         ClientSettings command = new ClientSettings().WithMerchantSerialNumber("5157F09EFDC096DE15EBE81A47057A7232F1B8E1", "-MerchantSerialNumber");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(SettingsMerge.Merge(command, connection)));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(SettingsMerge.Merge(command, connection)));
 
         Assert.Equal(ErrorIds.MerchantSerialNumberMismatch, ex.ErrorId);
     }
@@ -396,7 +396,7 @@ public sealed class ClientSettingsTests : IDisposable
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber");
 
         CredentialResolver.Resolve(SettingsMerge.Merge(command, environment));
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(SettingsMerge.Merge(commandWithoutPublicKey, environment)));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(SettingsMerge.Merge(commandWithoutPublicKey, environment)));
 
         Assert.Equal(ErrorIds.WechatpayPublicKeyPathMissing, ex.ErrorId);
         Assert.Contains("WXPAY_PUBLIC_KEY_ID", ex.Message);
@@ -442,7 +442,7 @@ public sealed class ClientSettingsTests : IDisposable
             .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber")
             .WithProxy(proxy, null);
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => CredentialResolver.Resolve(settings));
+        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
         Assert.Equal(ErrorIds.ProxyInvalid, ex.ErrorId);
         Assert.DoesNotContain("secret", ex.Message);
@@ -481,7 +481,7 @@ public sealed class ClientSettingsTests : IDisposable
                 .WithWechatpayPublicKey(setting == "WechatpayPublicKeyId" ? value : PublicKeyId, "-WechatpayPublicKeyId", TestKeys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
             layer = WithKey(layer, MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
 
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : CredentialResolver.Resolve(layer));
+            var ex = Assert.Throws<PayscoreException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : CredentialResolver.Resolve(layer));
 
             Assert.Equal(errorId, ex.ErrorId);
             Assert.True(ex.Message.Length < 400, $"{setting}: a message of {ex.Message.Length:N0} characters");

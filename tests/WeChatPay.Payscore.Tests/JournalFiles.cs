@@ -131,7 +131,7 @@ public sealed class FillingDiskTerminateCommand : InvokeWxPayscoreTerminateComma
 
     /// <summary>Rows read ahead: how many rows' records a group holds at most, so that a run of a few rows makes many appends.</summary>
     [Parameter]
-    public int ReadAheadRows { get; set; } = GroupCommitQueue<RowOutcome>.DefaultReadAhead;
+    public int ReadAheadRows { get; set; } = GroupCommitQueue<FinishedRow>.DefaultReadAhead;
 
     internal override int ReadAhead => ReadAheadRows;
 
@@ -167,7 +167,7 @@ internal sealed class MemoryJournalStore : IJournalStore
     {
         if (shelf.Held)
         {
-            throw new PayscoreConfigurationException(ErrorIds.JournalUnavailable, "The journal 'memory' is in use by another run. Nothing was sent.");
+            throw new PayscoreException(ErrorIds.JournalUnavailable, "The journal 'memory' is in use by another run. Nothing was sent.");
         }
 
         shelf.Held = true;

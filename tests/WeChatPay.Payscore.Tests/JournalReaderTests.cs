@@ -301,7 +301,7 @@ public sealed class JournalReaderTests : IDisposable
         string path = PathOf("live.jsonl");
         const int rows = 1000;
         using var started = new ManualResetEventSlim();
-        PayscoreConfigurationException? failure = null;
+        PayscoreException? failure = null;
         var writer = Task.Run(() =>
         {
             using RunJournal run = JournalFiles.OpenRun(path);
@@ -431,8 +431,8 @@ public sealed class JournalReaderTests : IDisposable
         File.WriteAllBytes(path, before);
         var rows = new List<JournalRow>();
 
-        var read = Assert.Throws<PayscoreConfigurationException>(() => JournalReader.Of(path).Read(null, rows.Add));
-        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(path));
+        var read = Assert.Throws<PayscoreException>(() => JournalReader.Of(path).Read(null, rows.Add));
+        var run = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(path));
 
         Assert.Equal(ErrorIds.JournalInvalid, read.ErrorId);
         Assert.Equal(run.ErrorId, read.ErrorId);
@@ -447,8 +447,8 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void A_folder_is_refused_as_a_folder()
     {
-        var read = Assert.Throws<PayscoreConfigurationException>(() => Read(_dir));
-        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(_dir));
+        var read = Assert.Throws<PayscoreException>(() => Read(_dir));
+        var run = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(_dir));
 
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.ErrorId, run.ErrorId));
         Assert.Equal($"-Path '{UserText.ExcerptPath(_dir)}' names a folder, not a file. Give it the path of a journal file that Invoke-WxPayscoreTerminate wrote.", read.Message);
@@ -466,17 +466,17 @@ public sealed class JournalReaderTests : IDisposable
 
         // A reader (or -WhatIf) blocked opening the FIFO would go on once a writer opens it and closes it: the test
         // fails then.
-        Task<(PayscoreConfigurationException Read, PayscoreConfigurationException Preview)> refused = Task.Run(() => (
-            Assert.Throws<PayscoreConfigurationException>(() => Read(fifo)),
-            Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(fifo, readOnly: true))));
+        Task<(PayscoreException Read, PayscoreException Preview)> refused = Task.Run(() => (
+            Assert.Throws<PayscoreException>(() => Read(fifo)),
+            Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(fifo, readOnly: true))));
         if (!refused.Wait(TimeSpan.FromSeconds(20)))
         {
             new FileStream(fifo, FileMode.Open, FileAccess.Write).Dispose();
             Assert.Fail("Reading the FIFO waited for a writer.");
         }
 
-        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(fifo));
-        (PayscoreConfigurationException read, PayscoreConfigurationException preview) = refused.Result;
+        var run = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(fifo));
+        (PayscoreException read, PayscoreException preview) = refused.Result;
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.ErrorId, preview.ErrorId, run.ErrorId));
         Assert.All(new[] { read, preview, run }, ex => Assert.Contains("names a device or a pipe, not a file", ex.Message));
     }
@@ -484,7 +484,7 @@ public sealed class JournalReaderTests : IDisposable
     [UnixFact]
     public void A_device_is_refused_without_being_read()
     {
-        var read = Assert.Throws<PayscoreConfigurationException>(() => Read("/dev/zero"));
+        var read = Assert.Throws<PayscoreException>(() => Read("/dev/zero"));
 
         Assert.Equal(ErrorIds.JournalInvalid, read.ErrorId);
         Assert.Contains("'/dev/zero' names a device or a pipe, not a file", read.Message);
@@ -493,8 +493,8 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void A_missing_journal_is_not_found_where_a_run_would_create_it()
     {
-        var file = Assert.Throws<PayscoreConfigurationException>(() => Read(PathOf("none.jsonl")));
-        var folder = Assert.Throws<PayscoreConfigurationException>(() => Read(PathOf("no/such/folder/run.jsonl")));
+        var file = Assert.Throws<PayscoreException>(() => Read(PathOf("none.jsonl")));
+        var folder = Assert.Throws<PayscoreException>(() => Read(PathOf("no/such/folder/run.jsonl")));
 
         Assert.Equal((ErrorIds.JournalNotFound, ErrorIds.JournalNotFound), (file.ErrorId, folder.ErrorId));
         Assert.Equal($"The journal '{UserText.ExcerptPath(PathOf("none.jsonl"))}' does not exist. Give -Path the -JournalPath of a run of Invoke-WxPayscoreTerminate.", file.Message);
@@ -507,7 +507,7 @@ public sealed class JournalReaderTests : IDisposable
     {
         string path = "/srv/payscore/" + new string('d', 80) + "/run.jsonl";
 
-        PayscoreConfigurationException denied = FileJournalStore.OpenFailure(new UnauthorizedAccessException($"Access to the path '{path}' is denied."), path, JournalAccess.Reader);
+        PayscoreException denied = FileJournalStore.OpenFailure(new UnauthorizedAccessException($"Access to the path '{path}' is denied."), path, JournalAccess.Reader);
 
         Assert.Equal(ErrorIds.JournalUnavailable, denied.ErrorId);
         Assert.Equal($"Permission denied: this account may not read the journal '{UserText.ExcerptPath(path)}'. Change the file's permissions, or read it as an account that may.", denied.Message);

@@ -99,7 +99,7 @@ public sealed class JournalTests : IDisposable
             journal.RecordSending(1, Request("oShelf"));
             journal.RecordResult(Result(1, "oShelf", true, ResultCodes.Ok));
             journal.RecordSending(2, Request("oInFlight"));
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(MemoryJournalStore.Open(shelf)));
+            var ex = Assert.Throws<PayscoreException>(() => RunJournal.Open(MemoryJournalStore.Open(shelf)));
             Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
         }
 
@@ -117,7 +117,7 @@ public sealed class JournalTests : IDisposable
 
         byte[] foreign = Encoding.UTF8.GetBytes("name,value\nx,1\n");
         shelf.Bytes = foreign;
-        var invalid = Assert.Throws<PayscoreConfigurationException>(() => RunJournal.Open(MemoryJournalStore.Open(shelf)));
+        var invalid = Assert.Throws<PayscoreException>(() => RunJournal.Open(MemoryJournalStore.Open(shelf)));
         Assert.Equal(ErrorIds.JournalInvalid, invalid.ErrorId);
         Assert.StartsWith("The shelf 'memory/journal' is not a journal: line 1", invalid.Message);
         Assert.Equal(foreign, shelf.Bytes);
@@ -208,7 +208,7 @@ public sealed class JournalTests : IDisposable
         string path = PathOf("users.csv");
         File.WriteAllText(path, "openid,service_id\noA,1\n");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(path));
+        var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(path));
 
         Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
         Assert.Equal("openid,service_id\noA,1\n", File.ReadAllText(path));
@@ -230,7 +230,7 @@ public sealed class JournalTests : IDisposable
             first.Commit();
             string other = JournalFiles.OtherName(path, name);
 
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(other));
+            var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(other));
 
             Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
             Assert.Contains("in use by another run", ex.Message);
@@ -283,7 +283,7 @@ public sealed class JournalTests : IDisposable
 
         foreach (bool readOnly in new[] { false, true })
         {
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(path, readOnly));
+            var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(path, readOnly));
 
             Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
             Assert.Contains($"'{UserText.Excerpt(path)}' is not a journal", ex.Message);
@@ -336,7 +336,7 @@ public sealed class JournalTests : IDisposable
     {
         foreach (bool readOnly in new[] { false, true })
         {
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(_dir, readOnly));
+            var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(_dir, readOnly));
 
             Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
             Assert.Contains("names a folder, not a file", ex.Message);
@@ -353,9 +353,9 @@ public sealed class JournalTests : IDisposable
 
         // /dev/zero reads as an endless line: a run refuses it as a device, and so does -WhatIf (which cannot write
         // to tell) before it opens it.
-        var run = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun("/dev/zero"));
-        var preview = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun("/dev/zero", readOnly: true));
-        var nothing = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun("/dev/null"));
+        var run = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun("/dev/zero"));
+        var preview = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun("/dev/zero", readOnly: true));
+        var nothing = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun("/dev/null"));
 
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (run.ErrorId, preview.ErrorId, nothing.ErrorId));
         Assert.Contains("names a device or a pipe, not a file", run.Message);
@@ -416,7 +416,7 @@ public sealed class JournalTests : IDisposable
     [Fact]
     public void A_missing_folder_is_named_as_such()
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => JournalFiles.OpenRun(PathOf("no/such/folder/run.jsonl")));
+        var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(PathOf("no/such/folder/run.jsonl")));
 
         Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
         Assert.Contains("does not exist", ex.Message);
@@ -440,7 +440,7 @@ public sealed class JournalTests : IDisposable
             _ => new IOException($"Read-only file system : '{path}'", 30),
         };
 
-        PayscoreConfigurationException ex = FileJournalStore.OpenFailure(cause, path);
+        PayscoreException ex = FileJournalStore.OpenFailure(cause, path);
 
         Assert.Equal(ErrorIds.JournalUnavailable, ex.ErrorId);
         Assert.Contains(expected, ex.Message);
@@ -484,7 +484,7 @@ public sealed class JournalTests : IDisposable
             journal.Commit();
         }
 
-        PayscoreConfigurationException failure = Assert.IsType<PayscoreConfigurationException>(journal.Failure);
+        PayscoreException failure = Assert.IsType<PayscoreException>(journal.Failure);
         Assert.Equal(ErrorIds.JournalWriteFailed, failure.ErrorId);
         Assert.Contains($"'{UserText.Excerpt(path)}' could not be written (No space left on device)", failure.Message);
         Assert.Contains("Free space", failure.Message);

@@ -55,7 +55,7 @@ public class KeyLoaderTests
     [InlineData("README.md", ErrorIds.PrivateKeyUnreadable, "no PEM block")]
     public void Wrong_key_files_stop_with_a_stable_error_id_and_say_what_they_are(string file, string errorId, string words)
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Path_(file)));
+        var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Path_(file)));
 
         Assert.Equal(errorId, ex.ErrorId);
         Assert.Contains(words, ex.Message);
@@ -67,7 +67,7 @@ public class KeyLoaderTests
     {
         string path = Path.Combine(TestKeys.Directory, "no-such-key.pem");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
+        var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
 
         Assert.Equal(ErrorIds.PrivateKeyNotFound, ex.ErrorId);
         Assert.Contains(UserText.ExcerptPath(path), ex.Message);
@@ -79,11 +79,11 @@ public class KeyLoaderTests
     {
         var errors = new[]
         {
-            Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Directory)),
-            Assert.Throws<PayscoreConfigurationException>(() => MerchantPkcs12Loader.LoadFile(TestKeys.Directory, null, "1900009191")),
-            Assert.Throws<PayscoreConfigurationException>(() => MerchantCertificate.LoadFile(TestKeys.Directory)),
-            Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.Directory)),
-            Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreException>(() => MerchantPkcs12Loader.LoadFile(TestKeys.Directory, null, "1900009191")),
+            Assert.Throws<PayscoreException>(() => MerchantCertificate.LoadFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreException>(() => WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.Directory)),
+            Assert.Throws<PayscoreException>(() => WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.Directory)),
         };
 
         Assert.All(errors, ex =>
@@ -100,7 +100,7 @@ public class KeyLoaderTests
     {
         string path = Path.Combine(TestKeys.Directory, new string('k', 5_000), "apiclient_key.pem");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
+        var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromFile(path));
 
         Assert.Contains($"/apiclient_key.pem({path.Length:N0} characters)", ex.Message);
         Assert.True(ex.Message.Length < 500, ex.Message);
@@ -114,7 +114,7 @@ public class KeyLoaderTests
         string pem = rsa.ExportPkcs8PrivateKeyPem();
         string broken = pem.Replace("-----BEGIN PRIVATE KEY-----", "-----BEGIN PRIVATE KEY");
 
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromPem(broken, "the PEM text"));
+        var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromPem(broken, "the PEM text"));
 
         Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
         KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
@@ -128,7 +128,7 @@ public class KeyLoaderTests
 
         foreach (string bad in new[] { truncated, "-----BEGIN PRIVATE KEY-----\n!!!notbase64!!!\n-----END PRIVATE KEY-----" })
         {
-            var ex = Assert.Throws<PayscoreConfigurationException>(() => MerchantPrivateKeyLoader.LoadFromPem(bad, "the test text"));
+            var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromPem(bad, "the test text"));
             Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
             Assert.DoesNotContain(pem.Substring(60, 40), ex.Message);
         }
@@ -161,7 +161,7 @@ public class KeyLoaderTests
     [InlineData("test-only-merchant-cert.pem")]
     public void A_file_that_is_not_a_public_key_is_refused_as_the_wechatpay_public_key(string file)
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.Path_(file)));
+        var ex = Assert.Throws<PayscoreException>(() => WechatpayKeyLoader.LoadPublicKeyFile(TestKeys.Path_(file)));
 
         Assert.Equal(ErrorIds.WechatpayPublicKeyInvalid, ex.ErrorId);
     }
@@ -169,7 +169,7 @@ public class KeyLoaderTests
     [Fact]
     public void A_public_key_is_refused_as_a_platform_certificate()
     {
-        var ex = Assert.Throws<PayscoreConfigurationException>(() => WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.PublicKeyPath));
+        var ex = Assert.Throws<PayscoreException>(() => WechatpayKeyLoader.LoadPlatformCertificateFile(TestKeys.PublicKeyPath));
 
         Assert.Equal(ErrorIds.PlatformCertificateInvalid, ex.ErrorId);
     }

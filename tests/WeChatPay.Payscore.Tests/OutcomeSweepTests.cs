@@ -14,18 +14,18 @@ public sealed class OutcomeSweepTests
     private const string HowToSettle = "Run the same command with the same -JournalPath to settle it.";
 
     /// <summary>A finished row; with <paramref name="askAgain"/>, one that can be asked again, which then ends with <paramref name="then"/>.</summary>
-    private static RowOutcome Row(long number, string code, bool success = false, bool askAgain = true, string then = ResultCodes.SettledByQuery, Action? record = null)
+    private static FinishedRow Row(long number, string code, bool success = false, bool askAgain = true, string then = ResultCodes.SettledByQuery, Action? record = null)
     {
         var result = new TerminateResult { RowNumber = number, Code = code, Success = success, Message = $"First answer of row {number}." };
         RowStep? again = askAgain
             ? RowStep.Send(
-                _ => Task.FromResult<RowOutcome?>(new RowOutcome(
+                _ => Task.FromResult<FinishedRow?>(new FinishedRow(
                     number,
                     new TerminateResult { RowNumber = number, Code = then, Success = ResultCodeTable.Of(then).Outcome == AuthorizationOutcome.Ended },
                     null)),
                 record)
             : null;
-        return new RowOutcome(number, result, null, askAgain: again);
+        return new FinishedRow(number, result, null, askAgain: again);
     }
 
     private static TimeBudget NoBudget() => TimeBudget.Start(null);
@@ -81,11 +81,11 @@ public sealed class OutcomeSweepTests
             sweep.Hold(Row(number, ResultCodes.OutcomeUnknown, record: () => recorded.Add(number)));
         }
 
-        IReadOnlyList<QueuedRow<RowOutcome>> rows = sweep.Begin(CancellationToken.None);
+        IReadOnlyList<QueuedRow<FinishedRow>> rows = sweep.Begin(CancellationToken.None);
 
         Assert.Equal(3, rows.Count);
         Assert.Equal(0, sweep.Held);
-        foreach (QueuedRow<RowOutcome> row in rows)
+        foreach (QueuedRow<FinishedRow> row in rows)
         {
             row.Record();
         }
@@ -104,10 +104,10 @@ public sealed class OutcomeSweepTests
         sweep.Hold(Row(3, ResultCodes.OutcomeUnknown, then: ResultCodes.OutcomeUnknown));
         sweep.Hold(Row(4, ResultCodes.OutcomeUnknown, then: "NO_AUTH")); // refused: known, not ended
         sweep.Hold(Row(5, ResultCodes.OutcomeUnknown));
-        IReadOnlyList<QueuedRow<RowOutcome>> rows = sweep.Begin(CancellationToken.None);
+        IReadOnlyList<QueuedRow<FinishedRow>> rows = sweep.Begin(CancellationToken.None);
 
-        var results = new List<RowOutcome?>();
-        foreach (QueuedRow<RowOutcome> row in rows.Take(4))
+        var results = new List<FinishedRow?>();
+        foreach (QueuedRow<FinishedRow> row in rows.Take(4))
         {
             results.Add(await row.Work(CancellationToken.None));
         }
@@ -120,11 +120,11 @@ public sealed class OutcomeSweepTests
     public void A_row_left_out_of_the_sweep_keeps_its_result_and_says_why_and_how_to_settle_it()
     {
         OutcomeSweep sweep = Sweep();
-        RowOutcome held = Row(7, ResultCodes.OutcomeUnknown);
+        FinishedRow held = Row(7, ResultCodes.OutcomeUnknown);
         sweep.Hold(held);
-        QueuedRow<RowOutcome> row = Assert.Single(sweep.Begin(CancellationToken.None));
+        QueuedRow<FinishedRow> row = Assert.Single(sweep.Begin(CancellationToken.None));
 
-        RowOutcome left = row.NotStarted(TimeBudget.SpentClause);
+        FinishedRow left = row.NotStarted(TimeBudget.SpentClause);
 
         Assert.Equal((ResultCodes.OutcomeUnknown, false, 7L), (left.Code, left.Success, left.Result.RowNumber));
         Assert.Equal(
@@ -142,7 +142,7 @@ public sealed class OutcomeSweepTests
         sweep.Hold(Row(1, ResultCodes.OutcomeUnknown));
         sweep.Hold(Row(2, ResultCodes.OutcomeUnknown));
 
-        IReadOnlyList<RowOutcome> released = sweep.Release("the run stopped (WechatpayUnreachable)");
+        IReadOnlyList<FinishedRow> released = sweep.Release("the run stopped (WechatpayUnreachable)");
 
         Assert.Equal([1L, 2L], released.Select(r => r.Result.RowNumber));
         Assert.All(released, r =>
@@ -163,7 +163,7 @@ public sealed class OutcomeSweepTests
         sweep.Hold(Row(1, ResultCodes.OutcomeUnknown));
         using var stopping = new CancellationTokenSource();
 
-        Task<IReadOnlyList<QueuedRow<RowOutcome>>> begun = Task.Run(() => sweep.Begin(stopping.Token));
+        Task<IReadOnlyList<QueuedRow<FinishedRow>>> begun = Task.Run(() => sweep.Begin(stopping.Token));
         stopping.Cancel();
 
         // A guard against a hang, not a measurement: an uncancellable pause would last an hour.
@@ -180,7 +180,7 @@ public sealed class OutcomeSweepTests
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(60)); // a waiting sweep would be cancelled by this and throw
 
         Assert.Equal(TimeSpan.Zero, sweep.Wait);
-        QueuedRow<RowOutcome> row = Assert.Single(sweep.Begin(guard.Token));
+        QueuedRow<FinishedRow> row = Assert.Single(sweep.Begin(guard.Token));
 
         Assert.NotNull(row.Work);
         Assert.Equal(TimeSpan.FromHours(1), Sweep(pause: TimeSpan.FromHours(1), budget: TimeBudget.Start(TimeSpan.FromHours(2), new Stopwatch())).Pause);

@@ -119,7 +119,7 @@ public sealed class PlatformCertificateRefresherTests : IDisposable
     public async Task A_failed_download_leaves_the_answer_unknown_and_says_why()
     {
         PlatformCertificateRefresher refresher = Refresher(() =>
-            Task.FromException<PlatformCertificateDownload>(new PayscoreConfigurationException(ErrorIds.PlatformCertificateUnverified, "bad list")));
+            Task.FromException<PlatformCertificateDownload>(new PayscoreException(ErrorIds.PlatformCertificateUnverified, "bad list")));
 
         string outcome = await refresher.RefreshForAsync(Rotated, null, CancellationToken.None);
 

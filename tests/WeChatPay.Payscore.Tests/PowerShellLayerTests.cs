@@ -33,7 +33,7 @@ public sealed class PowerShellLayerTests
     [InlineData(typeof(PayscoreRowResult))]
     [InlineData(typeof(RunSummary))]
     [InlineData(typeof(PayscoreConnection))]
-    [InlineData(typeof(PayscoreConfigurationException))]
+    [InlineData(typeof(PayscoreException))]
     [InlineData(typeof(TerminateRowException))]
     [InlineData(typeof(PermissionRowException))]
     public void A_public_result_type_refers_to_no_PowerShell_type(Type type)

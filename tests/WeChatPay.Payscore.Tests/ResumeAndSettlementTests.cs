@@ -211,7 +211,7 @@ public sealed class ResumeAndSettlementTests : IDisposable
     [InlineData(1, 6, 2)]
     [InlineData(8, 6, 2)] // with eight rows in flight
     [InlineData(8, 12, 2)]
-    [InlineData(8, 2, GroupCommitQueue<RowOutcome>.DefaultReadAhead)] // the second group: the rows read while the first row's record was written
+    [InlineData(8, 2, GroupCommitQueue<FinishedRow>.DefaultReadAhead)] // the second group: the rows read while the first row's record was written
     public void A_journal_that_cannot_be_written_stops_the_run_with_every_sent_row_settled_and_the_rerun_resumes(int throttle, int fullAtWrite, int readAhead)
     {
         const int rows = 30;

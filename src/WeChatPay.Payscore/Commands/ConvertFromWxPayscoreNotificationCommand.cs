@@ -89,7 +89,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 credentials = CredentialResolver.ResolveVerification(LayeredSettings(useConnection: true));
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }

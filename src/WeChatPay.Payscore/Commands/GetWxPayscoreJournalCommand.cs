@@ -59,7 +59,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 journal = blob ? Path : PathOf(Path, PathSetting.JournalToRead);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 // Not the value as the target either: it may be key material pasted in the wrong place.
                 WriteError(ex, null);
@@ -71,7 +71,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 reading = JournalReader.Of(journal).Read(State, WriteObject);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 WriteError(ex, blob ? null : journal);
                 return;

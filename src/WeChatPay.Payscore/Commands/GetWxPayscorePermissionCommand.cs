@@ -41,7 +41,7 @@ namespace WeChatPay.Payscore.Commands
         {
             if (!AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out IReadOnlyList<string> problems))
             {
-                return RowStep.Finish(new RowOutcome(input, PayscoreRowResult.InvalidInput<PayscorePermission>(rowNumber, fields, problems), null));
+                return RowStep.Finish(new FinishedRow(input, PayscoreRowResult.InvalidInput<PayscorePermission>(rowNumber, fields, problems), null));
             }
 
             Diagnostics? diagnostics = WantDiagnostics ? new Diagnostics() : null;
@@ -49,7 +49,7 @@ namespace WeChatPay.Payscore.Commands
             return RowStep.Send(async stopping =>
             {
                 PayscorePermission result = await lookup.LookUpAsync(rowNumber, target, diagnostics, stopping).ConfigureAwait(false);
-                return new RowOutcome(input, result, diagnostics);
+                return new FinishedRow(input, result, diagnostics);
             });
         }
 
@@ -58,7 +58,7 @@ namespace WeChatPay.Payscore.Commands
         internal override string HowToContinue =>
             $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Get-WxPayscorePermission again.";
 
-        internal override ErrorRecord ErrorOf(RowOutcome outcome)
+        internal override ErrorRecord ErrorOf(FinishedRow outcome)
         {
             var result = (PayscorePermission)outcome.Result;
             (string errorId, ErrorCategory category) = ClassifyFailure(result);

@@ -53,7 +53,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 apiV3Key = CredentialResolver.RequireApiV3Key(settings, "the platform certificates");
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }
@@ -69,7 +69,7 @@ namespace WeChatPay.Payscore.Commands
                 {
                     download = WaitFor(stopping => downloader.DownloadAsync(diagnostics, stopping));
                 }
-                catch (PayscoreConfigurationException ex)
+                catch (PayscoreException ex)
                 {
                     Replay(diagnostics);
                     throw Stop(ex, PlatformCertificateDownloader.PathAndQuery);
@@ -100,7 +100,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 return PlatformCertificateFolder.Open(directory);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }
@@ -131,7 +131,7 @@ namespace WeChatPay.Payscore.Commands
 
                 folder.Save(certificate, Force);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 WriteError(ex, path);
                 return false;

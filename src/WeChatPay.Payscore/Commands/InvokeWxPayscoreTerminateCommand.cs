@@ -111,7 +111,7 @@ namespace WeChatPay.Payscore.Commands
                 bool readOnly = Preferences.IsPreview(this); // -WhatIf: the journal is read (to show which rows are done) but not written
                 journal = RunJournal.Open(OpenJournalStore(path, readOnly), readOnly);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex, BlobJournalStore.IsBlobAddress(path) ? null : path);
             }
@@ -133,7 +133,7 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal override void CheckRun()
         {
-            if (_ledger.Journal?.Failure is PayscoreConfigurationException failure)
+            if (_ledger.Journal?.Failure is PayscoreException failure)
             {
                 throw StopRun(failure, _ledger.Journal.Name);
             }
@@ -160,20 +160,20 @@ namespace WeChatPay.Payscore.Commands
 
             if (!TerminateRequest.TryCreate(Route, fields, reason, out TerminateRequest? request, out IReadOnlyList<string> problems))
             {
-                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
+                return RowStep.Finish(new FinishedRow(input, PermissionTerminator.InvalidInput(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, problems), null));
             }
 
             RowDecision decision = _ledger.Decide(rowNumber, request, out long firstRow);
             if (decision == RowDecision.Duplicate)
             {
-                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.Duplicate, success: false,
+                return RowStep.Finish(new FinishedRow(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.Duplicate, success: false,
                     $"Not sent: the same authorization as row {firstRow} ({request.Target}), which is sent once for both; see row {firstRow}'s result."), null));
             }
 
             if (decision == RowDecision.AlreadyDone)
             {
                 // Its final record is in the journal already; it is not written again.
-                return RowStep.Finish(new RowOutcome(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
+                return RowStep.Finish(new FinishedRow(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
                     $"Not sent: the journal {UserText.ExcerptPath(RunJournalPath)} records this authorization as ended by an earlier run."), null, journaled: true));
             }
 
@@ -197,9 +197,9 @@ namespace WeChatPay.Payscore.Commands
                     RowStep askAgain = RowStep.Send(async sweeping =>
                     {
                         TerminateResult settled = await terminator.AskAgainAsync(result, request, diagnostics, sweeping).ConfigureAwait(false);
-                        return new RowOutcome(input, settled, diagnostics);
+                        return new FinishedRow(input, settled, diagnostics);
                     });
-                    return new RowOutcome(input, result, diagnostics, askAgain: askAgain);
+                    return new FinishedRow(input, result, diagnostics, askAgain: askAgain);
                 },
                 journal == null ? (Action?)null : () => journal.RecordSending(rowNumber, request));
         }
@@ -208,7 +208,7 @@ namespace WeChatPay.Payscore.Commands
         /// The rows' final records, on disk before their results go out. When the journal cannot be written, the
         /// results go out all the same (every row that was sent gets its result) and nothing more is written.
         /// </summary>
-        internal override Task<bool> Record(IReadOnlyList<RowOutcome> batch)
+        internal override Task<bool> Record(IReadOnlyList<FinishedRow> batch)
         {
             RunJournal? journal = _ledger.Journal;
             if (journal == null)
@@ -216,7 +216,7 @@ namespace WeChatPay.Payscore.Commands
                 return base.Record(batch);
             }
 
-            foreach (RowOutcome outcome in batch)
+            foreach (FinishedRow outcome in batch)
             {
                 // A row not started leaves no record: the rerun sends it as a row the journal has not seen, and the
                 // rest of a long input does not fill the journal's disk with records that say nothing.
@@ -230,7 +230,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>With a journal, rows are read ahead so that their records go into it in groups (<see cref="GroupCommitQueue{T}"/>).</summary>
-        internal override int ReadAhead => _ledger.Journal != null ? GroupCommitQueue<RowOutcome>.DefaultReadAhead : 0;
+        internal override int ReadAhead => _ledger.Journal != null ? GroupCommitQueue<FinishedRow>.DefaultReadAhead : 0;
 
         public override void Dispose()
         {
@@ -250,7 +250,7 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException || ex is PSNotImplementedException)
             {
-                var error = new PayscoreConfigurationException(
+                var error = new PayscoreException(
                     ErrorIds.ConfirmationNotPossible,
                     "This PowerShell host cannot ask for confirmation, and ending an authorization needs it. Add -Confirm:$false to end the authorizations without asking (as runbooks do), or -WhatIf to preview them. Nothing was sent.",
                     ex);
@@ -259,7 +259,7 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        internal override ErrorRecord ErrorOf(RowOutcome outcome)
+        internal override ErrorRecord ErrorOf(FinishedRow outcome)
         {
             var result = (TerminateResult)outcome.Result;
             (string errorId, ErrorCategory category) = ClassifyFailure(result);

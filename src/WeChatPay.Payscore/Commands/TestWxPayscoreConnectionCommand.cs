@@ -57,7 +57,7 @@ namespace WeChatPay.Payscore.Commands
             AuthorizationTarget? target = null;
             if (ParameterSetName == PermissionSet && !AuthorizationTarget.TryCreate(RowFields.ForOpenId(OpenId, ServiceId, AppId), out target, out IReadOnlyList<string> problems))
             {
-                var ex = new PayscoreConfigurationException(ErrorIds.InvalidInput, "-AppId, -ServiceId and -OpenId name no authorization: " + string.Join(" ", problems));
+                var ex = new PayscoreException(ErrorIds.InvalidInput, "-AppId, -ServiceId and -OpenId name no authorization: " + string.Join(" ", problems));
                 ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
             }
 

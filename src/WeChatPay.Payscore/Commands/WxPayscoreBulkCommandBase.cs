@@ -18,7 +18,7 @@ namespace WeChatPay.Payscore.Commands
     /// </summary>
     public abstract class WxPayscoreBulkCommandBase : WxPayscoreCredentialCommandBase
     {
-        private GroupCommitQueue<RowOutcome>? _rows;
+        private GroupCommitQueue<FinishedRow>? _rows;
         private long _rowNumber;
         private ProgressTracker? _progress;
         private RequestRun? _run;
@@ -168,8 +168,8 @@ namespace WeChatPay.Payscore.Commands
             BeginCommand(sender);
             // The pause before the sweep: as long as one more retry would wait (the same doubling, up to its ceiling).
             OutcomeSweep sweep = _sweep = new OutcomeSweep(Begun(_retries).DelayBefore(MaxRetries + 1), Begun(_budget), HowToSettle);
-            _rows = new GroupCommitQueue<RowOutcome>(
-                new BoundedDispatcher<RowOutcome>(ThrottleLimit),
+            _rows = new GroupCommitQueue<FinishedRow>(
+                new BoundedDispatcher<FinishedRow>(ThrottleLimit),
                 ThrottleLimit,
                 ReadAhead,
                 Record,
@@ -205,7 +205,7 @@ namespace WeChatPay.Payscore.Commands
             if (Begun(_budget).IsSpent)
             {
                 // No request, no journal record, no error: the rest of a long input goes through in seconds.
-                Complete(new RowOutcome(target, NotStarted(rowNumber, fields), null));
+                Complete(new FinishedRow(target, NotStarted(rowNumber, fields), null));
                 return;
             }
 
@@ -216,7 +216,7 @@ namespace WeChatPay.Payscore.Commands
             }
             else if (step.Work != null)
             {
-                Begun(_rows).Add(new QueuedRow<RowOutcome>(step.Record, step.Work, why => new RowOutcome(target, NotStarted(rowNumber, fields, why), null)));
+                Begun(_rows).Add(new QueuedRow<FinishedRow>(step.Record, step.Work, why => new FinishedRow(target, NotStarted(rowNumber, fields, why), null)));
                 Pump(endOfInput: false);
             }
         }
@@ -245,7 +245,7 @@ namespace WeChatPay.Payscore.Commands
         /// <summary>
         /// How to settle a row whose outcome is not known and that was not asked about again (the run stopped, or its
         /// time budget was spent, first): the last sentence of its message. Only a command whose rows can be asked
-        /// again (<see cref="RowOutcome.AskAgain"/>) has such rows.
+        /// again (<see cref="FinishedRow.AskAgain"/>) has such rows.
         /// </summary>
         internal virtual string HowToSettle => string.Empty;
 
@@ -263,7 +263,7 @@ namespace WeChatPay.Payscore.Commands
                 // Its clock starts first: the budget is the command's, key loading and certificate downloads included.
                 _budget = TimeBudget.Start(StopAfter);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }
@@ -306,7 +306,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 download = WaitFor(run.TrustPlatformCertificatesAsync);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }
@@ -338,7 +338,7 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         private void Pump(bool endOfInput)
         {
-            GroupCommitQueue<RowOutcome> rows = Begun(_rows);
+            GroupCommitQueue<FinishedRow> rows = Begun(_rows);
             bool written = true;
             WaitFor(stopping => written = rows.Pump(WriteOut, WhyNotStart, endOfInput, stopping));
             if (!written)
@@ -378,7 +378,7 @@ namespace WeChatPay.Payscore.Commands
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
         /// that no row that was sent is left without its result; rows not yet read are never sent.
         /// </summary>
-        internal Exception StopRun(PayscoreConfigurationException ex, object? target = null)
+        internal Exception StopRun(PayscoreException ex, object? target = null)
         {
             _stoppingRun = true;
             SettleInFlight(StoppedClause(ex.ErrorId));
@@ -399,7 +399,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>A row that finished without being sent (bad input, a duplicate): out at once, after the rows already waiting.</summary>
-        private void Complete(RowOutcome outcome)
+        private void Complete(FinishedRow outcome)
         {
             Begun(_rows).Finished(new[] { outcome });
             Pump(endOfInput: false);
@@ -447,10 +447,10 @@ namespace WeChatPay.Payscore.Commands
             {
                 PercentComplete = progress.Percent,
             });
-            IReadOnlyList<QueuedRow<RowOutcome>> again = Array.Empty<QueuedRow<RowOutcome>>();
+            IReadOnlyList<QueuedRow<FinishedRow>> again = Array.Empty<QueuedRow<FinishedRow>>();
             WaitFor(stopping => again = sweep.Begin(stopping));
-            GroupCommitQueue<RowOutcome> queue = Begun(_rows);
-            foreach (QueuedRow<RowOutcome> row in again)
+            GroupCommitQueue<FinishedRow> queue = Begun(_rows);
+            foreach (QueuedRow<FinishedRow> row in again)
             {
                 queue.Add(row);
             }
@@ -488,14 +488,14 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>The non-terminating error a failed row writes after its result.</summary>
-        internal abstract ErrorRecord ErrorOf(RowOutcome outcome);
+        internal abstract ErrorRecord ErrorOf(FinishedRow outcome);
 
         /// <summary>
         /// Adds the final records of rows that finished to the journal and starts making every record added so far
         /// durable, in one append, which must end before any of these rows is written out; false once the journal
         /// cannot be written. Nothing to do without a journal.
         /// </summary>
-        internal virtual Task<bool> Record(IReadOnlyList<RowOutcome> batch) => Written;
+        internal virtual Task<bool> Record(IReadOnlyList<FinishedRow> batch) => Written;
 
         private static readonly Task<bool> Written = Task.FromResult(true);
 
@@ -517,9 +517,9 @@ namespace WeChatPay.Payscore.Commands
         /// Stop) waits until every row in flight has finished and every result is out, so that no row that was sent is
         /// left without its result.
         /// </summary>
-        private void WriteOut(IReadOnlyList<RowOutcome> batch)
+        private void WriteOut(IReadOnlyList<FinishedRow> batch)
         {
-            foreach (RowOutcome outcome in batch)
+            foreach (FinishedRow outcome in batch)
             {
                 Replay(outcome.Diagnostics);
                 WriteObject(outcome.Result);
@@ -578,10 +578,10 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>A failed row writes an error after its result; rows not started do not (one warning counts them).</summary>
-        private static bool WritesAnError(RowOutcome outcome) => !outcome.Success && outcome.Code != ResultCodes.NotStarted;
+        private static bool WritesAnError(FinishedRow outcome) => !outcome.Success && outcome.Code != ResultCodes.NotStarted;
 
         /// <summary>Failed rows in a row, those that were never meant to be sent (bad input, repeats) left out.</summary>
-        private void CountFailure(RowOutcome outcome)
+        private void CountFailure(FinishedRow outcome)
         {
             if (outcome.Success)
             {
@@ -608,7 +608,7 @@ namespace WeChatPay.Payscore.Commands
             SettleInFlight(StoppedClause(stop.ErrorId));
             ResolvedCredentials credentials = Begun(Credentials);
             string message = stop.Describe(_rowNumber, _failedInARow, TotalCount > 0 ? TotalCount : (long?)null, RunJournalPath, credentials.MerchantId, credentials.SerialNumber, DateTimeOffset.UtcNow);
-            throw StopRun(new PayscoreConfigurationException(stop.ErrorId, message));
+            throw StopRun(new PayscoreException(stop.ErrorId, message));
         }
 
         /// <summary>The journal of the run, if it has one: named when the run stops, so that the rerun can pick up.</summary>

@@ -79,14 +79,14 @@ namespace WeChatPay.Payscore.Commands
         }
 
         /// <summary>Stops the command with a configuration error, its id as the error id; written as <c>throw Stop(...)</c>.</summary>
-        internal Exception Stop(PayscoreConfigurationException ex, object? target = null)
+        internal Exception Stop(PayscoreException ex, object? target = null)
         {
             ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
             return ex; // not reached: ThrowTerminatingError always throws
         }
 
         /// <summary>Writes a non-terminating error with the configuration error's id and category; the command goes on.</summary>
-        internal void WriteError(PayscoreConfigurationException ex, object? target) =>
+        internal void WriteError(PayscoreException ex, object? target) =>
             WriteError(new ErrorRecord(ex, ex.ErrorId, CategoryOf(ex.ErrorId), target));
 
         /// <summary>The PowerShell category of a command's error id (<see cref="ErrorIdTable"/>).</summary>
@@ -107,7 +107,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 return PathOf(path, setting);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }
@@ -115,11 +115,11 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>
         /// <see cref="ResolvePath(string, PathSetting)"/> for a command that goes on after a bad path (one per pipeline
-        /// input): the configuration error is thrown as it is, for the command to write (<see cref="WriteError(PayscoreConfigurationException, object)"/>).
+        /// input): the configuration error is thrown as it is, for the command to write (<see cref="WriteError(PayscoreException, object)"/>).
         /// </summary>
         internal string PathOf(string path, PathSetting setting)
         {
-            PayscoreConfigurationException? problem = setting.KeyMaterialProblem(path) ?? setting.ControlCharacterProblem(path);
+            PayscoreException? problem = setting.KeyMaterialProblem(path) ?? setting.ControlCharacterProblem(path);
             if (problem != null)
             {
                 throw problem;

@@ -124,7 +124,7 @@ namespace WeChatPay.Payscore.Commands
             {
                 return CredentialResolver.Resolve(settings);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 throw Stop(ex);
             }
@@ -166,7 +166,7 @@ namespace WeChatPay.Payscore.Commands
             }
             else if (CertificatePassword != null)
             {
-                throw Stop(new PayscoreConfigurationException(
+                throw Stop(new PayscoreException(
                     ErrorIds.CertificatePathMissing,
                     "-CertificatePassword needs -CertificatePath: the apiclient_cert.p12 file it opens."));
             }

@@ -24,7 +24,7 @@ namespace WeChatPay.Payscore.Configuration
             Uri? baseUri = UriText.Parse(text);
             if (baseUri == null || (baseUri.Scheme != Uri.UriSchemeHttps && baseUri.Scheme != Uri.UriSchemeHttp))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.BaseUriInvalid,
                     $"The base URI {UriText.Quote(text)} ({origin}) is not an absolute https:// address. Use https://api.mch.weixin.qq.com.");
             }
@@ -32,14 +32,14 @@ namespace WeChatPay.Payscore.Configuration
             UriText.Extras extras = UriText.ExtrasOf(baseUri);
             if (extras != UriText.Extras.None)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.BaseUriInvalid,
                     $"The base URI {UriText.Quote(baseUri)} ({origin}) has {UriText.Describe(extras)}; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
             }
 
             if (baseUri.Scheme == Uri.UriSchemeHttp && !UriText.IsLoopback(baseUri))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.BaseUriInsecure,
                     $"The base URI {UriText.Quote(baseUri)} ({origin}) is plain http to another machine; WeChat Pay is reached over https only. Plain http is allowed to loopback addresses alone.");
             }
@@ -58,14 +58,14 @@ namespace WeChatPay.Payscore.Configuration
             Uri? proxy = UriText.Parse(text);
             if (proxy == null)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.ProxyInvalid,
                     $"{ProxyOrigin} {UriText.Quote(text)} is not an absolute http:// or https:// address; give the proxy as http://proxy.corp.example:8080.");
             }
 
             if (proxy.Scheme != Uri.UriSchemeHttp && proxy.Scheme != Uri.UriSchemeHttps)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.ProxyInvalid,
                     $"{ProxyOrigin} {UriText.Quote(proxy)} is not an http:// or https:// proxy address, e.g. http://proxy.corp.example:8080.");
             }
@@ -76,7 +76,7 @@ namespace WeChatPay.Payscore.Configuration
                 string credential = (extras & UriText.Extras.UserInfo) != 0
                     ? ", and the user name and password with -ProxyCredential, so that they are not shown with the address"
                     : string.Empty;
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.ProxyInvalid,
                     $"{ProxyOrigin} {UriText.Quote(proxy)} has {UriText.Describe(extras)}; give only scheme, host and port{credential}.");
             }

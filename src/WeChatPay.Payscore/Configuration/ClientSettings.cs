@@ -29,7 +29,7 @@ namespace WeChatPay.Payscore.Configuration
         public MerchantKeySource? PrivateKey { get; internal set; }
 
         /// <summary>Raised when this layer's key settings contradict each other (two key forms at once).</summary>
-        public PayscoreConfigurationException? PrivateKeyProblem { get; internal set; }
+        public PayscoreException? PrivateKeyProblem { get; internal set; }
 
         public MerchantCertificateSource? MerchantCertificate { get; internal set; }
 
@@ -42,7 +42,7 @@ namespace WeChatPay.Payscore.Configuration
         public WechatpayPublicKeySource? WechatpayPublicKey { get; internal set; }
 
         /// <summary>Raised when this layer gives half of the WeChat Pay public key (an id without a key or the reverse).</summary>
-        public PayscoreConfigurationException? WechatpayPublicKeyProblem { get; internal set; }
+        public PayscoreException? WechatpayPublicKeyProblem { get; internal set; }
 
         public IReadOnlyList<PlatformCertificateSource>? PlatformCertificates { get; internal set; }
 
@@ -115,7 +115,7 @@ namespace WeChatPay.Payscore.Configuration
                     source.Dispose();
                 }
 
-                PrivateKeyProblem = new PayscoreConfigurationException(
+                PrivateKeyProblem = new PayscoreException(
                     ErrorIds.PrivateKeyAmbiguous,
                     $"More than one merchant private key was given ({names}). Give one: {string.Join(", ", Describe(given))}.");
             }
@@ -145,20 +145,20 @@ namespace WeChatPay.Payscore.Configuration
             {
                 if (hasKey)
                 {
-                    WechatpayPublicKeyProblem = new PayscoreConfigurationException(
+                    WechatpayPublicKeyProblem = new PayscoreException(
                         ErrorIds.WechatpayPublicKeyIdMissing,
                         $"{keyOrigin} needs {idOrigin}: the public key id (PUB_KEY_ID_...) shown next to the key on the merchant platform.");
                 }
             }
             else if (!hasKey)
             {
-                WechatpayPublicKeyProblem = new PayscoreConfigurationException(
+                WechatpayPublicKeyProblem = new PayscoreException(
                     ErrorIds.WechatpayPublicKeyPathMissing,
                     $"{idOrigin} needs {keyOrigin}: the WeChat Pay public key (pub_key.pem).");
             }
             else if (!keyId.StartsWith(PublicKeyIdPrefix, StringComparison.Ordinal))
             {
-                WechatpayPublicKeyProblem = new PayscoreConfigurationException(
+                WechatpayPublicKeyProblem = new PayscoreException(
                     ErrorIds.WechatpayPublicKeyIdInvalid,
                     $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
             }

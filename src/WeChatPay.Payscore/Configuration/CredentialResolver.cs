@@ -9,7 +9,7 @@ namespace WeChatPay.Payscore.Configuration
 {
     /// <summary>
     /// Checks merged settings and loads every key they name, before the first request: a bad setting throws
-    /// <see cref="PayscoreConfigurationException"/> with what to fix and where the setting came from.
+    /// <see cref="PayscoreException"/> with what to fix and where the setting came from.
     /// </summary>
     internal sealed class CredentialResolver
     {
@@ -17,13 +17,13 @@ namespace WeChatPay.Payscore.Configuration
 
         private CredentialResolver(ClientSettings settings) => _settings = settings;
 
-        /// <summary>Checks every setting and loads every key; throws <see cref="PayscoreConfigurationException"/> with what to fix.</summary>
+        /// <summary>Checks every setting and loads every key; throws <see cref="PayscoreException"/> with what to fix.</summary>
         public static ResolvedCredentials Resolve(ClientSettings settings) => new CredentialResolver(settings).CheckAndLoad();
 
         /// <summary>
         /// Checks and loads only what verifying and decrypting WeChat Pay's notifications takes: the WeChat Pay keys and the
         /// APIv3 key, which is required; the merchant id when one is given, to refuse notifications for another merchant;
-        /// no private key. Throws <see cref="PayscoreConfigurationException"/> with what to fix.
+        /// no private key. Throws <see cref="PayscoreException"/> with what to fix.
         /// </summary>
         public static VerificationCredentials ResolveVerification(ClientSettings settings)
         {
@@ -46,7 +46,7 @@ namespace WeChatPay.Payscore.Configuration
         {
             if (settings.ApiV3Key == null)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.ApiV3KeyMissing,
                     $"No APIv3 key: WeChat Pay encrypts {encrypted} with it. Give -ApiV3Key (a SecureString: Read-Host -AsSecureString, or Get-Secret), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.ApiV3Key}; it is the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform.");
             }
@@ -68,7 +68,7 @@ namespace WeChatPay.Payscore.Configuration
 
             if (_settings.PrivateKey == null)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyMissing,
                     $"No merchant private key. Give -PrivateKeyPath (apiclient_key.pem), -PrivateKey (its PEM text as a SecureString) or -CertificatePath (apiclient_cert.p12), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.PrivateKey} or {EnvironmentVariables.PrivateKeyPath}.");
             }
@@ -108,7 +108,7 @@ namespace WeChatPay.Payscore.Configuration
         {
             if (Strings.IsBlank(_settings.MerchantId))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.MerchantIdMissing,
                     $"No merchant id. Give -MerchantId (on the command or to Connect-WxPayscore) or set {EnvironmentVariables.MerchantId}: the merchant number (mchid) shown on the WeChat Pay merchant platform.");
             }
@@ -124,7 +124,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 if (c < '0' || c > '9')
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.MerchantIdInvalid,
                         $"The merchant id '{UserText.Excerpt(given)}' ({_settings.Origin(nameof(ClientSettings.MerchantId))}) is not a merchant number: a mchid has digits only.");
                 }
@@ -150,7 +150,7 @@ namespace WeChatPay.Payscore.Configuration
 
             if (!hex)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberInvalid,
                     $"The merchant serial number '{UserText.Excerpt(serial)}' ({_settings.Origin(nameof(ClientSettings.MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
             }
@@ -166,7 +166,7 @@ namespace WeChatPay.Payscore.Configuration
             string carrierSource = carrier?.Description ?? string.Empty;
             if (fromFile != null && fromPkcs12 != null && fromFile.SerialNumber != fromPkcs12.SerialNumber)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberMismatch,
                     $"The merchant certificate {fileSource} has serial {fromFile.SerialNumber}, but the certificate in {carrierSource} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
             }
@@ -175,21 +175,21 @@ namespace WeChatPay.Payscore.Configuration
             string certificateSource = fromFile != null ? fileSource : carrierSource;
             if (certificate == null)
             {
-                return explicitSerial ?? throw new PayscoreConfigurationException(
+                return explicitSerial ?? throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberMissing,
                     $"No merchant certificate serial number. Give -MerchantSerialNumber (openssl x509 -in apiclient_cert.pem -noout -serial prints it), or -MerchantCertificatePath apiclient_cert.pem to read it from, or set {EnvironmentVariables.MerchantSerialNumber}.");
             }
 
             if (explicitSerial != null && explicitSerial != certificate.SerialNumber)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberMismatch,
                     $"The merchant serial number {explicitSerial} ({_settings.Origin(nameof(ClientSettings.MerchantSerialNumber))}) is not the serial of the merchant certificate {certificateSource}, which is {certificate.SerialNumber}. Leave the serial number out to use the certificate's, or give the certificate that matches it.");
             }
 
             if (!certificate.Matches(key.PrivateKey))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyCertificateMismatch,
                     $"The merchant private key ({keySource}) does not belong to the merchant certificate {certificateSource} (serial {certificate.SerialNumber}). WeChat Pay would refuse every request with SIGN_ERROR; give the apiclient_key.pem and apiclient_cert.pem issued together.");
             }
@@ -225,7 +225,7 @@ namespace WeChatPay.Payscore.Configuration
                 string download = sendsRequests
                     ? $"; or give -ApiV3Key (or set {EnvironmentVariables.ApiV3Key}) to download the platform certificates at start"
                     : string.Empty;
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.WechatpayKeyMissing,
                     $"No WeChat Pay key to verify answers with. Give -WechatpayPublicKeyId and -WechatpayPublicKeyPath (the WeChat Pay public key; or set {EnvironmentVariables.PublicKeyId} and {EnvironmentVariables.PublicKey} or {EnvironmentVariables.PublicKeyPath}), or -PlatformCertificatePath (platform certificates), or both during a migration{download}.");
             }

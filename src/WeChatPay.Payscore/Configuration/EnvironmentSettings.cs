@@ -37,7 +37,7 @@ namespace WeChatPay.Payscore.Configuration
             string? publicKeyPem = variable(EnvironmentVariables.PublicKey);
             bool hasPublicPem = !Strings.IsBlank(publicKeyPem);
             string? publicKeyPath = hasPublicPem ? null : variable(EnvironmentVariables.PublicKeyPath);
-            PayscoreConfigurationException? publicKeyPathProblem = PathSetting.PublicKeyPathVariable.KeyMaterialProblem(publicKeyPath);
+            PayscoreException? publicKeyPathProblem = PathSetting.PublicKeyPathVariable.KeyMaterialProblem(publicKeyPath);
             if (publicKeyPathProblem != null)
             {
                 layer.WechatpayPublicKeyProblem = publicKeyPathProblem;

@@ -91,7 +91,7 @@ namespace WeChatPay.Payscore.Configuration
         /// The error for a value that looks like key material instead of a path, or null for a value that may be a
         /// path. The message says what the value looks like and where it belongs, never the value.
         /// </summary>
-        public PayscoreConfigurationException? KeyMaterialProblem(string? value)
+        public PayscoreException? KeyMaterialProblem(string? value)
         {
             if (!UserText.LooksLikeKeyMaterial(value))
             {
@@ -102,7 +102,7 @@ namespace WeChatPay.Payscore.Configuration
             string looksLike = !pem ? "Base64 key data (such as the content of a .p12 file)"
                 : value.IndexOf("CERTIFICATE", System.StringComparison.OrdinalIgnoreCase) >= 0 ? "PEM certificate text"
                 : "PEM key text";
-            return new PayscoreConfigurationException(
+            return new PayscoreException(
                 ErrorIds.KeyMaterialGivenAsPath,
                 $"The value of {Name} looks like {looksLike}, not a path; {(pem ? _pemHint : _base64Hint)}. The value is not shown, so that the key does not end up in logs.");
         }
@@ -111,7 +111,7 @@ namespace WeChatPay.Payscore.Configuration
         /// For a setting that names a folder to create: the error for a value with control characters (a line break
         /// or a tab pasted with the name), which would make a folder no one can see the name of; null otherwise.
         /// </summary>
-        public PayscoreConfigurationException? ControlCharacterProblem(string value)
+        public PayscoreException? ControlCharacterProblem(string value)
         {
             if (!_createsFolder)
             {
@@ -128,29 +128,29 @@ namespace WeChatPay.Payscore.Configuration
                 }
             }
 
-            return found.Count == 0 ? null : new PayscoreConfigurationException(
+            return found.Count == 0 ? null : new PayscoreException(
                 UnreadableErrorId,
                 $"The folder '{UserText.ExcerptPath(value)}' ({Name}) holds control characters ({string.Join(", ", found)}), most likely a line break or a tab pasted with the name; it was not created. Give the folder's name without them.");
         }
 
         /// <summary>Throws <see cref="KeyMaterialProblem"/> when there is one; returns the value otherwise.</summary>
-        public string Check(string value) => KeyMaterialProblem(value) is PayscoreConfigurationException problem ? throw problem : value;
+        public string Check(string value) => KeyMaterialProblem(value) is PayscoreException problem ? throw problem : value;
 
         /// <summary>The error for a pattern (wildcards) that matches no file.</summary>
-        public PayscoreConfigurationException NoMatch(string pattern) =>
-            new PayscoreConfigurationException(
+        public PayscoreException NoMatch(string pattern) =>
+            new PayscoreException(
                 UnreadableErrorId,
                 $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches no file. Check the folder and the name (a name with [ or ] is taken as it is when that file exists).");
 
         /// <summary>The error for a pattern that matches several files where the setting takes one.</summary>
-        public PayscoreConfigurationException SeveralMatches(string pattern, int count) =>
-            new PayscoreConfigurationException(
+        public PayscoreException SeveralMatches(string pattern, int count) =>
+            new PayscoreException(
                 UnreadableErrorId,
                 $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches {count.ToString(System.Globalization.CultureInfo.InvariantCulture)} files, and {Name} takes one. Give the file's own name, or a pattern that matches only it.");
 
         /// <summary>The error for a path PowerShell cannot turn into a file-system path (an unknown drive, a bad character).</summary>
-        public PayscoreConfigurationException Unresolvable(string value) =>
-            new PayscoreConfigurationException(
+        public PayscoreException Unresolvable(string value) =>
+            new PayscoreException(
                 UnreadableErrorId,
                 $"The path '{UserText.ExcerptPath(value)}' ({Name}) is not a file-system path PowerShell can resolve. Give the path of the file, e.g. .\\file or C:\\folder\\file.");
     }

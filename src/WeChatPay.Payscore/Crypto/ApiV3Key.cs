@@ -16,14 +16,14 @@ namespace WeChatPay.Payscore.Crypto
 
         private ApiV3Key(byte[] key) => _key = key;
 
-        /// <summary>The key, or a <see cref="PayscoreConfigurationException"/> that says its length (never its text) and what to give.</summary>
+        /// <summary>The key, or a <see cref="PayscoreException"/> that says its length (never its text) and what to give.</summary>
         public static ApiV3Key From(SecureString secret, string origin)
         {
             byte[] key = Encoding.UTF8.GetBytes(SecureText.Reveal(secret));
             if (key.Length != AeadAesGcm.KeySize)
             {
                 Array.Clear(key, 0, key.Length);
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.ApiV3KeyInvalid,
                     $"The APIv3 key ({origin}) has {key.Length} bytes; an APIv3 key has {AeadAesGcm.KeySize}: the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform (not the APIv2 key, the private key or the certificate password).");
             }

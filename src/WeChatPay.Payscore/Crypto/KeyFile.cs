@@ -10,7 +10,7 @@ namespace WeChatPay.Payscore.Crypto
     internal static class KeyFile
     {
         /// <param name="fail">Makes the error from the I/O exception and <see cref="Why"/> it happened, in words.</param>
-        public static byte[] ReadBytes(string path, Func<Exception, string, PayscoreConfigurationException> fail)
+        public static byte[] ReadBytes(string path, Func<Exception, string, PayscoreException> fail)
         {
             try
             {
@@ -22,7 +22,7 @@ namespace WeChatPay.Payscore.Crypto
             }
         }
 
-        public static string ReadText(string path, Func<Exception, string, PayscoreConfigurationException> fail)
+        public static string ReadText(string path, Func<Exception, string, PayscoreException> fail)
         {
             try
             {

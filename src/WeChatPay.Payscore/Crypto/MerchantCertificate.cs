@@ -33,7 +33,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 if (key == null)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.MerchantCertificateInvalid,
                         $"The certificate in {source} does not hold an RSA key; the merchant API certificate (apiclient_cert) is RSA 2048.");
                 }
@@ -50,7 +50,7 @@ namespace WeChatPay.Payscore.Crypto
         public static MerchantCertificate LoadFile(string path)
         {
             string source = $"the file {KeyFile.Quote(path)}";
-            byte[] data = KeyFile.ReadBytes(path, (_, why) => new PayscoreConfigurationException(
+            byte[] data = KeyFile.ReadBytes(path, (_, why) => new PayscoreException(
                 ErrorIds.MerchantCertificateNotFound,
                 $"The merchant certificate file {KeyFile.Quote(path)} cannot be read: {why}. Give -MerchantCertificatePath the path of apiclient_cert.pem."));
 
@@ -69,7 +69,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (CryptographicException ex)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.MerchantCertificateInvalid,
                     $"{KeyFile.Capitalize(source)} is not a readable certificate ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
                     ex);
@@ -108,12 +108,12 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (FormatException ex)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.MerchantCertificateInvalid,
                     $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
             }
 
-            throw new PayscoreConfigurationException(
+            throw new PayscoreException(
                 ErrorIds.MerchantCertificateInvalid,
                 $"{KeyFile.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -MerchantCertificatePath the merchant API certificate, apiclient_cert.pem.");
         }

@@ -25,13 +25,13 @@ namespace WeChatPay.Payscore.Crypto
         public static MerchantKey LoadFile(string path, SecureString? password, string merchantId)
         {
             string source = $"the file {KeyFile.Quote(path)}";
-            byte[] data = KeyFile.ReadBytes(path, (ex, why) => new PayscoreConfigurationException(
+            byte[] data = KeyFile.ReadBytes(path, (ex, why) => new PayscoreException(
                 ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.CertificateNotFound : ErrorIds.CertificateUnreadable,
                 $"The merchant certificate file {KeyFile.Quote(path)} cannot be read: {why}. Give -CertificatePath the path of apiclient_cert.p12."));
 
             if (!LooksLikePkcs12(data))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.CertificateUnreadable,
                     $"{KeyFile.Capitalize(source)} is not a PKCS#12 (.p12/.pfx) file. Give -CertificatePath apiclient_cert.p12, or give a PEM key with -PrivateKeyPath.");
             }
@@ -44,7 +44,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 if (!certificate.HasPrivateKey)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.CertificateHasNoPrivateKey,
                         $"{KeyFile.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
                 }
@@ -53,7 +53,7 @@ namespace WeChatPay.Payscore.Crypto
                 RSA? key = certificate.GetRSAPrivateKey();
                 if (key == null)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.PrivateKeyNotRsa,
                         $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
                 }
@@ -119,7 +119,7 @@ namespace WeChatPay.Payscore.Crypto
                             {
                                 if (pkcs8.AlgorithmId.Value != RsaOid)
                                 {
-                                    throw new PayscoreConfigurationException(
+                                    throw new PayscoreException(
                                         ErrorIds.PrivateKeyNotRsa,
                                         $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
                                 }
@@ -136,7 +136,7 @@ namespace WeChatPay.Payscore.Crypto
 
                 if (key is not RSAParameters parameters || certificates.Find(c => IsPairOf(c, parameters)) is not X509Certificate2 certificate)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.CertificateHasNoPrivateKey,
                         $"{KeyFile.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
                 }
@@ -212,12 +212,12 @@ namespace WeChatPay.Payscore.Crypto
         }
 #endif
 
-        private static PayscoreConfigurationException WrongPassword(bool passwordGiven, string merchantId, string source, Exception? inner)
+        private static PayscoreException WrongPassword(bool passwordGiven, string merchantId, string source, Exception? inner)
         {
             string hint = passwordGiven
                 ? "Check -CertificatePassword."
                 : $"Without -CertificatePassword the merchant id {merchantId} is tried, the password WeChat Pay issues apiclient_cert.p12 with; give -CertificatePassword when the file has another one.";
-            return new PayscoreConfigurationException(
+            return new PayscoreException(
                 ErrorIds.CertificatePasswordInvalid,
                 $"{KeyFile.Capitalize(source)} cannot be opened: the password is wrong, or the file is damaged. {hint}",
                 inner);

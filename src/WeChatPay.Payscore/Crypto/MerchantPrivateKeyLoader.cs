@@ -9,7 +9,7 @@ namespace WeChatPay.Payscore.Crypto
     {
         public static RSA LoadFromFile(string path)
         {
-            string text = KeyFile.ReadText(path, (ex, why) => new PayscoreConfigurationException(
+            string text = KeyFile.ReadText(path, (ex, why) => new PayscoreException(
                 ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.PrivateKeyNotFound : ErrorIds.PrivateKeyUnreadable,
                 $"The merchant private key file {KeyFile.Quote(path)} cannot be read: {why}. Give -PrivateKeyPath the path of apiclient_key.pem."));
 
@@ -22,7 +22,7 @@ namespace WeChatPay.Payscore.Crypto
             var sections = ReadSections(pem, source);
             if (sections.Count == 0)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
                     $"{KeyFile.Capitalize(source)} holds no PEM block. The merchant private key is the apiclient_key.pem file, starting with '-----BEGIN PRIVATE KEY-----'.");
             }
@@ -48,12 +48,12 @@ namespace WeChatPay.Payscore.Crypto
             string label = sections[0].Label;
             if (label == "PUBLIC KEY" || label == "RSA PUBLIC KEY" || label == "CERTIFICATE")
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyIsNotPrivate,
                     $"{KeyFile.Capitalize(source)} holds a {label.ToLowerInvariant()}, not a private key. Use apiclient_key.pem (not apiclient_cert.pem or the WeChat Pay public key) for -PrivateKeyPath.");
             }
 
-            throw new PayscoreConfigurationException(
+            throw new PayscoreException(
                 ErrorIds.PrivateKeyNotRsa,
                 $"{KeyFile.Capitalize(source)} holds a '{UserText.Excerpt(label)}' block, not an RSA private key. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
         }
@@ -70,14 +70,14 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (Exception ex) when (ex is System.Formats.Asn1.AsnContentException || ex is CryptographicException)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
                     $"{KeyFile.Capitalize(source)} is not a valid private key (the DER structure is damaged).");
             }
 
             if (parameters.Modulus == null)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyNotRsa,
                     $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
             }
@@ -88,7 +88,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (CryptographicException)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
                     $"{KeyFile.Capitalize(source)} holds RSA key values the platform refuses to import.");
             }
@@ -106,14 +106,14 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (FormatException ex)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
                     $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
             }
         }
 
-        private static PayscoreConfigurationException Encrypted(string source) =>
-            new PayscoreConfigurationException(
+        private static PayscoreException Encrypted(string source) =>
+            new PayscoreException(
                 ErrorIds.PrivateKeyEncrypted,
                 $"{KeyFile.Capitalize(source)} holds an encrypted private key. Use the unencrypted apiclient_key.pem that WeChat Pay issues, or decrypt it first (openssl pkcs8 -in key.pem -out apiclient_key.pem).");
     }

@@ -40,13 +40,13 @@ namespace WeChatPay.Payscore.Crypto
 
         /// <summary>
         /// The folder at <paramref name="path"/> (a file-system path), checked before anything is downloaded; a file
-        /// at that name throws a <see cref="PayscoreConfigurationException"/>. A missing folder is created on the first save.
+        /// at that name throws a <see cref="PayscoreException"/>. A missing folder is created on the first save.
         /// </summary>
         public static PlatformCertificateFolder Open(string path)
         {
             if (File.Exists(path) && !Directory.Exists(path))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.OutputDirectoryUnavailable,
                     $"-OutputDirectory {KeyFile.Quote(path)} is a file, not a folder. Give the folder the certificates are to be saved in (created when missing), e.g. ./certs.");
             }
@@ -58,7 +58,7 @@ namespace WeChatPay.Payscore.Crypto
         public string FileOf(PlatformCertificate certificate) => System.IO.Path.Combine(Path, certificate.FileName);
 
         /// <summary>
-        /// What <see cref="Save"/> would do, or a <see cref="PayscoreConfigurationException"/> when it may not: another
+        /// What <see cref="Save"/> would do, or a <see cref="PayscoreException"/> when it may not: another
         /// file at the name without <paramref name="force"/>, or a link or folder there.
         /// </summary>
         public PlatformCertificateSave Plan(PlatformCertificate certificate, bool force)
@@ -89,7 +89,7 @@ namespace WeChatPay.Payscore.Crypto
 
         /// <summary>
         /// Writes the certificate's file, replacing another regular file there only when <paramref name="force"/>;
-        /// any failure is a <see cref="PayscoreConfigurationException"/> that names the file once, by an excerpt.
+        /// any failure is a <see cref="PayscoreException"/> that names the file once, by an excerpt.
         /// </summary>
         public void Save(PlatformCertificate certificate, bool force)
         {
@@ -104,13 +104,13 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (UnauthorizedAccessException)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.OutputDirectoryUnavailable,
                     $"The file {KeyFile.Quote(file)} cannot be written: permission denied (this account may not write in that folder, or it is read-only). Give -OutputDirectory a folder this account may write to.");
             }
             catch (IOException ex)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.OutputDirectoryUnavailable,
                     $"The file {KeyFile.Quote(file)} cannot be written: {RunJournal.Reason(ex, file, Path)}. Give -OutputDirectory a folder this account may write to.");
             }
@@ -150,13 +150,13 @@ namespace WeChatPay.Payscore.Crypto
             return false;
         }
 
-        private static PayscoreConfigurationException Exists(string file) =>
-            new PayscoreConfigurationException(
+        private static PayscoreException Exists(string file) =>
+            new PayscoreException(
                 ErrorIds.PlatformCertificateFileExists,
                 $"The file {KeyFile.Quote(file)} exists already and does not hold this certificate; it was not overwritten. Give -Force to replace it, or another -OutputDirectory.");
 
-        private static PayscoreConfigurationException NotAFile(string file, FileEntry entry) =>
-            new PayscoreConfigurationException(
+        private static PayscoreException NotAFile(string file, FileEntry entry) =>
+            new PayscoreException(
                 ErrorIds.PlatformCertificateFileNotRegular,
                 entry == FileEntry.Folder
                     ? $"The name {KeyFile.Quote(file)} is a folder: the certificate was not saved, with or without -Force. Rename or remove the folder, or give another -OutputDirectory."

@@ -109,7 +109,7 @@ namespace WeChatPay.Payscore.Crypto
             }
         }
 
-        private static PayscoreConfigurationException Invalid(string errorId, string message) =>
-            new PayscoreConfigurationException(errorId, message);
+        private static PayscoreException Invalid(string errorId, string message) =>
+            new PayscoreException(errorId, message);
     }
 }

@@ -144,7 +144,7 @@ namespace WeChatPay.Payscore.Execution
                 }
                 else if (properties.StatusCode == HttpStatusCode.NotFound)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.JournalNotFound,
                         $"The journal '{UserText.ExcerptPath(name)}' does not exist{(ErrorCode(properties) == "ContainerNotFound" ? ", nor does its container" : string.Empty)}. Give {access.Parameter} the -JournalPath of a run of Invoke-WxPayscoreTerminate: the blob's URL with a SAS token.");
                 }
@@ -163,7 +163,7 @@ namespace WeChatPay.Payscore.Execution
                 {
                     if (lease.StatusCode == HttpStatusCode.Conflict)
                     {
-                        throw new PayscoreConfigurationException(
+                        throw new PayscoreException(
                             ErrorIds.JournalUnavailable,
                             $"The journal '{UserText.ExcerptPath(name)}' is in use by another run (it holds the blob's lease; the lease of a run that was killed runs out within {LeaseDuration.TotalSeconds:0} s). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
                     }
@@ -339,7 +339,7 @@ namespace WeChatPay.Payscore.Execution
                 return uri;
             }
 
-            throw new PayscoreConfigurationException(
+            throw new PayscoreException(
                 ErrorIds.JournalInvalid,
                 $"{access.Parameter} {UriText.Quote(address)} {why}. Give it a file's path, or the URL of a blob with a SAS token.{access.Outcome}");
         }
@@ -593,7 +593,7 @@ namespace WeChatPay.Payscore.Execution
                 throw new IOException(reason);
             }
 
-            throw new PayscoreConfigurationException(
+            throw new PayscoreException(
                 ErrorIds.JournalUnavailable,
                 $"The journal '{UserText.ExcerptPath(name)}' cannot be reached ({reason}). Check the storage account's address and the network.{(access ?? JournalAccess.Run).Outcome}");
         }
@@ -619,7 +619,7 @@ namespace WeChatPay.Payscore.Execution
             string type = Header(properties, "x-ms-blob-type") ?? string.Empty;
             if (!string.Equals(type, "AppendBlob", StringComparison.OrdinalIgnoreCase))
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.JournalInvalid,
                     $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give {access.Parameter} {access.Instead("blob")}.{access.Outcome}");
             }
@@ -630,14 +630,14 @@ namespace WeChatPay.Payscore.Execution
         {
             if (properties.StatusCode == HttpStatusCode.Forbidden)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.JournalUnavailable,
                     $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', and the SAS token was refused for it ({Describe(properties)}): a SAS for one blob (sr=b) covers no other. Give {access.Parameter} the same blob with a container SAS (sr=c) or an account SAS, with {access.SasPermissions}.{access.Outcome}");
             }
 
             if (properties.StatusCode == HttpStatusCode.NotFound)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.JournalInvalid,
                     $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', which is missing (its metadata {ChainMetadata.Substring("x-ms-meta-".Length)} counts the blobs of the chain). It was left as it was. Put the blob back{(access.ForRun ? ", or give -JournalPath a new blob" : string.Empty)}.{access.Outcome}");
             }
@@ -657,7 +657,7 @@ namespace WeChatPay.Payscore.Execution
                 : response.StatusCode == HttpStatusCode.NotFound
                     ? $"Its container does not exist: create it, or give {access.Parameter} a blob in an existing container"
                     : "Check the storage account and the SAS token";
-            throw new PayscoreConfigurationException(
+            throw new PayscoreException(
                 ErrorIds.JournalUnavailable,
                 $"The journal '{shown}' cannot be opened ({Describe(response)}). {fix}.{access.Outcome}");
         }

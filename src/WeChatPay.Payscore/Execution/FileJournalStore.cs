@@ -89,7 +89,7 @@ namespace WeChatPay.Payscore.Execution
         /// The I/O exception is not passed on as the inner exception: its message and ToString() quote the whole path,
         /// and a message quotes user values only as excerpts (as <see cref="Crypto.KeyFile"/> does for key files).
         /// </remarks>
-        internal static PayscoreConfigurationException OpenFailure(Exception ex, string path, JournalAccess? access = null)
+        internal static PayscoreException OpenFailure(Exception ex, string path, JournalAccess? access = null)
         {
             access = access ?? JournalAccess.Run;
             string name = UserText.ExcerptPath(path);
@@ -97,27 +97,27 @@ namespace WeChatPay.Payscore.Execution
             {
                 case DirectoryNotFoundException _ when !access.ForRun:
                 case FileNotFoundException _ when !access.ForRun:
-                    return new PayscoreConfigurationException(
+                    return new PayscoreException(
                         ErrorIds.JournalNotFound,
                         $"The journal '{name}' does not exist{(ex is DirectoryNotFoundException ? ", nor does its folder" : string.Empty)}. Give {access.Parameter} the -JournalPath of a run of Invoke-WxPayscoreTerminate.");
                 case DirectoryNotFoundException _:
-                    return new PayscoreConfigurationException(
+                    return new PayscoreException(
                         ErrorIds.JournalUnavailable,
                         $"The folder of the journal '{name}' does not exist. Create it, or give -JournalPath a file in an existing folder. Nothing was sent.");
                 case UnauthorizedAccessException _:
-                    return new PayscoreConfigurationException(
+                    return new PayscoreException(
                         ErrorIds.JournalUnavailable,
                         $"Permission denied: this account may not {access.FileRights} the journal '{name}'. "
                         + (access.ForRun ? "Give -JournalPath a file it may write, or change the file's permissions." : "Change the file's permissions, or read it as an account that may.")
                         + access.Outcome);
                 case IOException io when SingleWriterFile.IsHeldByAnother(io):
-                    return new PayscoreConfigurationException(
+                    return new PayscoreException(
                         ErrorIds.JournalUnavailable,
                         $"The journal '{name}' is in use by another run (a journal belongs to one run at a time, whatever name it is given: a link, a relative path). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
                 case NotSupportedException _:
                     return NotAFile(path, "a device", access);
                 default:
-                    return new PayscoreConfigurationException(
+                    return new PayscoreException(
                         ErrorIds.JournalUnavailable,
                         $"The journal '{name}' cannot be opened ({RunJournal.Reason(ex, path)}).{access.Outcome}");
             }
@@ -146,8 +146,8 @@ namespace WeChatPay.Payscore.Execution
 
         private FileStream Writable => _file ?? throw new InvalidOperationException("A journal opened to be read is not written.");
 
-        private static PayscoreConfigurationException NotAFile(string path, string what, JournalAccess access) =>
-            new PayscoreConfigurationException(
+        private static PayscoreException NotAFile(string path, string what, JournalAccess access) =>
+            new PayscoreException(
                 ErrorIds.JournalInvalid,
                 $"{access.Parameter} '{UserText.ExcerptPath(path)}' names {what}, not a file. Give it the path of "
                 + (access.ForRun ? "a file: a journal from an earlier run, or a new one." : "a journal file that Invoke-WxPayscoreTerminate wrote.")

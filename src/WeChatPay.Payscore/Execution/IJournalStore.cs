@@ -10,7 +10,7 @@ namespace WeChatPay.Payscore.Execution
     /// </summary>
     /// <remarks>
     /// Opening a store (a static method of each kind) takes the hold, or fails with
-    /// <see cref="PayscoreConfigurationException"/> (<c>JournalUnavailable</c>, <c>JournalInvalid</c>) saying what to fix.
+    /// <see cref="PayscoreException"/> (<c>JournalUnavailable</c>, <c>JournalInvalid</c>) saying what to fix.
     /// A store opened read-only (-WhatIf, Get-WxPayscoreJournal: <see cref="JournalAccess"/>) takes no hold and is never written.
     /// </remarks>
     internal interface IJournalStore : IDisposable

@@ -53,15 +53,15 @@ namespace WeChatPay.Payscore.Execution
         /// The error for a store that does not hold a journal (<see cref="JournalFormat.ReadLines"/> says
         /// <paramref name="why"/>): the store is left as it was, whoever opened it.
         /// </summary>
-        public PayscoreConfigurationException NotAJournal(IJournalStore store, string why, Exception? inner) =>
-            new PayscoreConfigurationException(
+        public PayscoreException NotAJournal(IJournalStore store, string why, Exception? inner) =>
+            new PayscoreException(
                 ErrorIds.JournalInvalid,
                 $"The {store.Kind} '{UserText.ExcerptPath(store.Name)}' is not a journal: {why}. It was left as it was. Give {Parameter} {Instead(store.Kind)}.{Outcome}",
                 inner);
 
         /// <summary>The error for a store that was opened and could not be read.</summary>
-        public PayscoreConfigurationException Unreadable(IJournalStore store, Exception ex) =>
-            new PayscoreConfigurationException(
+        public PayscoreException Unreadable(IJournalStore store, Exception ex) =>
+            new PayscoreException(
                 ErrorIds.JournalUnavailable,
                 $"The journal '{UserText.ExcerptPath(store.Name)}' cannot be read ({store.Reason(ex)}).{Outcome}");
     }

@@ -37,7 +37,7 @@ namespace WeChatPay.Payscore.Execution
         /// Hands every authorization the journal names to <paramref name="row"/> with its last state, in the order of
         /// the records that set them, or only those whose state is in <paramref name="states"/> when given. A store
         /// that is not a journal is refused (JournalInvalid) as a run refuses it, one that cannot be opened or read
-        /// gets JournalUnavailable, a missing one JournalNotFound; all are <see cref="PayscoreConfigurationException"/>.
+        /// gets JournalUnavailable, a missing one JournalNotFound; all are <see cref="PayscoreException"/>.
         /// What <paramref name="row"/> throws goes through as it is.
         /// </summary>
         public JournalReading Read(ICollection<JournalRowState>? states, Action<JournalRow> row)

@@ -16,7 +16,7 @@ namespace WeChatPay.Payscore.Execution
     /// <para>
     /// Which rows are asked again is <see cref="ResultCodeTable"/>'s word (<see cref="ResultCodeInfo.AskAgain"/>:
     /// OUTCOME_UNKNOWN, the row whose settling query failed); the asking itself is the row's own
-    /// <see cref="RowOutcome.AskAgain"/> work, which for a terminate asks the query first and sends again only when
+    /// <see cref="FinishedRow.AskAgain"/> work, which for a terminate asks the query first and sends again only when
     /// WeChat Pay says the authorization still stands. A row counts as settled once its code is no longer open
     /// (<see cref="ResultCodeInfo.IsOpen"/>), the word the journal goes by.
     /// </para>
@@ -33,7 +33,7 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>The most rows held for the sweep; later open rows go out at once, as they are.</summary>
         internal const int DefaultMaxHeld = 10000;
 
-        private readonly List<RowOutcome> _held = new List<RowOutcome>();
+        private readonly List<FinishedRow> _held = new List<FinishedRow>();
         private readonly TimeBudget _budget;
         private readonly string _howToSettle;
         private readonly int _maxHeld;
@@ -84,14 +84,14 @@ namespace WeChatPay.Payscore.Execution
         public TimeSpan Elapsed => _clock.Elapsed;
 
         /// <summary>True for a row that can be asked again and whose code the table has asked again (OUTCOME_UNKNOWN).</summary>
-        public static bool Takes(RowOutcome outcome) =>
+        public static bool Takes(FinishedRow outcome) =>
             !outcome.Success && outcome.AskAgain != null && ResultCodeTable.Of(outcome.Code).AskAgain;
 
         /// <summary>Whether <see cref="Hold"/> would take the row now (before the sweep started, with room to hold it).</summary>
-        public bool WillHold(RowOutcome outcome) => !_closed && _held.Count < _maxHeld && Takes(outcome);
+        public bool WillHold(FinishedRow outcome) => !_closed && _held.Count < _maxHeld && Takes(outcome);
 
         /// <summary>Holds an open row until the sweep, instead of its result going out now; false when it goes out now.</summary>
-        public bool Hold(RowOutcome outcome)
+        public bool Hold(FinishedRow outcome)
         {
             if (!WillHold(outcome))
             {
@@ -110,7 +110,7 @@ namespace WeChatPay.Payscore.Execution
         /// the run stopped) is its first result, saying why it was not asked again. Ctrl+C
         /// (<paramref name="cancellationToken"/>) ends the wait at once.
         /// </summary>
-        public IReadOnlyList<QueuedRow<RowOutcome>> Begin(CancellationToken cancellationToken)
+        public IReadOnlyList<QueuedRow<FinishedRow>> Begin(CancellationToken cancellationToken)
         {
             TimeSpan wait = Wait;
             _closed = true;
@@ -122,8 +122,8 @@ namespace WeChatPay.Payscore.Execution
 
             cancellationToken.ThrowIfCancellationRequested();
 
-            var rows = new List<QueuedRow<RowOutcome>>(_held.Count);
-            foreach (RowOutcome held in _held)
+            var rows = new List<QueuedRow<FinishedRow>>(_held.Count);
+            foreach (FinishedRow held in _held)
             {
                 rows.Add(ToQueued(held));
             }
@@ -139,11 +139,11 @@ namespace WeChatPay.Payscore.Execution
         /// When the run stops before the sweep: no row is held from here, and the held rows go out as they are, each
         /// saying why it was not asked again (<paramref name="why"/>, a clause) and how to settle it.
         /// </summary>
-        public IReadOnlyList<RowOutcome> Release(string why)
+        public IReadOnlyList<FinishedRow> Release(string why)
         {
             _closed = true;
-            var rows = new List<RowOutcome>(_held.Count);
-            foreach (RowOutcome held in _held)
+            var rows = new List<FinishedRow>(_held.Count);
+            foreach (FinishedRow held in _held)
             {
                 rows.Add(NotAskedAgain(held, why));
             }
@@ -152,16 +152,16 @@ namespace WeChatPay.Payscore.Execution
             return rows;
         }
 
-        private QueuedRow<RowOutcome> ToQueued(RowOutcome held)
+        private QueuedRow<FinishedRow> ToQueued(FinishedRow held)
         {
             RowStep ask = held.AskAgain!; // Takes: only rows that can be asked again are held
-            Func<CancellationToken, Task<RowOutcome?>> work = ask.Work!;
-            return new QueuedRow<RowOutcome>(
+            Func<CancellationToken, Task<FinishedRow?>> work = ask.Work!;
+            return new QueuedRow<FinishedRow>(
                 ask.Record,
                 async cancellationToken =>
                 {
                     Interlocked.Increment(ref _asked);
-                    RowOutcome? again = await work(cancellationToken).ConfigureAwait(false);
+                    FinishedRow? again = await work(cancellationToken).ConfigureAwait(false);
                     if (again != null && !ResultCodeTable.Of(again.Code).IsOpen)
                     {
                         Interlocked.Increment(ref _settled);
@@ -173,11 +173,11 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>A held row's first result, saying why it was not asked again and how to settle it; its final record is still to be written.</summary>
-        private RowOutcome NotAskedAgain(RowOutcome held, string why)
+        private FinishedRow NotAskedAgain(FinishedRow held, string why)
         {
             PayscoreRowResult result = held.Result;
             result.Message = $"{result.Message} It was not asked about again at the end of the input: {why}. {_howToSettle}";
-            return new RowOutcome(held.Input, result, held.Diagnostics);
+            return new FinishedRow(held.Input, result, held.Diagnostics);
         }
     }
 }

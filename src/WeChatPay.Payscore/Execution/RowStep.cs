@@ -10,7 +10,7 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>The row was declined (-WhatIf, a "no" at the prompt): it gets no result.</summary>
         public static readonly RowStep Declined = new RowStep(null, null, NoRecord);
 
-        private RowStep(RowOutcome? finished, Func<CancellationToken, Task<RowOutcome?>>? work, Action record)
+        private RowStep(FinishedRow? finished, Func<CancellationToken, Task<FinishedRow?>>? work, Action record)
         {
             Finished = finished;
             Work = work;
@@ -18,10 +18,10 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>The row's result, when it was settled without a request (bad input, a duplicate, done before).</summary>
-        public RowOutcome? Finished { get; }
+        public FinishedRow? Finished { get; }
 
         /// <summary>The row's requests and its result, run on the thread pool.</summary>
-        public Func<CancellationToken, Task<RowOutcome?>>? Work { get; }
+        public Func<CancellationToken, Task<FinishedRow?>>? Work { get; }
 
         /// <summary>
         /// Adds the record that the row is being sent to the journal's records not yet written: called when its group
@@ -29,9 +29,9 @@ namespace WeChatPay.Payscore.Execution
         /// </summary>
         public Action Record { get; }
 
-        public static RowStep Finish(RowOutcome outcome) => new RowStep(outcome, null, NoRecord);
+        public static RowStep Finish(FinishedRow outcome) => new RowStep(outcome, null, NoRecord);
 
-        public static RowStep Send(Func<CancellationToken, Task<RowOutcome?>> work, Action? record = null) => new RowStep(null, work, record ?? NoRecord);
+        public static RowStep Send(Func<CancellationToken, Task<FinishedRow?>> work, Action? record = null) => new RowStep(null, work, record ?? NoRecord);
 
         private static void NoRecord()
         {

@@ -47,7 +47,7 @@ namespace WeChatPay.Payscore.Execution
         /// nothing more is written: the run is to send no further row, and to stop with this error once the rows in
         /// flight have their results out.
         /// </summary>
-        public PayscoreConfigurationException? Failure { get; private set; }
+        public PayscoreException? Failure { get; private set; }
 
         /// <summary>
         /// Reads what earlier runs recorded in <paramref name="store"/> and drops a torn last line; the journal owns
@@ -191,7 +191,7 @@ namespace WeChatPay.Payscore.Execution
 
         private void Fail(IOException ex)
         {
-            Failure = new PayscoreConfigurationException(
+            Failure = new PayscoreException(
                 ErrorIds.JournalWriteFailed,
                 $"The journal '{UserText.ExcerptPath(Name)}' could not be written ({_store.Reason(ex)}). No further rows were sent; the rows already sent "
                 + "finished and their results are in the output, though the journal may lack their records. "

@@ -60,7 +60,7 @@ namespace WeChatPay.Payscore.Execution
         {
             if (limit <= TimeSpan.Zero)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.StopAfterInvalid,
                     $"-StopAfter is {Show(limit.Value)}, and a time budget must be above zero: give the time the run may start rows for, "
                     + "such as -StopAfter 2:45:00 (2 hours 45 minutes), or leave -StopAfter out to run to the end of the input. Nothing was sent.");

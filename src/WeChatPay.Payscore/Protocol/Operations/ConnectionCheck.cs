@@ -112,7 +112,7 @@ namespace WeChatPay.Payscore.Protocol
                     return Result(checks, offset, mode, baseUri, requestIds, testedAt);
                 }
 
-                QueryOutcome query = await new PermissionQuery(_sender).QueryAsync(_permission, diagnostics, cancellationToken).ConfigureAwait(false);
+                QueryAnswer query = await new PermissionQuery(_sender).QueryAsync(_permission, diagnostics, cancellationToken).ConfigureAwait(false);
                 AddRequestId(requestIds, query.Response);
                 checks.Add(CheckPermission(query));
                 if (mode == WechatpayKeyMode.PlatformCertificates && query.Response?.Verification.IsVerified == true && IsPublicKeyId(query.Response.Signature?.Serial))
@@ -153,7 +153,7 @@ namespace WeChatPay.Payscore.Protocol
                 (IReadOnlyList<PlatformCertificate> certificates, IReadOnlyDictionary<string, RSA> keys) = downloader.OpenAll(response.Body);
                 return new CertificateList(certificates, keys, null);
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 return new CertificateList(null, null, ex);
             }
@@ -354,7 +354,7 @@ namespace WeChatPay.Payscore.Protocol
                 $"The APIv3 key decrypts the {certificates.Count} platform certificate{(certificates.Count == 1 ? string.Empty : "s")} listed ({string.Join(", ", certificates.Select(c => c.SerialNumber))}), each matching its entry.");
         }
 
-        private ConnectionTestCheck CheckPermission(QueryOutcome query)
+        private ConnectionTestCheck CheckPermission(QueryAnswer query)
         {
             string target = _permission!.ToString();
             if (query.State != AuthorizationState.Unknown)
@@ -406,7 +406,7 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>The certificate list opened with the APIv3 key: its certificates and their keys (disposed with it), or why it did not open.</summary>
         private sealed class CertificateList : IDisposable
         {
-            public CertificateList(IReadOnlyList<PlatformCertificate>? certificates, IReadOnlyDictionary<string, RSA>? keys, PayscoreConfigurationException? problem)
+            public CertificateList(IReadOnlyList<PlatformCertificate>? certificates, IReadOnlyDictionary<string, RSA>? keys, PayscoreException? problem)
             {
                 Certificates = certificates;
                 Keys = keys;
@@ -417,7 +417,7 @@ namespace WeChatPay.Payscore.Protocol
 
             public IReadOnlyDictionary<string, RSA>? Keys { get; }
 
-            public PayscoreConfigurationException? Problem { get; }
+            public PayscoreException? Problem { get; }
 
             public void Dispose()
             {

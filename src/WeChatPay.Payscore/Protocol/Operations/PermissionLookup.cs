@@ -26,7 +26,7 @@ namespace WeChatPay.Payscore.Protocol
             result.Identify(target.Fields);
             try
             {
-                QueryOutcome outcome = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
+                QueryAnswer outcome = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
                 WechatpayResponse? response = outcome.Response;
                 result.Attempts = outcome.Attempts;
                 result.RequestId = outcome.RequestId;

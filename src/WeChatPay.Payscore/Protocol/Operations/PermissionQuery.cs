@@ -20,9 +20,9 @@ namespace WeChatPay.Payscore.Protocol
     }
 
     /// <summary>The answer of one query, and why it settles nothing when it does not.</summary>
-    internal sealed class QueryOutcome
+    internal sealed class QueryAnswer
     {
-        public QueryOutcome(AuthorizationState state, string? wechatpayState, string? requestId, int attempts, string description)
+        public QueryAnswer(AuthorizationState state, string? wechatpayState, string? requestId, int attempts, string description)
         {
             State = state;
             WechatpayState = wechatpayState;
@@ -69,9 +69,9 @@ namespace WeChatPay.Payscore.Protocol
             _sender = sender;
         }
 
-        public async Task<QueryOutcome> QueryAsync(AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
+        public async Task<QueryAnswer> QueryAsync(AuthorizationTarget target, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
-            SendOutcome outcome = await _sender
+            SentRequest outcome = await _sender
                 .SendAsync(TargetKindTable.Of(target.Kind).Query.Method, target.QueryPath, WechatpayResponse.EmptyBody, diagnostics, cancellationToken)
                 .ConfigureAwait(false);
             WechatpayResponse response = outcome.Response;
@@ -90,14 +90,14 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             string? state = ReadString(response.Body, "authorization_state");
-            QueryOutcome answer;
+            QueryAnswer answer;
             switch (WechatpayCodes.StateOf(state).State)
             {
                 case AuthorizationState.Available:
-                    answer = new QueryOutcome(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
+                    answer = new QueryAnswer(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
                     break;
                 case AuthorizationState.Ended:
-                    answer = new QueryOutcome(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
+                    answer = new QueryAnswer(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
                     break;
                 default:
                     return Unknown(outcome, classified, $"the query's answer has no known authorization_state ('{UserText.Excerpt(state ?? "(none)")}')", ResultCodes.UnexpectedResponse);
@@ -138,8 +138,8 @@ namespace WeChatPay.Payscore.Protocol
                 ? time
                 : (DateTimeOffset?)null;
 
-        private static QueryOutcome Unknown(SendOutcome outcome, WechatpayAnswer answer, string description, string? code = null) =>
-            new QueryOutcome(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description)
+        private static QueryAnswer Unknown(SentRequest outcome, WechatpayAnswer answer, string description, string? code = null) =>
+            new QueryAnswer(AuthorizationState.Unknown, null, outcome.Response.RequestId, outcome.Attempts, description)
             {
                 Response = outcome.Response,
                 FailureCode = code ?? answer.Code,

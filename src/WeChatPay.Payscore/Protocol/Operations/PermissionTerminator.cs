@@ -75,7 +75,7 @@ namespace WeChatPay.Payscore.Protocol
             TerminateResult result = earlier;
             try
             {
-                QueryOutcome query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
+                QueryAnswer query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
                 diagnostics?.Verbose.Add($"Row {earlier.RowNumber}: asked again at the end of the input: {query.Description}.");
                 switch (query.State)
                 {
@@ -116,7 +116,7 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     if (why != null)
                     {
-                        QueryOutcome query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
+                        QueryAnswer query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
                         diagnostics?.Verbose.Add($"Row {rowNumber}: {why}; asked WeChat Pay: {query.Description}.");
                         if (query.State == AuthorizationState.Ended)
                         {
@@ -137,7 +137,7 @@ namespace WeChatPay.Payscore.Protocol
                         }
                     }
 
-                    SendOutcome outcome = await _sender
+                    SentRequest outcome = await _sender
                         .SendAsync(request.Endpoint.Method, request.PathAndQuery, request.Body, diagnostics, cancellationToken, _maxAttempts - result.Attempts)
                         .ConfigureAwait(false);
                     result.Attempts += outcome.Attempts;
@@ -182,7 +182,7 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         private async Task SettleRefusalAsync(TerminateResult result, AuthorizationTarget target, bool unsigned, Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
-            QueryOutcome query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
+            QueryAnswer query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
             string refusal = $"{result.Code}: {result.Message}";
             diagnostics?.Verbose.Add($"Row {result.RowNumber}: WeChat Pay refused the terminate ({result.Code}{(unsigned ? ", unsigned" : string.Empty)}); asked whether it is ended: {query.Description}.");
             if (query.State == AuthorizationState.Ended)
@@ -231,7 +231,7 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         /// <summary>The query says the authorization is ended: the row is done, and the query's Request-ID is the one to quote.</summary>
-        private static void Ended(TerminateResult result, QueryOutcome query, string code, string message)
+        private static void Ended(TerminateResult result, QueryAnswer query, string code, string message)
         {
             result.Success = true;
             result.RequestId = query.RequestId ?? result.RequestId;

@@ -14,7 +14,7 @@ namespace WeChatPay.Payscore.Protocol
     /// with a trusted key -> each certificate decrypted with the APIv3 key (AEAD_AES_256_GCM, associated data
     /// "certificate") and checked against its serial_no, effective_time and expire_time. With nothing trusted yet, the
     /// list is verified with the certificate it holds (trust on first use, which the caller must announce). Any
-    /// failure throws a <see cref="PayscoreConfigurationException"/> and gives nothing. Knows nothing of PowerShell.
+    /// failure throws a <see cref="PayscoreException"/> and gives nothing. Knows nothing of PowerShell.
     /// </summary>
     internal sealed class PlatformCertificateDownloader
     {
@@ -74,7 +74,7 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>
         /// Every certificate of a certificate list's body, decrypted with the APIv3 key and checked against what it is
         /// listed with (a certificate listed twice once), with its public key by serial; whatever the answer's
-        /// signature, which the caller checks. Throws a <see cref="PayscoreConfigurationException"/>: a body that is
+        /// signature, which the caller checks. Throws a <see cref="PayscoreException"/>: a body that is
         /// not a list, a certificate that does not decrypt (a wrong APIv3 key) or does not match its entry.
         /// </summary>
         public (IReadOnlyList<PlatformCertificate> Certificates, IReadOnlyDictionary<string, RSA> Keys) OpenAll(byte[] body)
@@ -86,7 +86,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (FormatException ex)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PlatformCertificateDownloadFailed,
                     $"The answer of GET {PathAndQuery} is not a platform certificate list: {ex.Message}");
             }
@@ -127,7 +127,7 @@ namespace WeChatPay.Payscore.Protocol
             var answer = WechatpayAnswer.Of(response, 200);
             if (response.IsTransportFailure(out string? failure))
             {
-                throw new PayscoreConfigurationException(ErrorIds.PlatformCertificateDownloadFailed, $"GET {PathAndQuery} got no answer: {failure}");
+                throw new PayscoreException(ErrorIds.PlatformCertificateDownloadFailed, $"GET {PathAndQuery} got no answer: {failure}");
             }
 
             if (response.StatusCode == 200)
@@ -137,14 +137,14 @@ namespace WeChatPay.Payscore.Protocol
 
             if (answer.MeansPublicKeyOnly)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PlatformCertificatesNotAvailable,
                     $"WeChat Pay has no platform certificates for this merchant ({answer.StatusCode} {answer.Code}: {answer.Message}). It uses the WeChat Pay public key instead: "
                     + "download pub_key.pem and note its id (PUB_KEY_ID_...) under Account Center > API Security on the merchant platform, "
                     + "and give them as -WechatpayPublicKeyPath and -WechatpayPublicKeyId.");
             }
 
-            throw new PayscoreConfigurationException(
+            throw new PayscoreException(
                 ErrorIds.PlatformCertificateDownloadFailed,
                 $"GET {PathAndQuery} answered HTTP {response.StatusCode} ({(answer.Error != null ? answer.Code + ": " : string.Empty)}{answer.Message}){(response.Verification.IsVerified ? string.Empty : "; the answer is not verified")}.");
         }
@@ -159,7 +159,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (CryptographicException)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PlatformCertificateDecryptionFailed,
                     $"The platform certificate {entry.SerialNumber} does not decrypt with the APIv3 key ({entry.Algorithm}): the APIv3 key is not this merchant's current one "
                     + "(check it under Account Center > API Security > APIv3 key), or the answer was changed on the way. Nothing was saved or trusted.");
@@ -176,7 +176,7 @@ namespace WeChatPay.Payscore.Protocol
 
             if (section == null)
             {
-                throw new PayscoreConfigurationException(
+                throw new PayscoreException(
                     ErrorIds.PlatformCertificateDownloadFailed,
                     $"The platform certificate {entry.SerialNumber} decrypts to something that is not a PEM certificate.");
             }
@@ -187,7 +187,7 @@ namespace WeChatPay.Payscore.Protocol
                 string serial = certificate.SerialNumber.ToUpperInvariant();
                 if (serial.TrimStart('0') != entry.SerialNumber.TrimStart('0'))
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.PlatformCertificateSerialMismatch,
                         $"The platform certificate listed as serial_no {UserText.Excerpt(entry.SerialNumber)} has serial {serial}: the list is not consistent. Nothing was saved or trusted.");
                 }
@@ -197,7 +197,7 @@ namespace WeChatPay.Payscore.Protocol
                 TimeSpan tolerance = TimeSpan.FromMinutes(5);
                 if (entry.EffectiveTime < notBefore - tolerance || entry.ExpireTime > notAfter + tolerance || entry.EffectiveTime >= entry.ExpireTime)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.PlatformCertificateValidityMismatch,
                         $"The platform certificate {serial} is listed as valid from {entry.EffectiveTime:yyyy-MM-dd HH:mm:ss zzz} to {entry.ExpireTime:yyyy-MM-dd HH:mm:ss zzz}, "
                         + $"but the certificate itself is valid from {notBefore:yyyy-MM-dd HH:mm:ss} to {notAfter:yyyy-MM-dd HH:mm:ss} UTC. Nothing was saved or trusted.");
@@ -205,7 +205,7 @@ namespace WeChatPay.Payscore.Protocol
 
                 if (key == null)
                 {
-                    throw new PayscoreConfigurationException(
+                    throw new PayscoreException(
                         ErrorIds.PlatformCertificateDownloadFailed,
                         $"The platform certificate {serial} holds no RSA key (only RSA certificates are supported; ask for algorithm_type RSA).");
                 }
@@ -250,8 +250,8 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static PayscoreConfigurationException Unverified(string why) =>
-            new PayscoreConfigurationException(
+        private static PayscoreException Unverified(string why) =>
+            new PayscoreException(
                 ErrorIds.PlatformCertificateUnverified,
                 $"The platform certificate list from GET {PathAndQuery} does not verify: {why} Nothing was saved or trusted.");
     }

@@ -43,7 +43,7 @@ namespace WeChatPay.Payscore.Protocol
 
         /// <summary>
         /// The first download of a run that trusts nothing yet: its certificates are trusted, and the download says how
-        /// (<see cref="PlatformCertificateDownload.FirstUseWarning"/>). Throws <see cref="PayscoreConfigurationException"/>.
+        /// (<see cref="PlatformCertificateDownload.FirstUseWarning"/>). Throws <see cref="PayscoreException"/>.
         /// </summary>
         public async Task<PlatformCertificateDownload> LoadAsync(Diagnostics? diagnostics, CancellationToken cancellationToken)
         {
@@ -137,7 +137,7 @@ namespace WeChatPay.Payscore.Protocol
                 Trust(download);
                 return $"downloaded the platform certificates ({string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}), verified with {download.VouchedBy}.";
             }
-            catch (PayscoreConfigurationException ex)
+            catch (PayscoreException ex)
             {
                 return $"The platform certificates could not be downloaded ({ex.ErrorId}): {ex.Message}";
             }

@@ -6,9 +6,9 @@ using System.Threading.Tasks;
 namespace WeChatPay.Payscore.Protocol
 {
     /// <summary>What one request took: its last answer and how many attempts it needed.</summary>
-    internal sealed class SendOutcome
+    internal sealed class SentRequest
     {
-        public SendOutcome(WechatpayResponse response, int attempts)
+        public SentRequest(WechatpayResponse response, int attempts)
         {
             Response = response;
             Attempts = attempts;
@@ -44,7 +44,7 @@ namespace WeChatPay.Payscore.Protocol
         public RunHealth Health { get; }
 
         /// <param name="maxAttempts">At most this many requests; the retry policy's own limit when null.</param>
-        public async Task<SendOutcome> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken, int? maxAttempts = null)
+        public async Task<SentRequest> SendAsync(HttpMethod method, string pathAndQuery, byte[] body, Diagnostics? diagnostics, CancellationToken cancellationToken, int? maxAttempts = null)
         {
             int limit = Math.Min(maxAttempts ?? int.MaxValue, _retries.MaxRetries + 1);
             bool idempotent = method == HttpMethod.Get;
@@ -69,7 +69,7 @@ namespace WeChatPay.Payscore.Protocol
 
                 if (attempt >= limit || !RetryPolicy.IsRetryable(response, idempotent) || Health.Verdict != null)
                 {
-                    return new SendOutcome(response, attempt);
+                    return new SentRequest(response, attempt);
                 }
 
                 TimeSpan wait = _retries.DelayBefore(attempt);

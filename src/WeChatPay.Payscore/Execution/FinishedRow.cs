@@ -3,9 +3,9 @@ using WeChatPay.Payscore.Protocol;
 namespace WeChatPay.Payscore.Execution
 {
     /// <summary>A finished row on its way back to the pipeline thread: its result, and what it has to say on the verbose and debug streams.</summary>
-    internal sealed class RowOutcome
+    internal sealed class FinishedRow
     {
-        public RowOutcome(object input, PayscoreRowResult result, Diagnostics? diagnostics, bool journaled = false, RowStep? askAgain = null)
+        public FinishedRow(object input, PayscoreRowResult result, Diagnostics? diagnostics, bool journaled = false, RowStep? askAgain = null)
         {
             Input = input;
             Result = result;
