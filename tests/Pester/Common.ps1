@@ -127,3 +127,15 @@ function script:New-UsersCsv([string] $Path, [string[]] $Lines) {
     $text = ($Lines -join "`r`n") + "`r`n"
     [IO.File]::WriteAllText($Path, $text, [Text.UTF8Encoding]::new($true))
 }
+
+# A script that ends every row of a CSV with a journal, 16 in flight and no rate ceiling, for a child pwsh to run
+# and a test to kill, with the simulator's credentials (Get-WxSimulatorCredential).
+function script:New-JournaledRunScript([string] $Path, [string] $Csv, [string] $Journal, [hashtable] $Credential, [string] $AppId) {
+    Set-Content -Path $Path -Encoding utf8 -Value @"
+Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
+Import-Csv '$Csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false -JournalPath '$Journal' ``
+    -ThrottleLimit 16 -MaxRequestsPerSecond 0 -MerchantId '$($Credential.MerchantId)' -MerchantSerialNumber '$($Credential.MerchantSerialNumber)' ``
+    -PrivateKeyPath '$($Credential.PrivateKeyPath)' -WechatpayPublicKeyId '$($Credential.WechatpayPublicKeyId)' ``
+    -WechatpayPublicKeyPath '$($Credential.WechatpayPublicKeyPath)' -BaseUri '$($Credential.BaseUri)' | Out-Null
+"@
+}

@@ -46,13 +46,7 @@ Describe 'Get-WxPayscoreJournal' {
         # 20 ms an answer, 16 in flight: the run lasts long enough to be killed with requests in flight.
         Invoke-RestMethod -Method Post -Uri "$($Sim.BaseUri)/__sim/latency" -Body '{"ms":20}' -ContentType 'application/json' | Out-Null
         $file = Join-Path $Work 'killed-run.ps1'
-        Set-Content -Path $file -Encoding utf8 -Value @"
-Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
-Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false -JournalPath '$journal' ``
-    -ThrottleLimit 16 -MaxRequestsPerSecond 0 -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' ``
-    -PrivateKeyPath '$($Cred.PrivateKeyPath)' -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' ``
-    -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)' | Out-Null
-"@
+        New-JournaledRunScript -Path $file -Csv $csv -Journal $journal -Credential $Cred -AppId $AppId
         $child = Start-ChildPwsh $file
         $Children.Add($child)
 

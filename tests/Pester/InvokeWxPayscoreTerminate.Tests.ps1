@@ -295,13 +295,7 @@ Describe 'Journal and resume' {
         Remove-Item $journal -ErrorAction Ignore
         Invoke-RestMethod -Method Post -Uri "$($Sim.BaseUri)/__sim/latency" -Body '{"ms":5}' -ContentType 'application/json' | Out-Null
         $file = Join-Path $Work 'kill-runbook.ps1'
-        Set-Content -Path $file -Encoding utf8 -Value @"
-Import-Module '$($env:WXPAYSCORE_TEST_MODULE)'
-Import-Csv '$csv' | Invoke-WxPayscoreTerminate -AppId '$AppId' -Reason 'r' -Confirm:`$false -JournalPath '$journal' ``
-    -ThrottleLimit 16 -MaxRequestsPerSecond 0 -MerchantId '$($Cred.MerchantId)' -MerchantSerialNumber '$($Cred.MerchantSerialNumber)' ``
-    -PrivateKeyPath '$($Cred.PrivateKeyPath)' -WechatpayPublicKeyId '$($Cred.WechatpayPublicKeyId)' ``
-    -WechatpayPublicKeyPath '$($Cred.WechatpayPublicKeyPath)' -BaseUri '$($Cred.BaseUri)' | Out-Null
-"@
+        New-JournaledRunScript -Path $file -Csv $csv -Journal $journal -Credential $Cred -AppId $AppId
         # This pwsh run directly: one process, so that killing it kills the run.
         $pwsh = Get-ThisPwsh
         $child = Start-Process -FilePath $pwsh.Program -ArgumentList (@($pwsh.Leading) + @('-NoProfile', '-NonInteractive', '-File', $file)) -PassThru

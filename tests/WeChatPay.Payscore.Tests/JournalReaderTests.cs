@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using System.Text;
 using WeChatPay.Payscore.Execution;
 using WeChatPay.Payscore.Protocol;
@@ -8,19 +7,9 @@ using Xunit;
 namespace WeChatPay.Payscore.Tests;
 
 /// <summary>Reading a journal file for Get-WxPayscoreJournal, on its own: what it says of each row, and what it refuses.</summary>
-public sealed class JournalReaderTests : IDisposable
+public sealed class JournalReaderTests() : JournalFolder("wxpay-journal-reader-")
 {
     private const string AppId = "wxd678efh567hg6787";
-    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-journal-reader-").FullName;
-    private readonly SHA256 _sha = SHA256.Create();
-
-    public void Dispose()
-    {
-        _sha.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string PathOf(string name) => Path.Combine(_dir, name);
 
     private static RowFields User(string openId) => RowFields.ForOpenId(openId, "500001", AppId);
 
@@ -55,11 +44,6 @@ public sealed class JournalReaderTests : IDisposable
         return rows;
     }
 
-    private RowKey Key(RowFields fields)
-    {
-        Assert.True(AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out var problems), string.Join("; ", problems));
-        return RowKey.Of(target!, _sha);
-    }
 
     #region What each row came to
 
@@ -447,11 +431,11 @@ public sealed class JournalReaderTests : IDisposable
     [Fact]
     public void A_folder_is_refused_as_a_folder()
     {
-        var read = Assert.Throws<PayscoreException>(() => Read(_dir));
-        var run = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(_dir));
+        var read = Assert.Throws<PayscoreException>(() => Read(Folder));
+        var run = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(Folder));
 
         Assert.Equal((ErrorIds.JournalInvalid, ErrorIds.JournalInvalid), (read.ErrorId, run.ErrorId));
-        Assert.Equal($"-Path '{UserText.ExcerptPath(_dir)}' names a folder, not a file. Give it the path of a journal file that Invoke-WxPayscoreTerminate wrote.", read.Message);
+        Assert.Equal($"-Path '{UserText.ExcerptPath(Folder)}' names a folder, not a file. Give it the path of a journal file that Invoke-WxPayscoreTerminate wrote.", read.Message);
     }
 
     [UnixFact]

@@ -7,26 +7,9 @@ using Xunit;
 namespace WeChatPay.Payscore.Tests;
 
 /// <summary>The journal file and the compact key table, on their own.</summary>
-public sealed class JournalTests : IDisposable
+public sealed class JournalTests() : JournalFolder("wxpay-journal-unit-")
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("wxpay-journal-unit-").FullName;
-    private readonly SHA256 _sha = SHA256.Create();
-
-    public void Dispose()
-    {
-        _sha.Dispose();
-        Directory.Delete(_dir, recursive: true);
-    }
-
-    private string PathOf(string name) => Path.Combine(_dir, name);
-
     private RowKey Key(string openId, string serviceId = "500001") => Key(RowFields.ForOpenId(openId, serviceId, "wxd678efh567hg6787"));
-
-    private RowKey Key(RowFields fields)
-    {
-        Assert.True(AuthorizationTarget.TryCreate(fields, out AuthorizationTarget? target, out var problems), string.Join("; ", problems));
-        return RowKey.Of(target!, _sha);
-    }
 
     private static TerminateRequest Request(string openId)
     {
@@ -86,7 +69,7 @@ public sealed class JournalTests : IDisposable
         // The appid and the route do not name the authorization: the openid and service_id do.
         Assert.Equal(keys[0], Key(RowFields.ForOpenId("oA", "1", "wxOther")));
         Assert.True(TerminateRequest.TryCreate(TerminateRoute.OpenIdPermission, RowFields.ForOpenId("oA", "1", "wx9"), "r", out TerminateRequest? viaOtherRoute, out _));
-        Assert.Equal(keys[0], RowKey.Of(viaOtherRoute!.Target, _sha));
+        Assert.Equal(keys[0], RowKey.Of(viaOtherRoute!.Target, Sha));
     }
 
     [Fact]
@@ -248,7 +231,7 @@ public sealed class JournalTests : IDisposable
         // The first run has ended: its hold is gone, and it left no other file behind.
         using RunJournal next = JournalFiles.OpenRun(JournalFiles.OtherName(PathOf("held.jsonl"), JournalFiles.AbsolutePath));
         Assert.Equal(JournalRowState.Sending, next.Previous(Key("oHeld")));
-        Assert.DoesNotContain(Directory.GetFiles(_dir), f => f.EndsWith(".lock", StringComparison.Ordinal));
+        Assert.DoesNotContain(Directory.GetFiles(Folder), f => f.EndsWith(".lock", StringComparison.Ordinal));
     }
 
     #endregion
@@ -336,7 +319,7 @@ public sealed class JournalTests : IDisposable
     {
         foreach (bool readOnly in new[] { false, true })
         {
-            var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(_dir, readOnly));
+            var ex = Assert.Throws<PayscoreException>(() => JournalFiles.OpenRun(Folder, readOnly));
 
             Assert.Equal(ErrorIds.JournalInvalid, ex.ErrorId);
             Assert.Contains("names a folder, not a file", ex.Message);
