@@ -12,6 +12,18 @@ internal static class JournalFiles
 {
     public const string SymbolicLink = "symbolic link";
 
+    /// <summary>
+    /// A journal as Set-Content -Encoding UTF8 of Windows PowerShell 5.1 saves it: a BOM, CRLF after every line, and an
+    /// empty line: oBom1 ended (row 1), oBom2 sending (row 2).
+    /// </summary>
+    public static void WriteAsWindowsPowerShell(string path) =>
+        File.WriteAllText(path, string.Concat(
+            "{\"event\":\"sending\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n",
+            "{\"event\":\"result\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\",\"success\":true,\"code\":\"OK\",\"status\":204,\"attempts\":1,\"message\":\"m\"}\r\n",
+            "\r\n",
+            "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
+            new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+
     /// <summary>A run's journal in the file at <paramref name="path"/>, opened as a run opens it.</summary>
     public static RunJournal OpenRun(string path, bool readOnly = false) => RunJournal.Open(FileJournalStore.Open(path, readOnly), readOnly);
     public const string HardLink = "hard link";

@@ -191,12 +191,7 @@ public sealed class JournalReaderTests() : JournalFolder("wxpay-journal-reader-"
     public void A_journal_saved_by_Windows_PowerShell_is_read()
     {
         string path = PathOf("windows.jsonl");
-        File.WriteAllText(path, string.Concat(
-            "{\"event\":\"sending\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n",
-            "{\"event\":\"result\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\",\"success\":true,\"code\":\"OK\",\"status\":204,\"attempts\":1,\"message\":\"m\"}\r\n",
-            "\r\n",
-            "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
-            new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        JournalFiles.WriteAsWindowsPowerShell(path);
 
         List<JournalRow> rows = Read(path);
 

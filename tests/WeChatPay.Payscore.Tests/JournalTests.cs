@@ -353,14 +353,8 @@ public sealed class JournalTests() : JournalFolder("wxpay-journal-unit-")
     [Fact]
     public void A_journal_saved_by_Windows_PowerShell_with_a_byte_order_mark_and_CRLF_line_ends_is_read_and_continued()
     {
-        // What Set-Content -Encoding UTF8 writes in Windows PowerShell 5.1: a BOM, CRLF after every line.
         string path = PathOf("windows.jsonl");
-        File.WriteAllText(path, string.Concat(
-            "{\"event\":\"sending\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n",
-            "{\"event\":\"result\",\"row\":1,\"route\":\"UserPermission\",\"openid\":\"oBom1\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\",\"success\":true,\"code\":\"OK\",\"status\":204,\"attempts\":1,\"message\":\"m\"}\r\n",
-            "\r\n",
-            "{\"event\":\"sending\",\"row\":2,\"route\":\"UserPermission\",\"openid\":\"oBom2\",\"service_id\":\"500001\",\"appid\":\"wxd678efh567hg6787\"}\r\n"),
-            new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
+        JournalFiles.WriteAsWindowsPowerShell(path);
 
         using (RunJournal journal = JournalFiles.OpenRun(path))
         {
