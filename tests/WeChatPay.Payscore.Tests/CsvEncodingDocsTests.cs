@@ -12,6 +12,7 @@ public sealed partial class CsvEncodingDocsTests
     public static TheoryData<string> Documents() =>
     [
         "README.md",
+        "README.zh-CN.md",
         "src/WeChatPay.Payscore/en-US/about_WeChatPay_Payscore.help.txt",
         "src/WeChatPay.Payscore/en-US/WeChatPay.Payscore.Examples.psd1",
     ];
