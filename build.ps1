@@ -95,13 +95,17 @@ function Build-Module {
     Copy-Item (Join-Path $Root "$ModuleName.psd1") $ModuleDir
     Copy-Item (Join-Path $Root "src/$ModuleName/$ModuleName.Format.ps1xml") $ModuleDir
     Copy-Item (Join-Path $Root 'CHANGELOG.md') $ModuleDir
-    $help = New-Item -ItemType Directory -Path (Join-Path $ModuleDir 'en-US') -Force
-    Copy-Item (Join-Path $Root "src/$ModuleName/en-US/*.help.txt") $help
-    # The MAML help comes from the doc comments, the cmdlets' own parameter metadata and the examples file.
-    & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/New-ModuleHelp.ps1') `
-        -ManifestPath (Join-Path $ModuleDir "$ModuleName.psd1") -DocumentationPath (Join-Path $publishDir "$ModuleName.xml") `
-        -ExamplesPath (Join-Path $Root "src/$ModuleName/en-US/$ModuleName.Examples.psd1") -OutputPath (Join-Path $help "$ModuleName.dll-Help.xml")
-    if ($LASTEXITCODE -ne 0) { throw 'The help could not be written.' }
+    # The MAML help comes from the doc comments, the cmdlets' own parameter metadata and the examples file (en-US),
+    # or from the language's own help source with the same metadata (zh-CN); PowerShell picks by $PSUICulture.
+    foreach ($culture in 'en-US', 'zh-CN') {
+        $help = New-Item -ItemType Directory -Path (Join-Path $ModuleDir $culture) -Force
+        Copy-Item (Join-Path $Root "src/$ModuleName/$culture/*.help.txt") $help
+        $words = if ($culture -eq 'en-US') { @('-DocumentationPath', (Join-Path $publishDir "$ModuleName.xml")) } else { @('-HelpSourcePath', (Join-Path $Root "src/$ModuleName/$culture/$ModuleName.Help.psd1")) }
+        & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/New-ModuleHelp.ps1') `
+            -ManifestPath (Join-Path $ModuleDir "$ModuleName.psd1") @words `
+            -ExamplesPath (Join-Path $Root "src/$ModuleName/en-US/$ModuleName.Examples.psd1") -OutputPath (Join-Path $help "$ModuleName.dll-Help.xml")
+        if ($LASTEXITCODE -ne 0) { throw "The $culture help could not be written." }
+    }
 
     Invoke-Dotnet build (Join-Path $Root 'tests/WeChatPay.Payscore.Simulator') -c $Configuration -o $SimulatorDir --nologo -v quiet
     Write-Host "Built $ModuleName $Version -> $ModuleDir"

@@ -72,7 +72,10 @@ Describe 'Builds' {
         $entries | Should -Contain 'bin/net8.0/WeChatPay.Payscore.dll'
         $entries | Should -Contain 'bin/net472/WeChatPay.Payscore.dll'
         $entries | Should -Contain 'bin/net472/dependencies/System.Text.Json.dll'
-        $entries | Should -Contain 'en-US/WeChatPay.Payscore.dll-Help.xml'
+        foreach ($culture in 'en-US', 'zh-CN') {
+            $entries | Should -Contain "$culture/WeChatPay.Payscore.dll-Help.xml"
+            $entries | Should -Contain "$culture/about_WeChatPay_Payscore.help.txt"
+        }
         @($entries | Where-Object { $_ -like 'bin/net8.0/*' }) | Should -Be @('bin/net8.0/WeChatPay.Payscore.dll')
     }
 

@@ -15,6 +15,8 @@ public sealed partial class CsvEncodingDocsTests
         "README.zh-CN.md",
         "src/WeChatPay.Payscore/en-US/about_WeChatPay_Payscore.help.txt",
         "src/WeChatPay.Payscore/en-US/WeChatPay.Payscore.Examples.psd1",
+        "src/WeChatPay.Payscore/zh-CN/about_WeChatPay_Payscore.help.txt",
+        "src/WeChatPay.Payscore/zh-CN/WeChatPay.Payscore.Help.psd1",
     ];
 
     [Theory]
