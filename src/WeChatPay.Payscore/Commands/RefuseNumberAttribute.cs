@@ -11,8 +11,7 @@ namespace WeChatPay.Payscore.Commands
         public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
         {
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
-            if (value is int || value is long || value is double || value is decimal || value is float || value is short || value is byte
-                || value is uint || value is ulong || value is ushort || value is sbyte)
+            if (Numbers.IsNumber(value))
             {
                 throw new ArgumentTransformationMetadataException(
                     "Give a time span, such as 2:45:00 (2 hours 45 minutes) or (New-TimeSpan -Minutes 165), not a number: PowerShell would read a number as ticks of 100 nanoseconds.");

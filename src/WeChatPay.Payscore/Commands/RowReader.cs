@@ -47,9 +47,7 @@ namespace WeChatPay.Payscore.Commands
         /// Text, or a whole number (ConvertFrom-Json reads service_id 500001 as a number): what a field can be. A
         /// Boolean would be sent as "True", an array or object as its type name.
         /// </summary>
-        private static bool IsText(object value) =>
-            value is string || value is char || value is int || value is long || value is short || value is byte
-            || value is uint || value is ulong || value is ushort || value is sbyte;
+        private static bool IsText(object value) => value is string || value is char || Numbers.IsWhole(value);
 
         private static string DescribeType(object value) =>
             value is Array array ? $"an array of {array.Length} item{(array.Length == 1 ? string.Empty : "s")}"
