@@ -4,6 +4,7 @@ using System.Net;
 using System.Security;
 using WeChatPay.Payscore.Crypto;
 using WeChatPay.Payscore.Platform;
+using WeChatPay.Payscore.Protocol;
 
 namespace WeChatPay.Payscore.Configuration
 {
@@ -18,8 +19,6 @@ namespace WeChatPay.Payscore.Configuration
     /// </summary>
     internal sealed class ClientSettings
     {
-        public const string PublicKeyIdPrefix = "PUB_KEY_ID_";
-
         private Dictionary<string, string> _origins = new Dictionary<string, string>(StringComparer.Ordinal);
 
         public string? MerchantId { get; private set; }
@@ -156,11 +155,11 @@ namespace WeChatPay.Payscore.Configuration
                     ErrorIds.WechatpayPublicKeyPathMissing,
                     $"{idOrigin} needs {keyOrigin}: the WeChat Pay public key (pub_key.pem).");
             }
-            else if (!keyId.StartsWith(PublicKeyIdPrefix, StringComparison.Ordinal))
+            else if (!WechatpayKeyStore.IsPublicKeyId(keyId))
             {
                 WechatpayPublicKeyProblem = new PayscoreException(
                     ErrorIds.WechatpayPublicKeyIdInvalid,
-                    $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {PublicKeyIdPrefix}.");
+                    $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {WechatpayKeyStore.PublicKeyIdPrefix}.");
             }
             else if (!Strings.IsBlank(pem))
             {

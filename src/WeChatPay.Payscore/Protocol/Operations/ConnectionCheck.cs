@@ -100,7 +100,7 @@ namespace WeChatPay.Payscore.Protocol
                 checks.Add(CheckSignature(answer, accepted, clockFailed, offset));
                 WechatpayKeyMode mode = !accepted ? WechatpayKeyMode.Unknown
                     : answer.MeansPublicKeyOnly ? WechatpayKeyMode.PublicKey
-                    : IsPublicKeyId(response.Signature?.Serial) ? WechatpayKeyMode.Both
+                    : WechatpayKeyStore.IsPublicKeyId(response.Signature?.Serial) ? WechatpayKeyMode.Both
                     : WechatpayKeyMode.PlatformCertificates;
                 checks.Add(accepted ? CheckWechatpayKey(response, verification, byListed, list) : NotChecked(ConnectionTestCheck.WechatpayKey, NotAccepted));
                 checks.Add(CheckApiV3Key(accepted, mode, list));
@@ -115,7 +115,7 @@ namespace WeChatPay.Payscore.Protocol
                 QueryAnswer query = await new PermissionQuery(_sender).QueryAsync(_permission, diagnostics, cancellationToken).ConfigureAwait(false);
                 AddRequestId(requestIds, query.Response);
                 checks.Add(CheckPermission(query));
-                if (mode == WechatpayKeyMode.PlatformCertificates && query.Response?.Verification.IsVerified == true && IsPublicKeyId(query.Response.Signature?.Serial))
+                if (mode == WechatpayKeyMode.PlatformCertificates && query.Response?.Verification.IsVerified == true && WechatpayKeyStore.IsPublicKeyId(query.Response.Signature?.Serial))
                 {
                     mode = WechatpayKeyMode.Both;
                 }
@@ -278,7 +278,7 @@ namespace WeChatPay.Payscore.Protocol
             string key = KeyName(serial);
             WechatpayKeyStore given = _keys;
             string known = given.Count == 0 ? "none was given" : "given: " + string.Join(", ", given.Serials);
-            if (given.PublicKeyId != null && serial.Length > 0 && !IsPublicKeyId(serial) && (byListed || verification.Status == VerificationStatus.UnknownSerial))
+            if (given.PublicKeyId != null && serial.Length > 0 && !WechatpayKeyStore.IsPublicKeyId(serial) && (byListed || verification.Status == VerificationStatus.UnknownSerial))
             {
                 // Whether WeChat Pay signs the certificate list by the request's Wechatpay-Serial is not known: a list signed
                 // otherwise leaves the public key untested (a run's answers follow the request's Wechatpay-Serial), or says
@@ -304,7 +304,7 @@ namespace WeChatPay.Payscore.Protocol
                     return NotChecked(ConnectionTestCheck.WechatpayKey,
                         $"Not checked: WeChat Pay's answer is signed with {key}, which only the certificate list could vouch for, and the list did not open (see the ApiV3Key check).");
                 case VerificationStatus.UnknownSerial:
-                    string give = IsPublicKeyId(serial)
+                    string give = WechatpayKeyStore.IsPublicKeyId(serial)
                         ? $"Give that public key: -WechatpayPublicKeyId {serial} with its pub_key.pem (-WechatpayPublicKeyPath), from Account Center > API Security on the merchant platform."
                         : "Give that certificate with -PlatformCertificatePath (Get-WxPayscorePlatformCertificate downloads it), or -ApiV3Key, with which a run downloads it.";
                     return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch, $"WeChat Pay's answer is signed with {key}, which is not among the WeChat Pay keys ({known}). {give}");
@@ -317,7 +317,7 @@ namespace WeChatPay.Payscore.Protocol
                 case VerificationStatus.SignatureProbe:
                     return NotChecked(ConnectionTestCheck.WechatpayKey, "Not checked: WeChat Pay answered twice with a signature probe (WECHATPAY/SIGNTEST/), which never verifies. Test again.");
                 default:
-                    string which = IsPublicKeyId(serial)
+                    string which = WechatpayKeyStore.IsPublicKeyId(serial)
                         ? "the file given as the WeChat Pay public key (-WechatpayPublicKeyPath) is not the key of that id: download pub_key.pem again from Account Center > API Security"
                         : "the certificate given for that serial (-PlatformCertificatePath) is not that certificate: download it again with Get-WxPayscorePlatformCertificate";
                     return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch,
@@ -389,12 +389,9 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static bool IsPublicKeyId(string? serial) =>
-            serial != null && serial.StartsWith(Configuration.ClientSettings.PublicKeyIdPrefix, StringComparison.Ordinal);
-
         private static string KeyName(string serial) =>
             serial.Length == 0 ? "no key"
-            : IsPublicKeyId(serial) ? $"the WeChat Pay public key {UserText.Excerpt(serial)}"
+            : WechatpayKeyStore.IsPublicKeyId(serial) ? $"the WeChat Pay public key {UserText.Excerpt(serial)}"
             : $"the platform certificate {UserText.Excerpt(serial)}";
 
         private static ConnectionTestCheck Passed(string name, string message) => new ConnectionTestCheck(name, ConnectionCheckStatus.Passed, message);

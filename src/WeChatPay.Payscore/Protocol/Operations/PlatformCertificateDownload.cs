@@ -22,7 +22,7 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>Which key vouched for the list, in words.</summary>
         public string VouchedBy => TrustedOnFirstUse
             ? $"platform certificate {SignedBy}, which the list itself holds (trusted on first use)"
-            : SignedBy.StartsWith(Configuration.ClientSettings.PublicKeyIdPrefix, System.StringComparison.Ordinal)
+            : WechatpayKeyStore.IsPublicKeyId(SignedBy)
                 ? $"the WeChat Pay public key {SignedBy}"
                 : $"the trusted platform certificate {SignedBy}";
 

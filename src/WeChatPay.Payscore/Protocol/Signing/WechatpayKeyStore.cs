@@ -19,6 +19,9 @@ namespace WeChatPay.Payscore.Protocol
     /// </remarks>
     internal sealed class WechatpayKeyStore
     {
+        /// <summary>How every WeChat Pay public key id begins; a platform certificate's serial never does.</summary>
+        public const string PublicKeyIdPrefix = "PUB_KEY_ID_";
+
         private readonly object _writeGate = new object();
         private Dictionary<string, RSA> _keys = new Dictionary<string, RSA>(StringComparer.OrdinalIgnoreCase);
         private string[] _platformSerials = Array.Empty<string>();
@@ -28,6 +31,9 @@ namespace WeChatPay.Payscore.Protocol
         public string? PublicKeyId => Volatile.Read(ref _publicKeyId);
 
         public int Count => Volatile.Read(ref _keys).Count;
+
+        /// <summary>Whether a serial (an answer's Wechatpay-Serial, a key's id) names a WeChat Pay public key rather than a platform certificate.</summary>
+        public static bool IsPublicKeyId(string? serial) => serial != null && serial.StartsWith(PublicKeyIdPrefix, StringComparison.Ordinal);
 
         /// <summary>Every serial, a snapshot.</summary>
         public IEnumerable<string> Serials => Volatile.Read(ref _keys).Keys.ToArray();
