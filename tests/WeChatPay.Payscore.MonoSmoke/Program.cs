@@ -215,14 +215,14 @@ namespace WeChatPay.Payscore.MonoSmoke
             {
                 Expect(terminated != null, "no terminate result to record");
                 string path = Path.Combine(o["work"], "mono-smoke.jsonl");
-                using (RunJournal journal = RunJournal.Open(FileJournalStore.Open(path)))
+                using (RunJournal journal = RunJournal.Open(FileJournalStore.Open(path, JournalAccess.Run)))
                 {
                     journal.RecordSending(1, request!);
                     journal.RecordResult(terminated!);
                     journal.Commit();
                 }
 
-                using RunJournal reopened = RunJournal.Open(FileJournalStore.Open(path));
+                using RunJournal reopened = RunJournal.Open(FileJournalStore.Open(path, JournalAccess.Run));
                 using SHA256 sha = SHA256.Create();
                 Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
                 Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == WeChatPay.Payscore.JournalRowState.Done, "the row is not known as done");
@@ -232,13 +232,13 @@ namespace WeChatPay.Payscore.MonoSmoke
             {
                 Check("a journal in a blob (Azurite): written in a group off the pipeline thread, held against a second run, read back as done", () =>
                 {
-                    using (RunJournal journal = RunJournal.Open(BlobJournalStore.Open(blobJournal)))
+                    using (RunJournal journal = RunJournal.Open(BlobJournalStore.Open(blobJournal, JournalAccess.Run)))
                     {
                         journal.RecordSending(1, request!);
                         Expect(journal.CommitAsync().GetAwaiter().GetResult(), journal.Failure?.Message ?? "not written");
                         try
                         {
-                            RunJournal.Open(BlobJournalStore.Open(blobJournal)).Dispose();
+                            RunJournal.Open(BlobJournalStore.Open(blobJournal, JournalAccess.Run)).Dispose();
                             Expect(false, "a second run opened the journal a run holds");
                         }
                         catch (PayscoreException ex)
@@ -249,7 +249,7 @@ namespace WeChatPay.Payscore.MonoSmoke
                         journal.RecordResult(terminated!);
                     }
 
-                    using RunJournal reopened = RunJournal.Open(BlobJournalStore.Open(blobJournal));
+                    using RunJournal reopened = RunJournal.Open(BlobJournalStore.Open(blobJournal, JournalAccess.Run));
                     using SHA256 sha = SHA256.Create();
                     Expect(reopened.PreviousRecords == 2, $"{reopened.PreviousRecords} records");
                     Expect(reopened.Previous(RowKey.Of(request!.Target, sha)) == WeChatPay.Payscore.JournalRowState.Done, "the row is not known as done");

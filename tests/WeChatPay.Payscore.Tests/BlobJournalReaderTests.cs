@@ -37,7 +37,7 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
     public void A_blob_a_run_holds_and_appends_to_is_read_with_a_read_only_SAS_and_the_run_goes_on()
     {
         string container = Storage.NewContainer();
-        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.BlobAddress(container, "run.jsonl"))))
+        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.BlobAddress(container, "run.jsonl"), JournalAccess.Run)))
         {
             run.RecordSending(1, Request("oEnded"));
             run.RecordResult(Done(1, "oEnded"));
@@ -71,7 +71,7 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
     public void A_journal_of_several_blobs_is_read_as_one()
     {
         string container = Storage.NewContainer();
-        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.ContainerSasAddress(container, "chain.jsonl"), rolloverBlocks: 3)))
+        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.ContainerSasAddress(container, "chain.jsonl"), JournalAccess.Run, rolloverBlocks: 3)))
         {
             for (int i = 1; i <= 6; i++)
             {
@@ -93,7 +93,7 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
     public void Get_WxPayscoreJournal_reads_a_blob_by_its_URL_and_shows_its_SAS_token_nowhere()
     {
         string container = Storage.NewContainer();
-        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.BlobAddress(container, "run.jsonl"))))
+        using (RunJournal run = RunJournal.Open(BlobJournalStore.Open(Storage.BlobAddress(container, "run.jsonl"), JournalAccess.Run)))
         {
             run.RecordSending(1, Request("oBlob"));
         }
@@ -132,7 +132,7 @@ public sealed class BlobJournalReaderTests(AzuriteFixture storage) : IClassFixtu
         var unsigned = Assert.Throws<PayscoreException>(() => Read(missing.Split('?')[0]));
 
         Assert.Equal(ErrorIds.JournalInvalid, block.ErrorId);
-        Assert.Equal(block.ErrorId, Assert.Throws<PayscoreException>(() => BlobJournalStore.Open(Storage.BlobAddress(container, "users.csv"))).ErrorId);
+        Assert.Equal(block.ErrorId, Assert.Throws<PayscoreException>(() => BlobJournalStore.Open(Storage.BlobAddress(container, "users.csv"), JournalAccess.Run)).ErrorId);
         Assert.EndsWith("It was left as it was. Give -Path a journal blob that Invoke-WxPayscoreTerminate wrote.", block.Message);
         Assert.Equal(ErrorIds.JournalInvalid, text.ErrorId);
         Assert.Contains("is not a journal: ", text.Message);

@@ -87,7 +87,7 @@ public sealed class BlobJournalTests : ScratchTest, IClassFixture<AzuriteFixture
     {
         string container = Storage.NewContainer();
         string journal = Storage.BlobAddress(container, "held.jsonl");
-        using (BlobJournalStore.Open(journal))
+        using (BlobJournalStore.Open(journal, JournalAccess.Run))
         {
             var ex = Assert.ThrowsAny<RuntimeException>(() => HostedRun.Invoke(Rows("oHeld", 3), Parameters(journal)));
 
@@ -478,5 +478,5 @@ public sealed class RollingBlobTerminateCommand : InvokeWxPayscoreTerminateComma
 
     internal override int ReadAhead => ReadAheadRows;
 
-    internal override IJournalStore OpenJournalStore(string path, bool readOnly) => BlobJournalStore.Open(path, readOnly, rolloverBlocks: RolloverBlocks);
+    internal override IJournalStore OpenJournalStore(string path, bool readOnly) => BlobJournalStore.Open(path, JournalAccess.OfRun(readOnly), rolloverBlocks: RolloverBlocks);
 }

@@ -25,7 +25,7 @@ internal static class JournalFiles
             new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
     /// <summary>A run's journal in the file at <paramref name="path"/>, opened as a run opens it.</summary>
-    public static RunJournal OpenRun(string path, bool readOnly = false) => RunJournal.Open(FileJournalStore.Open(path, readOnly), readOnly);
+    public static RunJournal OpenRun(string path, bool readOnly = false) => RunJournal.Open(FileJournalStore.Open(path, JournalAccess.OfRun(readOnly)), readOnly);
     public const string HardLink = "hard link";
     public const string RelativePath = "relative path";
     public const string AbsolutePath = "absolute path";

@@ -438,7 +438,7 @@ public sealed class JournalTests() : JournalFolder("wxpay-journal-unit-")
     public void A_write_that_fails_stops_all_writing_and_the_next_run_resumes_from_what_reached_the_disk(string failingRecord)
     {
         string path = PathOf("full.jsonl");
-        var disk = new FillingStore(FileJournalStore.Open(path));
+        var disk = new FillingStore(FileJournalStore.Open(path, JournalAccess.Run));
         RunJournal journal = RunJournal.Open(disk);
         journal.RecordSending(1, Request("oSaved"));
         journal.RecordResult(Result(1, "oSaved", true, ResultCodes.Ok));

@@ -125,7 +125,7 @@ namespace WeChatPay.Payscore.Commands
 
         /// <summary>The store of the journal at <paramref name="path"/> (a file, or a blob's address); tests put a store that fails in its place.</summary>
         internal virtual IJournalStore OpenJournalStore(string path, bool readOnly) =>
-            BlobJournalStore.IsBlobAddress(path) ? BlobJournalStore.Open(path, readOnly) : FileJournalStore.Open(path, readOnly);
+            JournalAccess.OfRun(readOnly).Open(path);
 
         /// <summary>
         /// Once the journal could not be written (a full disk), no further row is sent: the rows in flight finish

@@ -103,17 +103,10 @@ namespace WeChatPay.Payscore.Execution
             && (text.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("http://", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>
-        /// Opens the append blob at <paramref name="address"/> (creating it when missing) and takes its lease; with
-        /// <paramref name="readOnly"/> (-WhatIf) it only reads, and a missing blob is an empty journal. A blob of the
-        /// chain takes <paramref name="rolloverBlocks"/> blocks before the journal goes on in the next (tests roll
-        /// over after a few).
-        /// </summary>
-        public static BlobJournalStore Open(string address, bool readOnly = false, HttpMessageHandler? handler = null, int rolloverBlocks = RolloverBlocks) =>
-            Open(address, readOnly ? JournalAccess.Preview : JournalAccess.Run, handler, rolloverBlocks);
-
-        /// <summary>
         /// Opens the append blob at <paramref name="address"/> for <paramref name="access"/>: a run creates it when
-        /// missing and takes its lease; a reader takes no lease (a run may append meanwhile) and refuses a missing blob.
+        /// missing and takes its lease; a preview (-WhatIf) only reads, and a missing blob is an empty journal; a reader
+        /// takes no lease (a run may append meanwhile) and refuses a missing blob. A blob of the chain takes
+        /// <paramref name="rolloverBlocks"/> blocks before the journal goes on in the next (tests roll over after a few).
         /// </summary>
         public static BlobJournalStore Open(string address, JournalAccess access, HttpMessageHandler? handler = null, int rolloverBlocks = RolloverBlocks)
         {

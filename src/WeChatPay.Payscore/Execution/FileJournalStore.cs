@@ -26,13 +26,9 @@ namespace WeChatPay.Payscore.Execution
         public string WriteFailureAdvice => "Free space on the journal's disk (or fix what stopped the write)";
 
         /// <summary>
-        /// Opens (or creates) the file and takes the hold. With <paramref name="readOnly"/> (-WhatIf) it only reads,
-        /// sharing the file with a run that may be writing it; a missing file is then an empty journal.
-        /// </summary>
-        public static FileJournalStore Open(string path, bool readOnly = false) => Open(path, readOnly ? JournalAccess.Preview : JournalAccess.Run);
-
-        /// <summary>
-        /// Opens the file for <paramref name="access"/>: a run opens (or creates) it and takes the hold; a reader
+        /// Opens the file for <paramref name="access"/>: a run opens (or creates) it and takes the hold; a preview
+        /// (-WhatIf) only reads, sharing the file with a run that may be writing it, and a missing file is an empty
+        /// journal; a reader
         /// takes no hold, so that a run may write the file meanwhile (and start while it is read). A reader never
         /// opens a FIFO (the open would wait for a writer) or a device (which never ends): they are refused as the
         /// run refuses them.

@@ -18,11 +18,18 @@ namespace WeChatPay.Payscore.Execution
         /// <summary>Get-WxPayscoreJournal -Path: reads the journal, holds nothing; a missing one is refused.</summary>
         public static readonly JournalAccess Reader = new JournalAccess(readOnly: true, forRun: false);
 
+        /// <summary>A run's own opening: <see cref="Preview"/> under -WhatIf, else <see cref="Run"/>.</summary>
+        public static JournalAccess OfRun(bool preview) => preview ? Preview : Run;
+
         private JournalAccess(bool readOnly, bool forRun)
         {
             ReadOnly = readOnly;
             ForRun = forRun;
         }
+
+        /// <summary>The store of the journal at <paramref name="pathOrAddress"/> (a file's full path, or a blob's URL with a SAS token), opened for this access.</summary>
+        public IJournalStore Open(string pathOrAddress) =>
+            BlobJournalStore.IsBlobAddress(pathOrAddress) ? BlobJournalStore.Open(pathOrAddress, this) : FileJournalStore.Open(pathOrAddress, this);
 
         /// <summary>Nothing is written, and no hold is taken: a run may hold the journal and write it meanwhile.</summary>
         public bool ReadOnly { get; }

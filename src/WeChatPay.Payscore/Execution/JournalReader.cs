@@ -28,10 +28,7 @@ namespace WeChatPay.Payscore.Execution
         }
 
         /// <summary>The journal at <paramref name="pathOrAddress"/>: a file's full path, or a blob's URL with a SAS token.</summary>
-        public static JournalReader Of(string pathOrAddress) =>
-            new JournalReader(() => BlobJournalStore.IsBlobAddress(pathOrAddress)
-                ? BlobJournalStore.Open(pathOrAddress, JournalAccess.Reader)
-                : (IJournalStore)FileJournalStore.Open(pathOrAddress, JournalAccess.Reader));
+        public static JournalReader Of(string pathOrAddress) => new JournalReader(() => JournalAccess.Reader.Open(pathOrAddress));
 
         /// <summary>
         /// Hands every authorization the journal names to <paramref name="row"/> with its last state, in the order of
