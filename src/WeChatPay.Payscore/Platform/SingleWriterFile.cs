@@ -84,14 +84,9 @@ namespace WeChatPay.Payscore.Platform
             ex.HResult == SharingViolation || ex.HResult == LockViolation
             || (!IsWindows && (ex.HResult == WouldBlockLinux || ex.HResult == WouldBlockBsd));
 
-        private static void LetReadersIn(SafeFileHandle handle)
-        {
-            bool added = false;
-            try
+        private static void LetReadersIn(SafeFileHandle handle) =>
+            OnDescriptor(handle, fd =>
             {
-                handle.DangerousAddRef(ref added);
-                int fd = handle.DangerousGetHandle().ToInt32();
-
                 // .NET takes no lock when DOTNET_SYSTEM_IO_DISABLEFILELOCKING is set: take it here, so the check holds
                 // (a no-op when the descriptor holds it already).
                 if (Flock(fd, LockExclusive | LockNonBlocking) != 0)
@@ -111,32 +106,27 @@ namespace WeChatPay.Payscore.Platform
                 {
                     throw HeldByAnother(Marshal.GetLastWin32Error());
                 }
-            }
-            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
-            {
-                // No C library to call: the file stays as .NET locked it, exclusive (readers wait for the run's end).
-            }
-            finally
-            {
-                if (added)
-                {
-                    handle.DangerousRelease();
-                }
-            }
-        }
+            });
 
-        private static void Unlock(SafeFileHandle handle)
+        // A failure leaves the shared lock, as Get-Content holds it: nothing to do about it.
+        private static void Unlock(SafeFileHandle handle) => OnDescriptor(handle, fd => _ = Flock(fd, LockUnlock));
+
+        /// <summary>
+        /// Calls flock through <paramref name="lockCall"/> on the handle's descriptor, kept open meanwhile. Without a C
+        /// library to call, nothing is done: the file keeps the lock .NET gave it (exclusive for a writer, so readers
+        /// wait for the run's end; shared for a reader, until it is closed, as Get-Content's is).
+        /// </summary>
+        private static void OnDescriptor(SafeFileHandle handle, Action<int> lockCall)
         {
             bool added = false;
             try
             {
                 handle.DangerousAddRef(ref added);
-                // A failure leaves the shared lock, as Get-Content holds it: nothing to do about it.
-                _ = Flock(handle.DangerousGetHandle().ToInt32(), LockUnlock);
+                lockCall(handle.DangerousGetHandle().ToInt32());
             }
             catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
             {
-                // No C library to call: the shared lock stays until the file is closed, as Get-Content's does.
+                // No C library to call (see the summary): the lock stays as .NET took it.
             }
             finally
             {
