@@ -28,7 +28,6 @@ namespace WeChatPay.Payscore.Commands
         private long _failedInARow;
         private bool _summarized;
         private TimeBudget? _budget;
-        private RetryPolicy? _retries;
         private OutcomeSweep? _sweep;
 
         // Errors of failed rows that will stop the run, written once the rows in flight have their results out.
@@ -167,7 +166,7 @@ namespace WeChatPay.Payscore.Commands
             ResilientSender sender = BeginRun();
             BeginCommand(sender);
             // The pause before the sweep: as long as one more retry would wait (the same doubling, up to its ceiling).
-            OutcomeSweep sweep = _sweep = new OutcomeSweep(Begun(_retries).DelayBefore(MaxRetries + 1), Begun(_budget), HowToSettle);
+            OutcomeSweep sweep = _sweep = new OutcomeSweep(Begun(_run).Retries.DelayBefore(MaxRetries + 1), Begun(_budget), HowToSettle);
             _rows = new GroupCommitQueue<FinishedRow>(
                 new BoundedDispatcher<FinishedRow>(ThrottleLimit),
                 ThrottleLimit,
@@ -284,7 +283,6 @@ namespace WeChatPay.Payscore.Commands
                 Health = overrides.Health,
             });
             TrustPlatformCertificatesAtStart(_run);
-            _retries = _run.Retries;
             ResilientSender sender = _run.Sender;
             Sender = sender;
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
