@@ -37,7 +37,7 @@ namespace WeChatPay.Payscore
 
             if (LooksLikeKeyMaterial(value))
             {
-                return "<" + value.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters that look like key material, not shown>";
+                return Messages.Format("Excerpt.KeyMaterial", Count(value.Length));
             }
 
             var builder = new StringBuilder(System.Math.Min(value.Length, maxLength) + 24);
@@ -63,7 +63,7 @@ namespace WeChatPay.Payscore
 
             if (i < value.Length)
             {
-                builder.Append("…(").Append(value.Length.ToString("N0", CultureInfo.InvariantCulture)).Append(" characters)");
+                builder.Append(Messages.Format("Excerpt.Cut", Count(value.Length)));
             }
 
             return builder.ToString();
@@ -89,7 +89,7 @@ namespace WeChatPay.Payscore
             }
 
             return Excerpt(path.Substring(0, head), head) + "…" + Excerpt(path.Substring(tailStart), tail)
-                + "(" + path.Length.ToString("N0", CultureInfo.InvariantCulture) + " characters)";
+                + Messages.Format("Excerpt.PathLength", Count(path.Length));
         }
 
         /// <summary>
@@ -141,6 +141,9 @@ namespace WeChatPay.Payscore
             value != null
             && (value.IndexOf("-----BEGIN", System.StringComparison.OrdinalIgnoreCase) >= 0
                 || value.IndexOf("-----END", System.StringComparison.OrdinalIgnoreCase) >= 0);
+
+        /// <summary>A count as messages show it, in both languages: 1,234.</summary>
+        public static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);
 
         /// <summary>"U+XXXX" for a character, or for the code point of a surrogate pair.</summary>
         public static string CodePointName(int codePoint) => "U+" + codePoint.ToString("X4", CultureInfo.InvariantCulture);

@@ -45,28 +45,39 @@ internal static class TypeReferences
             if (body != null)
             {
                 found.AddRange(body.LocalVariables.Select(l => l.LocalType));
-                found.AddRange(TypesCalledBy(method, body.GetILAsByteArray() ?? []));
+                found.AddRange(TypesCalledBy(method));
             }
         }
 
         return found.SelectMany(Unwrap).Distinct();
     }
 
+    /// <summary>The string literals (ldstr) in the IL of the type's methods and constructors, its static constructor included.</summary>
+    public static IEnumerable<string> StringsUsedBy(Type type)
+    {
+        const BindingFlags declared = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
+        foreach (MethodBase method in type.GetMethods(declared).Cast<MethodBase>().Concat(type.GetConstructors(declared)))
+        {
+            foreach ((OpCode code, int token) in Operands(method))
+            {
+                if (code.OperandType == OperandType.InlineString)
+                {
+                    yield return method.Module.ResolveString(token);
+                }
+            }
+        }
+    }
+
     /// <summary>The declaring types of the methods and fields the IL names, and the types it names.</summary>
-    private static IEnumerable<Type> TypesCalledBy(MethodBase method, byte[] il)
+    private static IEnumerable<Type> TypesCalledBy(MethodBase method)
     {
         Type[] typeArguments = method.DeclaringType?.IsGenericType == true ? method.DeclaringType.GetGenericArguments() : [];
         Type[] methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : [];
-        int at = 0;
-        while (at < il.Length)
+        foreach ((OpCode code, int token) in Operands(method))
         {
-            OpCode code = il[at] == 0xFE ? TwoByte[il[at + 1]] : OneByte[il[at]];
-            Assert.True(code.Size > 0, $"unknown IL opcode 0x{il[at]:X2} in {method.DeclaringType}.{method.Name}");
-            at += code.Size;
-            int operand = OperandSize(code.OperandType, il, at);
             if (code.OperandType is OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
             {
-                MemberInfo? member = method.Module.ResolveMember(BitConverter.ToInt32(il, at), typeArguments, methodArguments);
+                MemberInfo? member = method.Module.ResolveMember(token, typeArguments, methodArguments);
                 if (member is Type named)
                 {
                     yield return named;
@@ -75,6 +86,24 @@ internal static class TypeReferences
                 {
                     yield return member.DeclaringType;
                 }
+            }
+        }
+    }
+
+    /// <summary>Each instruction of the method's IL whose operand is a token (a string, member or type), with that token.</summary>
+    private static IEnumerable<(OpCode Code, int Token)> Operands(MethodBase method)
+    {
+        byte[] il = method.GetMethodBody()?.GetILAsByteArray() ?? [];
+        int at = 0;
+        while (at < il.Length)
+        {
+            OpCode code = il[at] == 0xFE ? TwoByte[il[at + 1]] : OneByte[il[at]];
+            Assert.True(code.Size > 0, $"unknown IL opcode 0x{il[at]:X2} in {method.DeclaringType}.{method.Name}");
+            at += code.Size;
+            int operand = OperandSize(code.OperandType, il, at);
+            if (code.OperandType is OperandType.InlineString or OperandType.InlineMethod or OperandType.InlineField or OperandType.InlineType or OperandType.InlineTok)
+            {
+                yield return (code, BitConverter.ToInt32(il, at));
             }
 
             at += operand;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Management.Automation;
 using System.Threading;
@@ -10,7 +11,7 @@ using WeChatPay.Payscore.Protocol;
 namespace WeChatPay.Payscore.Commands
 {
     /// <summary>
-    /// What every command of the module does the same way: Ctrl+C cancels its waits (<see cref="StopToken"/>), lines
+    /// What every command of the module does the same way: its messages speak its session's language (<see cref="Messages"/>), Ctrl+C cancels its waits (<see cref="StopToken"/>), lines
     /// gathered off the pipeline thread are written on it (<see cref="Replay"/>), errors carry the module's ids and
     /// their categories (<see cref="Stop"/>, <see cref="CategoryOf(string)"/>), and paths are read as PowerShell's own
     /// cmdlets read them. -Debug never asks (<see cref="DebugSwitch"/>).
@@ -18,6 +19,12 @@ namespace WeChatPay.Payscore.Commands
     public abstract class WxPayscoreCommandBase : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+
+        /// <summary>
+        /// PowerShell creates a command on its session's pipeline thread: the messages of the command, and of all the
+        /// work it starts on the thread pool, are written in that session's UI culture.
+        /// </summary>
+        protected WxPayscoreCommandBase() => Messages.UseCulture(CultureInfo.CurrentUICulture);
 
         /// <summary>Cancelled by Ctrl+C (StopProcessing): every wait of the command passes it on.</summary>
         internal CancellationToken StopToken => _stopping.Token;
