@@ -114,16 +114,20 @@ public sealed class ClientSettingsTests : IDisposable
     [Fact]
     public void A_wrong_pkcs12_password_stops_with_its_error_id_and_never_quotes_the_password()
     {
-        string p12 = DotnetPkcs12("right-password-1234");
-        using SecureString wrong = Secure("wrong-password-5678");
-        ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, wrong, "-CertificatePath"));
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            string p12 = DotnetPkcs12("right-password-1234");
+            using SecureString wrong = Secure("wrong-password-5678");
+            ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPkcs12File(p12, wrong, "-CertificatePath"));
 
-        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
+            var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
-        Assert.Equal(ErrorIds.CertificatePasswordInvalid, ex.ErrorId);
-        Assert.Contains("-CertificatePassword", ex.Message);
-        Assert.DoesNotContain("password-5678", ex.ToString());
-        Assert.DoesNotContain("password-1234", ex.ToString());
+            Assert.Equal(ErrorIds.CertificatePasswordInvalid, ex.ErrorId);
+            Assert.Contains("-CertificatePassword", ex.Message);
+            Assert.DoesNotContain("password-5678", ex.ToString());
+            Assert.DoesNotContain("password-1234", ex.ToString());
+        }
     }
 
     [Fact]
@@ -438,14 +442,18 @@ public sealed class ClientSettingsTests : IDisposable
     [InlineData("ftp://proxy.example/")]
     public void A_proxy_with_credentials_in_its_address_or_a_wrong_scheme_stops(string proxy)
     {
-        ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
-            .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber")
-            .WithProxy(proxy, null);
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            ClientSettings settings = WithKey(Base(), MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"))
+                .WithMerchantSerialNumber(TestKeys.CertificateSerial, "-MerchantSerialNumber")
+                .WithProxy(proxy, null);
 
-        var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
+            var ex = Assert.Throws<PayscoreException>(() => CredentialResolver.Resolve(settings));
 
-        Assert.Equal(ErrorIds.ProxyInvalid, ex.ErrorId);
-        Assert.DoesNotContain("secret", ex.Message);
+            Assert.Equal(ErrorIds.ProxyInvalid, ex.ErrorId);
+            Assert.DoesNotContain("secret", ex.Message);
+        }
     }
 
     [Fact]
@@ -470,22 +478,26 @@ public sealed class ClientSettingsTests : IDisposable
     [InlineData("BaseUriPath", ErrorIds.BaseUriInvalid)]
     public void A_setting_of_100000_characters_or_of_key_text_gives_a_short_message_without_the_key(string setting, string errorId)
     {
-        using RSA rsa = RSA.Create(2048);
-        string pem = rsa.ExportPkcs8PrivateKeyPem();
-        foreach (string value in new[] { "1" + new string('z', 99_999), pem })
+        foreach (string culture in TestLanguage.Cultures)
         {
-            ClientSettings layer = new ClientSettings()
-                .WithMerchantId(setting == "MerchantId" ? value : MerchantId, "-MerchantId")
-                .WithMerchantSerialNumber(setting == "MerchantSerialNumber" ? value : null, "-MerchantSerialNumber")
-                .WithBaseUri(setting == "BaseUri" ? "ftp://" + value : setting == "BaseUriPath" ? "https://api.mch.weixin.qq.com/" + value : null, "-BaseUri")
-                .WithWechatpayPublicKey(setting == "WechatpayPublicKeyId" ? value : PublicKeyId, "-WechatpayPublicKeyId", TestKeys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
-            layer = WithKey(layer, MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
+            using var language = TestLanguage.Use(culture);
+            using RSA rsa = RSA.Create(2048);
+            string pem = rsa.ExportPkcs8PrivateKeyPem();
+            foreach (string value in new[] { "1" + new string('z', 99_999), pem })
+            {
+                ClientSettings layer = new ClientSettings()
+                    .WithMerchantId(setting == "MerchantId" ? value : MerchantId, "-MerchantId")
+                    .WithMerchantSerialNumber(setting == "MerchantSerialNumber" ? value : null, "-MerchantSerialNumber")
+                    .WithBaseUri(setting == "BaseUri" ? "ftp://" + value : setting == "BaseUriPath" ? "https://api.mch.weixin.qq.com/" + value : null, "-BaseUri")
+                    .WithWechatpayPublicKey(setting == "WechatpayPublicKeyId" ? value : PublicKeyId, "-WechatpayPublicKeyId", TestKeys.PublicKeyPath, null, "-WechatpayPublicKeyPath");
+                layer = WithKey(layer, MerchantKeySource.FromPemFile(TestKeys.Pkcs8KeyPath, "-PrivateKeyPath"));
 
-            var ex = Assert.Throws<PayscoreException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : CredentialResolver.Resolve(layer));
+                var ex = Assert.Throws<PayscoreException>(() => layer.WechatpayPublicKeyProblem is { } problem ? throw problem : CredentialResolver.Resolve(layer));
 
-            Assert.Equal(errorId, ex.ErrorId);
-            Assert.True(ex.Message.Length < 400, $"{setting}: a message of {ex.Message.Length:N0} characters");
-            KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
+                Assert.Equal(errorId, ex.ErrorId);
+                Assert.True(ex.Message.Length < 400, $"{setting}: a message of {ex.Message.Length:N0} characters");
+                KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
+            }
         }
     }
 

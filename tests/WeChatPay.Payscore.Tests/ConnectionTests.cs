@@ -300,9 +300,11 @@ public sealed class ConnectionTests : ScratchTest
         Assert.Equal(1, proxy.Forwarded);
     }
 
-    [Fact]
-    public async Task A_proxy_that_demands_credentials_gets_the_proxy_credential()
+    [Theory]
+    [MemberData(nameof(TestLanguage.Each), MemberType = typeof(TestLanguage))]
+    public async Task A_proxy_that_demands_credentials_gets_the_proxy_credential(string culture)
     {
+        using var language = TestLanguage.Use(culture);
         var credential = new System.Net.NetworkCredential("corp-svc", "proxy-Secret-42");
         await using var proxy = new ForwardingProxy(required: credential);
         var parameters = HostedRun.Credentials(Sim);
@@ -335,8 +337,9 @@ public sealed class ConnectionTests : ScratchTest
         Assert.Equal(0, Sim.RequestCount);
     }
 
-    [Fact]
-    public void No_stream_result_or_connection_view_holds_the_key_the_pkcs12_password_or_a_request_signature()
+    [Theory]
+    [MemberData(nameof(TestLanguage.Each), MemberType = typeof(TestLanguage))]
+    public void No_stream_result_or_connection_view_holds_the_key_the_pkcs12_password_or_a_request_signature(string culture)
     {
         const string Password = "p12-Pa55word-that-must-not-leak";
         string p12 = Path.Combine(Dir, "apiclient_cert.p12");
@@ -365,13 +368,15 @@ public sealed class ConnectionTests : ScratchTest
         var invoke = new Dictionary<string, object?>(loud) { ["Confirm"] = false };
         var wrongSerial = new Dictionary<string, object?>(invoke) { ["MerchantSerialNumber"] = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", ["CertificatePath"] = p12, ["CertificatePassword"] = connect["CertificatePassword"] };
 
+        using var language = TestLanguage.Use(culture);
+        using var session = new HostedSession();
         var runs = new List<HostedRun>
         {
-            _session.Run("Connect-WxPayscore", wrongPassword),
-            _session.Run("Connect-WxPayscore", connect),
-            _session.Run("Invoke-WxPayscoreTerminate", invoke, Rows("oLeak1", "oLeak2", "oLeak3", "bad/row")),
-            _session.Run("Invoke-WxPayscoreTerminate", wrongSerial, Rows("oLeak4")),
-            _session.Run("Get-WxPayscoreConnection", loud),
+            session.Run("Connect-WxPayscore", wrongPassword),
+            session.Run("Connect-WxPayscore", connect),
+            session.Run("Invoke-WxPayscoreTerminate", invoke, Rows("oLeak1", "oLeak2", "oLeak3", "bad/row")),
+            session.Run("Invoke-WxPayscoreTerminate", wrongSerial, Rows("oLeak4")),
+            session.Run("Get-WxPayscoreConnection", loud),
         };
 
         Assert.Equal(5, Sim.ReceivedSignatures.Count); // oLeak2's 500 is retried; oLeak3's tampered answer is settled by a query

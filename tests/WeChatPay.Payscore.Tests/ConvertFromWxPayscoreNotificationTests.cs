@@ -476,20 +476,24 @@ public sealed class ConvertFromWxPayscoreNotificationTests : IDisposable
     [Fact]
     public void A_wrong_apiv3_key_refuses_each_notification_and_never_shows_the_key()
     {
-        Store("a.http", _simulator.WriteNotification(new NotificationRequest()));
-        Store("b.http", _simulator.WriteNotification(new NotificationRequest()));
-        Dictionary<string, object?> parameters = VerifyOnly();
-        parameters["ApiV3Key"] = SecureText.FromPlainText(ApiV3KeyTests.TestOnlyKey);
-        parameters["Path"] = Path.Combine(_folder, "*.http");
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            Store("a.http", _simulator.WriteNotification(new NotificationRequest()));
+            Store("b.http", _simulator.WriteNotification(new NotificationRequest()));
+            Dictionary<string, object?> parameters = VerifyOnly();
+            parameters["ApiV3Key"] = SecureText.FromPlainText(ApiV3KeyTests.TestOnlyKey);
+            parameters["Path"] = Path.Combine(_folder, "*.http");
 
-        using var session = new HostedSession();
-        HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters);
+            using var session = new HostedSession();
+            HostedRun run = session.Run("ConvertFrom-WxPayscoreNotification", parameters);
 
-        Assert.Empty(run.Output);
-        Assert.Equal(2, run.Errors.Count);
-        Assert.All(run.Errors, e => Assert.StartsWith(ErrorIds.NotificationDecryptionFailed + ",", e.FullyQualifiedErrorId, StringComparison.Ordinal));
-        Assert.All(run.Errors, e => Assert.DoesNotContain(ApiV3KeyTests.TestOnlyKey, e.ToString(), StringComparison.Ordinal));
-        Assert.All(run.Errors, e => Assert.DoesNotContain(_simulator.Keys.ApiV3Key, e.ToString(), StringComparison.Ordinal));
+            Assert.Empty(run.Output);
+            Assert.Equal(2, run.Errors.Count);
+            Assert.All(run.Errors, e => Assert.StartsWith(ErrorIds.NotificationDecryptionFailed + ",", e.FullyQualifiedErrorId, StringComparison.Ordinal));
+            Assert.All(run.Errors, e => Assert.DoesNotContain(ApiV3KeyTests.TestOnlyKey, e.ToString(), StringComparison.Ordinal));
+            Assert.All(run.Errors, e => Assert.DoesNotContain(_simulator.Keys.ApiV3Key, e.ToString(), StringComparison.Ordinal));
+        }
     }
 
     [Fact]

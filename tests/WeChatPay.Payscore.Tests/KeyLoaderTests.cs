@@ -110,27 +110,35 @@ public class KeyLoaderTests
     [Fact]
     public void A_pem_block_without_the_dashes_of_its_begin_line_quotes_no_key_material()
     {
-        using RSA rsa = RSA.Create(2048);
-        string pem = rsa.ExportPkcs8PrivateKeyPem();
-        string broken = pem.Replace("-----BEGIN PRIVATE KEY-----", "-----BEGIN PRIVATE KEY");
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            using RSA rsa = RSA.Create(2048);
+            string pem = rsa.ExportPkcs8PrivateKeyPem();
+            string broken = pem.Replace("-----BEGIN PRIVATE KEY-----", "-----BEGIN PRIVATE KEY");
 
-        var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromPem(broken, "the PEM text"));
+            var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromPem(broken, "the PEM text"));
 
-        Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
-        KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
+            Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
+            KeyLeak.AssertNone(ex.ToString(), KeyLeak.Base64Of(pem), "the error");
+        }
     }
 
     [Fact]
     public void Damaged_key_is_unreadable_and_the_message_quotes_no_key_material()
     {
-        string pem = File.ReadAllText(TestKeys.Pkcs8KeyPath);
-        string truncated = pem.Substring(0, 300) + "\n-----END PRIVATE KEY-----\n";
-
-        foreach (string bad in new[] { truncated, "-----BEGIN PRIVATE KEY-----\n!!!notbase64!!!\n-----END PRIVATE KEY-----" })
+        foreach (string culture in TestLanguage.Cultures)
         {
-            var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromPem(bad, "the test text"));
-            Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
-            Assert.DoesNotContain(pem.Substring(60, 40), ex.Message);
+            using var language = TestLanguage.Use(culture);
+            string pem = File.ReadAllText(TestKeys.Pkcs8KeyPath);
+            string truncated = pem.Substring(0, 300) + "\n-----END PRIVATE KEY-----\n";
+
+            foreach (string bad in new[] { truncated, "-----BEGIN PRIVATE KEY-----\n!!!notbase64!!!\n-----END PRIVATE KEY-----" })
+            {
+                var ex = Assert.Throws<PayscoreException>(() => MerchantPrivateKeyLoader.LoadFromPem(bad, "the test text"));
+                Assert.Equal(ErrorIds.PrivateKeyUnreadable, ex.ErrorId);
+                Assert.DoesNotContain(pem.Substring(60, 40), ex.Message);
+            }
         }
     }
 

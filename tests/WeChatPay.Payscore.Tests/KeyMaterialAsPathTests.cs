@@ -7,7 +7,7 @@ namespace WeChatPay.Payscore.Tests;
 /// <summary>
 /// Key text given where a path is expected, on every path-taking parameter and environment variable: the command
 /// stops with KeyMaterialGivenAsPath before anything is sent, and no run of the key shows anywhere a script, a
-/// transcript or a job log could see it.
+/// transcript or a job log could see it, in either of the module's languages.
 /// </summary>
 [Collection(SimulatorCollection.Name)]
 public sealed class KeyMaterialAsPathTests : ScratchTest
@@ -74,23 +74,28 @@ public sealed class KeyMaterialAsPathTests : ScratchTest
         return parameters;
     }
 
+    public static IEnumerable<object[]> ParametersInEachLanguage() => TestLanguage.InEach(Parameters());
+
+    public static IEnumerable<object[]> VariablesInEachLanguage() => TestLanguage.InEach(Variables());
+
     [Theory]
-    [MemberData(nameof(Parameters))]
-    public void Key_text_given_to_a_path_parameter_stops_and_never_shows(string command, string parameter, string kind)
+    [MemberData(nameof(ParametersInEachLanguage))]
+    public void Key_text_given_to_a_path_parameter_stops_and_never_shows(string command, string parameter, string kind, string culture)
     {
         string key = KeyText(kind);
         var parameters = ParametersFor(command);
         parameters[parameter] = parameter == "PlatformCertificatePath" ? new[] { key } : key;
 
+        using var language = TestLanguage.Use(culture);
         Leak leak = RunAndCollect(command, parameters);
 
-        AssertStoppedWithKeyMaterialGivenAsPath(leak, "-" + parameter, kind);
+        AssertStoppedWithKeyMaterialGivenAsPath(leak, "-" + parameter, kind, culture);
         KeyLeak.AssertNone(leak.Text, KeyLeak.Base64Of(key), $"what {command} -{parameter} left behind");
     }
 
     [Theory]
-    [MemberData(nameof(Variables))]
-    public void Key_text_in_a_path_environment_variable_stops_and_never_shows(string command, string variable, string kind)
+    [MemberData(nameof(VariablesInEachLanguage))]
+    public void Key_text_in_a_path_environment_variable_stops_and_never_shows(string command, string variable, string kind, string culture)
     {
         string key = KeyText(kind);
         var parameters = ParametersFor(command);
@@ -107,18 +112,21 @@ public sealed class KeyMaterialAsPathTests : ScratchTest
 
         Environment.SetEnvironmentVariable(variable, key);
 
+        using var language = TestLanguage.Use(culture);
         Leak leak = RunAndCollect(command, parameters);
 
-        AssertStoppedWithKeyMaterialGivenAsPath(leak, variable, kind);
+        AssertStoppedWithKeyMaterialGivenAsPath(leak, variable, kind, culture);
         Assert.Contains(variable == "WXPAY_PRIVATE_KEY_PATH" ? "WXPAY_PRIVATE_KEY" : "WXPAY_PUBLIC_KEY", leak.Stop!.Exception.Message);
         KeyLeak.AssertNone(leak.Text, KeyLeak.Base64Of(key), $"what {command} with {variable} left behind");
     }
 
-    [Fact]
-    public void Key_text_in_a_path_variable_that_a_parameter_overrides_is_not_used_and_does_not_stop_the_run()
+    [Theory]
+    [MemberData(nameof(TestLanguage.Each), MemberType = typeof(TestLanguage))]
+    public void Key_text_in_a_path_variable_that_a_parameter_overrides_is_not_used_and_does_not_stop_the_run(string culture)
     {
         string key = KeyText("Pem");
         Environment.SetEnvironmentVariable("WXPAY_PRIVATE_KEY_PATH", key);
+        using var language = TestLanguage.Use(culture);
 
         Leak leak = RunAndCollect("Invoke-WxPayscoreTerminate", ParametersFor("Invoke-WxPayscoreTerminate"));
 
@@ -177,11 +185,20 @@ public sealed class KeyMaterialAsPathTests : ScratchTest
         Assert.Null(KeyLeak.Find("The value of -PrivateKeyPath looks like PEM key text, not a path.", base64));
     }
 
-    private static void AssertStoppedWithKeyMaterialGivenAsPath(Leak leak, string name, string kind)
+    private static void AssertStoppedWithKeyMaterialGivenAsPath(Leak leak, string name, string kind, string culture)
     {
         Assert.NotNull(leak.Stop);
         Assert.StartsWith(ErrorIds.KeyMaterialGivenAsPath + ",", leak.Stop!.FullyQualifiedErrorId);
-        Assert.StartsWith($"The value of {name} looks like {(kind == "Pem" ? "PEM key text, not a path;" : "Base64 key data (such as the content of a .p12 file), not a path;")}", leak.Stop.Exception.Message);
+        if (culture == "zh-CN")
+        {
+            Assert.Matches(@"\p{IsCJKUnifiedIdeographs}", leak.Stop.Exception.Message);
+            Assert.Contains(name, leak.Stop.Exception.Message);
+        }
+        else
+        {
+            Assert.StartsWith($"The value of {name} looks like {(kind == "Pem" ? "PEM key text, not a path;" : "Base64 key data (such as the content of a .p12 file), not a path;")}", leak.Stop.Exception.Message);
+        }
+
         Assert.Empty(leak.Run.Output);
         Assert.False(File.Exists(Path.Combine(leak.Directory, "journal.jsonl")), "the journal was created");
     }

@@ -285,12 +285,16 @@ public sealed class NotificationReaderTests : IDisposable
     [InlineData(NotificationFault.MissingSignature, NotificationSigning.PublicKey, ErrorIds.NotificationUnsigned)]
     public void Each_bad_kind_is_refused_with_its_id(NotificationFault fault, NotificationSigning signing, string expectedError)
     {
-        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { Fault = fault, Signing = signing });
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest { Fault = fault, Signing = signing });
 
-        PayscoreNotificationException refusal = Refusal(Reader(written), FromHttp(written));
+            PayscoreNotificationException refusal = Refusal(Reader(written), FromHttp(written));
 
-        Assert.Equal(expectedError, refusal.ErrorId);
-        Assert.DoesNotContain(_simulator.Keys.ApiV3Key, refusal.Message, StringComparison.Ordinal);
+            Assert.Equal(expectedError, refusal.ErrorId);
+            Assert.DoesNotContain(_simulator.Keys.ApiV3Key, refusal.Message, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
@@ -304,13 +308,17 @@ public sealed class NotificationReaderTests : IDisposable
     [Fact]
     public void Another_apiv3_key_does_not_decrypt_a_good_notification()
     {
-        SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
-        ApiV3Key other = ApiV3Key.From(SecureText.FromPlainText(ApiV3KeyTests.TestOnlyKey), "-ApiV3Key");
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            SimulatedNotification written = _simulator.WriteNotification(new NotificationRequest());
+            ApiV3Key other = ApiV3Key.From(SecureText.FromPlainText(ApiV3KeyTests.TestOnlyKey), "-ApiV3Key");
 
-        PayscoreNotificationException refusal = Refusal(Reader(written, apiV3Key: other), FromHttp(written));
+            PayscoreNotificationException refusal = Refusal(Reader(written, apiV3Key: other), FromHttp(written));
 
-        Assert.Equal(ErrorIds.NotificationDecryptionFailed, refusal.ErrorId);
-        Assert.DoesNotContain(ApiV3KeyTests.TestOnlyKey, refusal.Message, StringComparison.Ordinal);
+            Assert.Equal(ErrorIds.NotificationDecryptionFailed, refusal.ErrorId);
+            Assert.DoesNotContain(ApiV3KeyTests.TestOnlyKey, refusal.Message, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -169,19 +169,24 @@ public sealed class PlatformCertificateTests : IDisposable
     [Fact]
     public void The_APIv3_key_appears_in_no_stream_output_or_file()
     {
-        var parameters = Parameters(Trusted.Nothing);
-        parameters["OutputDirectory"] = _directory;
-        parameters["Verbose"] = true;
-        parameters["Debug"] = true;
+        foreach (string culture in TestLanguage.Cultures)
+        {
+            using var language = TestLanguage.Use(culture);
+            using var session = new HostedSession();
+            var parameters = Parameters(Trusted.Nothing);
+            parameters["OutputDirectory"] = _directory;
+            parameters["Verbose"] = true;
+            parameters["Debug"] = true;
 
-        HostedRun run = _session.Run("Get-WxPayscorePlatformCertificate", parameters);
+            HostedRun run = session.Run("Get-WxPayscorePlatformCertificate", parameters);
 
-        Assert.Empty(run.Errors);
-        Assert.NotEmpty(run.Verbose);
-        string everything = string.Join("\n", run.Verbose.Concat(run.Debug).Concat(run.Warnings)
-            .Concat(run.Output.Select(o => string.Join(";", o.Properties.Select(p => $"{p.Name}={p.Value}"))))
-            .Concat(Directory.EnumerateFiles(_directory).Select(File.ReadAllText)));
-        Assert.DoesNotContain(_sim.Keys.ApiV3Key, everything);
+            Assert.Empty(run.Errors);
+            Assert.NotEmpty(run.Verbose);
+            string everything = string.Join("\n", run.Verbose.Concat(run.Debug).Concat(run.Warnings)
+                .Concat(run.Output.Select(o => string.Join(";", o.Properties.Select(p => $"{p.Name}={p.Value}"))))
+                .Concat(Directory.EnumerateFiles(_directory).Select(File.ReadAllText)));
+            Assert.DoesNotContain(_sim.Keys.ApiV3Key, everything);
+        }
     }
 
     [Fact]

@@ -86,9 +86,11 @@ public sealed class UriSecretTests : ScratchTest
         }
     }
 
+    public static IEnumerable<object[]> CasesInEachLanguage() => TestLanguage.InEach(Cases());
+
     [Theory]
-    [MemberData(nameof(Cases))]
-    public void An_address_that_holds_a_secret_stops_the_command_and_the_secret_never_shows(string command, string setting, string form)
+    [MemberData(nameof(CasesInEachLanguage))]
+    public void An_address_that_holds_a_secret_stops_the_command_and_the_secret_never_shows(string command, string setting, string form, string culture)
     {
         string value = setting == "Proxy" ? Proxies[form] : BaseUris[form];
         var parameters = ParametersFor(command);
@@ -102,6 +104,7 @@ public sealed class UriSecretTests : ScratchTest
             parameters[setting] = value;
         }
 
+        using var language = TestLanguage.Use(culture);
         using var session = new HostedSession();
         session.Script("Set-Location $args[0]; " + LeftBehind.AllStreamsOn, Dir);
         HostedRun run = session.Run(command, parameters, IsBulk(command) ? [HostedRun.Row("oUriSecret", "500001", AppId, "服务调整")] : null);

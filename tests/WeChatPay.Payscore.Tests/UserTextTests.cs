@@ -4,7 +4,7 @@ using Xunit;
 
 namespace WeChatPay.Payscore.Tests;
 
-/// <summary>How user values appear in messages: short printable excerpts, and never key material.</summary>
+/// <summary>How user values appear in messages, in either language: short printable excerpts, and never key material.</summary>
 public class UserTextTests
 {
     [Fact]
@@ -68,6 +68,22 @@ public class UserTextTests
         Assert.Equal($"<{pem.Length:N0} characters that look like key material, not shown>", UserText.Excerpt(pem));
         Assert.Equal($"<{p12.Length:N0} characters that look like key material, not shown>", UserText.Excerpt(p12));
         Assert.DoesNotContain("MII", UserText.Excerpt(pem.Substring(0, 200)));
+    }
+
+    [Fact]
+    public void In_Chinese_the_same_rules_hold_and_only_the_words_around_the_excerpt_change()
+    {
+        using RSA rsa = RSA.Create(2048);
+        string pem = rsa.ExportPkcs8PrivateKeyPem();
+        string path = "/srv/payscore/" + new string('d', 200) + "/运行日志.jsonl";
+        using var language = TestLanguage.Use("zh-CN");
+
+        Assert.Equal(new string('x', 64) + "…（共 100,000 个字符）", UserText.Excerpt(new string('x', 100_000)));
+        Assert.Equal($"<{pem.Length:N0} 个看似密钥材料的字符，不予显示>", UserText.Excerpt(pem));
+        Assert.DoesNotContain("MII", UserText.Excerpt(pem.Substring(0, 200)));
+        Assert.EndsWith($"/运行日志.jsonl（共 {path.Length:N0} 个字符）", UserText.ExcerptPath(path));
+        Assert.Equal("a<U+200B>b<U+202E>", UserText.Excerpt("a\u200Bb\u202E"));
+        Assert.StartsWith(new string('a', 63) + "😀…（", UserText.Excerpt(new string('a', 63) + "😀😀" + new string('b', 10)));
     }
 
     [Fact]
