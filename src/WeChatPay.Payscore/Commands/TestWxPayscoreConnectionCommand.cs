@@ -57,7 +57,7 @@ namespace WeChatPay.Payscore.Commands
             AuthorizationTarget? target = null;
             if (ParameterSetName == PermissionSet && !AuthorizationTarget.TryCreate(RowFields.ForOpenId(OpenId, ServiceId, AppId), out target, out IReadOnlyList<string> problems))
             {
-                var ex = new PayscoreException(ErrorIds.InvalidInput, "-AppId, -ServiceId and -OpenId name no authorization: " + string.Join(" ", problems));
+                var ex = new PayscoreException(ErrorIds.InvalidInput, Messages.Format("Check.QueryNamesNoAuthorization", string.Join(" ", problems)));
                 ThrowTerminatingError(new ErrorRecord(ex, ex.ErrorId, ErrorCategory.InvalidArgument, null));
             }
 
@@ -73,7 +73,7 @@ namespace WeChatPay.Payscore.Commands
             Replay(diagnostics);
             foreach (ConnectionTestCheck check in result.Checks)
             {
-                WriteVerbose($"{check.Name}: {check.Status}. {check.Message}");
+                WriteVerbose(Messages.Format("Check.VerboseLine", check.Name, check.Status, check.Message));
                 if (check.Status == ConnectionCheckStatus.Warning)
                 {
                     WriteWarning(check.Message);

@@ -24,8 +24,6 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>A clock further off than this still works, but is worth a warning.</summary>
         public static readonly TimeSpan ClockWarning = TimeSpan.FromSeconds(60);
 
-        private const string NotAccepted = "Not checked: WeChat Pay did not accept the request (see the Signature check).";
-
         private readonly WechatpayClient _client;
         private readonly ResilientSender _sender;
         private readonly WechatpayKeyStore _keys;
@@ -75,19 +73,19 @@ namespace WeChatPay.Payscore.Protocol
             string baseUri = UriText.Quote(_client.BaseUri);
             if (response.IsTransportFailure(out string? failure))
             {
+                // The message ends the failure's sentence with a full stop of its own language.
                 checks.Add(Failed(ConnectionTestCheck.Connection, ErrorIds.WechatpayUnreachable,
-                    $"WeChat Pay did not answer at {baseUri}: {failure.TrimEnd('.', ' ')}. Check the network, the proxy (-Proxy, or the system proxy) and the firewall "
-                    + "(Test-NetConnection api.mch.weixin.qq.com -Port 443), and -BaseUri; a longer -TimeoutSec if the network is slow."));
-                const string unreached = "Not checked: WeChat Pay did not answer.";
+                    Messages.Format("Check.NoAnswer", baseUri, failure.TrimEnd('.', '。', ' '))));
                 foreach (string name in new[] { ConnectionTestCheck.Clock, ConnectionTestCheck.Signature, ConnectionTestCheck.WechatpayKey, ConnectionTestCheck.ApiV3Key, ConnectionTestCheck.Permission })
                 {
-                    checks.Add(NotChecked(name, unreached));
+                    checks.Add(NotChecked(name, Messages.Format("Check.NotCheckedNoAnswer")));
                 }
 
                 return Result(checks, null, WechatpayKeyMode.Unknown, baseUri, requestIds, testedAt);
             }
 
-            checks.Add(Passed(ConnectionTestCheck.Connection, $"WeChat Pay answered GET {PlatformCertificateDownloader.PathAndQuery} at {baseUri} with HTTP {response.StatusCode} (Request-ID {response.RequestId ?? "none"})."));
+            checks.Add(Passed(ConnectionTestCheck.Connection, Messages.Format("Check.Answered",
+                PlatformCertificateDownloader.PathAndQuery, baseUri, response.StatusCode, response.RequestId ?? Messages.Format("Check.NoRequestId"))));
             var answer = WechatpayAnswer.Of(response, 200);
             bool accepted = response.StatusCode == 200 || answer.MeansPublicKeyOnly;
             CertificateList list = OpenList(response, accepted);
@@ -102,13 +100,13 @@ namespace WeChatPay.Payscore.Protocol
                     : answer.MeansPublicKeyOnly ? WechatpayKeyMode.PublicKey
                     : WechatpayKeyStore.IsPublicKeyId(response.Signature?.Serial) ? WechatpayKeyMode.Both
                     : WechatpayKeyMode.PlatformCertificates;
-                checks.Add(accepted ? CheckWechatpayKey(response, verification, byListed, list) : NotChecked(ConnectionTestCheck.WechatpayKey, NotAccepted));
+                checks.Add(accepted ? CheckWechatpayKey(response, verification, byListed, list) : NotChecked(ConnectionTestCheck.WechatpayKey, Messages.Format("Check.NotCheckedNotAccepted")));
                 checks.Add(CheckApiV3Key(accepted, mode, list));
                 if (_permission == null || !accepted || clockFailed)
                 {
                     checks.Add(NotChecked(ConnectionTestCheck.Permission, _permission == null
-                        ? "Not checked: give -AppId, -ServiceId and -OpenId of one user to check that WeChat Pay lets this merchant query (and so end) that service's authorizations."
-                        : NotAccepted));
+                        ? Messages.Format("Check.NotCheckedNoPermissionQuery")
+                        : Messages.Format("Check.NotCheckedNotAccepted")));
                     return Result(checks, offset, mode, baseUri, requestIds, testedAt);
                 }
 
@@ -192,43 +190,39 @@ namespace WeChatPay.Payscore.Protocol
                 && seconds > 0 && seconds < 253402300799)
             {
                 server = DateTimeOffset.FromUnixTimeSeconds(seconds);
-                source = "its signed Wechatpay-Timestamp";
+                source = Messages.Format("Check.ClockBySignedTimestamp");
             }
             else
             {
                 server = response.Date;
-                source = "its Date header, which is not signed";
+                source = Messages.Format("Check.ClockByDateHeader");
             }
 
             if (server == null)
             {
-                return (null, NotChecked(ConnectionTestCheck.Clock,
-                    "Not checked: WeChat Pay's answer told its time neither by a Wechatpay-Timestamp that verifies nor by a Date header."));
+                return (null, NotChecked(ConnectionTestCheck.Clock, Messages.Format("Check.NotCheckedNoTime")));
             }
 
             // Both carry whole seconds: the answer was stamped half a second after its time, on average.
             TimeSpan offset = TimeSpan.FromSeconds(Math.Round((server.Value.AddMilliseconds(500) - answeredAt).TotalSeconds));
             long off = (long)Math.Abs(offset.TotalSeconds);
             // Whole seconds on both sides: a second either way is as close as the answer can tell.
-            string clocks = off <= 1
-                ? $"WeChat Pay's clock agrees with this machine's to within a second (by {source})"
-                : $"WeChat Pay's clock is {off} s {(offset > TimeSpan.Zero ? "ahead of" : "behind")} this machine's (by {source})";
+            string clocks = off <= 1 ? Messages.Format("Check.ClocksAgree", source)
+                : offset > TimeSpan.Zero ? Messages.Format("Check.ClockAhead", off, source)
+                : Messages.Format("Check.ClockBehind", off, source);
             long allowed = (long)RunHealth.AllowedClockSkew.TotalSeconds;
             if (offset.Duration() > RunHealth.AllowedClockSkew)
             {
-                return (offset, Failed(ConnectionTestCheck.Clock, ErrorIds.ClockOffsetTooLarge,
-                    $"{clocks}: more than the {allowed} s WeChat Pay allows, so it refuses every request (401 SIGN_ERROR) and its answers look replayed. "
-                    + "Set this machine's clock right (NTP: w32tm /resync on Windows, timedatectl or chronyc on Linux), then test again."));
+                return (offset, Failed(ConnectionTestCheck.Clock, ErrorIds.ClockOffsetTooLarge, Messages.Format("Check.ClockTooFarOff", clocks, allowed)));
             }
 
             if (offset.Duration() > ClockWarning)
             {
                 return (offset, new ConnectionTestCheck(ConnectionTestCheck.Clock, ConnectionCheckStatus.Warning,
-                    $"{clocks}: requests are still accepted (WeChat Pay allows {allowed} s), but a clock that drifts {allowed - off} s further makes WeChat Pay refuse every request. "
-                    + "Set this machine's clock right (NTP) before a long run."));
+                    Messages.Format("Check.ClockDrifting", clocks, allowed, allowed - off)));
             }
 
-            return (offset, Passed(ConnectionTestCheck.Clock, $"{clocks}, well within the {allowed} s WeChat Pay allows."));
+            return (offset, Passed(ConnectionTestCheck.Clock, Messages.Format("Check.ClockClose", clocks, allowed)));
         }
 
         private ConnectionTestCheck CheckSignature(WechatpayAnswer answer, bool accepted, bool clockFailed, TimeSpan? offset)
@@ -237,8 +231,7 @@ namespace WeChatPay.Payscore.Protocol
             string serial = _client.SerialNumber;
             if (accepted)
             {
-                return Passed(ConnectionTestCheck.Signature,
-                    $"WeChat Pay accepted the request of merchant {merchantId}, signed with serial {serial} and the private key from {_privateKeySource}.");
+                return Passed(ConnectionTestCheck.Signature, Messages.Format("Check.SignatureAccepted", merchantId, serial, _privateKeySource));
             }
 
             // WeChat Pay's own words when it gave any (the classifier's sentence would also say the refusal is unverified).
@@ -248,28 +241,24 @@ namespace WeChatPay.Payscore.Protocol
             if (!answer.IsSignatureRefused)
             {
                 return Failed(ConnectionTestCheck.Signature, ErrorIds.PlatformCertificateDownloadFailed,
-                    $"GET {PlatformCertificateDownloader.PathAndQuery} was answered with {said}, so whether WeChat Pay accepts the signature is not known. "
-                    + "Test again later; if it persists, check -BaseUri and the proxy, and quote the Request-ID to WeChat Pay support.");
+                    Messages.Format("Check.SignatureUnknown", PlatformCertificateDownloader.PathAndQuery, said));
             }
 
             if (clockFailed)
             {
                 return NotChecked(ConnectionTestCheck.Signature,
-                    $"Not known: WeChat Pay refused the request ({said}), as it refuses every request while the clocks are more than {RunHealth.AllowedClockSkew.TotalSeconds:0} s apart. "
-                    + "The serial and the key are checked once the clock is right.");
+                    Messages.Format("Check.SignatureRefusedForClock", said, (long)RunHealth.AllowedClockSkew.TotalSeconds));
             }
 
             if (WechatpayCodes.MeansSerialNumberRefused(answer.Error!))
             {
                 return Failed(ConnectionTestCheck.Signature, ErrorIds.MerchantSerialNumberRejected,
-                    $"WeChat Pay refused the serial number {serial} ({said}): it is not the serial of a merchant API certificate of merchant {merchantId}. "
-                    + "Give the serial of the apiclient_cert.pem issued with the private key (openssl x509 -in apiclient_cert.pem -noout -serial), or -MerchantCertificatePath or -CertificatePath to read it from; check -MerchantId too.");
+                    Messages.Format("Check.SerialRefused", serial, said, merchantId));
             }
 
-            string clock = offset == null ? " The answer did not tell WeChat Pay's clock: if this machine's clock may be more than 5 minutes off, set it right first." : string.Empty;
-            return Failed(ConnectionTestCheck.Signature, ErrorIds.SignatureRejected,
-                $"WeChat Pay refused the signature ({said}): the private key from {_privateKeySource} is not the key of the merchant API certificate with serial {serial}, "
-                + $"or that certificate is not merchant {merchantId}'s. Give the apiclient_key.pem issued with that certificate (or -CertificatePath apiclient_cert.p12, which holds both).{clock}");
+            return Failed(ConnectionTestCheck.Signature, ErrorIds.SignatureRejected, offset == null
+                ? Messages.Format("Check.SignatureRefusedClockUnknown", said, _privateKeySource, serial, merchantId)
+                : Messages.Format("Check.SignatureRefused", said, _privateKeySource, serial, merchantId));
         }
 
         private ConnectionTestCheck CheckWechatpayKey(WechatpayResponse response, VerificationResult verification, bool byListed, CertificateList list)
@@ -277,51 +266,40 @@ namespace WeChatPay.Payscore.Protocol
             string serial = response.Signature?.Serial ?? string.Empty;
             string key = KeyName(serial);
             WechatpayKeyStore given = _keys;
-            string known = given.Count == 0 ? "none was given" : "given: " + string.Join(", ", given.Serials);
+            string known = given.Count == 0 ? Messages.Format("Check.KeysGivenNone") : Messages.Format("Check.KeysGiven", string.Join(", ", given.Serials));
             if (given.PublicKeyId != null && serial.Length > 0 && !WechatpayKeyStore.IsPublicKeyId(serial) && (byListed || verification.Status == VerificationStatus.UnknownSerial))
             {
                 // Whether WeChat Pay signs the certificate list by the request's Wechatpay-Serial is not known: a list signed
                 // otherwise leaves the public key untested (a run's answers follow the request's Wechatpay-Serial), or says
                 // WeChat Pay does not know that id (then a run's answers would not verify). Only a permission query tells which.
                 return new ConnectionTestCheck(ConnectionTestCheck.WechatpayKey, ConnectionCheckStatus.Warning,
-                    $"WeChat Pay signed the certificate list with {key} ({known}), although the request named the WeChat Pay public key {given.PublicKeyId}: "
-                    + "either WeChat Pay signs this list with its platform certificates whatever the request names, or it does not know that public key id, "
-                    + "and then no answer of a run would verify. Check the id under Account Center > API Security, or give -AppId, -ServiceId and -OpenId of one user: "
-                    + "the permission query's answer is signed with the key the request names.");
+                    Messages.Format("Check.ListSignedDespitePublicKey", key, known, given.PublicKeyId));
             }
 
             switch (verification.Status)
             {
                 case VerificationStatus.Verified when !byListed:
-                    return Passed(ConnectionTestCheck.WechatpayKey, $"WeChat Pay's answer verifies with {key}.");
+                    return Passed(ConnectionTestCheck.WechatpayKey, Messages.Format("Check.AnswerVerifies", key));
                 case VerificationStatus.Verified:
                     PlatformCertificate signer = list.Certificates!.First(c => string.Equals(c.SerialNumber, serial, StringComparison.OrdinalIgnoreCase));
                     return new ConnectionTestCheck(ConnectionTestCheck.WechatpayKey, ConnectionCheckStatus.Warning,
-                        $"WeChat Pay's answer is signed with {key} ({known}), which verifies it and is in the certificate list, which decrypted with the APIv3 key: "
-                        + $"a run trusts it on first use. Check its SHA-256 fingerprint {signer.Fingerprint} on the merchant platform, then keep it "
-                        + "(Get-WxPayscorePlatformCertificate -OutputDirectory ./certs) and give it with -PlatformCertificatePath.");
+                        Messages.Format("Check.TrustedOnFirstUse", key, known, signer.Fingerprint));
                 case VerificationStatus.UnknownSerial when given.Count == 0 && list.Problem != null:
-                    return NotChecked(ConnectionTestCheck.WechatpayKey,
-                        $"Not checked: WeChat Pay's answer is signed with {key}, which only the certificate list could vouch for, and the list did not open (see the ApiV3Key check).");
+                    return NotChecked(ConnectionTestCheck.WechatpayKey, Messages.Format("Check.NotCheckedListDidNotOpen", key));
                 case VerificationStatus.UnknownSerial:
-                    string give = WechatpayKeyStore.IsPublicKeyId(serial)
-                        ? $"Give that public key: -WechatpayPublicKeyId {serial} with its pub_key.pem (-WechatpayPublicKeyPath), from Account Center > API Security on the merchant platform."
-                        : "Give that certificate with -PlatformCertificatePath (Get-WxPayscorePlatformCertificate downloads it), or -ApiV3Key, with which a run downloads it.";
-                    return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch, $"WeChat Pay's answer is signed with {key}, which is not among the WeChat Pay keys ({known}). {give}");
+                    return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch, WechatpayKeyStore.IsPublicKeyId(serial)
+                        ? Messages.Format("Check.SignedByPublicKeyNotGiven", key, known, serial)
+                        : Messages.Format("Check.SignedByCertificateNotGiven", key, known));
                 case VerificationStatus.MissingHeaders when response.StatusCode != 200:
-                    return NotChecked(ConnectionTestCheck.WechatpayKey,
-                        $"Not checked: WeChat Pay's answer (HTTP {response.StatusCode}) is unsigned. Give -AppId, -ServiceId and -OpenId of one user: the permission query's answer is signed.");
+                    return NotChecked(ConnectionTestCheck.WechatpayKey, Messages.Format("Check.NotCheckedUnsigned", response.StatusCode));
                 case VerificationStatus.MissingHeaders:
-                    return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch,
-                        "The answer (HTTP 200) carries no WeChat Pay signature: something between this machine and WeChat Pay answered it (check -BaseUri and the proxy), or it was changed on the way.");
+                    return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch, Messages.Format("Check.UnsignedSuccess"));
                 case VerificationStatus.SignatureProbe:
-                    return NotChecked(ConnectionTestCheck.WechatpayKey, "Not checked: WeChat Pay answered twice with a signature probe (WECHATPAY/SIGNTEST/), which never verifies. Test again.");
+                    return NotChecked(ConnectionTestCheck.WechatpayKey, Messages.Format("Check.NotCheckedTwoProbes"));
                 default:
-                    string which = WechatpayKeyStore.IsPublicKeyId(serial)
-                        ? "the file given as the WeChat Pay public key (-WechatpayPublicKeyPath) is not the key of that id: download pub_key.pem again from Account Center > API Security"
-                        : "the certificate given for that serial (-PlatformCertificatePath) is not that certificate: download it again with Get-WxPayscorePlatformCertificate";
-                    return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch,
-                        $"WeChat Pay's answer names {key}, but does not verify with the key given for it: {which} (or the answer was changed on the way). {verification.Message}");
+                    return Failed(ConnectionTestCheck.WechatpayKey, ErrorIds.WechatpayKeyMismatch, WechatpayKeyStore.IsPublicKeyId(serial)
+                        ? Messages.Format("Check.PublicKeyDoesNotVerify", key, verification.Message)
+                        : Messages.Format("Check.CertificateDoesNotVerify", key, verification.Message));
             }
         }
 
@@ -329,19 +307,17 @@ namespace WeChatPay.Payscore.Protocol
         {
             if (_apiV3Key == null)
             {
-                return NotChecked(ConnectionTestCheck.ApiV3Key,
-                    "Not checked: no APIv3 key was given (-ApiV3Key or WXPAY_APIV3_KEY). Runs need it only to download platform certificates; ConvertFrom-WxPayscoreNotification needs it to decrypt notifications.");
+                return NotChecked(ConnectionTestCheck.ApiV3Key, Messages.Format("Check.NotCheckedNoApiV3Key"));
             }
 
             if (!accepted)
             {
-                return NotChecked(ConnectionTestCheck.ApiV3Key, NotAccepted);
+                return NotChecked(ConnectionTestCheck.ApiV3Key, Messages.Format("Check.NotCheckedNotAccepted"));
             }
 
             if (mode == WechatpayKeyMode.PublicKey)
             {
-                return NotChecked(ConnectionTestCheck.ApiV3Key,
-                    "Not checked: WeChat Pay has no platform certificates for this merchant, so the APIv3 key could not be tried on them; it decrypts notifications (ConvertFrom-WxPayscoreNotification).");
+                return NotChecked(ConnectionTestCheck.ApiV3Key, Messages.Format("Check.NotCheckedNoPlatformCertificates"));
             }
 
             if (list.Problem != null)
@@ -350,8 +326,10 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             IReadOnlyList<PlatformCertificate> certificates = list.Certificates!;
-            return Passed(ConnectionTestCheck.ApiV3Key,
-                $"The APIv3 key decrypts the {certificates.Count} platform certificate{(certificates.Count == 1 ? string.Empty : "s")} listed ({string.Join(", ", certificates.Select(c => c.SerialNumber))}), each matching its entry.");
+            string serials = string.Join(", ", certificates.Select(c => c.SerialNumber));
+            return Passed(ConnectionTestCheck.ApiV3Key, certificates.Count == 1
+                ? Messages.Format("Check.ApiV3KeyDecryptsOne", serials)
+                : Messages.Format("Check.ApiV3KeyDecryptsMany", certificates.Count, serials));
         }
 
         private ConnectionTestCheck CheckPermission(QueryAnswer query)
@@ -360,7 +338,7 @@ namespace WeChatPay.Payscore.Protocol
             if (query.State != AuthorizationState.Unknown)
             {
                 return Passed(ConnectionTestCheck.Permission,
-                    $"WeChat Pay answered the permission query for {target}: {query.WechatpayState}. {WechatpayCodes.StateOf(query.WechatpayState).Description}");
+                    Messages.Format("Check.PermissionAnswered", target, query.WechatpayState, WechatpayCodes.StateOf(query.WechatpayState).Description));
             }
 
             WechatpayResponse? response = query.Response;
@@ -369,13 +347,11 @@ namespace WeChatPay.Payscore.Protocol
             {
                 // The query names the public key (when one is given) in Wechatpay-Serial: its answer tests the keys a run verifies with.
                 return Failed(ConnectionTestCheck.Permission, ErrorIds.WechatpayKeyMismatch,
-                    $"WeChat Pay's answer to the permission query for {target} does not verify with the WeChat Pay keys given: {response.Verification.Message} "
-                    + "Give the key it names: -WechatpayPublicKeyId with its pub_key.pem (-WechatpayPublicKeyPath) from Account Center > API Security, or -PlatformCertificatePath.");
+                    Messages.Format("Check.PermissionAnswerDoesNotVerify", target, response.Verification.Message));
             }
 
             return Failed(ConnectionTestCheck.Permission, ErrorIds.PermissionQueryFailed,
-                $"The permission query for {target} failed: {query.Description}. Check that the service_id and the appid belong to merchant {_client.MerchantId} "
-                + "(Pay Score service settings on the merchant platform), and that the openid is a user of that appid; quote the Request-ID to WeChat Pay support.");
+                Messages.Format("Check.PermissionQueryFailed", target, query.Description, _client.MerchantId));
         }
 
         private ConnectionTestResult Result(List<ConnectionTestCheck> checks, TimeSpan? offset, WechatpayKeyMode mode, string baseUri, List<string> requestIds, DateTimeOffset testedAt) =>
@@ -390,9 +366,9 @@ namespace WeChatPay.Payscore.Protocol
         }
 
         private static string KeyName(string serial) =>
-            serial.Length == 0 ? "no key"
-            : WechatpayKeyStore.IsPublicKeyId(serial) ? $"the WeChat Pay public key {UserText.Excerpt(serial)}"
-            : $"the platform certificate {UserText.Excerpt(serial)}";
+            serial.Length == 0 ? Messages.Format("Check.NoKey")
+            : WechatpayKeyStore.IsPublicKeyId(serial) ? Messages.Format("Check.PublicKeyNamed", UserText.Excerpt(serial))
+            : Messages.Format("Check.PlatformCertificateNamed", UserText.Excerpt(serial));
 
         private static ConnectionTestCheck Passed(string name, string message) => new ConnectionTestCheck(name, ConnectionCheckStatus.Passed, message);
 
