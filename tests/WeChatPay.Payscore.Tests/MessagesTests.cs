@@ -29,6 +29,10 @@ public sealed partial class MessagesTests
         // === Check ===
         // === end of Check ===
         // === Protocol ===
+        // EndpointTable's query fields: WeChat Pay's names, a trailing '?' marking one left out when the row has no value.
+        "openid?",
+        "sub_appid?",
+        "sub_openid?",
         // === end of Protocol ===
         // === Answer ===
         // === end of Answer ===

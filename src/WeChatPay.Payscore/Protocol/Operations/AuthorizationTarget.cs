@@ -67,6 +67,6 @@ namespace WeChatPay.Payscore.Protocol
         /// module, reported as such rather than sent.
         /// </summary>
         internal static string Validated(string? value, string field) =>
-            value ?? throw new InvalidOperationException($"The authorization has no {field}, although only validated rows make one.");
+            value ?? throw new InvalidOperationException(Messages.Format("Protocol.TargetFieldMissing", field));
     }
 }

@@ -73,7 +73,7 @@ namespace WeChatPay.Payscore.Protocol
         public override string ToString() => Method.Method + " " + Template;
 
         private static string Escaped(IdentityField field, RowFields fields) =>
-            Uri.EscapeDataString(field.Get(fields) ?? throw new InvalidOperationException($"The authorization has no {field.WireName}, although only validated rows make requests."));
+            Uri.EscapeDataString(field.Get(fields) ?? throw new InvalidOperationException(Messages.Format("Protocol.RequestFieldMissing", field.WireName)));
 
         private static (IdentityField, bool) Optional(string name) =>
             name[name.Length - 1] == '?' ? (RowFields.Field(name.TrimEnd('?')), true) : (RowFields.Field(name), false);
@@ -126,7 +126,7 @@ namespace WeChatPay.Payscore.Protocol
                 case TerminateRoute.AuthorizationCode: return TerminateAuthorizationCode;
                 case TerminateRoute.Partner: return TerminatePartner;
                 case TerminateRoute.PartnerAuthorizationCode: return TerminatePartnerAuthorizationCode;
-                default: throw new ArgumentOutOfRangeException(nameof(route), route, "Not a terminate route.");
+                default: throw new ArgumentOutOfRangeException(nameof(route), route, Messages.Format("Protocol.NotTerminateRoute"));
             }
         }
     }

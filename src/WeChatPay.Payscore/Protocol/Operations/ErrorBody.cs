@@ -71,11 +71,13 @@ namespace WeChatPay.Payscore.Protocol
         {
             if (body.Length == 0)
             {
-                return "an empty body";
+                return Messages.Format("Protocol.EmptyBody");
             }
 
             string text = Encoding.UTF8.GetString(body, 0, System.Math.Min(body.Length, 400));
-            return $"a {contentType ?? "untyped"} body of {body.Length} bytes: {Clean(text, 200)}";
+            return contentType != null
+                ? Messages.Format("Protocol.TypedBody", contentType, body.Length, Clean(text, 200))
+                : Messages.Format("Protocol.UntypedBody", body.Length, Clean(text, 200));
         }
 
         private static string Clean(string text, int max)

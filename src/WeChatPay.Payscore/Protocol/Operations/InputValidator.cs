@@ -38,7 +38,7 @@ namespace WeChatPay.Payscore.Protocol
             CheckIdentifier(problems, "appid", f.AppId, MaxAppIdLength, LettersAndDigits);
             if (!Strings.IsEmpty(f.SubOpenId) || !Strings.IsEmpty(f.SubAppId))
             {
-                problems.Add("the row has a sub_openid or sub_appid but no sub_mchid; give the sub-merchant's sub_mchid (-SubMerchantId or a sub_mchid column)");
+                problems.Add(Messages.Format("Protocol.SubUserWithoutSubMerchant"));
             }
         }
 
@@ -61,8 +61,9 @@ namespace WeChatPay.Payscore.Protocol
 
             if (!Strings.IsEmpty(f.OpenId) || !Strings.IsEmpty(f.SubOpenId))
             {
-                string user = !Strings.IsEmpty(f.OpenId) ? "an openid" : "a sub_openid";
-                problems.Add($"the row has both an authorization_code and {user}; give one of them, so that it is clear which authorization to end");
+                problems.Add(!Strings.IsEmpty(f.OpenId)
+                    ? Messages.Format("Protocol.CodeAndOpenId")
+                    : Messages.Format("Protocol.CodeAndSubOpenId"));
             }
         }
 
@@ -76,11 +77,11 @@ namespace WeChatPay.Payscore.Protocol
             bool hasSubOpenId = !Strings.IsEmpty(f.SubOpenId);
             if (hasOpenId && hasSubOpenId)
             {
-                problems.Add("the row has both an openid and a sub_openid; give one of them");
+                problems.Add(Messages.Format("Protocol.OpenIdAndSubOpenId"));
             }
             else if (!hasOpenId && !hasSubOpenId)
             {
-                problems.Add("openid or sub_openid is missing (a row with a sub_mchid needs one of them)");
+                problems.Add(Messages.Format("Protocol.PartnerUserMissing"));
             }
             else if (hasOpenId)
             {
@@ -91,7 +92,7 @@ namespace WeChatPay.Payscore.Protocol
                 CheckIdentifier(problems, "sub_openid", f.SubOpenId, MaxOpenIdLength, OpenIdExtras);
                 if (Strings.IsEmpty(f.SubAppId))
                 {
-                    problems.Add("sub_appid is missing (a sub_openid is the user's id under the sub-merchant's sub_appid)");
+                    problems.Add(Messages.Format("Protocol.SubAppIdMissing"));
                 }
             }
 
@@ -106,13 +107,13 @@ namespace WeChatPay.Payscore.Protocol
         {
             if (Strings.IsEmpty(value))
             {
-                problems.Add($"{field} is missing or empty");
+                problems.Add(Messages.Format("Protocol.FieldMissing", field));
                 return;
             }
 
             if (value.Length > maxLength)
             {
-                problems.Add($"{field} is {value.Length} characters long (at most {maxLength})");
+                problems.Add(Messages.Format("Protocol.FieldTooLong", field, value.Length, maxLength));
                 return;
             }
 
@@ -123,9 +124,9 @@ namespace WeChatPay.Payscore.Protocol
                 if (!allowed)
                 {
                     string expected = extras.Length == 0
-                        ? "letters A-Z a-z and digits"
-                        : "letters A-Z a-z, digits and " + string.Join(" ", extras.ToCharArray().Select(x => "'" + x + "'"));
-                    problems.Add($"{field} '{UserText.Excerpt(value)}' contains {Describe(value, i)}; only {expected} are allowed");
+                        ? Messages.Format("Protocol.AllowedLettersAndDigits")
+                        : Messages.Format("Protocol.AllowedLettersDigitsAnd", string.Join(" ", extras.ToCharArray().Select(x => "'" + x + "'")));
+                    problems.Add(Messages.Format("Protocol.FieldCharacterNotAllowed", field, UserText.Excerpt(value), Describe(value, i), expected));
                     return;
                 }
             }
@@ -136,8 +137,8 @@ namespace WeChatPay.Payscore.Protocol
             if (reason == null || reason.All(c => char.IsWhiteSpace(c) || UserText.IsInvisible(c)))
             {
                 problems.Add(reason == null || reason.Trim().Length == 0
-                    ? "reason is missing or blank (give -Reason or a reason column)"
-                    : $"reason is blank: it has only invisible characters ('{UserText.Excerpt(reason)}'); give -Reason or a reason column with words");
+                    ? Messages.Format("Protocol.ReasonMissing")
+                    : Messages.Format("Protocol.ReasonInvisibleOnly", UserText.Excerpt(reason)));
                 return;
             }
 
@@ -146,26 +147,26 @@ namespace WeChatPay.Payscore.Protocol
                 char c = reason[i];
                 if (char.IsHighSurrogate(c) && i + 1 < reason.Length && char.IsLowSurrogate(reason[i + 1]))
                 {
-                    problems.Add($"reason contains {Describe(reason, i)}, outside the Basic Multilingual Plane (such as an emoji), which WeChat Pay does not accept");
+                    problems.Add(Messages.Format("Protocol.ReasonBeyondBasicPlane", Describe(reason, i)));
                     return;
                 }
 
                 if (char.IsControl(c) || c == '\u2028' || c == '\u2029')
                 {
-                    problems.Add($"reason contains {Describe(reason, i)}; control characters and line breaks are not allowed");
+                    problems.Add(Messages.Format("Protocol.ReasonControlCharacter", Describe(reason, i)));
                     return;
                 }
 
                 if (UserText.IsInvisible(c))
                 {
-                    problems.Add($"reason contains {Describe(reason, i)}; invisible characters (zero-width, byte order marks, direction controls, noncharacters) are not allowed");
+                    problems.Add(Messages.Format("Protocol.ReasonInvisibleCharacter", Describe(reason, i)));
                     return;
                 }
             }
 
             if (reason.Length > MaxReasonLength)
             {
-                problems.Add($"reason is {reason.Length} characters long (at most {MaxReasonLength})");
+                problems.Add(Messages.Format("Protocol.FieldTooLong", "reason", reason.Length, MaxReasonLength));
             }
         }
 
@@ -175,16 +176,16 @@ namespace WeChatPay.Payscore.Protocol
             char c = value[index];
             if (char.IsHighSurrogate(c) && index + 1 < value.Length && char.IsLowSurrogate(value[index + 1]))
             {
-                return $"the character {UserText.CodePointName(char.ConvertToUtf32(c, value[index + 1]))} {value.Substring(index, 2)}";
+                return Messages.Format("Protocol.CharacterNamed", UserText.CodePointName(char.ConvertToUtf32(c, value[index + 1])), value.Substring(index, 2));
             }
 
-            return c == ' ' ? "a space"
-                : char.IsControl(c) ? $"the control character {UserText.CodePointName(c)}"
-                : UserText.IsInvisible(c) ? $"the invisible character {UserText.CodePointName(c)}"
-                : char.IsWhiteSpace(c) ? $"the space character {UserText.CodePointName(c)}"
-                : IsMark(c) ? $"the combining character {UserText.CodePointName(c)}"
-                : c > '\u007e' ? $"the character {UserText.CodePointName(c)} {c}"
-                : $"'{c}'";
+            return c == ' ' ? Messages.Format("Protocol.CharacterSpace")
+                : char.IsControl(c) ? Messages.Format("Protocol.CharacterControl", UserText.CodePointName(c))
+                : UserText.IsInvisible(c) ? Messages.Format("Protocol.CharacterInvisible", UserText.CodePointName(c))
+                : char.IsWhiteSpace(c) ? Messages.Format("Protocol.CharacterWhiteSpace", UserText.CodePointName(c))
+                : IsMark(c) ? Messages.Format("Protocol.CharacterCombining", UserText.CodePointName(c))
+                : c > '\u007e' ? Messages.Format("Protocol.CharacterNamed", UserText.CodePointName(c), c)
+                : Messages.Format("Protocol.CharacterQuoted", c);
         }
 
         /// <summary>A mark that combines with the character before it, so that it does not show on its own.</summary>
@@ -202,14 +203,13 @@ namespace WeChatPay.Payscore.Protocol
         {
             if (f.PlainText != null)
             {
-                problems.Add(
-                    $"the row is the plain text '{UserText.Excerpt(f.PlainText)}', not an object with columns; pipe Import-Csv's rows (a header line openid,service_id,appid,reason first), not Get-Content's lines, or objects with openid and service_id properties");
+                problems.Add(Messages.Format("Protocol.PlainTextRow", UserText.Excerpt(f.PlainText)));
             }
 
             List<string> padded = f.Columns?.Where(name => name.Trim().Length != name.Length && IsColumnName(name)).ToList() ?? new List<string>();
             foreach (string name in padded)
             {
-                problems.Add($"the column '{UserText.Excerpt(name)}' has spaces around its name, so it is not read as {name.Trim()}; remove them from the header line");
+                problems.Add(Messages.Format("Protocol.ColumnNamePadded", UserText.Excerpt(name), name.Trim()));
             }
 
             if (f.Columns == null || f.Columns.Count == 0
@@ -225,9 +225,7 @@ namespace WeChatPay.Payscore.Protocol
                 return;
             }
 
-            problems.Add(
-                $"the input seems to have no header line: the row has no openid column, and its column names look like values ({string.Join(", ", valueLike.Take(3).Select(n => "'" + UserText.Excerpt(n) + "'"))}); "
-                + "add a header line (openid,service_id,appid,reason) or read the file with Import-Csv -Header openid,service_id,appid,reason");
+            problems.Add(Messages.Format("Protocol.NoHeaderLine", string.Join(", ", valueLike.Take(3).Select(n => "'" + UserText.Excerpt(n) + "'"))));
         }
 
         /// <summary>The column names the rows are read by (see the Commands layer's RowReader), without their underscores.</summary>

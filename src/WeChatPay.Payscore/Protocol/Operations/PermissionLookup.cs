@@ -43,13 +43,13 @@ namespace WeChatPay.Payscore.Protocol
                 else
                 {
                     result.Code = outcome.FailureCode ?? ResultCodes.Timeout;
-                    result.Message = KeyFile.Capitalize(outcome.Description) + ".";
+                    result.Message = Messages.Format("Protocol.StateNotKnown", KeyFile.Capitalize(outcome.Description));
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 result.Code = ResultCodes.InternalError;
-                result.Message = $"The module failed on this row ({ex.GetType().Name}: {ex.Message}).";
+                result.Message = Messages.Format("Protocol.RowFailedInModule", ex.GetType().Name, ex.Message);
             }
 
             result.Elapsed = stopwatch.Elapsed;

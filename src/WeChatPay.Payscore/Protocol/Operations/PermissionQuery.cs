@@ -80,13 +80,13 @@ namespace WeChatPay.Payscore.Protocol
             {
                 case AnswerKind.NotSent:
                 case AnswerKind.Lost:
-                    return Unknown(outcome, classified, $"the query got no answer ({response.FailureMessage})");
+                    return Unknown(outcome, classified, Messages.Format("Protocol.QueryNoAnswer", response.FailureMessage));
                 case AnswerKind.Untrusted:
-                    return Unknown(outcome, classified, $"the query's answer is not verified ({response.Verification.Message})");
+                    return Unknown(outcome, classified, Messages.Format("Protocol.QueryUnverified", response.Verification.Message));
                 case AnswerKind.Refused:
-                    return Unknown(outcome, classified, $"the query was refused with HTTP {response.StatusCode} {classified.Code}: {classified.Message}");
+                    return Unknown(outcome, classified, Messages.Format("Protocol.QueryRefused", response.StatusCode, classified.Code, classified.Message));
                 case AnswerKind.Unexpected:
-                    return Unknown(outcome, classified, $"the query's answer is not one it can read ({classified.Message})");
+                    return Unknown(outcome, classified, Messages.Format("Protocol.QueryUnreadable", classified.Message));
             }
 
             string? state = ReadString(response.Body, "authorization_state");
@@ -94,13 +94,14 @@ namespace WeChatPay.Payscore.Protocol
             switch (WechatpayCodes.StateOf(state).State)
             {
                 case AuthorizationState.Available:
-                    answer = new QueryAnswer(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, "WeChat Pay says the authorization is still AVAILABLE");
+                    answer = new QueryAnswer(AuthorizationState.Available, state, response.RequestId, outcome.Attempts, Messages.Format("Protocol.QueryStillAvailable"));
                     break;
                 case AuthorizationState.Ended:
-                    answer = new QueryAnswer(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, $"WeChat Pay says the authorization is {state}");
+                    answer = new QueryAnswer(AuthorizationState.Ended, state, response.RequestId, outcome.Attempts, Messages.Format("Protocol.QuerySaysEnded", state));
                     break;
                 default:
-                    return Unknown(outcome, classified, $"the query's answer has no known authorization_state ('{UserText.Excerpt(state ?? "(none)")}')", ResultCodes.UnexpectedResponse);
+                    string shown = state != null ? UserText.Excerpt(state) : Messages.Format("Protocol.NoStateGiven");
+                    return Unknown(outcome, classified, Messages.Format("Protocol.QueryStateNotKnown", shown), ResultCodes.UnexpectedResponse);
             }
 
             answer.Response = response;

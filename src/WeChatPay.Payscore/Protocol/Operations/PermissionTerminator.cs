@@ -58,7 +58,7 @@ namespace WeChatPay.Payscore.Protocol
         /// with the query too, and never sent again.
         /// </summary>
         public Task<TerminateResult> TerminateAsync(long rowNumber, TerminateRequest request, bool askFirst, Diagnostics? diagnostics, CancellationToken cancellationToken) =>
-            RunAsync(rowNumber, request, askFirst ? "An earlier run may have sent this row (its journal has no final answer for it)" : null, diagnostics, cancellationToken);
+            RunAsync(rowNumber, request, askFirst ? Messages.Format("Protocol.EarlierRunMayHaveSent") : null, diagnostics, cancellationToken);
 
         /// <summary>
         /// Asks once more about a row whose settlement <paramref name="earlier"/> failed (OUTCOME_UNKNOWN: see
@@ -71,31 +71,31 @@ namespace WeChatPay.Payscore.Protocol
         {
             var stopwatch = Stopwatch.StartNew();
             TimeSpan before = earlier.Elapsed;
-            string why = $"The outcome was not known ({earlier.Code}); asked again at the end of the input";
+            string why = Messages.Format("Protocol.AskedAgainWhy", earlier.Code);
             TerminateResult result = earlier;
             try
             {
                 QueryAnswer query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
-                diagnostics?.Verbose.Add($"Row {earlier.RowNumber}: asked again at the end of the input: {query.Description}.");
+                diagnostics?.Verbose.Add(Messages.Format("Protocol.AskedAgainVerbose", earlier.RowNumber, query.Description));
                 switch (query.State)
                 {
                     case AuthorizationState.Ended:
-                        Ended(result, query, ResultCodes.SettledByQuery, $"{why}: {query.Description}, so it is ended.");
+                        Ended(result, query, ResultCodes.SettledByQuery, Messages.Format("Protocol.AskedAgainEnded", why, query.Description));
                         break;
                     case AuthorizationState.Available:
                         result = await RunAsync(earlier.RowNumber, request, null, diagnostics, cancellationToken).ConfigureAwait(false);
-                        result.Message = $"{why}: {query.Description}, so it was sent again. {result.Message}";
+                        result.Message = Messages.Format("Protocol.AskedAgainSentAgain", why, query.Description, result.Message);
                         result.Attempts += earlier.Attempts;
                         break;
                     default:
-                        result.Message += $" Asked again at the end of the input: {query.Description}; whether it was ended is still not known.";
+                        result.Message = Messages.Format("Protocol.AskedAgainStillNotKnown", result.Message, query.Description);
                         break;
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
             {
                 // A defect must not cost the row its result: the earlier one stands.
-                result.Message += $" Asking again at the end of the input failed in the module ({ex.GetType().Name}: {ex.Message}).";
+                result.Message = Messages.Format("Protocol.AskingAgainFailedInModule", result.Message, ex.GetType().Name, ex.Message);
             }
 
             result.Elapsed = before + stopwatch.Elapsed;
@@ -117,22 +117,22 @@ namespace WeChatPay.Payscore.Protocol
                     if (why != null)
                     {
                         QueryAnswer query = await _query.QueryAsync(request.Target, diagnostics, cancellationToken).ConfigureAwait(false);
-                        diagnostics?.Verbose.Add($"Row {rowNumber}: {why}; asked WeChat Pay: {query.Description}.");
+                        diagnostics?.Verbose.Add(Messages.Format("Protocol.AskedVerbose", rowNumber, why, query.Description));
                         if (query.State == AuthorizationState.Ended)
                         {
-                            Ended(result, query, ResultCodes.SettledByQuery, $"{why}. {query.Description}: the authorization is ended.");
+                            Ended(result, query, ResultCodes.SettledByQuery, Messages.Format("Protocol.AskedEnded", why, query.Description));
                             break;
                         }
 
                         if (query.State == AuthorizationState.Unknown)
                         {
-                            Set(result, ResultCodes.OutcomeUnknown, $"{why}, and {query.Description}: whether the authorization was ended is not known. Check it before sending this row again.");
+                            Set(result, ResultCodes.OutcomeUnknown, Messages.Format("Protocol.AskedNotKnown", why, query.Description));
                             break;
                         }
 
                         if (result.Attempts >= _maxAttempts)
                         {
-                            result.Message += $" {query.Description}; no retries are left.";
+                            result.Message = Messages.Format("Protocol.NoRetriesLeft", result.Message, query.Description);
                             break;
                         }
                     }
@@ -156,7 +156,7 @@ namespace WeChatPay.Payscore.Protocol
                         break;
                     }
 
-                    why = $"Attempt {result.Attempts}: {WhyOpen(answer)}";
+                    why = Messages.Format("Protocol.AttemptLeftOpen", result.Attempts, WhyOpen(answer));
                 }
             }
             catch (Exception ex) when (!(ex is OperationCanceledException))
@@ -164,7 +164,7 @@ namespace WeChatPay.Payscore.Protocol
                 // A defect must not cost the row its result; the request may or may not have left.
                 result.Success = false;
                 result.Code = ResultCodes.InternalError;
-                result.Message = $"The module failed on this row ({ex.GetType().Name}: {ex.Message}); the outcome is not known: check the authorization state before sending again.";
+                result.Message = Messages.Format("Protocol.RowFailedOutcomeNotKnown", ex.GetType().Name, ex.Message);
             }
 
             result.Elapsed = stopwatch.Elapsed;
@@ -184,24 +184,26 @@ namespace WeChatPay.Payscore.Protocol
         {
             QueryAnswer query = await _query.QueryAsync(target, diagnostics, cancellationToken).ConfigureAwait(false);
             string refusal = $"{result.Code}: {result.Message}";
-            diagnostics?.Verbose.Add($"Row {result.RowNumber}: WeChat Pay refused the terminate ({result.Code}{(unsigned ? ", unsigned" : string.Empty)}); asked whether it is ended: {query.Description}.");
+            diagnostics?.Verbose.Add(unsigned
+                ? Messages.Format("Protocol.RefusedUnsignedAskedVerbose", result.RowNumber, result.Code, query.Description)
+                : Messages.Format("Protocol.RefusedAskedVerbose", result.RowNumber, result.Code, query.Description));
             if (query.State == AuthorizationState.Ended)
             {
                 if (unsigned)
                 {
-                    Ended(result, query, ResultCodes.SettledByQuery, $"An unsigned refusal came back ({refusal}), and {query.Description}: the authorization is ended.");
+                    Ended(result, query, ResultCodes.SettledByQuery, Messages.Format("Protocol.UnsignedRefusalEnded", refusal, query.Description));
                 }
                 else
                 {
-                    Ended(result, query, ResultCodes.AlreadyEnded, $"WeChat Pay says it was already ended: it refused the terminate ({refusal}), and {query.Description}.");
+                    Ended(result, query, ResultCodes.AlreadyEnded, Messages.Format("Protocol.AlreadyEnded", refusal, query.Description));
                 }
 
                 return;
             }
 
-            result.Message += query.State == AuthorizationState.Available
-                ? $" {query.Description}."
-                : $" Whether it was already ended is not known: {query.Description}.";
+            result.Message = query.State == AuthorizationState.Available
+                ? Messages.Format("Protocol.RefusalStillAvailable", result.Message, query.Description)
+                : Messages.Format("Protocol.RefusalNotKnownIfEnded", result.Message, query.Description);
         }
 
         private static string WhyOpen(WechatpayAnswer answer)
@@ -210,23 +212,23 @@ namespace WeChatPay.Payscore.Protocol
             {
                 case AnswerKind.Lost:
                     return answer.Response.Failure == TransportFailure.Timeout
-                        ? "no complete answer came within -TimeoutSec"
-                        : "the connection broke after the request was sent";
+                        ? Messages.Format("Protocol.OpenTimeout")
+                        : Messages.Format("Protocol.OpenConnectionBroke");
             }
 
             return answer.Code == ResultCodes.SignatureProbe
-                ? $"WeChat Pay answered {answer.StatusCode} with a signature probe instead of a verifiable answer"
-                : $"WeChat Pay answered {answer.StatusCode}, but the answer is not verified ({answer.Response.Verification.Message})";
+                ? Messages.Format("Protocol.OpenSignatureProbe", answer.StatusCode)
+                : Messages.Format("Protocol.OpenUnverified", answer.StatusCode, answer.Response.Verification.Message);
         }
 
         /// <summary>Success means exactly one thing: a 204 whose signature verified.</summary>
         internal static void Interpret(WechatpayAnswer answer, TerminateResult result, Diagnostics? diagnostics)
         {
             result.Success = answer.Kind == AnswerKind.Success;
-            Set(result, answer.Code, result.Success ? "Authorization terminated." : answer.Message);
+            Set(result, answer.Code, result.Success ? Messages.Format("Protocol.AuthorizationTerminated") : answer.Message);
             if (answer.Error?.TruncatedSignMessage != null)
             {
-                diagnostics?.Verbose.Add($"WeChat Pay could not verify the request signature; it built the message: {answer.Error.TruncatedSignMessage}");
+                diagnostics?.Verbose.Add(Messages.Format("Protocol.SignMessageVerbose", answer.Error.TruncatedSignMessage));
             }
         }
 

@@ -21,10 +21,10 @@ namespace WeChatPay.Payscore.Protocol
 
         /// <summary>Which key vouched for the list, in words.</summary>
         public string VouchedBy => TrustedOnFirstUse
-            ? $"platform certificate {SignedBy}, which the list itself holds (trusted on first use)"
+            ? Messages.Format("Protocol.VouchedByListed", SignedBy)
             : WechatpayKeyStore.IsPublicKeyId(SignedBy)
-                ? $"the WeChat Pay public key {SignedBy}"
-                : $"the trusted platform certificate {SignedBy}";
+                ? Messages.Format("Protocol.WechatpayPublicKeyNamed", SignedBy)
+                : Messages.Format("Protocol.VouchedByTrusted", SignedBy);
 
         public IReadOnlyList<PlatformCertificate> Certificates { get; }
 
@@ -52,12 +52,9 @@ namespace WeChatPay.Payscore.Protocol
 
                 PlatformCertificate signer = Certificates.First(c => c.SerialNumber == SignedBy);
                 string why = TrustedBefore == null
-                    ? "No WeChat Pay key was configured to verify the platform certificate list with"
-                    : $"The platform certificate list is not signed with {TrustedBefore} but with a certificate it holds; every certificate in it decrypted and authenticated under the APIv3 key";
-                return $"{why}, so it was verified with the certificate it holds: "
-                    + $"serial {signer.SerialNumber}, SHA-256 fingerprint {signer.Fingerprint}, trusted on first use. Check that serial on the merchant platform "
-                    + "(Account Center > API Security), then keep the certificate (Get-WxPayscorePlatformCertificate -OutputDirectory) and give it with -PlatformCertificatePath, "
-                    + "so that later downloads are verified with it.";
+                    ? Messages.Format("Protocol.FirstUseNoKey")
+                    : Messages.Format("Protocol.FirstUseNotSignedWithTrusted", TrustedBefore);
+                return Messages.Format("Protocol.FirstUseWarning", why, signer.SerialNumber, signer.Fingerprint);
             }
         }
     }

@@ -88,7 +88,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreException(
                     ErrorIds.PlatformCertificateDownloadFailed,
-                    $"The answer of GET {PathAndQuery} is not a platform certificate list: {ex.Message}");
+                    Messages.Format("Protocol.CertificateListUnreadable", PathAndQuery, ex.Message));
             }
 
             var certificates = new List<PlatformCertificate>();
@@ -127,7 +127,7 @@ namespace WeChatPay.Payscore.Protocol
             var answer = WechatpayAnswer.Of(response, 200);
             if (response.IsTransportFailure(out string? failure))
             {
-                throw new PayscoreException(ErrorIds.PlatformCertificateDownloadFailed, $"GET {PathAndQuery} got no answer: {failure}");
+                throw new PayscoreException(ErrorIds.PlatformCertificateDownloadFailed, Messages.Format("Protocol.CertificatesNoAnswer", PathAndQuery, failure));
             }
 
             if (response.StatusCode == 200)
@@ -139,14 +139,15 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreException(
                     ErrorIds.PlatformCertificatesNotAvailable,
-                    $"WeChat Pay has no platform certificates for this merchant ({answer.StatusCode} {answer.Code}: {answer.Message}). It uses the WeChat Pay public key instead: "
-                    + "download pub_key.pem and note its id (PUB_KEY_ID_...) under Account Center > API Security on the merchant platform, "
-                    + "and give them as -WechatpayPublicKeyPath and -WechatpayPublicKeyId.");
+                    Messages.Format("Protocol.PlatformCertificatesNotAvailable", answer.StatusCode, answer.Code, answer.Message));
             }
 
+            string refusal = answer.Error != null ? answer.Code + ": " + answer.Message : answer.Message;
             throw new PayscoreException(
                 ErrorIds.PlatformCertificateDownloadFailed,
-                $"GET {PathAndQuery} answered HTTP {response.StatusCode} ({(answer.Error != null ? answer.Code + ": " : string.Empty)}{answer.Message}){(response.Verification.IsVerified ? string.Empty : "; the answer is not verified")}.");
+                response.Verification.IsVerified
+                    ? Messages.Format("Protocol.CertificatesRefused", PathAndQuery, response.StatusCode, refusal)
+                    : Messages.Format("Protocol.CertificatesRefusedUnverified", PathAndQuery, response.StatusCode, refusal));
         }
 
         /// <summary>Decrypts one entry and checks the certificate against what it is listed with.</summary>
@@ -161,8 +162,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreException(
                     ErrorIds.PlatformCertificateDecryptionFailed,
-                    $"The platform certificate {entry.SerialNumber} does not decrypt with the APIv3 key ({entry.Algorithm}): the APIv3 key is not this merchant's current one "
-                    + "(check it under Account Center > API Security > APIv3 key), or the answer was changed on the way. Nothing was saved or trusted.");
+                    Messages.Format("Protocol.CertificateDoesNotDecrypt", entry.SerialNumber, entry.Algorithm));
             }
 
             PemSection? section = null;
@@ -178,7 +178,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 throw new PayscoreException(
                     ErrorIds.PlatformCertificateDownloadFailed,
-                    $"The platform certificate {entry.SerialNumber} decrypts to something that is not a PEM certificate.");
+                    Messages.Format("Protocol.CertificateNotPem", entry.SerialNumber));
             }
 
             using (var certificate = new X509Certificate2(section.Data))
@@ -189,7 +189,7 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     throw new PayscoreException(
                         ErrorIds.PlatformCertificateSerialMismatch,
-                        $"The platform certificate listed as serial_no {UserText.Excerpt(entry.SerialNumber)} has serial {serial}: the list is not consistent. Nothing was saved or trusted.");
+                        Messages.Format("Protocol.CertificateSerialMismatch", UserText.Excerpt(entry.SerialNumber), serial));
                 }
 
                 DateTimeOffset notBefore = new DateTimeOffset(certificate.NotBefore.ToUniversalTime(), TimeSpan.Zero);
@@ -199,15 +199,14 @@ namespace WeChatPay.Payscore.Protocol
                 {
                     throw new PayscoreException(
                         ErrorIds.PlatformCertificateValidityMismatch,
-                        $"The platform certificate {serial} is listed as valid from {entry.EffectiveTime:yyyy-MM-dd HH:mm:ss zzz} to {entry.ExpireTime:yyyy-MM-dd HH:mm:ss zzz}, "
-                        + $"but the certificate itself is valid from {notBefore:yyyy-MM-dd HH:mm:ss} to {notAfter:yyyy-MM-dd HH:mm:ss} UTC. Nothing was saved or trusted.");
+                        Messages.Format("Protocol.CertificateValidityMismatch", serial, entry.EffectiveTime, entry.ExpireTime, notBefore, notAfter));
                 }
 
                 if (key == null)
                 {
                     throw new PayscoreException(
                         ErrorIds.PlatformCertificateDownloadFailed,
-                        $"The platform certificate {serial} holds no RSA key (only RSA certificates are supported; ask for algorithm_type RSA).");
+                        Messages.Format("Protocol.CertificateNotRsa", serial));
                 }
 
                 var listed = new PlatformCertificate(entry.SerialNumber, entry.EffectiveTime, entry.ExpireTime, PlatformCertificate.FingerprintOf(certificate.RawData), pem.Trim() + "\n");
@@ -218,18 +217,14 @@ namespace WeChatPay.Payscore.Protocol
         /// <summary>What was trusted before the download, in words; null when nothing was.</summary>
         private string? DescribeTrusted()
         {
-            var kinds = new List<string>();
-            if (_trusted.PublicKeyId != null)
-            {
-                kinds.Add($"the WeChat Pay public key {_trusted.PublicKeyId}");
-            }
-
-            if (_trusted.PlatformSerials.Count > 0)
-            {
-                kinds.Add($"platform certificate{(_trusted.PlatformSerials.Count > 1 ? "s" : string.Empty)} {string.Join(", ", _trusted.PlatformSerials)}");
-            }
-
-            return kinds.Count == 0 ? null : string.Join(" and ", kinds);
+            string? publicKey = _trusted.PublicKeyId != null ? Messages.Format("Protocol.WechatpayPublicKeyNamed", _trusted.PublicKeyId) : null;
+            IReadOnlyList<string> serials = _trusted.PlatformSerials;
+            string? certificates = serials.Count == 0 ? null
+                : serials.Count == 1 ? Messages.Format("Protocol.PlatformCertificateNamed", serials[0])
+                : Messages.Format("Protocol.PlatformCertificatesNamed", string.Join(", ", serials));
+            return publicKey != null && certificates != null
+                ? Messages.Format("Protocol.PublicKeyAndCertificates", publicKey, certificates)
+                : publicKey ?? certificates;
         }
 
         /// <summary>Trust on first use: the answer must verify with a certificate it lists, under the serial it names.</summary>
@@ -244,15 +239,15 @@ namespace WeChatPay.Payscore.Protocol
             VerificationResult result = new ResponseVerifier(listed, _clock).Verify(response.Signature ?? new SignatureHeaders(null, null, null, null), response.Body);
             if (!result.IsVerified)
             {
-                throw Unverified(result.Message + (configured == null
-                    ? " (No WeChat Pay key is configured, so the list can only be checked with the certificates it holds.)"
-                    : $" (It is not signed with {configured}, so it can only be checked with the certificates it holds.)"));
+                throw Unverified(configured == null
+                    ? Messages.Format("Protocol.ListCheckedWithoutKey", result.Message)
+                    : Messages.Format("Protocol.ListNotSignedWithTrusted", result.Message, configured));
             }
         }
 
         private static PayscoreException Unverified(string why) =>
             new PayscoreException(
                 ErrorIds.PlatformCertificateUnverified,
-                $"The platform certificate list from GET {PathAndQuery} does not verify: {why} Nothing was saved or trusted.");
+                Messages.Format("Protocol.CertificateListUnverified", PathAndQuery, why));
     }
 }

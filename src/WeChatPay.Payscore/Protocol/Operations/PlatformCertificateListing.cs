@@ -48,7 +48,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 using (JsonDocument document = JsonDocument.Parse(body))
                 {
-                    JsonElement data = Member(document.RootElement, "data", JsonValueKind.Array, "the answer");
+                    JsonElement data = Member(document.RootElement, "data", JsonValueKind.Array, Messages.Format("Protocol.ListingAnswer"));
                     var entries = new List<ListedCertificate>();
                     int index = 0;
                     foreach (JsonElement entry in data.EnumerateArray())
@@ -70,7 +70,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (JsonException ex)
             {
-                throw new FormatException("The answer is not JSON: " + ex.Message, ex);
+                throw new FormatException(Messages.Format("Protocol.ListingNotJson", ex.Message), ex);
             }
         }
 
@@ -87,7 +87,9 @@ namespace WeChatPay.Payscore.Protocol
                 }
             }
 
-            throw new FormatException($"{where} has no \"{name}\" {(kind == JsonValueKind.String ? "string" : kind.ToString().ToLowerInvariant())}.");
+            throw new FormatException(kind == JsonValueKind.Array ? Messages.Format("Protocol.ListingNoArray", where, name)
+                : kind == JsonValueKind.Object ? Messages.Format("Protocol.ListingNoObject", where, name)
+                : Messages.Format("Protocol.ListingNoString", where, name));
         }
 
         private static string Text(JsonElement parent, string name, string where) =>
@@ -98,7 +100,7 @@ namespace WeChatPay.Payscore.Protocol
             string text = Text(parent, name, where);
             if (!DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTimeOffset time))
             {
-                throw new FormatException($"{where}.{name} '{UserText.Excerpt(text)}' is not a time.");
+                throw new FormatException(Messages.Format("Protocol.ListingNotTime", where, name, UserText.Excerpt(text)));
             }
 
             return time;

@@ -73,7 +73,7 @@ namespace WeChatPay.Payscore.Protocol
                 validate: InputValidator.CheckOpenIdRow,
                 query: EndpointTable.QueryOpenId,
                 identity: f => "openid|" + Part(f.OpenId) + Part(f.ServiceId),
-                describe: f => $"openid '{f.OpenId}', service_id '{f.ServiceId}', appid '{f.AppId}'"),
+                describe: f => Messages.Format("Protocol.DescribeOpenId", f.OpenId, f.ServiceId, f.AppId)),
             new TargetKindRules(
                 TargetKind.AuthorizationCode,
                 TerminateRoute.AuthorizationCode,
@@ -82,7 +82,7 @@ namespace WeChatPay.Payscore.Protocol
                 validate: InputValidator.CheckCodeRow,
                 query: EndpointTable.QueryAuthorizationCode,
                 identity: f => "code|" + Part(f.AuthorizationCode) + Part(f.ServiceId),
-                describe: f => $"authorization_code '{f.AuthorizationCode}', service_id '{f.ServiceId}'"),
+                describe: f => Messages.Format("Protocol.DescribeAuthorizationCode", f.AuthorizationCode, f.ServiceId)),
             new TargetKindRules(
                 TargetKind.Partner,
                 TerminateRoute.Partner,
@@ -98,9 +98,9 @@ namespace WeChatPay.Payscore.Protocol
                 validate: InputValidator.CheckPartnerRow,
                 query: EndpointTable.QueryPartner,
                 identity: f => "partner|" + Part(f.SubMerchantId) + (f.OpenId != null ? "openid|" + Part(f.OpenId) : "sub_openid|" + Part(f.SubOpenId)) + Part(f.ServiceId),
-                describe: f => $"sub_mchid '{f.SubMerchantId}', "
-                    + (f.OpenId != null ? $"openid '{f.OpenId}', appid '{f.AppId}'" : $"sub_openid '{f.SubOpenId}', sub_appid '{f.SubAppId}'")
-                    + $", service_id '{f.ServiceId}'"),
+                describe: f => f.OpenId != null
+                    ? Messages.Format("Protocol.DescribePartnerOpenId", f.SubMerchantId, f.OpenId, f.AppId, f.ServiceId)
+                    : Messages.Format("Protocol.DescribePartnerSubOpenId", f.SubMerchantId, f.SubOpenId, f.SubAppId, f.ServiceId)),
             new TargetKindRules(
                 TargetKind.PartnerAuthorizationCode,
                 TerminateRoute.PartnerAuthorizationCode,
@@ -109,7 +109,7 @@ namespace WeChatPay.Payscore.Protocol
                 validate: InputValidator.CheckPartnerCodeRow,
                 query: EndpointTable.QueryPartnerAuthorizationCode,
                 identity: f => "partner-code|" + Part(f.SubMerchantId) + Part(f.AuthorizationCode) + Part(f.ServiceId),
-                describe: f => $"sub_mchid '{f.SubMerchantId}', authorization_code '{f.AuthorizationCode}', service_id '{f.ServiceId}'"),
+                describe: f => Messages.Format("Protocol.DescribePartnerAuthorizationCode", f.SubMerchantId, f.AuthorizationCode, f.ServiceId)),
         };
 
         /// <summary>Every kind, in the order of <see cref="TargetKind"/>.</summary>

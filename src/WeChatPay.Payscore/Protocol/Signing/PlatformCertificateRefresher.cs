@@ -70,10 +70,10 @@ namespace WeChatPay.Payscore.Protocol
             string outcome = await RefreshForAsync(signature.Serial, diagnostics, cancellationToken).ConfigureAwait(false);
             if (!_keys.Contains(signature.Serial))
             {
-                return response.WithVerification(new VerificationResult(VerificationStatus.UnknownSerial, response.Verification.Message + " " + outcome));
+                return response.WithVerification(new VerificationResult(VerificationStatus.UnknownSerial, Messages.Format("Protocol.UnknownSerialAfterRefresh", response.Verification.Message, outcome)));
             }
 
-            diagnostics?.Verbose.Add($"Answer signed by platform certificate {signature.Serial}, not known at first: {outcome}");
+            diagnostics?.Verbose.Add(Messages.Format("Protocol.RefreshedVerbose", signature.Serial, outcome));
             return response.WithVerification(_verifier.Verify(signature, response.Body));
         }
 
@@ -86,7 +86,7 @@ namespace WeChatPay.Payscore.Protocol
             {
                 if (_keys.Contains(serial))
                 {
-                    return "another row's download already brought it.";
+                    return Messages.Format("Protocol.RefreshBroughtByAnotherRow");
                 }
 
                 DateTimeOffset now = _clock();
@@ -96,7 +96,7 @@ namespace WeChatPay.Payscore.Protocol
                 }
                 else if (_lastStarted is DateTimeOffset last && now - last < MinInterval)
                 {
-                    return $"The platform certificates were downloaded at {last:HH:mm:ss} UTC and are downloaded at most once a minute; the next download can start at {last + MinInterval:HH:mm:ss} UTC.";
+                    return Messages.Format("Protocol.RefreshAtMostOnceAMinute", last, last + MinInterval);
                 }
                 else
                 {
@@ -135,11 +135,11 @@ namespace WeChatPay.Payscore.Protocol
             {
                 PlatformCertificateDownload download = await _download(diagnostics, cancellationToken).ConfigureAwait(false);
                 Trust(download);
-                return $"downloaded the platform certificates ({string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}), verified with {download.VouchedBy}.";
+                return Messages.Format("Protocol.RefreshDownloaded", string.Join(", ", download.Certificates.Select(c => c.SerialNumber)), download.VouchedBy);
             }
             catch (PayscoreException ex)
             {
-                return $"The platform certificates could not be downloaded ({ex.ErrorId}): {ex.Message}";
+                return Messages.Format("Protocol.RefreshFailed", ex.ErrorId, ex.Message);
             }
         }
 
