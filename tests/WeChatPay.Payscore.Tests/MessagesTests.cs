@@ -25,6 +25,12 @@ public sealed partial class MessagesTests
         // === Config ===
         // === end of Config ===
         // === Crypto ===
+        // PEM block labels (RFC 7468), matched in the key files' BEGIN lines.
+        "PRIVATE KEY",
+        "RSA PRIVATE KEY",
+        "ENCRYPTED PRIVATE KEY",
+        "PUBLIC KEY",
+        "RSA PUBLIC KEY",
         // === end of Crypto ===
         // === Check ===
         // === end of Check ===

@@ -9,9 +9,6 @@ namespace WeChatPay.Payscore.Configuration
     /// </summary>
     internal static class AddressSettings
     {
-        /// <summary>The proxy's origin in messages: it has no environment variable, so it is always this parameter.</summary>
-        private const string ProxyOrigin = "-Proxy";
-
         /// <summary>HTTPS only, except plain HTTP to this machine (a local simulator or a debugging proxy); null when none is given.</summary>
         /// <param name="origin">Where <paramref name="text"/> came from, for the message.</param>
         public static Uri? CheckBaseUri(string? text, string origin)
@@ -26,7 +23,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.BaseUriInvalid,
-                    $"The base URI {UriText.Quote(text)} ({origin}) is not an absolute https:// address. Use https://api.mch.weixin.qq.com.");
+                    Messages.Format("Config.BaseUriNotAbsolute", UriText.Quote(text), origin));
             }
 
             UriText.Extras extras = UriText.ExtrasOf(baseUri);
@@ -34,20 +31,23 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.BaseUriInvalid,
-                    $"The base URI {UriText.Quote(baseUri)} ({origin}) has {UriText.Describe(extras)}; give only scheme, host and port (the signature covers the path WeChat Pay receives).");
+                    Messages.Format("Config.BaseUriHasExtras", UriText.Quote(baseUri), origin, UriText.Describe(extras)));
             }
 
             if (baseUri.Scheme == Uri.UriSchemeHttp && !UriText.IsLoopback(baseUri))
             {
                 throw new PayscoreException(
                     ErrorIds.BaseUriInsecure,
-                    $"The base URI {UriText.Quote(baseUri)} ({origin}) is plain http to another machine; WeChat Pay is reached over https only. Plain http is allowed to loopback addresses alone.");
+                    Messages.Format("Config.BaseUriPlainHttp", UriText.Quote(baseUri), origin));
             }
 
             return baseUri;
         }
 
-        /// <summary>An http:// or https:// proxy of scheme, host and port; null when none is given.</summary>
+        /// <summary>
+        /// An http:// or https:// proxy of scheme, host and port; null when none is given. The proxy has no environment
+        /// variable, so its messages always name -Proxy.
+        /// </summary>
         public static Uri? CheckProxy(string? text)
         {
             if (Strings.IsBlank(text))
@@ -60,25 +60,24 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.ProxyInvalid,
-                    $"{ProxyOrigin} {UriText.Quote(text)} is not an absolute http:// or https:// address; give the proxy as http://proxy.corp.example:8080.");
+                    Messages.Format("Config.ProxyNotAbsolute", UriText.Quote(text)));
             }
 
             if (proxy.Scheme != Uri.UriSchemeHttp && proxy.Scheme != Uri.UriSchemeHttps)
             {
                 throw new PayscoreException(
                     ErrorIds.ProxyInvalid,
-                    $"{ProxyOrigin} {UriText.Quote(proxy)} is not an http:// or https:// proxy address, e.g. http://proxy.corp.example:8080.");
+                    Messages.Format("Config.ProxyWrongScheme", UriText.Quote(proxy)));
             }
 
             UriText.Extras extras = UriText.ExtrasOf(proxy);
             if (extras != UriText.Extras.None)
             {
-                string credential = (extras & UriText.Extras.UserInfo) != 0
-                    ? ", and the user name and password with -ProxyCredential, so that they are not shown with the address"
-                    : string.Empty;
                 throw new PayscoreException(
                     ErrorIds.ProxyInvalid,
-                    $"{ProxyOrigin} {UriText.Quote(proxy)} has {UriText.Describe(extras)}; give only scheme, host and port{credential}.");
+                    (extras & UriText.Extras.UserInfo) != 0
+                        ? Messages.Format("Config.ProxyHasUserInfo", UriText.Quote(proxy), UriText.Describe(extras))
+                        : Messages.Format("Config.ProxyHasExtras", UriText.Quote(proxy), UriText.Describe(extras)));
             }
 
             return proxy;

@@ -116,7 +116,7 @@ namespace WeChatPay.Payscore.Configuration
 
                 PrivateKeyProblem = new PayscoreException(
                     ErrorIds.PrivateKeyAmbiguous,
-                    $"More than one merchant private key was given ({names}). Give one: {string.Join(", ", Describe(given))}.");
+                    Messages.Format("Config.PrivateKeyAmbiguous", names, string.Join(", ", Describe(given))));
             }
             else if (given.Count == 1)
             {
@@ -146,20 +146,20 @@ namespace WeChatPay.Payscore.Configuration
                 {
                     WechatpayPublicKeyProblem = new PayscoreException(
                         ErrorIds.WechatpayPublicKeyIdMissing,
-                        $"{keyOrigin} needs {idOrigin}: the public key id (PUB_KEY_ID_...) shown next to the key on the merchant platform.");
+                        Messages.Format("Config.PublicKeyIdMissing", keyOrigin, idOrigin));
                 }
             }
             else if (!hasKey)
             {
                 WechatpayPublicKeyProblem = new PayscoreException(
                     ErrorIds.WechatpayPublicKeyPathMissing,
-                    $"{idOrigin} needs {keyOrigin}: the WeChat Pay public key (pub_key.pem).");
+                    Messages.Format("Config.PublicKeyMissing", idOrigin, keyOrigin));
             }
             else if (!WechatpayKeyStore.IsPublicKeyId(keyId))
             {
                 WechatpayPublicKeyProblem = new PayscoreException(
                     ErrorIds.WechatpayPublicKeyIdInvalid,
-                    $"The WeChat Pay public key id '{UserText.Excerpt(keyId)}' ({idOrigin}) does not start with {WechatpayKeyStore.PublicKeyIdPrefix}.");
+                    Messages.Format("Config.PublicKeyIdInvalid", UserText.Excerpt(keyId), idOrigin, WechatpayKeyStore.PublicKeyIdPrefix));
             }
             else if (!Strings.IsBlank(pem))
             {
@@ -204,7 +204,7 @@ namespace WeChatPay.Payscore.Configuration
             connection._origins = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (KeyValuePair<string, string> origin in _origins)
             {
-                connection._origins[origin.Key] = $"{origin.Value} of the session connection";
+                connection._origins[origin.Key] = Messages.Format("Config.OriginOfSessionConnection", origin.Value);
             }
 
             return connection;

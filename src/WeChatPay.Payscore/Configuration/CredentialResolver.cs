@@ -29,7 +29,7 @@ namespace WeChatPay.Payscore.Configuration
         {
             var resolver = new CredentialResolver(settings);
             string? merchantId = Strings.IsBlank(settings.MerchantId) ? null : resolver.CheckMerchantId(settings.MerchantId);
-            ApiV3Key apiV3Key = RequireApiV3Key(settings, "each notification's resource");
+            ApiV3Key apiV3Key = RequireApiV3Key(settings, Messages.Format("Config.NotificationResourceEncrypted"));
             CheckAddresses(settings);
             return new VerificationCredentials(
                 resolver.LoadWechatpayKeys(sendsRequests: false, hasApiV3Key: true),
@@ -48,7 +48,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.ApiV3KeyMissing,
-                    $"No APIv3 key: WeChat Pay encrypts {encrypted} with it. Give -ApiV3Key (a SecureString: Read-Host -AsSecureString, or Get-Secret), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.ApiV3Key}; it is the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform.");
+                    Messages.Format("Config.ApiV3KeyMissing", encrypted));
             }
 
             return ApiV3Key.From(settings.ApiV3Key, settings.Origin(nameof(ClientSettings.ApiV3Key)));
@@ -70,7 +70,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyMissing,
-                    $"No merchant private key. Give -PrivateKeyPath (apiclient_key.pem), -PrivateKey (its PEM text as a SecureString) or -CertificatePath (apiclient_cert.p12), on the command or to Connect-WxPayscore, or set {EnvironmentVariables.PrivateKey} or {EnvironmentVariables.PrivateKeyPath}.");
+                    Messages.Format("Config.PrivateKeyMissing"));
             }
 
             MerchantKey key = _settings.PrivateKey.Load(merchantId);
@@ -110,7 +110,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.MerchantIdMissing,
-                    $"No merchant id. Give -MerchantId (on the command or to Connect-WxPayscore) or set {EnvironmentVariables.MerchantId}: the merchant number (mchid) shown on the WeChat Pay merchant platform.");
+                    Messages.Format("Config.MerchantIdMissing"));
             }
 
             return CheckMerchantId(_settings.MerchantId);
@@ -126,7 +126,7 @@ namespace WeChatPay.Payscore.Configuration
                 {
                     throw new PayscoreException(
                         ErrorIds.MerchantIdInvalid,
-                        $"The merchant id '{UserText.Excerpt(given)}' ({_settings.Origin(nameof(ClientSettings.MerchantId))}) is not a merchant number: a mchid has digits only.");
+                        Messages.Format("Config.MerchantIdNotDigits", UserText.Excerpt(given), _settings.Origin(nameof(ClientSettings.MerchantId))));
                 }
             }
 
@@ -152,7 +152,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberInvalid,
-                    $"The merchant serial number '{UserText.Excerpt(serial)}' ({_settings.Origin(nameof(ClientSettings.MerchantSerialNumber))}) is not hexadecimal. Give the serial of apiclient_cert.pem, e.g. 1DDE55AD98ED71D6EDD4A4A16996DE7B47773A8C.");
+                    Messages.Format("Config.MerchantSerialNotHex", UserText.Excerpt(serial), _settings.Origin(nameof(ClientSettings.MerchantSerialNumber))));
             }
 
             return serial.ToUpperInvariant();
@@ -168,7 +168,7 @@ namespace WeChatPay.Payscore.Configuration
             {
                 throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberMismatch,
-                    $"The merchant certificate {fileSource} has serial {fromFile.SerialNumber}, but the certificate in {carrierSource} has serial {fromPkcs12.SerialNumber}. Give the certificate that belongs to the key.");
+                    Messages.Format("Config.CertificateSerialsDiffer", fileSource, fromFile.SerialNumber, carrierSource, fromPkcs12.SerialNumber));
             }
 
             MerchantCertificate? certificate = fromFile ?? fromPkcs12;
@@ -177,21 +177,21 @@ namespace WeChatPay.Payscore.Configuration
             {
                 return explicitSerial ?? throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberMissing,
-                    $"No merchant certificate serial number. Give -MerchantSerialNumber (openssl x509 -in apiclient_cert.pem -noout -serial prints it), or -MerchantCertificatePath apiclient_cert.pem to read it from, or set {EnvironmentVariables.MerchantSerialNumber}.");
+                    Messages.Format("Config.MerchantSerialMissing"));
             }
 
             if (explicitSerial != null && explicitSerial != certificate.SerialNumber)
             {
                 throw new PayscoreException(
                     ErrorIds.MerchantSerialNumberMismatch,
-                    $"The merchant serial number {explicitSerial} ({_settings.Origin(nameof(ClientSettings.MerchantSerialNumber))}) is not the serial of the merchant certificate {certificateSource}, which is {certificate.SerialNumber}. Leave the serial number out to use the certificate's, or give the certificate that matches it.");
+                    Messages.Format("Config.SerialNotCertificates", explicitSerial, _settings.Origin(nameof(ClientSettings.MerchantSerialNumber)), certificateSource, certificate.SerialNumber));
             }
 
             if (!certificate.Matches(key.PrivateKey))
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyCertificateMismatch,
-                    $"The merchant private key ({keySource}) does not belong to the merchant certificate {certificateSource} (serial {certificate.SerialNumber}). WeChat Pay would refuse every request with SIGN_ERROR; give the apiclient_key.pem and apiclient_cert.pem issued together.");
+                    Messages.Format("Config.KeyNotCertificates", keySource, certificateSource, certificate.SerialNumber));
             }
 
             return certificate.SerialNumber;
@@ -222,12 +222,10 @@ namespace WeChatPay.Payscore.Configuration
 
             if (keys.Count == 0 && !(sendsRequests && hasApiV3Key))
             {
-                string download = sendsRequests
-                    ? $"; or give -ApiV3Key (or set {EnvironmentVariables.ApiV3Key}) to download the platform certificates at start"
-                    : string.Empty;
+                // A command that sends requests could also download the platform certificates with an APIv3 key.
                 throw new PayscoreException(
                     ErrorIds.WechatpayKeyMissing,
-                    $"No WeChat Pay key to verify answers with. Give -WechatpayPublicKeyId and -WechatpayPublicKeyPath (the WeChat Pay public key; or set {EnvironmentVariables.PublicKeyId} and {EnvironmentVariables.PublicKey} or {EnvironmentVariables.PublicKeyPath}), or -PlatformCertificatePath (platform certificates), or both during a migration{download}.");
+                    sendsRequests ? Messages.Format("Config.WechatpayKeyMissingOrApiV3Key") : Messages.Format("Config.WechatpayKeyMissing"));
             }
 
             return keys;

@@ -10,74 +10,78 @@ namespace WeChatPay.Payscore.Configuration
         public static readonly PathSetting PrivateKeyPath = new PathSetting(
             "-PrivateKeyPath",
             ErrorIds.PrivateKeyNotFound,
-            "pass the key's text with -PrivateKey (a SecureString, as Get-Secret returns it) or put it in " + EnvironmentVariables.PrivateKey + "; -PrivateKeyPath takes the path of apiclient_key.pem",
-            "save a .p12 file's content as a file and give its path with -CertificatePath; -PrivateKeyPath takes the path of apiclient_key.pem");
+            "Config.PrivateKeyPathPemHint",
+            "Config.PrivateKeyPathBase64Hint");
 
         public static readonly PathSetting PrivateKeyPathVariable = new PathSetting(
             EnvironmentVariables.PrivateKeyPath,
             ErrorIds.PrivateKeyNotFound,
-            "put the text in " + EnvironmentVariables.PrivateKey + " or pass it with -PrivateKey; " + EnvironmentVariables.PrivateKeyPath + " takes the path of apiclient_key.pem",
-            "put the key's PEM text in " + EnvironmentVariables.PrivateKey + ", or give a .p12 file's path with -CertificatePath; " + EnvironmentVariables.PrivateKeyPath + " takes the path of apiclient_key.pem");
+            "Config.PrivateKeyPathVariablePemHint",
+            "Config.PrivateKeyPathVariableBase64Hint");
 
         public static readonly PathSetting CertificatePath = new PathSetting(
             "-CertificatePath",
             ErrorIds.CertificateNotFound,
-            "a PEM key goes to -PrivateKey (its text, as a SecureString) or -PrivateKeyPath (its file); -CertificatePath takes the path of apiclient_cert.p12",
-            "write the bytes to a file first ([IO.File]::WriteAllBytes($path, [Convert]::FromBase64String($text))) and give -CertificatePath that file's path");
+            "Config.CertificatePathPemHint",
+            "Config.CertificatePathBase64Hint");
 
         public static readonly PathSetting MerchantCertificatePath = new PathSetting(
             "-MerchantCertificatePath",
             ErrorIds.MerchantCertificateNotFound,
-            "save the certificate as apiclient_cert.pem and give -MerchantCertificatePath its path",
-            "save the certificate as apiclient_cert.pem and give -MerchantCertificatePath its path");
+            "Config.MerchantCertificatePathHint",
+            "Config.MerchantCertificatePathHint");
 
         public static readonly PathSetting WechatpayPublicKeyPath = new PathSetting(
             "-WechatpayPublicKeyPath",
             ErrorIds.WechatpayPublicKeyInvalid,
-            "put the text in " + EnvironmentVariables.PublicKey + ", or save it as pub_key.pem and give -WechatpayPublicKeyPath its path",
-            "save the WeChat Pay public key as pub_key.pem and give -WechatpayPublicKeyPath its path");
+            "Config.WechatpayPublicKeyPathPemHint",
+            "Config.WechatpayPublicKeyPathBase64Hint");
 
         public static readonly PathSetting PublicKeyPathVariable = new PathSetting(
             EnvironmentVariables.PublicKeyPath,
             ErrorIds.WechatpayPublicKeyInvalid,
-            "put the text in " + EnvironmentVariables.PublicKey + "; " + EnvironmentVariables.PublicKeyPath + " takes the path of pub_key.pem",
-            "put the WeChat Pay public key's PEM text in " + EnvironmentVariables.PublicKey + "; " + EnvironmentVariables.PublicKeyPath + " takes the path of pub_key.pem");
+            "Config.PublicKeyPathVariablePemHint",
+            "Config.PublicKeyPathVariableBase64Hint");
 
         public static readonly PathSetting PlatformCertificatePath = new PathSetting(
             "-PlatformCertificatePath",
             ErrorIds.PlatformCertificateInvalid,
-            "save each platform certificate as a file (wechatpay_*.pem) and give -PlatformCertificatePath their paths",
-            "save each platform certificate as a file (wechatpay_*.pem) and give -PlatformCertificatePath their paths");
+            "Config.PlatformCertificatePathHint",
+            "Config.PlatformCertificatePathHint");
 
         public static readonly PathSetting JournalPath = new PathSetting(
             "-JournalPath",
             ErrorIds.JournalUnavailable,
-            "-JournalPath takes the path of the run's journal file (e.g. .\\run.jsonl); keys go to the credential parameters",
-            "-JournalPath takes the path of the run's journal file (e.g. .\\run.jsonl); keys go to the credential parameters");
+            "Config.JournalPathHint",
+            "Config.JournalPathHint");
 
         public static readonly PathSetting JournalToRead = new PathSetting(
             "-Path",
             ErrorIds.JournalUnavailable,
-            "-Path takes the path of a run's journal file (e.g. .\\run.jsonl), or a blob's URL with a SAS token",
-            "-Path takes the path of a run's journal file (e.g. .\\run.jsonl), or a blob's URL with a SAS token");
+            "Config.JournalToReadHint",
+            "Config.JournalToReadHint");
 
         public static readonly PathSetting OutputDirectory = new PathSetting(
             "-OutputDirectory",
             ErrorIds.OutputDirectoryUnavailable,
-            "-OutputDirectory takes the folder the platform certificates are saved in",
-            "-OutputDirectory takes the folder the platform certificates are saved in",
+            "Config.OutputDirectoryHint",
+            "Config.OutputDirectoryHint",
             createsFolder: true);
 
-        private readonly string _pemHint;
-        private readonly string _base64Hint;
+        // The ids of the hints, not their texts: a setting lives as long as the module, and each message is written
+        // in the language of the session that meets the problem.
+        private readonly string _pemHintId;
+        private readonly string _base64HintId;
         private readonly bool _createsFolder;
 
-        private PathSetting(string name, string unreadableErrorId, string pemHint, string base64Hint, bool createsFolder = false)
+        /// <param name="pemHintId">The message that says where PEM text belongs instead.</param>
+        /// <param name="base64HintId">The message that says where Base64 key data belongs instead.</param>
+        private PathSetting(string name, string unreadableErrorId, string pemHintId, string base64HintId, bool createsFolder = false)
         {
             Name = name;
             UnreadableErrorId = unreadableErrorId;
-            _pemHint = pemHint;
-            _base64Hint = base64Hint;
+            _pemHintId = pemHintId;
+            _base64HintId = base64HintId;
             _createsFolder = createsFolder;
         }
 
@@ -99,12 +103,12 @@ namespace WeChatPay.Payscore.Configuration
             }
 
             bool pem = UserText.LooksLikePem(value);
-            string looksLike = !pem ? "Base64 key data (such as the content of a .p12 file)"
-                : value.IndexOf("CERTIFICATE", System.StringComparison.OrdinalIgnoreCase) >= 0 ? "PEM certificate text"
-                : "PEM key text";
+            string looksLike = !pem ? Messages.Format("Config.LooksLikeBase64KeyData")
+                : value.IndexOf("CERTIFICATE", System.StringComparison.OrdinalIgnoreCase) >= 0 ? Messages.Format("Config.LooksLikePemCertificate")
+                : Messages.Format("Config.LooksLikePemKey");
             return new PayscoreException(
                 ErrorIds.KeyMaterialGivenAsPath,
-                $"The value of {Name} looks like {looksLike}, not a path; {(pem ? _pemHint : _base64Hint)}. The value is not shown, so that the key does not end up in logs.");
+                Messages.Format("Config.KeyMaterialGivenAsPath", Name, looksLike, Messages.Format(pem ? _pemHintId : _base64HintId)));
         }
 
         /// <summary>
@@ -130,7 +134,7 @@ namespace WeChatPay.Payscore.Configuration
 
             return found.Count == 0 ? null : new PayscoreException(
                 UnreadableErrorId,
-                $"The folder '{UserText.ExcerptPath(value)}' ({Name}) holds control characters ({string.Join(", ", found)}), most likely a line break or a tab pasted with the name; it was not created. Give the folder's name without them.");
+                Messages.Format("Config.FolderHasControlCharacters", UserText.ExcerptPath(value), Name, string.Join(", ", found)));
         }
 
         /// <summary>Throws <see cref="KeyMaterialProblem"/> when there is one; returns the value otherwise.</summary>
@@ -140,18 +144,18 @@ namespace WeChatPay.Payscore.Configuration
         public PayscoreException NoMatch(string pattern) =>
             new PayscoreException(
                 UnreadableErrorId,
-                $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches no file. Check the folder and the name (a name with [ or ] is taken as it is when that file exists).");
+                Messages.Format("Config.PatternMatchesNoFile", UserText.ExcerptPath(pattern), Name));
 
         /// <summary>The error for a pattern that matches several files where the setting takes one.</summary>
         public PayscoreException SeveralMatches(string pattern, int count) =>
             new PayscoreException(
                 UnreadableErrorId,
-                $"The pattern '{UserText.ExcerptPath(pattern)}' ({Name}) matches {count.ToString(System.Globalization.CultureInfo.InvariantCulture)} files, and {Name} takes one. Give the file's own name, or a pattern that matches only it.");
+                Messages.Format("Config.PatternMatchesSeveralFiles", UserText.ExcerptPath(pattern), Name, count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
         /// <summary>The error for a path PowerShell cannot turn into a file-system path (an unknown drive, a bad character).</summary>
         public PayscoreException Unresolvable(string value) =>
             new PayscoreException(
                 UnreadableErrorId,
-                $"The path '{UserText.ExcerptPath(value)}' ({Name}) is not a file-system path PowerShell can resolve. Give the path of the file, e.g. .\\file or C:\\folder\\file.");
+                Messages.Format("Config.PathNotResolvable", UserText.ExcerptPath(value), Name));
     }
 }

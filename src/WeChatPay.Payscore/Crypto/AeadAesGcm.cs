@@ -22,24 +22,22 @@ namespace WeChatPay.Payscore.Crypto
 
         public const int TagSize = 16;
 
-        private const string TagMismatch = "The AES-GCM tag does not verify: the data was changed, or the key is not the one it was encrypted with.";
-
         /// <summary>The plaintext; a <see cref="CryptographicException"/> when the tag does not verify (a wrong key or tampered data).</summary>
         public static byte[] Decrypt(byte[] key, byte[] nonce, byte[] associatedData, byte[] ciphertextAndTag)
         {
             if (key.Length != KeySize)
             {
-                throw new CryptographicException($"An AES-256-GCM key has {KeySize} bytes, not {key.Length}.");
+                throw new CryptographicException(Messages.Format("Crypto.AesKeySize", KeySize, key.Length));
             }
 
             if (nonce.Length != NonceSize)
             {
-                throw new CryptographicException($"The nonce has {nonce.Length} bytes; WeChat Pay's has {NonceSize}.");
+                throw new CryptographicException(Messages.Format("Crypto.NonceSize", nonce.Length, NonceSize));
             }
 
             if (ciphertextAndTag.Length < TagSize)
             {
-                throw new CryptographicException($"The ciphertext has {ciphertextAndTag.Length} bytes, fewer than its {TagSize}-byte tag.");
+                throw new CryptographicException(Messages.Format("Crypto.CiphertextTooShort", ciphertextAndTag.Length, TagSize));
             }
 
             int length = ciphertextAndTag.Length - TagSize;
@@ -56,7 +54,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (InvalidCipherTextException)
             {
-                throw new CryptographicException(TagMismatch);
+                throw new CryptographicException(Messages.Format("Crypto.TagMismatch"));
             }
             finally
             {
@@ -70,7 +68,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (AuthenticationTagMismatchException)
             {
-                throw new CryptographicException(TagMismatch);
+                throw new CryptographicException(Messages.Format("Crypto.TagMismatch"));
             }
 #endif
             return plaintext;

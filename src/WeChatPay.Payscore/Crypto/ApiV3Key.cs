@@ -25,7 +25,7 @@ namespace WeChatPay.Payscore.Crypto
                 Array.Clear(key, 0, key.Length);
                 throw new PayscoreException(
                     ErrorIds.ApiV3KeyInvalid,
-                    $"The APIv3 key ({origin}) has {key.Length} bytes; an APIv3 key has {AeadAesGcm.KeySize}: the 32 characters set under Account Center > API Security > APIv3 key on the merchant platform (not the APIv2 key, the private key or the certificate password).");
+                    Messages.Format("Crypto.ApiV3KeyLength", origin, key.Length, AeadAesGcm.KeySize));
             }
 
             return new ApiV3Key(key);
@@ -45,7 +45,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (FormatException)
             {
-                throw new CryptographicException("The ciphertext is not Base64.");
+                throw new CryptographicException(Messages.Format("Crypto.CiphertextNotBase64"));
             }
 
             return AeadAesGcm.Decrypt(_key, Encoding.UTF8.GetBytes(nonce), Encoding.UTF8.GetBytes(associatedData), data);

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.IO;
 
 namespace WeChatPay.Payscore.Crypto
@@ -44,28 +45,31 @@ namespace WeChatPay.Payscore.Crypto
             switch (ex)
             {
                 case FileNotFoundException _:
-                    return "there is no such file";
+                    return Messages.Format("Crypto.WhyNoSuchFile");
                 case DirectoryNotFoundException _:
-                    return "its folder does not exist";
+                    return Messages.Format("Crypto.WhyFolderMissing");
                 case PathTooLongException _:
-                    return "the path is too long";
+                    return Messages.Format("Crypto.WhyPathTooLong");
                 case ArgumentException _:
                 case NotSupportedException _:
-                    return "the path is not valid";
+                    return Messages.Format("Crypto.WhyPathInvalid");
                 default:
                     if (Directory.Exists(path))
                     {
-                        return "it is a folder, not a file";
+                        return Messages.Format("Crypto.WhyIsFolder");
                     }
 
                     return ex is UnauthorizedAccessException
-                        ? "access to it is denied"
-                        : $"it could not be read: the file is in use or the disk failed (I/O error 0x{ex.HResult:X8})";
+                        ? Messages.Format("Crypto.WhyAccessDenied")
+                        : Messages.Format("Crypto.WhyIoError", ex.HResult.ToString("X8", CultureInfo.InvariantCulture));
             }
         }
 
         /// <summary>The path in quotes, as a message may show it: a short excerpt.</summary>
         public static string Quote(string path) => "'" + UserText.ExcerptPath(path) + "'";
+
+        /// <summary>How a message names a file: "the file 'x'", with its path quoted.</summary>
+        public static string TheFile(string path) => Messages.Format("Crypto.TheFile", Quote(path));
 
         /// <summary>"the file 'x'" at the start of a sentence.</summary>
         public static string Capitalize(string text) =>

@@ -35,7 +35,7 @@ namespace WeChatPay.Payscore.Crypto
                 {
                     throw new PayscoreException(
                         ErrorIds.MerchantCertificateInvalid,
-                        $"The certificate in {source} does not hold an RSA key; the merchant API certificate (apiclient_cert) is RSA 2048.");
+                        Messages.Format("Crypto.MerchantCertificateNotRsa", source));
                 }
 
                 return new MerchantCertificate(
@@ -49,10 +49,10 @@ namespace WeChatPay.Payscore.Crypto
         /// <summary>Reads <c>apiclient_cert.pem</c> (PEM, or DER as some tools save it).</summary>
         public static MerchantCertificate LoadFile(string path)
         {
-            string source = $"the file {KeyFile.Quote(path)}";
+            string source = KeyFile.TheFile(path);
             byte[] data = KeyFile.ReadBytes(path, (_, why) => new PayscoreException(
                 ErrorIds.MerchantCertificateNotFound,
-                $"The merchant certificate file {KeyFile.Quote(path)} cannot be read: {why}. Give -MerchantCertificatePath the path of apiclient_cert.pem."));
+                Messages.Format("Crypto.MerchantCertificateFileUnreadable", KeyFile.Quote(path), why)));
 
             byte[] der = data;
             if (data.Length > 0 && data[0] != 0x30)
@@ -71,7 +71,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.MerchantCertificateInvalid,
-                    $"{KeyFile.Capitalize(source)} is not a readable certificate ({ex.Message}). Give -MerchantCertificatePath the path of apiclient_cert.pem.",
+                    Messages.Format("Crypto.MerchantCertificateUnreadable", KeyFile.Capitalize(source), ex.Message),
                     ex);
             }
         }
@@ -110,17 +110,17 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.MerchantCertificateInvalid,
-                    $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
+                    Messages.Format("Crypto.PemFileInvalid", KeyFile.Capitalize(source), ex.Message));
             }
 
             throw new PayscoreException(
                 ErrorIds.MerchantCertificateInvalid,
-                $"{KeyFile.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -MerchantCertificatePath the merchant API certificate, apiclient_cert.pem.");
+                Messages.Format("Crypto.MerchantCertificateNoBlock", KeyFile.Capitalize(source)));
         }
 
         /// <summary>The key's modulus without leading zero bytes; every RSA key exports one.</summary>
         private static byte[] TrimmedModulus(RSA key) =>
-            Trim(key.ExportParameters(false).Modulus ?? throw new CryptographicException("The RSA key exports no modulus."));
+            Trim(key.ExportParameters(false).Modulus ?? throw new CryptographicException(Messages.Format("Crypto.NoModulus")));
 
         private static byte[] Trim(byte[] modulus)
         {

@@ -10,7 +10,7 @@ namespace WeChatPay.Payscore.Crypto
 
         public MerchantCertificateSource(string path, string origin)
         {
-            Description = $"file {KeyFile.Quote(path)} ({origin})";
+            Description = Messages.Format("Crypto.FileFrom", KeyFile.Quote(path), origin);
             _certificate = new Lazy<MerchantCertificate>(() => MerchantCertificate.LoadFile(path), LazyThreadSafetyMode.ExecutionAndPublication);
         }
 

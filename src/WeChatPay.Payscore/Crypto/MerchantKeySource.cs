@@ -29,17 +29,17 @@ namespace WeChatPay.Payscore.Crypto
         protected virtual bool DependsOnMerchantId => false;
 
         public static MerchantKeySource FromPemFile(string path, string origin) =>
-            new PemFileSource(path, $"PEM file {KeyFile.Quote(path)} ({origin})");
+            new PemFileSource(path, Messages.Format("Crypto.PemFileFrom", KeyFile.Quote(path), origin));
 
         public static MerchantKeySource FromPemText(SecureString pem, string origin) =>
-            new PemTextSource(() => SecureText.Reveal(pem), $"PEM text ({origin})");
+            new PemTextSource(() => SecureText.Reveal(pem), Messages.Format("Crypto.PemTextFrom", origin));
 
         /// <summary>PEM text from an environment variable; literal <c>\n</c> sequences count as line breaks, as some automation variables store them.</summary>
         public static MerchantKeySource FromPemText(string pem, string origin) =>
-            new PemTextSource(() => pem.Replace("\\n", "\n"), $"PEM text ({origin})");
+            new PemTextSource(() => pem.Replace("\\n", "\n"), Messages.Format("Crypto.PemTextFrom", origin));
 
         public static MerchantKeySource FromPkcs12File(string path, SecureString? password, string origin) =>
-            new Pkcs12FileSource(path, password, $"PKCS#12 file {KeyFile.Quote(path)} ({origin})");
+            new Pkcs12FileSource(path, password, Messages.Format("Crypto.Pkcs12FileFrom", KeyFile.Quote(path), origin));
 
         public MerchantKey Load(string merchantId)
         {

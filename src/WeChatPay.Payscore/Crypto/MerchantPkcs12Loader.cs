@@ -24,16 +24,16 @@ namespace WeChatPay.Payscore.Crypto
         /// <param name="password">Null means the merchant id, the password WeChat Pay issues the file with.</param>
         public static MerchantKey LoadFile(string path, SecureString? password, string merchantId)
         {
-            string source = $"the file {KeyFile.Quote(path)}";
+            string source = KeyFile.TheFile(path);
             byte[] data = KeyFile.ReadBytes(path, (ex, why) => new PayscoreException(
                 ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.CertificateNotFound : ErrorIds.CertificateUnreadable,
-                $"The merchant certificate file {KeyFile.Quote(path)} cannot be read: {why}. Give -CertificatePath the path of apiclient_cert.p12."));
+                Messages.Format("Crypto.Pkcs12FileUnreadable", KeyFile.Quote(path), why)));
 
             if (!LooksLikePkcs12(data))
             {
                 throw new PayscoreException(
                     ErrorIds.CertificateUnreadable,
-                    $"{KeyFile.Capitalize(source)} is not a PKCS#12 (.p12/.pfx) file. Give -CertificatePath apiclient_cert.p12, or give a PEM key with -PrivateKeyPath.");
+                    Messages.Format("Crypto.NotPkcs12", KeyFile.Capitalize(source)));
             }
 
 #if NET
@@ -46,7 +46,7 @@ namespace WeChatPay.Payscore.Crypto
                 {
                     throw new PayscoreException(
                         ErrorIds.CertificateHasNoPrivateKey,
-                        $"{KeyFile.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
+                        Messages.Format("Crypto.Pkcs12WithoutKey", KeyFile.Capitalize(source)));
                 }
 
                 MerchantCertificate info = MerchantCertificate.From(certificate, source);
@@ -55,7 +55,7 @@ namespace WeChatPay.Payscore.Crypto
                 {
                     throw new PayscoreException(
                         ErrorIds.PrivateKeyNotRsa,
-                        $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
+                        Messages.Format("Crypto.Pkcs12KeyNotRsa", KeyFile.Capitalize(source)));
                 }
 
                 RSA? copy = TryCopy(key);
@@ -121,7 +121,7 @@ namespace WeChatPay.Payscore.Crypto
                                 {
                                     throw new PayscoreException(
                                         ErrorIds.PrivateKeyNotRsa,
-                                        $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with RSA 2048.");
+                                        Messages.Format("Crypto.Pkcs12KeyNotRsa", KeyFile.Capitalize(source)));
                                 }
 
                                 key = RsaKeyReader.ReadPkcs1PrivateKey(pkcs8.PrivateKeyBytes.ToArray());
@@ -138,7 +138,7 @@ namespace WeChatPay.Payscore.Crypto
                 {
                     throw new PayscoreException(
                         ErrorIds.CertificateHasNoPrivateKey,
-                        $"{KeyFile.Capitalize(source)} holds a certificate without its private key. Use apiclient_cert.p12 as WeChat Pay issued it, or give -PrivateKeyPath apiclient_key.pem.");
+                        Messages.Format("Crypto.Pkcs12WithoutKey", KeyFile.Capitalize(source)));
                 }
 
                 MerchantCertificate info = MerchantCertificate.From(certificate, source);
@@ -214,12 +214,11 @@ namespace WeChatPay.Payscore.Crypto
 
         private static PayscoreException WrongPassword(bool passwordGiven, string merchantId, string source, Exception? inner)
         {
-            string hint = passwordGiven
-                ? "Check -CertificatePassword."
-                : $"Without -CertificatePassword the merchant id {merchantId} is tried, the password WeChat Pay issues apiclient_cert.p12 with; give -CertificatePassword when the file has another one.";
             return new PayscoreException(
                 ErrorIds.CertificatePasswordInvalid,
-                $"{KeyFile.Capitalize(source)} cannot be opened: the password is wrong, or the file is damaged. {hint}",
+                passwordGiven
+                    ? Messages.Format("Crypto.Pkcs12PasswordWrong", KeyFile.Capitalize(source))
+                    : Messages.Format("Crypto.Pkcs12MerchantIdPasswordWrong", KeyFile.Capitalize(source), merchantId),
                 inner);
         }
 

@@ -11,9 +11,9 @@ namespace WeChatPay.Payscore.Crypto
         {
             string text = KeyFile.ReadText(path, (ex, why) => new PayscoreException(
                 ex is FileNotFoundException || ex is DirectoryNotFoundException ? ErrorIds.PrivateKeyNotFound : ErrorIds.PrivateKeyUnreadable,
-                $"The merchant private key file {KeyFile.Quote(path)} cannot be read: {why}. Give -PrivateKeyPath the path of apiclient_key.pem."));
+                Messages.Format("Crypto.PrivateKeyFileUnreadable", KeyFile.Quote(path), why)));
 
-            return LoadFromPem(text, $"the file {KeyFile.Quote(path)}");
+            return LoadFromPem(text, KeyFile.TheFile(path));
         }
 
         /// <param name="source">Names where the PEM came from, for error messages (never the PEM itself).</param>
@@ -24,7 +24,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{KeyFile.Capitalize(source)} holds no PEM block. The merchant private key is the apiclient_key.pem file, starting with '-----BEGIN PRIVATE KEY-----'.");
+                    Messages.Format("Crypto.PrivateKeyNoPemBlock", KeyFile.Capitalize(source)));
             }
 
             foreach (PemSection section in sections)
@@ -46,16 +46,23 @@ namespace WeChatPay.Payscore.Crypto
             }
 
             string label = sections[0].Label;
-            if (label == "PUBLIC KEY" || label == "RSA PUBLIC KEY" || label == "CERTIFICATE")
+            string? otherKey = label switch
+            {
+                "PUBLIC KEY" => Messages.Format("Crypto.PemHoldsPublicKey"),
+                "RSA PUBLIC KEY" => Messages.Format("Crypto.PemHoldsRsaPublicKey"),
+                "CERTIFICATE" => Messages.Format("Crypto.PemHoldsCertificate"),
+                _ => null,
+            };
+            if (otherKey != null)
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyIsNotPrivate,
-                    $"{KeyFile.Capitalize(source)} holds a {label.ToLowerInvariant()}, not a private key. Use apiclient_key.pem (not apiclient_cert.pem or the WeChat Pay public key) for -PrivateKeyPath.");
+                    Messages.Format("Crypto.PrivateKeyIsOtherKind", KeyFile.Capitalize(source), otherKey));
             }
 
             throw new PayscoreException(
                 ErrorIds.PrivateKeyNotRsa,
-                $"{KeyFile.Capitalize(source)} holds a '{UserText.Excerpt(label)}' block, not an RSA private key. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
+                Messages.Format("Crypto.PrivateKeyBlockNotRsa", KeyFile.Capitalize(source), UserText.Excerpt(label)));
         }
 
         private static RSA FromPkcs8(byte[] der, string source) =>
@@ -72,14 +79,14 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{KeyFile.Capitalize(source)} is not a valid private key (the DER structure is damaged).");
+                    Messages.Format("Crypto.PrivateKeyDamaged", KeyFile.Capitalize(source)));
             }
 
             if (parameters.Modulus == null)
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyNotRsa,
-                    $"{KeyFile.Capitalize(source)} holds a private key that is not RSA. WeChat Pay APIv3 signs with the RSA key in apiclient_key.pem.");
+                    Messages.Format("Crypto.PrivateKeyNotRsa", KeyFile.Capitalize(source)));
             }
 
             try
@@ -90,7 +97,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{KeyFile.Capitalize(source)} holds RSA key values the platform refuses to import.");
+                    Messages.Format("Crypto.PrivateKeyImportRefused", KeyFile.Capitalize(source)));
             }
             finally
             {
@@ -108,13 +115,13 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.PrivateKeyUnreadable,
-                    $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
+                    Messages.Format("Crypto.PemFileInvalid", KeyFile.Capitalize(source), ex.Message));
             }
         }
 
         private static PayscoreException Encrypted(string source) =>
             new PayscoreException(
                 ErrorIds.PrivateKeyEncrypted,
-                $"{KeyFile.Capitalize(source)} holds an encrypted private key. Use the unencrypted apiclient_key.pem that WeChat Pay issues, or decrypt it first (openssl pkcs8 -in key.pem -out apiclient_key.pem).");
+                Messages.Format("Crypto.PrivateKeyEncrypted", KeyFile.Capitalize(source)));
     }
 }

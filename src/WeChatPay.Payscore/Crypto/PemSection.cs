@@ -53,7 +53,7 @@ namespace WeChatPay.Payscore.Crypto
                 int end = text.IndexOf(endMarker, bodyStart, StringComparison.Ordinal);
                 if (end < 0)
                 {
-                    throw new FormatException($"The PEM block '{UserText.Excerpt(label)}' has no matching END line.");
+                    throw new FormatException(Messages.Format("Crypto.PemBlockNoEnd", UserText.Excerpt(label)));
                 }
 
                 string body = text.Substring(bodyStart, end - bodyStart);
@@ -89,7 +89,7 @@ namespace WeChatPay.Payscore.Crypto
                 }
                 catch (FormatException)
                 {
-                    throw new FormatException($"The PEM block '{UserText.Excerpt(label)}' does not hold valid Base64 data.");
+                    throw new FormatException(Messages.Format("Crypto.PemBlockBadBase64", UserText.Excerpt(label)));
                 }
 
                 sections.Add(new PemSection(label, data, encrypted));

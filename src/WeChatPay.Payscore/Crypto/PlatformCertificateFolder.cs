@@ -48,7 +48,7 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.OutputDirectoryUnavailable,
-                    $"-OutputDirectory {KeyFile.Quote(path)} is a file, not a folder. Give the folder the certificates are to be saved in (created when missing), e.g. ./certs.");
+                    Messages.Format("Crypto.OutputDirectoryIsFile", KeyFile.Quote(path)));
             }
 
             return new PlatformCertificateFolder(path);
@@ -106,13 +106,13 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw new PayscoreException(
                     ErrorIds.OutputDirectoryUnavailable,
-                    $"The file {KeyFile.Quote(file)} cannot be written: permission denied (this account may not write in that folder, or it is read-only). Give -OutputDirectory a folder this account may write to.");
+                    Messages.Format("Crypto.CertificateFileWriteDenied", KeyFile.Quote(file)));
             }
             catch (IOException ex)
             {
                 throw new PayscoreException(
                     ErrorIds.OutputDirectoryUnavailable,
-                    $"The file {KeyFile.Quote(file)} cannot be written: {RunJournal.Reason(ex, file, Path)}. Give -OutputDirectory a folder this account may write to.");
+                    Messages.Format("Crypto.CertificateFileWriteFailed", KeyFile.Quote(file), RunJournal.Reason(ex, file, Path)));
             }
         }
 
@@ -153,15 +153,15 @@ namespace WeChatPay.Payscore.Crypto
         private static PayscoreException Exists(string file) =>
             new PayscoreException(
                 ErrorIds.PlatformCertificateFileExists,
-                $"The file {KeyFile.Quote(file)} exists already and does not hold this certificate; it was not overwritten. Give -Force to replace it, or another -OutputDirectory.");
+                Messages.Format("Crypto.CertificateFileExists", KeyFile.Quote(file)));
 
         private static PayscoreException NotAFile(string file, FileEntry entry) =>
             new PayscoreException(
                 ErrorIds.PlatformCertificateFileNotRegular,
                 entry == FileEntry.Folder
-                    ? $"The name {KeyFile.Quote(file)} is a folder: the certificate was not saved, with or without -Force. Rename or remove the folder, or give another -OutputDirectory."
+                    ? Messages.Format("Crypto.CertificateNameIsFolder", KeyFile.Quote(file))
                     : entry == FileEntry.Special
-                    ? $"The name {KeyFile.Quote(file)} is a FIFO, a device or a socket: it is neither read nor replaced, with or without -Force. Remove it, or give another -OutputDirectory."
-                    : $"The name {KeyFile.Quote(file)} is a symbolic link (or a junction): nothing is written through it or over it, with or without -Force. Remove the link, or give another -OutputDirectory.");
+                    ? Messages.Format("Crypto.CertificateNameIsSpecial", KeyFile.Quote(file))
+                    : Messages.Format("Crypto.CertificateNameIsLink", KeyFile.Quote(file)));
     }
 }

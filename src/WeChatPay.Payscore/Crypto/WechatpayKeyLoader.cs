@@ -11,8 +11,10 @@ namespace WeChatPay.Payscore.Crypto
         /// <summary>A WeChat Pay public key file (<c>-----BEGIN PUBLIC KEY-----</c>).</summary>
         public static RSA LoadPublicKeyFile(string path)
         {
-            string text = ReadFile(path, ErrorIds.WechatpayPublicKeyInvalid, "WeChat Pay public key", "-WechatpayPublicKeyPath");
-            return LoadPublicKeyPem(text, $"the file {KeyFile.Quote(path)}");
+            string text = KeyFile.ReadText(path, (_, why) => Invalid(
+                ErrorIds.WechatpayPublicKeyInvalid,
+                Messages.Format("Crypto.PublicKeyFileUnreadable", KeyFile.Quote(path), why)));
+            return LoadPublicKeyPem(text, KeyFile.TheFile(path));
         }
 
         public static RSA LoadPublicKeyPem(string pem, string source)
@@ -31,12 +33,12 @@ namespace WeChatPay.Payscore.Crypto
                 }
                 catch (System.Formats.Asn1.AsnContentException)
                 {
-                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, $"{KeyFile.Capitalize(source)} is not a valid public key (the DER structure is damaged).");
+                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, Messages.Format("Crypto.PublicKeyDamaged", KeyFile.Capitalize(source)));
                 }
 
                 if (parameters.Modulus == null)
                 {
-                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, $"{KeyFile.Capitalize(source)} holds a public key that is not RSA.");
+                    throw Invalid(ErrorIds.WechatpayPublicKeyInvalid, Messages.Format("Crypto.PublicKeyNotRsa", KeyFile.Capitalize(source)));
                 }
 
                 return RsaKeyReader.CreateRsa(parameters);
@@ -44,14 +46,16 @@ namespace WeChatPay.Payscore.Crypto
 
             throw Invalid(
                 ErrorIds.WechatpayPublicKeyInvalid,
-                $"{KeyFile.Capitalize(source)} holds no '-----BEGIN PUBLIC KEY-----' block. Download the WeChat Pay public key (pub_key.pem) from the merchant platform.");
+                Messages.Format("Crypto.PublicKeyNoBlock", KeyFile.Capitalize(source)));
         }
 
         /// <summary>Every certificate in a platform certificate PEM file, keyed by its serial number.</summary>
         public static IReadOnlyList<KeyValuePair<string, RSA>> LoadPlatformCertificateFile(string path)
         {
-            string text = ReadFile(path, ErrorIds.PlatformCertificateInvalid, "platform certificate", "-PlatformCertificatePath");
-            string source = $"the file {KeyFile.Quote(path)}";
+            string text = KeyFile.ReadText(path, (_, why) => Invalid(
+                ErrorIds.PlatformCertificateInvalid,
+                Messages.Format("Crypto.PlatformCertificateFileUnreadable", KeyFile.Quote(path), why)));
+            string source = KeyFile.TheFile(path);
             var keys = new List<KeyValuePair<string, RSA>>();
             foreach (PemSection section in Read(text, source, ErrorIds.PlatformCertificateInvalid))
             {
@@ -67,7 +71,7 @@ namespace WeChatPay.Payscore.Crypto
                     {
                         if (key == null)
                         {
-                            throw Invalid(ErrorIds.PlatformCertificateInvalid, $"The certificate in {source} does not hold an RSA key.");
+                            throw Invalid(ErrorIds.PlatformCertificateInvalid, Messages.Format("Crypto.PlatformCertificateNotRsa", source));
                         }
 
                         // Copy the key out so that it outlives the certificate object.
@@ -78,7 +82,7 @@ namespace WeChatPay.Payscore.Crypto
                 }
                 catch (CryptographicException ex)
                 {
-                    throw Invalid(ErrorIds.PlatformCertificateInvalid, $"The certificate in {source} cannot be read: {ex.Message}");
+                    throw Invalid(ErrorIds.PlatformCertificateInvalid, Messages.Format("Crypto.PlatformCertificateUnreadable", source, ex.Message));
                 }
             }
 
@@ -86,15 +90,10 @@ namespace WeChatPay.Payscore.Crypto
             {
                 throw Invalid(
                     ErrorIds.PlatformCertificateInvalid,
-                    $"{KeyFile.Capitalize(source)} holds no '-----BEGIN CERTIFICATE-----' block. Give -PlatformCertificatePath the WeChat Pay platform certificate (wechatpay_*.pem).");
+                    Messages.Format("Crypto.PlatformCertificateNoBlock", KeyFile.Capitalize(source)));
             }
 
             return keys;
-        }
-
-        private static string ReadFile(string path, string errorId, string what, string parameter)
-        {
-            return KeyFile.ReadText(path, (_, why) => Invalid(errorId, $"The {what} file {KeyFile.Quote(path)} cannot be read: {why}. Check {parameter}."));
         }
 
         private static IReadOnlyList<PemSection> Read(string pem, string source, string errorId)
@@ -105,7 +104,7 @@ namespace WeChatPay.Payscore.Crypto
             }
             catch (FormatException ex)
             {
-                throw Invalid(errorId, $"{KeyFile.Capitalize(source)} is not a valid PEM file: {ex.Message}");
+                throw Invalid(errorId, Messages.Format("Crypto.PemFileInvalid", KeyFile.Capitalize(source), ex.Message));
             }
         }
 

@@ -21,11 +21,14 @@ namespace WeChatPay.Payscore.Crypto
         public string Description { get; }
 
         public static WechatpayPublicKeySource FromFile(string keyId, string path, string origin) =>
-            new WechatpayPublicKeySource(keyId, $"file {KeyFile.Quote(path)} ({origin})", () => WechatpayKeyLoader.LoadPublicKeyFile(path));
+            new WechatpayPublicKeySource(keyId, Messages.Format("Crypto.FileFrom", KeyFile.Quote(path), origin), () => WechatpayKeyLoader.LoadPublicKeyFile(path));
 
         /// <summary>Literal <c>\n</c> sequences count as line breaks, as some automation variables store them.</summary>
         public static WechatpayPublicKeySource FromPemText(string keyId, string pem, string origin) =>
-            new WechatpayPublicKeySource(keyId, $"PEM text ({origin})", () => WechatpayKeyLoader.LoadPublicKeyPem(pem.Replace("\\n", "\n"), $"the PEM text of {origin}"));
+            new WechatpayPublicKeySource(
+                keyId,
+                Messages.Format("Crypto.PemTextFrom", origin),
+                () => WechatpayKeyLoader.LoadPublicKeyPem(pem.Replace("\\n", "\n"), Messages.Format("Crypto.PemTextOf", origin)));
 
         public RSA Load() => _key.Value;
 
