@@ -31,6 +31,10 @@ public sealed partial class MessagesTests
         // === Protocol ===
         // === end of Protocol ===
         // === Answer ===
+        // WechatpayCodes: WeChat Pay's own Chinese words, searched for in the message of its error answers.
+        "序列号",
+        "无可用的平台证书",
+        "证书不存在",
         // === end of Answer ===
         // === Notify ===
         // === end of Notify ===
