@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Net;
 
 namespace WeChatPay.Payscore
@@ -103,7 +102,7 @@ namespace WeChatPay.Payscore
 
             string address = UserText.Excerpt(uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped));
             List<string> removed = Names(ExtrasOf(uri), withArticle: false);
-            return removed.Count == 0 ? address : address + " <" + Join(removed) + " removed>";
+            return removed.Count == 0 ? address : Messages.Format("Answer.AddressPartsRemoved", address, Join(removed));
         }
 
         /// <summary>
@@ -139,8 +138,7 @@ namespace WeChatPay.Payscore
             uri.Host.Length > 0
             && uri.OriginalString.Trim().StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase);
 
-        private static string NotShown(int length) =>
-            "<" + length.ToString("N0", CultureInfo.InvariantCulture) + " characters not shown, as they may hold a password>";
+        private static string NotShown(int length) => Messages.Format("Answer.AddressNotShown", UserText.Count(length));
 
         /// <summary>A scheme as RFC 3986 spells it: a letter, then letters, digits, '+', '-' or '.'.</summary>
         private static bool IsScheme(string text)
@@ -163,31 +161,38 @@ namespace WeChatPay.Payscore
             var names = new List<string>(4);
             if ((extras & Extras.UserInfo) != 0)
             {
-                names.Add("user info");
+                names.Add(Messages.Format("Answer.AddressUserInfo"));
             }
 
             if ((extras & Extras.Path) != 0)
             {
-                names.Add(withArticle ? "a path" : "path");
+                names.Add(withArticle ? Messages.Format("Answer.AddressHasPath") : Messages.Format("Answer.AddressPath"));
             }
 
             if ((extras & Extras.Query) != 0)
             {
-                names.Add(withArticle ? "a query" : "query");
+                names.Add(withArticle ? Messages.Format("Answer.AddressHasQuery") : Messages.Format("Answer.AddressQuery"));
             }
 
             if ((extras & Extras.Fragment) != 0)
             {
-                names.Add(withArticle ? "a fragment" : "fragment");
+                names.Add(withArticle ? Messages.Format("Answer.AddressHasFragment") : Messages.Format("Answer.AddressFragment"));
             }
 
             return names;
         }
 
-        /// <summary>"a", "a and b", "a, b and c".</summary>
-        private static string Join(List<string> names) =>
-            names.Count <= 1
-                ? string.Concat(names)
-                : string.Join(", ", names.GetRange(0, names.Count - 1)) + " and " + names[names.Count - 1];
+        /// <summary>"a", "a and b", "a, b and c", "a, b, c and d": an address has at most four parts besides scheme, host and port.</summary>
+        private static string Join(List<string> names)
+        {
+            switch (names.Count)
+            {
+                case 0: return string.Empty;
+                case 1: return names[0];
+                case 2: return Messages.Format("Answer.ListOfTwo", names[0], names[1]);
+                case 3: return Messages.Format("Answer.ListOfThree", names[0], names[1], names[2]);
+                default: return Messages.Format("Answer.ListOfFour", names[0], names[1], names[2], names[3]);
+            }
+        }
     }
 }

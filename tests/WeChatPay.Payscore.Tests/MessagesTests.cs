@@ -41,6 +41,10 @@ public sealed partial class MessagesTests
         "sub_openid?",
         // === end of Protocol ===
         // === Answer ===
+        // WechatpayCodes: WeChat Pay's own Chinese words, searched for in the message of its error answers.
+        "序列号",
+        "无可用的平台证书",
+        "证书不存在",
         // === end of Answer ===
         // === Notify ===
         // === end of Notify ===

@@ -99,11 +99,11 @@ namespace WeChatPay.Payscore.Protocol
                 switch (response.Failure)
                 {
                     case TransportFailure.ConnectFailed:
-                        return new WechatpayAnswer(response, AnswerKind.NotSent, ResultCodes.NetworkError, failure + "; the request never left, so nothing was sent.", null);
+                        return new WechatpayAnswer(response, AnswerKind.NotSent, ResultCodes.NetworkError, Messages.Format("Answer.NeverSent", failure), null);
                     case TransportFailure.Timeout:
                         return new WechatpayAnswer(response, AnswerKind.Lost, ResultCodes.Timeout, failure, null);
                     default:
-                        return new WechatpayAnswer(response, AnswerKind.Lost, ResultCodes.NetworkError, failure + "; the connection broke after the request was sent, so it may have been processed.", null);
+                        return new WechatpayAnswer(response, AnswerKind.Lost, ResultCodes.NetworkError, Messages.Format("Answer.ConnectionBroke", failure), null);
                 }
             }
 
@@ -113,39 +113,42 @@ namespace WeChatPay.Payscore.Protocol
             {
                 if (verification.Status == VerificationStatus.SignatureProbe)
                 {
-                    return new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.SignatureProbe, $"WeChat Pay answered {status} but the answer is a signature probe: the request reached WeChat Pay, its outcome is not verified. Check the authorization state before sending again.", null);
+                    return new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.SignatureProbe, Messages.Format("Answer.SuccessIsProbe", status), null);
                 }
 
                 if (!verification.IsVerified)
                 {
-                    return new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.ResponseUnverified, $"WeChat Pay answered {status} but the answer is not verified: {verification.Message} Do not treat the row as done.", null);
+                    return new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.ResponseUnverified, Messages.Format("Answer.SuccessNotVerified", status, verification.Message), null);
                 }
 
                 return status == expectedStatus
                     ? new WechatpayAnswer(response, AnswerKind.Success, ResultCodes.Ok, string.Empty, null)
-                    : new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, $"WeChat Pay answered {status} where {expectedStatus} was expected, with {ErrorBody.Describe(response.Body, response.ContentType)}.", null);
+                    : new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, Messages.Format("Answer.UnexpectedSuccess", status, expectedStatus, ErrorBody.Describe(response.Body, response.ContentType)), null);
             }
 
             if (status >= 300 && status < 400)
             {
-                return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, $"WeChat Pay answered {status} (redirect to '{UserText.Excerpt(response.Location ?? "nowhere")}'); redirects are not followed.", null);
+                string redirect = response.Location != null
+                    ? Messages.Format("Answer.Redirect", status, UserText.Excerpt(response.Location))
+                    : Messages.Format("Answer.RedirectWithoutLocation", status);
+                return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, redirect, null);
             }
 
             if (response.BodyTruncated)
             {
-                return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, $"HTTP {status} with a body over the size limit; it was cut off.", null);
+                return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, Messages.Format("Answer.ErrorBodyCutOff", status), null);
             }
 
             ErrorBody? error = response.Error;
             if (error == null)
             {
-                return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, $"HTTP {status} with {ErrorBody.Describe(response.Body, response.ContentType)}.", null);
+                return new WechatpayAnswer(response, AnswerKind.Unexpected, ResultCodes.UnexpectedResponse, Messages.Format("Answer.NotAnErrorBody", status, ErrorBody.Describe(response.Body, response.ContentType)), null);
             }
 
             string said = error.Message.Length > 0 ? error.Message : $"HTTP {status}";
             if (status == 500 && attempts > 1)
             {
-                said += $" (HTTP 500 on each of {attempts} attempts: a 500 that repeats is not always transient; one known cause is an appid and openid that do not belong together)";
+                said = Messages.Format("Answer.ServerErrorRepeated", said, attempts);
             }
 
             if (verification.IsVerified)
@@ -155,13 +158,13 @@ namespace WeChatPay.Payscore.Protocol
 
             if (verification.Status == VerificationStatus.MissingHeaders)
             {
-                return new WechatpayAnswer(response, AnswerKind.Refused, error.Code, said + " (this error answer is unsigned, so it is not verified)", error);
+                return new WechatpayAnswer(response, AnswerKind.Refused, error.Code, Messages.Format("Answer.RefusalUnsigned", said), error);
             }
 
             // A signature that is there and fails: whatever the answer claims, it is not WeChat Pay's word.
             return verification.Status == VerificationStatus.SignatureProbe
-                ? new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.SignatureProbe, $"WeChat Pay answered {status} {error.Code} with a signature probe: the request reached WeChat Pay, its outcome is not verified.", error)
-                : new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.ResponseUnverified, $"An answer of HTTP {status} {error.Code} ({said}) is not verified: {verification.Message}", error);
+                ? new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.SignatureProbe, Messages.Format("Answer.RefusalIsProbe", status, error.Code), error)
+                : new WechatpayAnswer(response, AnswerKind.Untrusted, ResultCodes.ResponseUnverified, Messages.Format("Answer.RefusalNotVerified", status, error.Code, said, verification.Message), error);
         }
     }
 }

@@ -68,9 +68,9 @@ namespace WeChatPay.Payscore.Protocol
         {
             switch (authorizationState)
             {
-                case Available: return (AuthorizationState.Available, "The user's authorization stands.");
-                case Unavailable: return (AuthorizationState.Ended, "The authorization is ended.");
-                case UnbindUser: return (AuthorizationState.Ended, "The user has unbound the service.");
+                case Available: return (AuthorizationState.Available, Messages.Format("Answer.StateAvailable"));
+                case Unavailable: return (AuthorizationState.Ended, Messages.Format("Answer.StateUnavailable"));
+                case UnbindUser: return (AuthorizationState.Ended, Messages.Format("Answer.StateUnbindUser"));
                 default: return (AuthorizationState.Unknown, string.Empty);
             }
         }

@@ -43,18 +43,18 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (Exception ex) when (ex is FileNotFoundException || ex is DirectoryNotFoundException)
             {
-                throw Unreadable(description, "there is no such file");
+                throw Unreadable(Messages.Format("Notify.FileNotFound", description));
             }
             catch (Exception ex) when (ex is IOException || ex is UnauthorizedAccessException)
             {
-                throw Unreadable(description, $"the file cannot be read ({ex.GetType().Name})");
+                throw Unreadable(Messages.Format("Notify.FileUnreadable", description, ex.GetType().Name));
             }
         }
 
         /// <summary>A stored notification's bytes from an open file; more than <see cref="MaxFileBytes"/> is refused, and never read.</summary>
         internal static byte[] Content(Stream file, string description) =>
             BoundedRead.ReadAtMost(file, MaxFileBytes)
-            ?? throw Malformed(description, $"the file has more than {MaxFileBytes / 1024} KiB; a stored WeChat Pay notification has far fewer");
+            ?? throw Malformed(Messages.Format("Notify.FileTooLarge", description, MaxFileBytes / 1024));
 
         public static NotificationInput Parse(byte[] content, string description, string? path)
         {
@@ -67,7 +67,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             else if (content.Length >= 2 && (content[0] == 0) != (content[1] == 0))
             {
-                throw Malformed(description, "it looks like UTF-16 without a byte order mark (a NUL byte beside each character): save it as UTF-8, or as UTF-16 with its byte order mark");
+                throw Malformed(Messages.Format("Notify.FileUtf16WithoutBom", description));
             }
 
             int start = content.Length >= 3 && content[0] == 0xEF && content[1] == 0xBB && content[2] == 0xBF ? 3 : 0;
@@ -79,7 +79,7 @@ namespace WeChatPay.Payscore.Protocol
 
             if (first == content.Length)
             {
-                throw Malformed(description, "the file is empty");
+                throw Malformed(Messages.Format("Notify.FileEmpty", description));
             }
 
             return content[first] == '{'
@@ -108,7 +108,7 @@ namespace WeChatPay.Payscore.Protocol
             catch (ArgumentException)
             {
                 // DecoderFallbackException: an odd byte at the end, or half of a surrogate pair.
-                throw Malformed(description, $"it starts with the byte order mark of {name} but is not {name} text");
+                throw Malformed(Messages.Format("Notify.FileNotUtf16", description, name));
             }
         }
 
@@ -120,9 +120,9 @@ namespace WeChatPay.Payscore.Protocol
                 case FileKind.Unknown:
                     return;
                 case FileKind.Directory:
-                    throw Unreadable(description, "it is a directory, not a notification file: give the files in it (Get-ChildItem -File)");
+                    throw Unreadable(Messages.Format("Notify.FileIsDirectory", description));
                 default:
-                    throw Unreadable(description, $"it is {FileKinds.Describe(kind)}, not a regular file, so it was not opened: a stored notification is a file");
+                    throw Unreadable(Messages.Format("Notify.FileNotRegular", description, FileKinds.Describe(kind)));
             }
         }
 
@@ -137,17 +137,17 @@ namespace WeChatPay.Payscore.Protocol
                     JsonElement? body = Property(root, "body");
                     if (headers == null || body == null)
                     {
-                        throw Malformed(description, "the file holds JSON without \"headers\" and \"body\": a stored notification is its HTTP request, or {\"headers\": {...}, \"body\": \"<the raw body>\"} (a body alone has no signature)");
+                        throw Malformed(Messages.Format("Notify.JsonWithoutHeadersAndBody", description));
                     }
 
                     if (body.Value.ValueKind != JsonValueKind.String)
                     {
-                        throw Malformed(description, "its \"body\" is not a string: store the raw body as received, as one JSON string (the signature covers its exact text, so a parsed object cannot be checked)");
+                        throw Malformed(Messages.Format("Notify.JsonBodyNotString", description));
                     }
 
                     if (headers.Value.ValueKind != JsonValueKind.Object)
                     {
-                        throw Malformed(description, "its \"headers\" is not an object of header names and values");
+                        throw Malformed(Messages.Format("Notify.JsonHeadersNotObject", description));
                     }
 
                     var result = new NotificationHeaders();
@@ -161,7 +161,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (JsonException)
             {
-                throw Malformed(description, "the file starts like JSON but is not valid JSON");
+                throw Malformed(Messages.Format("Notify.JsonInvalid", description));
             }
         }
 
@@ -215,7 +215,7 @@ namespace WeChatPay.Payscore.Protocol
                 int end = Array.IndexOf(content, (byte)'\n', position);
                 if (end < 0)
                 {
-                    throw Malformed(description, "no empty line ends its headers: a stored notification is its HTTP request (headers, an empty line, the body), or {\"headers\": {...}, \"body\": \"...\"}");
+                    throw Malformed(Messages.Format("Notify.HeadersNotEnded", description));
                 }
 
                 int length = end - position;
@@ -241,7 +241,7 @@ namespace WeChatPay.Payscore.Protocol
                         continue;
                     }
 
-                    throw Malformed(description, $"the line '{UserText.Excerpt(line)}' is not a header (Name: value)");
+                    throw Malformed(Messages.Format("Notify.LineNotHeader", description, UserText.Excerpt(line)));
                 }
 
                 firstLine = false;
@@ -274,10 +274,10 @@ namespace WeChatPay.Payscore.Protocol
             return true;
         }
 
-        private static PayscoreNotificationException Malformed(string description, string reason) =>
-            new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {reason}.");
+        private static PayscoreNotificationException Malformed(string message) =>
+            new PayscoreNotificationException(ErrorIds.NotificationMalformed, message);
 
-        private static PayscoreNotificationException Unreadable(string description, string reason) =>
-            new PayscoreNotificationException(ErrorIds.NotificationUnreadable, $"{description}: {reason}.");
+        private static PayscoreNotificationException Unreadable(string message) =>
+            new PayscoreNotificationException(ErrorIds.NotificationUnreadable, message);
     }
 }

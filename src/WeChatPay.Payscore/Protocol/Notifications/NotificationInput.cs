@@ -65,14 +65,16 @@ namespace WeChatPay.Payscore.Protocol
                     catch (Exception ex) when (ex is IOException || ex is NotSupportedException || ex is ObjectDisposedException)
                     {
                         throw new PayscoreNotificationException(
-                            ErrorIds.NotificationUnreadable, $"{description}: the body stream cannot be read ({ex.GetType().Name}); was it read before?");
+                            ErrorIds.NotificationUnreadable, Messages.Format("Notify.BodyStreamUnreadable", description, ex.GetType().Name));
                     }
 
                     break;
                 default:
                     throw new PayscoreNotificationException(
                         ErrorIds.NotificationMalformed,
-                        $"{description}: the body is {(body == null ? "missing" : "a " + UserText.Excerpt(body.GetType().Name))}; give the raw body as received, as a string, a byte[] or a Stream (the signature covers its exact bytes, so a parsed object cannot be checked).");
+                        body == null
+                            ? Messages.Format("Notify.BodyMissing", description)
+                            : Messages.Format("Notify.BodyOfWrongType", description, UserText.Excerpt(body.GetType().Name)));
             }
 
             if (bytes.Length > MaxBodyBytes)
@@ -86,6 +88,6 @@ namespace WeChatPay.Payscore.Protocol
         private static PayscoreNotificationException TooLarge(string description) =>
             new PayscoreNotificationException(
                 ErrorIds.NotificationMalformed,
-                $"{description}: the body is over {MaxBodyBytes / 1024} KiB; a WeChat Pay notification is far smaller.");
+                Messages.Format("Notify.BodyTooLarge", description, MaxBodyBytes / 1024));
     }
 }

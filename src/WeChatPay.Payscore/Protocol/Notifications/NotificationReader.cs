@@ -47,7 +47,7 @@ namespace WeChatPay.Payscore.Protocol
             string? conflicting = input.Headers.Conflicting();
             if (conflicting != null)
             {
-                throw Malformed(input, $"its {conflicting} header is given more than once with different values: WeChat Pay sends it once, and which value it sent cannot be told. Store each notification once, as received");
+                throw Malformed(Messages.Format("Notify.HeaderConflicting", input.Description, conflicting));
             }
 
             string? timestamp = input.Headers[NotificationHeaders.Timestamp];
@@ -56,7 +56,7 @@ namespace WeChatPay.Payscore.Protocol
 
             JsonElement resource;
             PayscoreNotification notification;
-            using (JsonDocument document = ParseJson(input.Body, input.Description, "its body"))
+            using (JsonDocument document = ParseJson(input.Body, input.Description, Messages.Format("Notify.ItsBody")))
             {
                 JsonElement root = document.RootElement;
                 notification = new PayscoreNotification
@@ -71,14 +71,14 @@ namespace WeChatPay.Payscore.Protocol
                 };
                 if (!root.TryGetProperty("resource", out resource) || resource.ValueKind != JsonValueKind.Object)
                 {
-                    throw Malformed(input, "its body has no \"resource\" object: it is not a WeChat Pay notification");
+                    throw Malformed(Messages.Format("Notify.NoResource", input.Description));
                 }
 
                 resource = resource.Clone();
             }
 
             byte[] plaintext = Decrypt(input, resource);
-            using (JsonDocument document = ParseJson(plaintext, input.Description, "its decrypted resource"))
+            using (JsonDocument document = ParseJson(plaintext, input.Description, Messages.Format("Notify.ItsDecryptedResource")))
             {
                 JsonElement fields = document.RootElement;
                 notification.OpenId = Text(fields, "openid");
@@ -120,25 +120,23 @@ namespace WeChatPay.Payscore.Protocol
                 case VerificationStatus.MissingHeaders:
                     string missing = string.Join(", ", new[] { NotificationHeaders.Timestamp, NotificationHeaders.Nonce, NotificationHeaders.Signature, NotificationHeaders.Serial }
                         .Where(name => string.IsNullOrEmpty(input.Headers[name])));
-                    throw new PayscoreNotificationException(
-                        ErrorIds.NotificationUnsigned,
-                        $"{where}: it has no {missing} header, so it cannot be verified: store each notification with the headers it came with.");
+                    throw new PayscoreNotificationException(ErrorIds.NotificationUnsigned, Messages.Format("Notify.HeaderMissing", where, missing));
                 case VerificationStatus.SignatureProbe:
                     throw new PayscoreNotificationException(
-                        ErrorIds.NotificationSignatureProbe,
-                        $"{where}: it is a WeChat Pay signature probe (Wechatpay-Signature starts with {ResponseVerifier.SignatureProbePrefix}), sent to check that notifications are verified; it is not a notification.");
+                        ErrorIds.NotificationSignatureProbe, Messages.Format("Notify.SignatureProbe", where, ResponseVerifier.SignatureProbePrefix));
                 case VerificationStatus.UnknownSerial:
                     throw new PayscoreNotificationException(
-                        ErrorIds.NotificationKeyUnknown,
-                        $"{where}: it is signed with WeChat Pay key '{UserText.Excerpt(serial)}', which is not configured (configured: {string.Join(", ", _keys.Serials)}). Give that key: -WechatpayPublicKeyId/-WechatpayPublicKeyPath for a PUB_KEY_ID_, -PlatformCertificatePath for a platform certificate serial.");
+                        ErrorIds.NotificationKeyUnknown, Messages.Format("Notify.KeyUnknown", where, UserText.Excerpt(serial), string.Join(", ", _keys.Serials)));
                 case VerificationStatus.StaleTimestamp:
                     throw new PayscoreNotificationException(
-                        ErrorIds.NotificationStale,
-                        $"{where}: its Wechatpay-Timestamp ({Stamp(timestamp)}) is more than {(int)ResponseVerifier.DefaultMaxSkew.TotalSeconds} s from local time: it may be replayed. To check notifications stored earlier, add -SkipTimestampCheck (the signature is still verified).");
+                        ErrorIds.NotificationStale, Messages.Format("Notify.Stale", where, Stamp(timestamp), (int)ResponseVerifier.DefaultMaxSkew.TotalSeconds));
                 default:
+                    // A file stored as UTF-16 text: the body was taken as that text in UTF-8, which is right only if the text was never changed.
                     throw new PayscoreNotificationException(
                         ErrorIds.NotificationSignatureInvalid,
-                        $"{where}: its signature does not verify with WeChat Pay key '{UserText.Excerpt(serial)}': the body or headers were changed after WeChat Pay signed them, or it was not signed by WeChat Pay. The body must be stored byte for byte as received.{StoredAsText(input)}");
+                        input.StoredAs == null
+                            ? Messages.Format("Notify.SignatureInvalid", where, UserText.Excerpt(serial))
+                            : Messages.Format("Notify.SignatureInvalidStoredAs", where, UserText.Excerpt(serial), input.StoredAs));
             }
         }
 
@@ -156,7 +154,7 @@ namespace WeChatPay.Payscore.Protocol
 
             throw new PayscoreNotificationException(
                 ErrorIds.NotificationMerchantMismatch,
-                $"{input.Description}: it is for merchant {UserText.Excerpt(notified)}, not for merchant {_merchantId} ({_merchantIdOrigin ?? "-MerchantId"}), so it is not output. To read that merchant's notifications, give -MerchantId {UserText.Excerpt(notified)}.");
+                Messages.Format("Notify.MerchantMismatch", input.Description, UserText.Excerpt(notified), _merchantId, _merchantIdOrigin ?? "-MerchantId"));
         }
 
         private byte[] Decrypt(NotificationInput input, JsonElement resource)
@@ -165,14 +163,19 @@ namespace WeChatPay.Payscore.Protocol
             string? ciphertext = Text(resource, "ciphertext");
             string? nonce = Text(resource, "nonce");
             string? associatedData = Text(resource, "associated_data") ?? string.Empty;
+            if (algorithm == null)
+            {
+                throw Malformed(Messages.Format("Notify.ResourceAlgorithmMissing", input.Description, ResourceAlgorithm));
+            }
+
             if (!string.Equals(algorithm, ResourceAlgorithm, StringComparison.Ordinal))
             {
-                throw Malformed(input, $"its resource is encrypted with '{UserText.Excerpt(algorithm ?? "(none)")}'; only {ResourceAlgorithm} is known");
+                throw Malformed(Messages.Format("Notify.ResourceAlgorithmUnknown", input.Description, UserText.Excerpt(algorithm), ResourceAlgorithm));
             }
 
             if (ciphertext == null || nonce == null)
             {
-                throw Malformed(input, "its resource has no ciphertext or nonce");
+                throw Malformed(Messages.Format("Notify.ResourceIncomplete", input.Description));
             }
 
             try
@@ -181,23 +184,15 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (CryptographicException)
             {
-                throw new PayscoreNotificationException(
-                    ErrorIds.NotificationDecryptionFailed,
-                    $"{input.Description}: its resource does not decrypt with the APIv3 key: the key is not the one set on this merchant's platform (it was changed, or belongs to another merchant), or the resource is damaged.");
+                throw new PayscoreNotificationException(ErrorIds.NotificationDecryptionFailed, Messages.Format("Notify.DecryptionFailed", input.Description));
             }
         }
-
-        /// <summary>For a file stored as UTF-16 text: the body was taken as that text in UTF-8, which is right only if the text was never changed.</summary>
-        private static string StoredAsText(NotificationInput input) =>
-            input.StoredAs == null
-                ? string.Empty
-                : $" The file is {input.StoredAs} text (as Windows PowerShell 5.1's > and Out-File write): its body was taken as that text in UTF-8, as WeChat Pay sends it, which verifies only if no character was changed on the way to the file (a console code page, a JSON library); store the request's raw bytes instead ([IO.File]::WriteAllBytes).";
 
         /// <summary>The verified Wechatpay-Timestamp as a time; one beyond year 9999 can only be read with the window skipped.</summary>
         private static DateTimeOffset SignedAt(NotificationInput input, string? timestamp) =>
             long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxUnixSeconds
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
-                : throw Malformed(input, $"its Wechatpay-Timestamp '{UserText.Excerpt(timestamp)}' is no time");
+                : throw Malformed(Messages.Format("Notify.TimestampNoTime", input.Description, UserText.Excerpt(timestamp)));
 
         private static string Stamp(string? timestamp) =>
             long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds) && seconds <= MaxUnixSeconds
@@ -212,7 +207,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (JsonException)
             {
-                throw new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {what} is not JSON.");
+                throw Malformed(Messages.Format("Notify.NotJson", description, what));
             }
         }
 
@@ -221,7 +216,7 @@ namespace WeChatPay.Payscore.Protocol
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 document.Dispose();
-                throw new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{description}: {what} is not a JSON object.");
+                throw Malformed(Messages.Format("Notify.NotJsonObject", description, what));
             }
 
             return document;
@@ -246,7 +241,7 @@ namespace WeChatPay.Payscore.Protocol
             }
         }
 
-        private static PayscoreNotificationException Malformed(NotificationInput input, string reason) =>
-            new PayscoreNotificationException(ErrorIds.NotificationMalformed, $"{input.Description}: {reason}.");
+        private static PayscoreNotificationException Malformed(string message) =>
+            new PayscoreNotificationException(ErrorIds.NotificationMalformed, message);
     }
 }

@@ -26,7 +26,7 @@ namespace WeChatPay.Payscore.Protocol
 
             if (_firstFrom.TryGetValue(id, out string? first))
             {
-                return $"{description}: notification '{UserText.Excerpt(id)}' was given already ({first}); it is output once, this repeat is left out.";
+                return Messages.Format("Notify.Repeat", description, UserText.Excerpt(id), first);
             }
 
             _firstFrom.Add(id, description);

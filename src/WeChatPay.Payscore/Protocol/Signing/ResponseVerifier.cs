@@ -61,38 +61,30 @@ namespace WeChatPay.Payscore.Protocol
         {
             if (Strings.IsEmpty(timestamp) || Strings.IsEmpty(nonce) || Strings.IsEmpty(signature) || Strings.IsEmpty(serial))
             {
-                return new VerificationResult(
-                    VerificationStatus.MissingHeaders,
-                    "The answer carries no complete WeChat Pay signature (Wechatpay-Timestamp, -Nonce, -Signature and -Serial are required).");
+                return new VerificationResult(VerificationStatus.MissingHeaders, Messages.Format("Answer.SignatureMissing"));
             }
 
             // WeChat Pay sends these on purpose to check that clients verify; they never verify.
             if (signature.StartsWith(SignatureProbePrefix, StringComparison.Ordinal))
             {
-                return new VerificationResult(
-                    VerificationStatus.SignatureProbe,
-                    "The answer is a WeChat Pay signature probe (Wechatpay-Signature starts with WECHATPAY/SIGNTEST/); its outcome is not verified.");
+                return new VerificationResult(VerificationStatus.SignatureProbe, Messages.Format("Answer.SignatureProbe", SignatureProbePrefix));
             }
 
             if (!_keys.TryGet(serial, out RSA? key))
             {
-                return new VerificationResult(
-                    VerificationStatus.UnknownSerial,
-                    $"The answer is signed with WeChat Pay key '{serial}', which is not configured. Known: {string.Join(", ", _keys.Serials)}.");
+                return new VerificationResult(VerificationStatus.UnknownSerial, Messages.Format("Answer.KeyUnknown", serial, string.Join(", ", _keys.Serials)));
             }
 
             if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out long seconds))
             {
-                return new VerificationResult(VerificationStatus.BadSignature, $"The answer's Wechatpay-Timestamp '{timestamp}' is not a number of seconds.");
+                return new VerificationResult(VerificationStatus.BadSignature, Messages.Format("Answer.TimestampNotSeconds", timestamp));
             }
 
             DateTimeOffset now = _clock();
             long skew = Math.Abs(now.ToUnixTimeSeconds() - seconds);
             if (skew > _maxSkew.TotalSeconds)
             {
-                return new VerificationResult(
-                    VerificationStatus.StaleTimestamp,
-                    $"The answer's Wechatpay-Timestamp is {skew} s away from local time (at most {(int)_maxSkew.TotalSeconds} s allowed): it may be replayed, or the local clock is wrong.");
+                return new VerificationResult(VerificationStatus.StaleTimestamp, Messages.Format("Answer.TimestampStale", skew, (int)_maxSkew.TotalSeconds));
             }
 
             byte[] signatureBytes;
@@ -102,7 +94,7 @@ namespace WeChatPay.Payscore.Protocol
             }
             catch (FormatException)
             {
-                return new VerificationResult(VerificationStatus.BadSignature, "The answer's Wechatpay-Signature is not Base64.");
+                return new VerificationResult(VerificationStatus.BadSignature, Messages.Format("Answer.SignatureNotBase64"));
             }
 
             byte[] message = BuildMessage(timestamp, nonce, body);
@@ -117,8 +109,8 @@ namespace WeChatPay.Payscore.Protocol
             }
 
             return valid
-                ? new VerificationResult(VerificationStatus.Verified, "Signature verified.")
-                : new VerificationResult(VerificationStatus.BadSignature, $"The answer's signature does not verify with WeChat Pay key '{serial}': it was altered or not signed by WeChat Pay.");
+                ? new VerificationResult(VerificationStatus.Verified, Messages.Format("Answer.SignatureVerified"))
+                : new VerificationResult(VerificationStatus.BadSignature, Messages.Format("Answer.SignatureInvalid", serial));
         }
     }
 }

@@ -73,8 +73,9 @@ namespace WeChatPay.Payscore.Protocol
                 }
 
                 TimeSpan wait = _retries.DelayBefore(attempt);
-                diagnostics?.Verbose.Add(
-                    $"Attempt {attempt} of {limit} failed ({Describe(response)}); retrying{(unreachable != null && _hosts.Backup != null ? " on " + UriText.Quote(_hosts.Choose(unreachable)) : string.Empty)} in {wait.TotalMilliseconds:0} ms.");
+                diagnostics?.Verbose.Add(unreachable != null && _hosts.Backup != null
+                    ? Messages.Format("Answer.RetryingOnHost", attempt, limit, Describe(response), UriText.Quote(_hosts.Choose(unreachable)), wait.TotalMilliseconds)
+                    : Messages.Format("Answer.Retrying", attempt, limit, Describe(response), wait.TotalMilliseconds));
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -88,33 +89,34 @@ namespace WeChatPay.Payscore.Protocol
 
             if (change.Hold > TimeSpan.Zero)
             {
-                diagnostics.Verbose.Add($"WeChat Pay asks to wait {change.Hold.TotalSeconds:0.#} s (Retry-After): the run sends nothing before then.");
+                diagnostics.Verbose.Add(Messages.Format("Answer.RetryAfterHold", change.Hold.TotalSeconds));
             }
 
             switch (change.Decision)
             {
                 case PacingDecision.Slowed:
-                    diagnostics.Verbose.Add($"WeChat Pay limits the rate (more HTTP 429s than usual): the run slows to {change.Rate:0.#} requests/s to see whether that helps.");
+                    diagnostics.Verbose.Add(Messages.Format("Answer.RateSlowed", change.Rate));
                     break;
                 case PacingDecision.Settled:
-                    diagnostics.Verbose.Add($"Fewer HTTP 429s at the lower rate: WeChat Pay limits the rate, so the run goes on at {change.Rate:0.#} requests/s and speeds up again gradually.");
+                    diagnostics.Verbose.Add(Messages.Format("Answer.RateSettled", change.Rate));
                     break;
                 case PacingDecision.Restored:
-                    diagnostics.Verbose.Add($"As many HTTP 429s at {change.TriedRate:0.#} requests/s as before: they are not about the run's rate, so it goes back to {Rate(change.Rate)}.");
+                    diagnostics.Verbose.Add(Messages.Format("Answer.RateRestored", change.TriedRate, Rate(change.Rate)));
                     break;
                 case PacingDecision.Raised:
                     diagnostics.Verbose.Add(double.IsPositiveInfinity(change.Rate)
-                        ? "No rate limit for a while: the run goes at full speed again."
-                        : $"No rate limit for a while: the run speeds up to {change.Rate:0.#} requests/s.");
+                        ? Messages.Format("Answer.RateRaisedToFullSpeed")
+                        : Messages.Format("Answer.RateRaised", change.Rate));
                     break;
             }
         }
 
-        private static string Rate(double rate) => double.IsPositiveInfinity(rate) ? "full speed" : $"{rate:0.#} requests/s";
+        private static string Rate(double rate) =>
+            double.IsPositiveInfinity(rate) ? Messages.Format("Answer.FullSpeed") : Messages.Format("Answer.RequestsPerSecond", rate);
 
         private static string Describe(WechatpayResponse response) =>
             response.Failure != TransportFailure.None ? response.FailureMessage ?? response.Failure.ToString()
             : response.Verification.IsVerified ? $"HTTP {response.StatusCode}"
-            : $"HTTP {response.StatusCode}, not verified: {response.Verification.Message}";
+            : Messages.Format("Answer.AttemptNotVerified", response.StatusCode, response.Verification.Message);
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 
 namespace WeChatPay.Payscore.Protocol
 {
@@ -64,30 +63,63 @@ namespace WeChatPay.Payscore.Protocol
         /// </summary>
         public string Describe(long lastRow, long failedInARow, long? expectedRows, string? journalPath, string merchantId, string serialNumber, DateTimeOffset now)
         {
-            string since = Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
             bool unreachable = ErrorId == ErrorIds.WechatpayUnreachable;
-            string what = unreachable
-                ? $"WeChat Pay cannot be reached: no request has had an answer since {since} ({(now - Since).TotalSeconds:0} s, {Requests} requests in a row to {string.Join(" and ", Hosts)}; the last: {LastFailure})."
-                : $"WeChat Pay refused the signature of {Requests} requests in a row since {since} (401 SIGN_ERROR: {UserText.Excerpt(LastFailure)}). Likely cause: {LikelyCause(merchantId, serialNumber)}";
-            string failed = unreachable
-                ? $"the last {failedInARow:N0} rows got no answer (NETWORK_ERROR: nothing was sent for them; TIMEOUT or OUTCOME_UNKNOWN: check them)"
-                : $"the last {failedInARow:N0} rows were refused (SIGN_ERROR: nothing was done for them)";
-            string notRead = expectedRows > lastRow ? $" Of the {expectedRows:N0} rows expected (-TotalCount), {expectedRows - lastRow:N0} were not read." : string.Empty;
-            string fixedWhen = unreachable ? "Once WeChat Pay can be reached again" : "Once that is fixed";
-            string again = journalPath != null
-                ? $"{fixedWhen}, run the same command again with -JournalPath '{journalPath}': the rows it records as ended are not sent again."
-                : $"{fixedWhen}, send again the rows whose results did not succeed, and those after row {lastRow:N0}.";
-            return $"{what} The run stopped after row {lastRow:N0}: {failed}, and no later row was sent.{notRead} Rows that finished keep their results. {again}";
+            string rowsKept = expectedRows > lastRow
+                ? Messages.Format("Answer.StopRowsNotReadAndKept", UserText.Count(expectedRows.Value), UserText.Count(expectedRows.Value - lastRow))
+                : Messages.Format("Answer.StopRowsKept");
+            string again = (unreachable, journalPath != null) switch
+            {
+                (true, true) => Messages.Format("Answer.StopResumeWhenReachable", journalPath),
+                (true, false) => Messages.Format("Answer.StopResendWhenReachable", UserText.Count(lastRow)),
+                (false, true) => Messages.Format("Answer.StopResumeWhenFixed", journalPath),
+                (false, false) => Messages.Format("Answer.StopResendWhenFixed", UserText.Count(lastRow)),
+            };
+            return unreachable
+                ? Messages.Format(
+                    "Answer.StopUnreachable",
+                    Since.UtcDateTime,
+                    (now - Since).TotalSeconds,
+                    Requests,
+                    HostList(),
+                    LastFailure,
+                    UserText.Count(lastRow),
+                    UserText.Count(failedInARow),
+                    rowsKept,
+                    again)
+                : Messages.Format(
+                    "Answer.StopSignatureRefused",
+                    Requests,
+                    Since.UtcDateTime,
+                    UserText.Excerpt(LastFailure),
+                    LikelyCause(merchantId, serialNumber),
+                    UserText.Count(lastRow),
+                    UserText.Count(failedInARow),
+                    rowsKept,
+                    again);
+        }
+
+        /// <summary>The hosts as one phrase: "a", "a and b".</summary>
+        private string HostList()
+        {
+            string? list = null;
+            foreach (string host in Hosts)
+            {
+                list = list == null ? host : Messages.Format("Answer.TwoHosts", list, host);
+            }
+
+            return list ?? string.Empty;
         }
 
         private string LikelyCause(string merchantId, string serialNumber)
         {
             if (ClockSkew is TimeSpan skew && skew.Duration() > RunHealth.AllowedClockSkew)
             {
-                return $"this computer's clock is {skew.Duration().TotalSeconds:0} s {(skew > TimeSpan.Zero ? "ahead of" : "behind")} WeChat Pay's, more than the {RunHealth.AllowedClockSkew.TotalSeconds:0} s WeChat Pay accepts: set the clock right (for instance with NTP).";
+                return skew > TimeSpan.Zero
+                    ? Messages.Format("Answer.CauseClockAhead", skew.Duration().TotalSeconds, RunHealth.AllowedClockSkew.TotalSeconds)
+                    : Messages.Format("Answer.CauseClockBehind", skew.Duration().TotalSeconds, RunHealth.AllowedClockSkew.TotalSeconds);
             }
 
-            return $"the private key does not belong to the merchant API certificate with serial {serialNumber}, or that serial is not merchant {merchantId}'s: check -MerchantId, -MerchantSerialNumber and the key (-PrivateKeyPath, -PrivateKey or -CertificatePath, or the WXPAY_* variables).";
+            return Messages.Format("Answer.CauseWrongKey", serialNumber, merchantId);
         }
     }
 

@@ -139,7 +139,7 @@ namespace WeChatPay.Payscore.Protocol
                 }
 
                 diagnostics?.Debug.Add($"{method.Method} {uri} Authorization: {RequestSigner.Redact(signed.Authorization)}");
-                diagnostics?.Debug.Add($"Body: {System.Text.Encoding.UTF8.GetString(body)}");
+                diagnostics?.Debug.Add(Messages.Format("Answer.DebugRequestBody", System.Text.Encoding.UTF8.GetString(body)));
 
                 var stopwatch = Stopwatch.StartNew();
                 using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -151,22 +151,25 @@ namespace WeChatPay.Payscore.Protocol
                         {
                             (byte[] responseBody, bool truncated) = await ReadBodyAsync(response, deadline.Token).ConfigureAwait(false);
                             WechatpayResponse answer = Interpret(response, responseBody, truncated);
-                            diagnostics?.Verbose.Add(
-                                $"{method.Method} {signedTarget} -> HTTP {answer.StatusCode} in {stopwatch.ElapsedMilliseconds} ms, Request-ID {answer.RequestId ?? "(none)"}; {answer.Verification.Message}");
+                            diagnostics?.Verbose.Add(answer.RequestId != null
+                                ? Messages.Format("Answer.SentAnswered", method.Method, signedTarget, answer.StatusCode, stopwatch.ElapsedMilliseconds, answer.RequestId, answer.Verification.Message)
+                                : Messages.Format("Answer.SentAnsweredWithoutRequestId", method.Method, signedTarget, answer.StatusCode, stopwatch.ElapsedMilliseconds, answer.Verification.Message));
                             return answer;
                         }
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        string message = $"No complete answer within {_options.Timeout.TotalSeconds:0.###} s (-TimeoutSec); the request may or may not have been processed.";
-                        diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> timeout after {stopwatch.ElapsedMilliseconds} ms");
+                        string message = Messages.Format("Answer.NoAnswerInTime", _options.Timeout.TotalSeconds);
+                        diagnostics?.Verbose.Add(Messages.Format("Answer.SentTimedOut", method.Method, signedTarget, stopwatch.ElapsedMilliseconds));
                         return WechatpayResponse.TransportError(TransportFailure.Timeout, message);
                     }
                     catch (Exception ex) when (ex is HttpRequestException || ex is IOException)
                     {
-                        string message = $"{DescribeNetworkError(ex)} ({UriText.Quote(host ?? _options.BaseUri)})";
+                        string message = DescribeNetworkError(ex, UriText.Quote(host ?? _options.BaseUri));
                         TransportFailure failure = NeverConnected(ex) ? TransportFailure.ConnectFailed : TransportFailure.Network;
-                        diagnostics?.Verbose.Add($"{method.Method} {signedTarget} -> {(failure == TransportFailure.ConnectFailed ? "no connection" : "network error")} after {stopwatch.ElapsedMilliseconds} ms: {message}");
+                        diagnostics?.Verbose.Add(failure == TransportFailure.ConnectFailed
+                            ? Messages.Format("Answer.SentNoConnection", method.Method, signedTarget, stopwatch.ElapsedMilliseconds, message)
+                            : Messages.Format("Answer.SentNetworkError", method.Method, signedTarget, stopwatch.ElapsedMilliseconds, message));
                         return WechatpayResponse.TransportError(failure, message);
                     }
                 }
@@ -181,7 +184,7 @@ namespace WeChatPay.Payscore.Protocol
                 Header(response, "Wechatpay-Signature"),
                 Header(response, "Wechatpay-Serial"));
             VerificationResult verification = truncated
-                ? new VerificationResult(VerificationStatus.BadSignature, $"The answer's body is larger than {_options.MaxResponseBytes} bytes and was cut off; it cannot be verified.")
+                ? new VerificationResult(VerificationStatus.BadSignature, Messages.Format("Answer.BodyCutOff", _options.MaxResponseBytes))
                 : _verifier.Verify(signature, body);
             return WechatpayResponse.Answer(
                 response.StatusCode,
@@ -331,12 +334,13 @@ namespace WeChatPay.Payscore.Protocol
             return null;
         }
 
-        private static string DescribeNetworkError(Exception ex)
+        /// <summary>What went wrong in words, with the host (<paramref name="host"/>, as quoted) it went wrong with.</summary>
+        private static string DescribeNetworkError(Exception ex, string host)
         {
             // .NET's own text for a failed handshake ends "see inner exception", which the admin never sees.
             if (TlsFailure(ex) is Exception tls)
             {
-                return $"The TLS handshake failed ({tls.Message.TrimEnd('.')}); check that the base URI's server presents a certificate this machine trusts (a proxy that inspects TLS needs its root certificate installed)";
+                return Messages.Format("Answer.TlsHandshakeFailed", tls.Message.TrimEnd('.'), host);
             }
 
             // The innermost message names the cause (refused, reset, DNS, TLS); the outer ones are generic.
@@ -346,7 +350,8 @@ namespace WeChatPay.Payscore.Protocol
                 inner = inner.InnerException;
             }
 
-            return inner == ex ? ex.Message : $"{ex.Message} {inner.Message}";
+            string cause = inner == ex ? ex.Message : $"{ex.Message} {inner.Message}";
+            return $"{cause} ({host})";
         }
 
         public void Dispose()
