@@ -49,6 +49,7 @@ public sealed partial class MessagesTests
         // === Notify ===
         // === end of Notify ===
         // === Journal ===
+        ".NET Framework", // the start of RuntimeInformation.FrameworkDescription that tells Windows PowerShell 5.1's runtime
         // === end of Journal ===
         // === Result ===
         // === end of Result ===

@@ -90,9 +90,9 @@ namespace WeChatPay.Payscore.Execution
 
         public string Name { get; }
 
-        public string Kind => "blob";
+        public string Kind => Messages.Format("Journal.KindBlob");
 
-        public string WriteFailureAdvice => "Check the storage account, the network and the SAS token (its expiry; read, add, create and write permissions; for a journal of more than one blob, a container SAS (sr=c) or an account SAS: a SAS for one blob (sr=b) covers no other)";
+        public string WriteFailureAdvice => Messages.Format("Journal.BlobWriteFailureAdvice");
 
         /// <summary>How many blobs the journal's chain has: the first, and one for every rollover.</summary>
         internal int Blobs => _count;
@@ -139,7 +139,9 @@ namespace WeChatPay.Payscore.Execution
                 {
                     throw new PayscoreException(
                         ErrorIds.JournalNotFound,
-                        $"The journal '{UserText.ExcerptPath(name)}' does not exist{(ErrorCode(properties) == "ContainerNotFound" ? ", nor does its container" : string.Empty)}. Give {access.Parameter} the -JournalPath of a run of Invoke-WxPayscoreTerminate: the blob's URL with a SAS token.");
+                        ErrorCode(properties) == "ContainerNotFound"
+                            ? Messages.Format("Journal.BlobNotFoundNorContainer", UserText.ExcerptPath(name), access.Parameter)
+                            : Messages.Format("Journal.BlobNotFound", UserText.ExcerptPath(name), access.Parameter));
                 }
                 else
                 {
@@ -158,7 +160,7 @@ namespace WeChatPay.Payscore.Execution
                     {
                         throw new PayscoreException(
                             ErrorIds.JournalUnavailable,
-                            $"The journal '{UserText.ExcerptPath(name)}' is in use by another run (it holds the blob's lease; the lease of a run that was killed runs out within {LeaseDuration.TotalSeconds:0} s). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
+                            Messages.Format("Journal.BlobInUse", UserText.ExcerptPath(name), LeaseDuration.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)));
                     }
 
                     CheckOpened(lease, name, JournalAccess.Run);
@@ -299,32 +301,32 @@ namespace WeChatPay.Payscore.Execution
         {
             access = access ?? JournalAccess.Run;
             Uri? uri = UriText.Parse(address);
-            string why;
+            string why; // what is wrong with the address, as a clause that follows it
             if (uri == null)
             {
-                why = "is not an address";
+                why = Messages.Format("Journal.AddressNotAnAddress");
             }
             else if (uri.UserInfo.Length > 0)
             {
-                why = "has user info, which a blob address has not";
+                why = Messages.Format("Journal.AddressHasUserInfo");
             }
             else if (uri.Scheme == Uri.UriSchemeHttp && !UriText.IsLoopback(uri))
             {
-                why = "is plain http to another machine: use https (http is for the storage emulator on this machine)";
+                why = Messages.Format("Journal.AddressPlainHttp");
             }
             else if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
             {
-                why = "is not http or https";
+                why = Messages.Format("Journal.AddressNotHttp");
             }
             else if (uri.AbsolutePath.Trim('/').Split('/').Length < (uri.Scheme == Uri.UriSchemeHttp ? 3 : 2))
             {
                 why = uri.Scheme == Uri.UriSchemeHttp
-                    ? "names no blob: the emulator's form is http://127.0.0.1:<port>/<account>/<container>/<blob>?<SAS>"
-                    : "names no blob: the form is https://<account>.blob.core.windows.net/<container>/<blob>?<SAS>";
+                    ? Messages.Format("Journal.AddressNamesNoBlobEmulator")
+                    : Messages.Format("Journal.AddressNamesNoBlob");
             }
             else if (!uri.Query.Split('&', '?').Any(part => part.StartsWith("sig=", StringComparison.Ordinal)))
             {
-                why = $"has no SAS token (a query with sig=...): create one for the blob or its container with {access.SasPermissions}";
+                why = Messages.Format("Journal.AddressHasNoSas", access.SasPermissions);
             }
             else
             {
@@ -334,7 +336,7 @@ namespace WeChatPay.Payscore.Execution
 
             throw new PayscoreException(
                 ErrorIds.JournalInvalid,
-                $"{access.Parameter} {UriText.Quote(address)} {why}. Give it a file's path, or the URL of a blob with a SAS token.{access.Outcome}");
+                access.WithOutcome(Messages.Format("Journal.NotABlobAddress", access.Parameter, UriText.Quote(address), why)));
         }
 
         /// <summary>The bytes from <paramref name="offset"/> that go in one block: up to the last line end that fits.</summary>
@@ -359,7 +361,7 @@ namespace WeChatPay.Payscore.Execution
 
             if (_blocks >= MaxBlocks)
             {
-                throw new IOException($"the blob holds {MaxBlocks:N0} blocks, the most an append blob takes");
+                throw new IOException(Messages.Format("Journal.BlobFull", UserText.Count(MaxBlocks)));
             }
 
             long expected = _end;
@@ -408,7 +410,7 @@ namespace WeChatPay.Payscore.Execution
                 if (response.StatusCode == HttpStatusCode.Forbidden && _blob.Query.Split('&', '?').Contains("sr=b"))
                 {
                     // A reason is quoted as a short excerpt: what to do is in WriteFailureAdvice.
-                    throw new IOException($"a SAS for one blob (sr=b) cannot create its next blob .{index}");
+                    throw new IOException(Messages.Format("Journal.BlobSasCannotCreateNext", index));
                 }
 
                 if (response.StatusCode == HttpStatusCode.Conflict || response.StatusCode == HttpStatusCode.PreconditionFailed)
@@ -420,7 +422,7 @@ namespace WeChatPay.Payscore.Execution
                             && existing.Content.Headers.ContentLength == 0;
                         if (!empty)
                         {
-                            throw new IOException($"the blob '{UserText.ExcerptPath(nextName)}', where it goes on after {_blocks:N0} blocks, is another blob already: move it away");
+                            throw new IOException(Messages.Format("Journal.NextBlobTaken", UserText.ExcerptPath(nextName), UserText.Count(_blocks)));
                         }
                     }
                 }
@@ -471,13 +473,13 @@ namespace WeChatPay.Payscore.Execution
                 {
                     if (!response.IsSuccessStatusCode)
                     {
-                        _leaseLost = $"the blob's lease could not be renewed ({Describe(response)}), and another run may hold it now";
+                        _leaseLost = Messages.Format("Journal.LeaseNotRenewed", Describe(response));
                     }
                 }
             }
             catch (IOException ex)
             {
-                _leaseLost = $"the blob's lease could not be renewed ({Reason(ex)}), and another run may hold it now";
+                _leaseLost = Messages.Format("Journal.LeaseNotRenewed", Reason(ex));
             }
         }
 
@@ -570,7 +572,9 @@ namespace WeChatPay.Payscore.Execution
                 }
                 catch (Exception ex) when (ex is HttpRequestException || ex is OperationCanceledException)
                 {
-                    fault = ex is OperationCanceledException ? $"no answer in {RequestTimeout.TotalSeconds:0} s" : FaultOf(ex, blob, name);
+                    fault = ex is OperationCanceledException
+                        ? Messages.Format("Journal.StorageNoAnswerIn", RequestTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture))
+                        : FaultOf(ex, blob, name);
                 }
 
                 if (attempt < Attempts)
@@ -580,7 +584,7 @@ namespace WeChatPay.Payscore.Execution
                 }
             }
 
-            string reason = $"storage did not answer after {Attempts} attempts: {fault}";
+            string reason = Messages.Format("Journal.StorageDidNotAnswer", Attempts, fault);
             if (asIOException)
             {
                 throw new IOException(reason);
@@ -588,7 +592,7 @@ namespace WeChatPay.Payscore.Execution
 
             throw new PayscoreException(
                 ErrorIds.JournalUnavailable,
-                $"The journal '{UserText.ExcerptPath(name)}' cannot be reached ({reason}). Check the storage account's address and the network.{(access ?? JournalAccess.Run).Outcome}");
+                (access ?? JournalAccess.Run).WithOutcome(Messages.Format("Journal.BlobUnreachable", UserText.ExcerptPath(name), reason)));
         }
 
         private static HttpResponseMessage SendOnce(HttpClient http, HttpRequestMessage request)
@@ -614,7 +618,8 @@ namespace WeChatPay.Payscore.Execution
             {
                 throw new PayscoreException(
                     ErrorIds.JournalInvalid,
-                    $"The blob '{UserText.ExcerptPath(name)}' is not a journal: it is a {UserText.Excerpt(type)}, and a journal is an append blob this module wrote. It was left as it was. Give {access.Parameter} {access.Instead("blob")}.{access.Outcome}");
+                    access.WithOutcome(Messages.Format(
+                        "Journal.BlobNotAppendBlob", UserText.ExcerptPath(name), UserText.Excerpt(type), access.Parameter, access.Instead(Messages.Format("Journal.KindBlob")))));
             }
         }
 
@@ -625,14 +630,18 @@ namespace WeChatPay.Payscore.Execution
             {
                 throw new PayscoreException(
                     ErrorIds.JournalUnavailable,
-                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', and the SAS token was refused for it ({Describe(properties)}): a SAS for one blob (sr=b) covers no other. Give {access.Parameter} the same blob with a container SAS (sr=c) or an account SAS, with {access.SasPermissions}.{access.Outcome}");
+                    access.WithOutcome(Messages.Format(
+                        "Journal.NextBlobRefused", UserText.ExcerptPath(name), UserText.ExcerptPath(partName), Describe(properties), access.Parameter, access.SasPermissions)));
             }
 
             if (properties.StatusCode == HttpStatusCode.NotFound)
             {
+                string metadata = ChainMetadata.Substring("x-ms-meta-".Length);
                 throw new PayscoreException(
                     ErrorIds.JournalInvalid,
-                    $"The journal '{UserText.ExcerptPath(name)}' goes on in the blob '{UserText.ExcerptPath(partName)}', which is missing (its metadata {ChainMetadata.Substring("x-ms-meta-".Length)} counts the blobs of the chain). It was left as it was. Put the blob back{(access.ForRun ? ", or give -JournalPath a new blob" : string.Empty)}.{access.Outcome}");
+                    access.ForRun
+                        ? Messages.Format("Journal.NextBlobMissingRun", UserText.ExcerptPath(name), UserText.ExcerptPath(partName), metadata)
+                        : Messages.Format("Journal.NextBlobMissingReader", UserText.ExcerptPath(name), UserText.ExcerptPath(partName), metadata));
             }
         }
 
@@ -645,20 +654,18 @@ namespace WeChatPay.Payscore.Execution
             }
 
             string shown = UserText.ExcerptPath(name);
-            string fix = response.StatusCode == HttpStatusCode.Forbidden
-                ? $"The SAS token was refused: give {access.Parameter} a SAS that has not expired, with {access.SasPermissions} on the blob or its container"
+            string message = response.StatusCode == HttpStatusCode.Forbidden
+                ? Messages.Format("Journal.BlobCannotBeOpenedSasRefused", shown, Describe(response), access.Parameter, access.SasPermissions)
                 : response.StatusCode == HttpStatusCode.NotFound
-                    ? $"Its container does not exist: create it, or give {access.Parameter} a blob in an existing container"
-                    : "Check the storage account and the SAS token";
-            throw new PayscoreException(
-                ErrorIds.JournalUnavailable,
-                $"The journal '{shown}' cannot be opened ({Describe(response)}). {fix}.{access.Outcome}");
+                    ? Messages.Format("Journal.BlobCannotBeOpenedNoContainer", shown, Describe(response), access.Parameter)
+                    : Messages.Format("Journal.BlobCannotBeOpened", shown, Describe(response));
+            throw new PayscoreException(ErrorIds.JournalUnavailable, access.WithOutcome(message));
         }
 
         private static IOException Failed(HttpResponseMessage response) =>
             new IOException(response.StatusCode == HttpStatusCode.PreconditionFailed && ErrorCode(response)?.StartsWith("Lease", StringComparison.Ordinal) == true
-                ? $"the blob's lease was lost ({Describe(response)}), and another run may hold it now"
-                : $"storage refused it: {Describe(response)}");
+                ? Messages.Format("Journal.LeaseLost", Describe(response))
+                : Messages.Format("Journal.StorageRefused", Describe(response)));
 
         private static string Describe(HttpResponseMessage response) =>
             $"{(int)response.StatusCode}{(ErrorCode(response) is string code ? " " + UserText.Excerpt(code) : string.Empty)}";

@@ -21,9 +21,9 @@ namespace WeChatPay.Payscore.Execution
 
         public string Name { get; }
 
-        public string Kind => "file";
+        public string Kind => Messages.Format("Journal.KindFile");
 
-        public string WriteFailureAdvice => "Free space on the journal's disk (or fix what stopped the write)";
+        public string WriteFailureAdvice => Messages.Format("Journal.FileWriteFailureAdvice");
 
         /// <summary>
         /// Opens the file for <paramref name="access"/>: a run opens (or creates) it and takes the hold; a preview
@@ -37,7 +37,7 @@ namespace WeChatPay.Payscore.Execution
         {
             if (Directory.Exists(path))
             {
-                throw NotAFile(path, "a folder", access);
+                throw NotAFile(path, Messages.Format("Journal.NamesFolder"), access);
             }
 
             if (access.ReadOnly && access.ForRun && !File.Exists(path))
@@ -47,7 +47,7 @@ namespace WeChatPay.Payscore.Execution
 
             if (access.ReadOnly && IsSpecial(FileKinds.Of(path)))
             {
-                throw NotAFile(path, "a device or a pipe", access);
+                throw NotAFile(path, Messages.Format("Journal.NamesDeviceOrPipe"), access);
             }
 
             FileStream file;
@@ -64,7 +64,7 @@ namespace WeChatPay.Payscore.Execution
             {
                 if (!IsRegularFile(file, access.ReadOnly))
                 {
-                    throw NotAFile(path, "a device or a pipe", access);
+                    throw NotAFile(path, Messages.Format("Journal.NamesDeviceOrPipe"), access);
                 }
 
                 file.Seek(0, SeekOrigin.Begin);
@@ -95,27 +95,23 @@ namespace WeChatPay.Payscore.Execution
                 case FileNotFoundException _ when !access.ForRun:
                     return new PayscoreException(
                         ErrorIds.JournalNotFound,
-                        $"The journal '{name}' does not exist{(ex is DirectoryNotFoundException ? ", nor does its folder" : string.Empty)}. Give {access.Parameter} the -JournalPath of a run of Invoke-WxPayscoreTerminate.");
+                        ex is DirectoryNotFoundException
+                            ? Messages.Format("Journal.FileNotFoundNorFolder", name, access.Parameter)
+                            : Messages.Format("Journal.FileNotFound", name, access.Parameter));
                 case DirectoryNotFoundException _:
-                    return new PayscoreException(
-                        ErrorIds.JournalUnavailable,
-                        $"The folder of the journal '{name}' does not exist. Create it, or give -JournalPath a file in an existing folder. Nothing was sent.");
+                    return new PayscoreException(ErrorIds.JournalUnavailable, Messages.Format("Journal.FolderNotFound", name));
                 case UnauthorizedAccessException _:
                     return new PayscoreException(
                         ErrorIds.JournalUnavailable,
-                        $"Permission denied: this account may not {access.FileRights} the journal '{name}'. "
-                        + (access.ForRun ? "Give -JournalPath a file it may write, or change the file's permissions." : "Change the file's permissions, or read it as an account that may.")
-                        + access.Outcome);
+                        access.ForRun ? Messages.Format("Journal.FilePermissionDeniedRun", name) : Messages.Format("Journal.FilePermissionDeniedReader", name));
                 case IOException io when SingleWriterFile.IsHeldByAnother(io):
-                    return new PayscoreException(
-                        ErrorIds.JournalUnavailable,
-                        $"The journal '{name}' is in use by another run (a journal belongs to one run at a time, whatever name it is given: a link, a relative path). Wait for the other run to end, or give this run its own -JournalPath. Nothing was sent.");
+                    return new PayscoreException(ErrorIds.JournalUnavailable, Messages.Format("Journal.FileInUse", name));
                 case NotSupportedException _:
-                    return NotAFile(path, "a device", access);
+                    return NotAFile(path, Messages.Format("Journal.NamesDevice"), access);
                 default:
                     return new PayscoreException(
                         ErrorIds.JournalUnavailable,
-                        $"The journal '{name}' cannot be opened ({RunJournal.Reason(ex, path)}).{access.Outcome}");
+                        access.WithOutcome(Messages.Format("Journal.FileCannotBeOpened", name, RunJournal.Reason(ex, path))));
             }
         }
 
@@ -140,14 +136,15 @@ namespace WeChatPay.Payscore.Execution
 
         public void Dispose() => _file?.Dispose();
 
-        private FileStream Writable => _file ?? throw new InvalidOperationException("A journal opened to be read is not written.");
+        private FileStream Writable => _file ?? throw new InvalidOperationException(Messages.Format("Journal.ReadOnlyNotWritten"));
 
+        /// <param name="what">What the path names instead, as a message says it: "a folder".</param>
         private static PayscoreException NotAFile(string path, string what, JournalAccess access) =>
             new PayscoreException(
                 ErrorIds.JournalInvalid,
-                $"{access.Parameter} '{UserText.ExcerptPath(path)}' names {what}, not a file. Give it the path of "
-                + (access.ForRun ? "a file: a journal from an earlier run, or a new one." : "a journal file that Invoke-WxPayscoreTerminate wrote.")
-                + access.Outcome);
+                access.ForRun
+                    ? Messages.Format("Journal.NotAFileRun", UserText.ExcerptPath(path), what)
+                    : Messages.Format("Journal.NotAFileReader", UserText.ExcerptPath(path), what));
 
         /// <summary>A FIFO, a device or a socket: what a reader refuses before opening it.</summary>
         private static bool IsSpecial(FileKind kind) =>

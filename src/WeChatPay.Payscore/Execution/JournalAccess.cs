@@ -36,25 +36,25 @@ namespace WeChatPay.Payscore.Execution
 
         /// <summary>
         /// A run's own opening (or its preview): a missing journal is a new one, and messages name -JournalPath and
-        /// end in "Nothing was sent."; otherwise a missing journal is refused (<see cref="ErrorIds.JournalNotFound"/>).
+        /// end in "Nothing was sent." (<see cref="WithOutcome"/>); otherwise a missing journal is refused (<see cref="ErrorIds.JournalNotFound"/>).
         /// </summary>
         public bool ForRun { get; }
 
         /// <summary>The parameter that gave the journal, as messages name it.</summary>
         public string Parameter => ForRun ? "-JournalPath" : "-Path";
 
-        /// <summary>The sentence that ends a message that stops a run before anything was sent (with its leading space); empty for a reader.</summary>
-        public string Outcome => ForRun ? " Nothing was sent." : string.Empty;
-
-        /// <summary>What the account must be allowed to do with a journal file.</summary>
-        public string FileRights => ForRun ? "read and write" : "read";
+        /// <summary>
+        /// <paramref name="message"/> as it ends for this access: for a run's own opening, which stops the run before
+        /// anything was sent, followed by the sentence that says so; for a reader as it is.
+        /// </summary>
+        public string WithOutcome(string message) => ForRun ? Messages.Format("Journal.NothingWasSent", message) : message;
 
         /// <summary>The permissions a SAS token needs for a journal in a blob, as a message says them.</summary>
-        public string SasPermissions => ForRun ? "read, add, create and write permissions" : "read permission";
+        public string SasPermissions => ForRun ? Messages.Format("Journal.SasPermissionsRun") : Messages.Format("Journal.SasPermissionsReader");
 
-        /// <summary>What to give <see cref="Parameter"/> instead of what is not a journal, for a store of <paramref name="kind"/> ("file", "blob").</summary>
+        /// <summary>What to give <see cref="Parameter"/> instead of what is not a journal, for a store of <paramref name="kind"/> (<see cref="IJournalStore.Kind"/>).</summary>
         public string Instead(string kind) =>
-            ForRun ? $"a journal from Invoke-WxPayscoreTerminate, or a new {kind}" : $"a journal {kind} that Invoke-WxPayscoreTerminate wrote";
+            ForRun ? Messages.Format("Journal.InsteadRun", kind) : Messages.Format("Journal.InsteadReader", kind);
 
         /// <summary>
         /// The error for a store that does not hold a journal (<see cref="JournalFormat.ReadLines"/> says
@@ -63,13 +63,13 @@ namespace WeChatPay.Payscore.Execution
         public PayscoreException NotAJournal(IJournalStore store, string why, Exception? inner) =>
             new PayscoreException(
                 ErrorIds.JournalInvalid,
-                $"The {store.Kind} '{UserText.ExcerptPath(store.Name)}' is not a journal: {why}. It was left as it was. Give {Parameter} {Instead(store.Kind)}.{Outcome}",
+                WithOutcome(Messages.Format("Journal.NotAJournal", store.Kind, UserText.ExcerptPath(store.Name), why, Parameter, Instead(store.Kind))),
                 inner);
 
         /// <summary>The error for a store that was opened and could not be read.</summary>
         public PayscoreException Unreadable(IJournalStore store, Exception ex) =>
             new PayscoreException(
                 ErrorIds.JournalUnavailable,
-                $"The journal '{UserText.ExcerptPath(store.Name)}' cannot be read ({store.Reason(ex)}).{Outcome}");
+                WithOutcome(Messages.Format("Journal.CannotBeRead", UserText.ExcerptPath(store.Name), store.Reason(ex))));
     }
 }

@@ -152,7 +152,7 @@ namespace WeChatPay.Payscore.Execution
                     int count = (newline < 0 ? read : newline) - i;
                     if (count > MaxLineBytes - length)
                     {
-                        throw notAJournal($"line {lineNumber:N0} is longer than {MaxLineBytes / 1024} KiB, which no record this module writes is", null);
+                        throw notAJournal(Messages.Format("Journal.LineTooLong", UserText.Count(lineNumber), MaxLineBytes / 1024), null);
                     }
 
                     Buffer.BlockCopy(buffer, i, line, length, count);
@@ -180,7 +180,11 @@ namespace WeChatPay.Payscore.Execution
                         }
                         catch (FormatException ex)
                         {
-                            torn = notAJournal($"line {lineNumber:N0} is not a record this module wrote ({ex.Message}){Utf16Hint(line, length, lineNumber)}", ex.InnerException);
+                            torn = notAJournal(
+                                IsUtf16(line, length, lineNumber)
+                                    ? Messages.Format("Journal.LineNotARecordUtf16", UserText.Count(lineNumber), ex.Message)
+                                    : Messages.Format("Journal.LineNotARecord", UserText.Count(lineNumber), ex.Message),
+                                ex.InnerException);
                             if (!IsRecordStart(line, start, length))
                             {
                                 throw torn;
@@ -211,7 +215,11 @@ namespace WeChatPay.Payscore.Execution
                 }
                 else if (!IsRecordStart(line, start, length))
                 {
-                    throw notAJournal($"its last line ({lineNumber:N0}) has no line end and is not the beginning of a record this module writes{Utf16Hint(line, length, lineNumber)}", null);
+                    throw notAJournal(
+                        IsUtf16(line, length, lineNumber)
+                            ? Messages.Format("Journal.LastLineUnendedUtf16", UserText.Count(lineNumber))
+                            : Messages.Format("Journal.LastLineUnended", UserText.Count(lineNumber)),
+                        null);
                 }
             }
 
@@ -295,10 +303,9 @@ namespace WeChatPay.Payscore.Execution
             return true;
         }
 
-        private static string Utf16Hint(byte[] line, int length, int lineNumber) =>
-            lineNumber == 1 && length >= 2 && ((line[0] == 0xFF && line[1] == 0xFE) || (line[0] == 0xFE && line[1] == 0xFF))
-                ? " (it is UTF-16 text, as Out-File writes in Windows PowerShell; a journal is UTF-8)"
-                : string.Empty;
+        /// <summary>True when the first line begins with a UTF-16 byte order mark: text as Out-File writes it in Windows PowerShell, which the message names.</summary>
+        private static bool IsUtf16(byte[] line, int length, int lineNumber) =>
+            lineNumber == 1 && length >= 2 && ((line[0] == 0xFF && line[1] == 0xFE) || (line[0] == 0xFE && line[1] == 0xFF));
 
         /// <summary>Adds one record, as one line, to the pending records.</summary>
         private void Add(Action<Utf8JsonWriter> body)

@@ -100,7 +100,7 @@ namespace WeChatPay.Payscore.Execution
 
             _held.Add(outcome);
             Rows++;
-            outcome.Diagnostics?.Verbose.Add($"Row {outcome.Result.RowNumber}: its outcome is not known ({outcome.Code}); it is asked about again once the input has ended.");
+            outcome.Diagnostics?.Verbose.Add(Messages.Format("Journal.RowHeldForSweep", outcome.Result.RowNumber, outcome.Code));
             return true;
         }
 
@@ -176,7 +176,7 @@ namespace WeChatPay.Payscore.Execution
         private FinishedRow NotAskedAgain(FinishedRow held, string why)
         {
             PayscoreRowResult result = held.Result;
-            result.Message = $"{result.Message} It was not asked about again at the end of the input: {why}. {_howToSettle}";
+            result.Message = Messages.Format("Journal.NotAskedAgain", result.Message, why, _howToSettle);
             return new FinishedRow(held.Input, result, held.Diagnostics);
         }
     }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace WeChatPay.Payscore.Execution
 {
@@ -83,8 +84,16 @@ namespace WeChatPay.Payscore.Execution
             }
         }
 
-        public string Status =>
-            (Total.HasValue ? $"{Done:N0} of {Total.Value:N0} rows" : $"{Done:N0} rows")
-            + $", {Failed:N0} failed, {RowsPerSecond:N1} rows/s";
+        /// <summary>The progress status line: rows done (of the total, when known), failed, and the pace.</summary>
+        public string Status
+        {
+            get
+            {
+                string pace = RowsPerSecond.ToString("N1", CultureInfo.InvariantCulture);
+                return Total.HasValue
+                    ? Messages.Format("Journal.ProgressOfTotal", UserText.Count(Done), UserText.Count(Total.Value), UserText.Count(Failed), pace)
+                    : Messages.Format("Journal.Progress", UserText.Count(Done), UserText.Count(Failed), pace);
+            }
+        }
     }
 }

@@ -193,10 +193,7 @@ namespace WeChatPay.Payscore.Execution
         {
             Failure = new PayscoreException(
                 ErrorIds.JournalWriteFailed,
-                $"The journal '{UserText.ExcerptPath(Name)}' could not be written ({_store.Reason(ex)}). No further rows were sent; the rows already sent "
-                + "finished and their results are in the output, though the journal may lack their records. "
-                + _store.WriteFailureAdvice + ", then run the same command with the same -JournalPath to resume: rows without a final record "
-                + "are asked about before anything is sent again.");
+                Messages.Format("Journal.WriteFailed", UserText.ExcerptPath(Name), _store.Reason(ex), _store.WriteFailureAdvice));
         }
 
         /// <summary>

@@ -60,29 +60,33 @@ namespace WeChatPay.Payscore.Execution
         {
             if (limit <= TimeSpan.Zero)
             {
-                throw new PayscoreException(
-                    ErrorIds.StopAfterInvalid,
-                    $"-StopAfter is {Show(limit.Value)}, and a time budget must be above zero: give the time the run may start rows for, "
-                    + "such as -StopAfter 2:45:00 (2 hours 45 minutes), or leave -StopAfter out to run to the end of the input. Nothing was sent.");
+                throw new PayscoreException(ErrorIds.StopAfterInvalid, Messages.Format("Journal.StopAfterNotAboveZero", Show(limit.Value)));
             }
 
             return new TimeBudget(limit, clock ?? Stopwatch.StartNew());
         }
 
         /// <summary>Why a row was not started, or not asked about again, once the budget was spent: a clause, in its result.</summary>
-        public const string SpentClause = "the run's time budget (-StopAfter) was spent";
+        public static string SpentClause => Messages.Format("Journal.TimeBudgetSpent");
 
         /// <summary>
         /// The one warning of a run that left rows out: how many, why (the budget, or the error id the run stopped
         /// with, <paramref name="stoppedBy"/>), and (<paramref name="howToContinue"/>, which the command knows) how to send them.
         /// </summary>
-        public string NotStartedWarning(long notStarted, string? stoppedBy, string howToContinue) =>
-            (notStarted == 1 ? "1 row was" : string.Format(CultureInfo.InvariantCulture, "{0:N0} rows were", notStarted))
-            + (stoppedBy == null
-                ? $" not started: the time budget (-StopAfter {Show(Limit ?? TimeSpan.Zero)}) was spent. "
-                : $" read and not started: the run stopped ({stoppedBy}). ")
-            + $"{(notStarted == 1 ? "It has" : "They have")} the result {ResultCodes.NotStarted}, and nothing was sent for {(notStarted == 1 ? "it" : "them")}. "
-            + howToContinue;
+        public string NotStartedWarning(long notStarted, string? stoppedBy, string howToContinue)
+        {
+            if (stoppedBy == null)
+            {
+                string budget = Show(Limit ?? TimeSpan.Zero);
+                return notStarted == 1
+                    ? Messages.Format("Journal.OneRowNotStartedBudgetSpent", budget, ResultCodes.NotStarted, howToContinue)
+                    : Messages.Format("Journal.RowsNotStartedBudgetSpent", UserText.Count(notStarted), budget, ResultCodes.NotStarted, howToContinue);
+            }
+
+            return notStarted == 1
+                ? Messages.Format("Journal.OneRowNotStartedRunStopped", stoppedBy, ResultCodes.NotStarted, howToContinue)
+                : Messages.Format("Journal.RowsNotStartedRunStopped", UserText.Count(notStarted), stoppedBy, ResultCodes.NotStarted, howToContinue);
+        }
 
         private static string Show(TimeSpan value) => value.ToString("c", CultureInfo.InvariantCulture);
     }

@@ -25,7 +25,7 @@ namespace WeChatPay.Payscore.Platform
     internal sealed class FileNameTakenException : IOException
     {
         public FileNameTakenException(FileEntry entry)
-            : base("The name is taken by " + entry + ".")
+            : base(Messages.Format("Journal.FileNameTaken", entry))
         {
             Entry = entry;
         }
@@ -116,7 +116,7 @@ namespace WeChatPay.Payscore.Platform
         public static void Write(string path, byte[] content, bool replaceFile)
         {
             string fullPath = Path.GetFullPath(path);
-            string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException("A file path has a folder.", nameof(path));
+            string folder = Path.GetDirectoryName(fullPath) ?? throw new ArgumentException(Messages.Format("Journal.FilePathWithoutFolder"), nameof(path));
             string temporary = Path.Combine(folder, "." + Path.GetFileName(fullPath) + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp");
             try
             {

@@ -97,19 +97,19 @@ namespace WeChatPay.Payscore.Platform
             switch (kind)
             {
                 case FileKind.Directory:
-                    return "a directory";
+                    return Messages.Format("Journal.FileKindDirectory");
                 case FileKind.Fifo:
-                    return "a FIFO (named pipe)";
+                    return Messages.Format("Journal.FileKindFifo");
                 case FileKind.CharacterDevice:
-                    return "a character device";
+                    return Messages.Format("Journal.FileKindCharacterDevice");
                 case FileKind.BlockDevice:
-                    return "a block device";
+                    return Messages.Format("Journal.FileKindBlockDevice");
                 case FileKind.Socket:
-                    return "a socket";
+                    return Messages.Format("Journal.FileKindSocket");
                 case FileKind.Pipe:
-                    return "a pipe";
+                    return Messages.Format("Journal.FileKindPipe");
                 default:
-                    return "a file";
+                    return Messages.Format("Journal.FileKindFile");
             }
         }
 

@@ -138,7 +138,7 @@ namespace WeChatPay.Payscore.Platform
         }
 
         private static IOException HeldByAnother(int error) =>
-            new IOException("The file is held by another writer.", error == WouldBlockBsd ? WouldBlockBsd : WouldBlockLinux);
+            new IOException(Messages.Format("Journal.FileHeldByAnotherWriter"), error == WouldBlockBsd ? WouldBlockBsd : WouldBlockLinux);
 
         [DllImport("libc", EntryPoint = "flock", SetLastError = true)]
         private static extern int Flock(int fd, int operation);
