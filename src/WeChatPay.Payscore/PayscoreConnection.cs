@@ -71,6 +71,6 @@ namespace WeChatPay.Payscore
         /// <summary>The layer the connection adds below a command's own parameters.</summary>
         internal ClientSettings Settings { get; }
 
-        public override string ToString() => $"WeChat Pay merchant {MerchantId} (serial {MerchantSerialNumber}) at {UriText.Quote(BaseUri)}";
+        public override string ToString() => Messages.Format("Result.Connection", MerchantId, MerchantSerialNumber, UriText.Quote(BaseUri));
     }
 }

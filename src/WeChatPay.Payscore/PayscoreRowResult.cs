@@ -109,11 +109,11 @@ namespace WeChatPay.Payscore
         /// </summary>
         internal static T NotStarted<T>(long rowNumber, RowFields fields, string? why = null)
             where T : PayscoreRowResult, new() =>
-            NotSent<T>(rowNumber, fields, ResultCodes.NotStarted, success: false, $"Not started: {why ?? Execution.TimeBudget.SpentClause} before this row was sent; nothing was sent for it.");
+            NotSent<T>(rowNumber, fields, ResultCodes.NotStarted, success: false, Messages.Format("Result.NotStarted", why ?? Execution.TimeBudget.SpentClause));
 
         /// <summary>A row that broke a field rule: never sent, each broken rule named.</summary>
         internal static T InvalidInput<T>(long rowNumber, RowFields fields, IReadOnlyList<string> problems)
             where T : PayscoreRowResult, new() =>
-            NotSent<T>(rowNumber, fields, ResultCodes.InvalidInput, success: false, "Not sent: " + string.Join("; ", problems) + ".");
+            NotSent<T>(rowNumber, fields, ResultCodes.InvalidInput, success: false, Messages.Format("Result.NotSentInvalidInput", string.Join("; ", problems)));
     }
 }

@@ -6,7 +6,7 @@ namespace WeChatPay.Payscore
     public sealed class PermissionRowException : Exception
     {
         public PermissionRowException(PayscorePermission result)
-            : base($"Row {result.RowNumber} (openid '{UserText.Excerpt(result.OpenId)}', service_id '{UserText.Excerpt(result.ServiceId)}'): {result.Code}: {result.Message}")
+            : base(Messages.Format("Result.RowFailed", result.RowNumber, UserText.Excerpt(result.OpenId), UserText.Excerpt(result.ServiceId), result.Code, result.Message))
         {
             Result = result;
         }

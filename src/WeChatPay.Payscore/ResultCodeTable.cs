@@ -41,17 +41,18 @@ namespace WeChatPay.Payscore
         WriteError,
     }
 
-    /// <summary>One result code: what its error record says, what it leaves open, and what to do about it.</summary>
+    /// <summary>One result code: what its error record says, what it leaves open, what to do about it, and how a table view shows it.</summary>
     internal sealed class ResultCodeInfo
     {
-        public ResultCodeInfo(string code, string? errorId, ResultCategory category, AuthorizationOutcome outcome, bool neverSent, string recommendedAction, bool askAgain = false)
+        public ResultCodeInfo(string code, string? errorId, ResultCategory category, AuthorizationOutcome outcome, bool neverSent, string recommendedActionId, string shortTextId, bool askAgain = false)
         {
             Code = code;
             ErrorId = errorId;
             Category = category;
             Outcome = outcome;
             NeverSent = neverSent;
-            RecommendedAction = recommendedAction;
+            RecommendedActionId = recommendedActionId;
+            ShortTextId = shortTextId;
             AskAgain = askAgain;
         }
 
@@ -80,7 +81,20 @@ namespace WeChatPay.Payscore
         /// </summary>
         public bool AskAgain { get; }
 
-        public string RecommendedAction { get; }
+        /// <summary>The message id of <see cref="RecommendedAction"/>.</summary>
+        public string RecommendedActionId { get; }
+
+        /// <summary>What to do about a row with this code: the RecommendedAction of its error record, in the session's language.</summary>
+        public string RecommendedAction => Messages.Format(RecommendedActionId);
+
+        /// <summary>
+        /// The message id of the few words the Result column of a terminate result's table view shows for this code
+        /// (<see cref="ViewText.OfResult"/>); a refusal's names the HTTP status ({0}).
+        /// </summary>
+        public string ShortTextId { get; }
+
+        /// <summary>The Result column's words for a row with this code and HTTP <paramref name="statusCode"/>.</summary>
+        public string ShortText(int statusCode) => Messages.Format(ShortTextId, statusCode);
     }
 
     /// <summary>
@@ -91,35 +105,35 @@ namespace WeChatPay.Payscore
     /// </summary>
     internal static class ResultCodeTable
     {
-        private const string CheckFirst = "The outcome is not known: check the authorization state before sending this row again.";
-        private const string SeeWechatpay = "See WeChat Pay's code and message; quote the RequestId to WeChat Pay support.";
-        private const string Repeated500 = "Send the row again later. If it fails with 500 again, check that the appid is the one this openid belongs to (a known cause of a 500 that repeats), then quote the RequestId to WeChat Pay support.";
+        private const string CheckFirst = "Result.ActionCheckFirst";
+        private const string SeeWechatpay = "Result.ActionSeeWechatpay";
+        private const string Repeated500 = "Result.ActionRepeated500";
 
         /// <summary>A code this table does not list: a WeChat Pay error code, passed through; WeChat Pay refused, nothing changed.</summary>
         public static readonly ResultCodeInfo Unlisted =
-            new ResultCodeInfo(string.Empty, ErrorIds.WechatpayErrorResponse, ResultCategory.InvalidOperation, AuthorizationOutcome.NotEnded, neverSent: false, SeeWechatpay);
+            new ResultCodeInfo(string.Empty, ErrorIds.WechatpayErrorResponse, ResultCategory.InvalidOperation, AuthorizationOutcome.NotEnded, neverSent: false, SeeWechatpay, "Result.ViewRefused");
 
         private static readonly Dictionary<string, ResultCodeInfo> Rows = Build(
             // This module's codes (ResultCodes).
-            Ended(ResultCodes.Ok),
-            Ended(ResultCodes.SettledByQuery),
-            Ended(ResultCodes.AlreadyEnded),
-            new ResultCodeInfo(ResultCodes.AlreadyDone, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: true, SeeWechatpay),
-            new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Correct the row; nothing was sent for it."),
-            new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Remove the repeated row; the first one with these values is sent."),
+            Ended(ResultCodes.Ok, "Result.ViewEnded"),
+            Ended(ResultCodes.SettledByQuery, "Result.ViewSettledByQuery"),
+            Ended(ResultCodes.AlreadyEnded, "Result.ViewAlreadyEnded"),
+            new ResultCodeInfo(ResultCodes.AlreadyDone, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: true, SeeWechatpay, "Result.ViewAlreadyDone"),
+            new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionCorrectRow", "Result.ViewInvalidInput"),
+            new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionRemoveRepeat", "Result.ViewDuplicate"),
             // No error per row: one warning counts them, rather than an error for each row of a long remainder.
-            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Run the same command with the same -JournalPath: rows not started are sent then (a row whose \"sending\" record was written is asked about first)."),
+            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionRunAgain", "Result.ViewNotStarted"),
             Open(ResultCodes.ResponseUnverified, ErrorIds.ResponseUnverified, ResultCategory.SecurityError),
             Open(ResultCodes.SignatureProbe, ErrorIds.SignatureProbe, ResultCategory.SecurityError),
-            Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult),
-            Open(ResultCodes.NetworkError, ErrorIds.NetworkError, ResultCategory.ConnectionError),
+            Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult, "Result.ViewUnexpectedResponse"),
+            Open(ResultCodes.NetworkError, ErrorIds.NetworkError, ResultCategory.ConnectionError, "Result.ViewNetworkError"),
             Open(ResultCodes.Timeout, ErrorIds.RequestTimeout, ResultCategory.OperationTimeout),
             Open(ResultCodes.OutcomeUnknown, ErrorIds.OutcomeUnknown, ResultCategory.OperationTimeout, askAgain: true),
-            Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified),
+            Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified, "Result.ViewInternalError"),
 
             // WeChat Pay's own codes that say more than "refused".
-            Refused(WechatpayCodes.NoAuth, ResultCategory.PermissionDenied, "WeChat Pay refused, and its query did not show the authorization ended: check that this service_id and appid belong to the merchant and that it may end their authorizations."),
-            Refused(WechatpayCodes.SignError, ResultCategory.AuthenticationError, "Check -MerchantSerialNumber and -PrivateKeyPath belong to the same merchant API certificate; run with -Verbose to see the message WeChat Pay verified."),
+            Refused(WechatpayCodes.NoAuth, ResultCategory.PermissionDenied, "Result.ActionNoAuth"),
+            Refused(WechatpayCodes.SignError, ResultCategory.AuthenticationError, "Result.ActionSignError"),
             Refused(WechatpayCodes.OrderNotExist, ResultCategory.ObjectNotFound),
             Refused(WechatpayCodes.NotFound, ResultCategory.ObjectNotFound),
             Refused(WechatpayCodes.FrequencyLimited, ResultCategory.LimitsExceeded),
@@ -146,14 +160,15 @@ namespace WeChatPay.Payscore
             return statusCode == 429 && ReferenceEquals(info, Unlisted) ? Rows[WechatpayCodes.FrequencyLimited] : info;
         }
 
-        private static ResultCodeInfo Ended(string code) =>
-            new ResultCodeInfo(code, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: false, SeeWechatpay);
+        private static ResultCodeInfo Ended(string code, string shortTextId) =>
+            new ResultCodeInfo(code, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: false, SeeWechatpay, shortTextId);
 
-        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category, bool askAgain = false) =>
-            new ResultCodeInfo(code, errorId, category, AuthorizationOutcome.Open, neverSent: false, CheckFirst, askAgain);
+        // An open outcome reads "unknown: check it" in the table view, unless its code says more (no network, an unexpected answer, a defect).
+        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category, string shortTextId = "Result.ViewOpen", bool askAgain = false) =>
+            new ResultCodeInfo(code, errorId, category, AuthorizationOutcome.Open, neverSent: false, CheckFirst, shortTextId, askAgain);
 
-        private static ResultCodeInfo Refused(string code, ResultCategory category, string recommendedAction = SeeWechatpay) =>
-            new ResultCodeInfo(code, ErrorIds.WechatpayErrorResponse, category, AuthorizationOutcome.NotEnded, neverSent: false, recommendedAction);
+        private static ResultCodeInfo Refused(string code, ResultCategory category, string recommendedActionId = SeeWechatpay) =>
+            new ResultCodeInfo(code, ErrorIds.WechatpayErrorResponse, category, AuthorizationOutcome.NotEnded, neverSent: false, recommendedActionId, "Result.ViewRefused");
 
         private static Dictionary<string, ResultCodeInfo> Build(params ResultCodeInfo[] rows)
         {

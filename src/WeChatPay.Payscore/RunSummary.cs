@@ -84,23 +84,34 @@ namespace WeChatPay.Payscore
         public override string ToString()
         {
             string codes = Codes.Count == 0
-                ? "no results"
+                ? Messages.Format("Result.SummaryNoResults")
                 : string.Join(", ", Codes.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal).Select(c => string.Format(CultureInfo.InvariantCulture, "{0:N0} {1}", c.Value, c.Key)));
-            return string.Format(CultureInfo.InvariantCulture, "{0}: {1:N0} rows in, {2:N0} results in {3:N1} s ({4:N1} rows/s): {5}.", Command, RowsIn, Results, Elapsed.TotalSeconds, RowsPerSecond, codes)
-                + (SweepRows > 0 ? SweepText() : string.Empty)
-                + (JournalPath != null ? $" Journal: {JournalPath}." : string.Empty)
-                + (StoppedBy != null ? $" Stopped early: {StoppedBy}." : string.Empty);
+            // Sentences, joined by a space here: a message's text cannot start with one.
+            var sentences = new List<string>
+            {
+                Messages.Format("Result.Summary", Command, RowsIn, Results, Elapsed.TotalSeconds, RowsPerSecond, codes),
+            };
+            if (SweepRows > 0)
+            {
+                sentences.Add(SweepText());
+            }
+
+            if (JournalPath != null)
+            {
+                sentences.Add(Messages.Format("Result.SummaryJournal", JournalPath));
+            }
+
+            if (StoppedBy != null)
+            {
+                sentences.Add(Messages.Format("Result.SummaryStoppedEarly", StoppedBy));
+            }
+
+            return string.Join(" ", sentences);
         }
 
         private string SweepText() =>
-            string.Format(
-                CultureInfo.InvariantCulture,
-                " Asked again at the end of the input: {0:N0} row{1} whose outcome was not known; {2:N0} asked, {3:N0} settled, {4:N0} still not known, in {5:N1} s.",
-                SweepRows,
-                SweepRows == 1 ? string.Empty : "s",
-                SweepAsked,
-                SweepSettled,
-                SweepRows - SweepSettled,
-                SweepElapsed.TotalSeconds);
+            SweepRows == 1
+                ? Messages.Format("Result.SummarySweepOne", SweepAsked, SweepSettled, SweepRows - SweepSettled, SweepElapsed.TotalSeconds)
+                : Messages.Format("Result.SummarySweep", SweepRows, SweepAsked, SweepSettled, SweepRows - SweepSettled, SweepElapsed.TotalSeconds);
     }
 }

@@ -36,7 +36,7 @@ namespace WeChatPay.Payscore.Commands
             var connection = new PayscoreConnection(settings.AsConnection(), credentials, settings.Timeout);
             ConnectionStore.Set(connection);
             HandOverSources();
-            WriteVerbose($"Connected: merchant {connection.MerchantId}, serial {connection.MerchantSerialNumber}, key from {connection.PrivateKey}, WeChat Pay keys {string.Join(", ", credentials.WechatpayKeys.Serials)}, {UriText.Quote(connection.BaseUri)}.");
+            WriteVerbose(Messages.Format("Command.Connected", connection.MerchantId, connection.MerchantSerialNumber, connection.PrivateKey, string.Join(", ", credentials.WechatpayKeys.Serials), UriText.Quote(connection.BaseUri)));
             if (PassThru)
             {
                 WriteObject(connection);

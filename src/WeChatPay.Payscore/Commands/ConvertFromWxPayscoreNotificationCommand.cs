@@ -103,7 +103,7 @@ namespace WeChatPay.Payscore.Commands
             switch (ParameterSetName)
             {
                 case PartsSet:
-                    string description = $"Notification {++_itemNumber}";
+                    string description = Messages.Format("Command.NotificationItem", ++_itemNumber);
                     Convert(description, () => new NotificationInput(HeadersOf(Headers, description), NotificationInput.BodyBytes(Unwrap(Body), description), description));
                     break;
                 case LiteralPathSet:
@@ -156,7 +156,7 @@ namespace WeChatPay.Payscore.Commands
         }
 
         private NotificationReader BegunReader() =>
-            _reader ?? throw new InvalidOperationException("The command was used before BeginProcessing readied it.");
+            _reader ?? throw new InvalidOperationException(Messages.Format("Command.NotReady"));
 
         private List<string> FilesOf(string path, bool literal)
         {
@@ -180,8 +180,7 @@ namespace WeChatPay.Payscore.Commands
             }
             catch (Exception ex) when (ex is ItemNotFoundException || ex is SessionStateException || ex is ProviderInvocationException || ex is NotSupportedException || ex is ArgumentException)
             {
-                var problem = new PayscoreNotificationException(
-                    ErrorIds.NotificationUnreadable, $"{UserText.ExcerptPath(path)}: no such notification file, or the path is not one of the file system.");
+                var problem = new PayscoreNotificationException(ErrorIds.NotificationUnreadable, Messages.Format("Command.NotificationFileNotFound", UserText.ExcerptPath(path)));
                 WriteError(new ErrorRecord(problem, problem.ErrorId, CategoryOf(problem.ErrorId), path));
             }
 
@@ -207,7 +206,9 @@ namespace WeChatPay.Payscore.Commands
 
             return result ?? throw new PayscoreNotificationException(
                 ErrorIds.NotificationMalformed,
-                $"{description}: the headers are {(value == null ? "missing" : "a " + UserText.Excerpt(value.GetType().Name))}; give a hashtable or dictionary of header names and values, an object whose properties are the headers, or the request's header collection.");
+                value == null
+                    ? Messages.Format("Command.NotificationHeadersMissing", description)
+                    : Messages.Format("Command.NotificationHeadersUnusable", description, UserText.Excerpt(value.GetType().Name)));
         }
 
         private static object? Unwrap(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;

@@ -15,7 +15,7 @@ namespace WeChatPay.Payscore.Commands
     {
         protected override void EndProcessing()
         {
-            WriteVerbose(ConnectionStore.Remove() ? "The session connection is forgotten." : "There was no session connection.");
+            WriteVerbose(ConnectionStore.Remove() ? Messages.Format("Command.Disconnected") : Messages.Format("Command.NoConnectionToForget"));
         }
     }
 }

@@ -22,7 +22,7 @@ namespace WeChatPay.Payscore.Commands
             }
             else
             {
-                WriteVerbose("No session connection; commands use their parameters and the WXPAY_* environment variables.");
+                WriteVerbose(Messages.Format("Command.NoConnection"));
             }
         }
     }

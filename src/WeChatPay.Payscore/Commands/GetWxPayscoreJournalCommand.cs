@@ -77,9 +77,10 @@ namespace WeChatPay.Payscore.Commands
                 return;
             }
 
-            WriteVerbose(
-                $"Journal {UserText.ExcerptPath(reading.Name)}: {reading.Records:N0} records of {reading.Rows:N0} authorizations, {reading.Shown:N0} shown"
-                + (reading.TornBytes > 0 ? $"; a last line of {reading.TornBytes:N0} bytes without its end (a run killed while writing it, or writing it now) was left out." : "."));
+            string name = UserText.ExcerptPath(reading.Name);
+            WriteVerbose(reading.TornBytes > 0
+                ? Messages.Format("Command.JournalReadTorn", name, UserText.Count(reading.Records), UserText.Count(reading.Rows), UserText.Count(reading.Shown), UserText.Count(reading.TornBytes))
+                : Messages.Format("Command.JournalRead", name, UserText.Count(reading.Records), UserText.Count(reading.Rows), UserText.Count(reading.Shown)));
         }
     }
 }

@@ -33,7 +33,7 @@ namespace WeChatPay.Payscore.Commands
     {
         private PermissionLookup? _lookup;
 
-        internal override string ProgressActivity => "Querying Pay Score authorizations";
+        internal override string ProgressActivity => Messages.Format("Command.PermissionProgress");
 
         internal override void BeginCommand(ResilientSender sender) => _lookup = new PermissionLookup(sender);
 
@@ -55,8 +55,7 @@ namespace WeChatPay.Payscore.Commands
 
         internal override PayscoreRowResult NotStarted(long rowNumber, RowFields fields, string? why = null) => PayscoreRowResult.NotStarted<PayscorePermission>(rowNumber, fields, why);
 
-        internal override string HowToContinue =>
-            $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Get-WxPayscorePermission again.";
+        internal override string HowToContinue => Messages.Format("Command.PermissionContinue", ResultCodes.NotStarted);
 
         internal override ErrorRecord ErrorOf(FinishedRow outcome)
         {

@@ -51,7 +51,7 @@ namespace WeChatPay.Payscore.Commands
             ApiV3Key apiV3Key;
             try
             {
-                apiV3Key = CredentialResolver.RequireApiV3Key(settings, "the platform certificates");
+                apiV3Key = CredentialResolver.RequireApiV3Key(settings, Messages.Format("Command.EncryptedPlatformCertificates"));
             }
             catch (PayscoreException ex)
             {
@@ -77,7 +77,7 @@ namespace WeChatPay.Payscore.Commands
             }
 
             Replay(diagnostics);
-            WriteVerbose($"The platform certificate list was verified with {download.VouchedBy}.");
+            WriteVerbose(Messages.Format("Command.CertificateListVerified", download.VouchedBy));
             if (download.FirstUseWarning != null)
             {
                 WriteWarning(download.FirstUseWarning);
@@ -118,13 +118,15 @@ namespace WeChatPay.Payscore.Commands
                 PlatformCertificateSave save = folder.Plan(certificate, Force);
                 if (save == PlatformCertificateSave.AlreadySaved)
                 {
-                    WriteVerbose($"The platform certificate {certificate.SerialNumber} is already saved as {KeyFile.Quote(path)}.");
+                    WriteVerbose(Messages.Format("Command.CertificateAlreadySaved", certificate.SerialNumber, KeyFile.Quote(path)));
                     certificate.Path = path;
                     return true;
                 }
 
-                string action = save == PlatformCertificateSave.Replace ? "Replace with" : "Save";
-                if (!ShouldProcess(path, $"{action} WeChat Pay platform certificate {certificate.SerialNumber}"))
+                string action = save == PlatformCertificateSave.Replace
+                    ? Messages.Format("Command.ConfirmReplaceCertificate", certificate.SerialNumber)
+                    : Messages.Format("Command.ConfirmSaveCertificate", certificate.SerialNumber);
+                if (!ShouldProcess(path, action))
                 {
                     return true;
                 }

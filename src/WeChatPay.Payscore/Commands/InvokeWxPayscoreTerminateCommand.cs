@@ -57,8 +57,6 @@ namespace WeChatPay.Payscore.Commands
     [OutputType(typeof(TerminateResult))]
     public class InvokeWxPayscoreTerminateCommand : WxPayscoreBulkCommandBase
     {
-        private const string ShouldProcessAction = "End the Pay Score authorization";
-
         private PermissionTerminator? _terminator;
         private RowLedger _ledger = new RowLedger(null);
         private string? _commandLineReason;
@@ -95,7 +93,7 @@ namespace WeChatPay.Payscore.Commands
             // Only command-line values are bound at this point; pipeline values come per row.
             _commandLineReason = Reason;
             _terminator = new PermissionTerminator(sender, MaxRetries);
-            WriteVerbose($"{Route} route.");
+            WriteVerbose(Messages.Format("Command.Route", Route));
             if (!Strings.IsEmpty(JournalPath))
             {
                 // A blob's address is not a path to resolve; its SAS token is a secret that no message quotes.
@@ -117,9 +115,10 @@ namespace WeChatPay.Payscore.Commands
             }
 
             string name = UserText.ExcerptPath(journal.Name);
-            WriteVerbose(journal.PreviousRecords == 0
-                ? $"Journal {name}: new."
-                : $"Journal {name}: resuming from {journal.PreviousRecords:N0} records{(journal.TornBytes > 0 ? $"; a torn last line of {journal.TornBytes} bytes, left by a run that was killed or could not write, was dropped" : string.Empty)}.");
+            WriteVerbose(
+                journal.PreviousRecords == 0 ? Messages.Format("Command.JournalNew", name)
+                : journal.TornBytes > 0 ? Messages.Format("Command.JournalResumingTorn", name, UserText.Count(journal.PreviousRecords), journal.TornBytes)
+                : Messages.Format("Command.JournalResuming", name, UserText.Count(journal.PreviousRecords)));
             return journal;
         }
 
@@ -139,7 +138,7 @@ namespace WeChatPay.Payscore.Commands
             }
         }
 
-        internal override string ProgressActivity => "Ending Pay Score authorizations";
+        internal override string ProgressActivity => Messages.Format("Command.TerminateProgress");
 
         internal override string? RunJournalPath => _ledger.Journal?.Name;
 
@@ -147,12 +146,12 @@ namespace WeChatPay.Payscore.Commands
             PermissionTerminator.NotStarted(rowNumber, TerminateRequest.RouteOf(AuthorizationTarget.KindOf(fields), Route), fields, why);
 
         internal override string HowToContinue => _ledger.Journal != null
-            ? "Run the same command with the same -JournalPath to continue: the rows not started are sent then, and the rows already ended are not sent again."
-            : $"To continue, pipe the results whose Code is {ResultCodes.NotStarted} into Invoke-WxPayscoreTerminate again; with -JournalPath, a rerun of the whole input would skip the rows already ended.";
+            ? Messages.Format("Command.TerminateContinueWithJournal")
+            : Messages.Format("Command.TerminateContinue", ResultCodes.NotStarted);
 
         internal override string HowToSettle => _ledger.Journal != null
-            ? "Run the same command with the same -JournalPath to settle it (a row whose outcome is not known is asked about before anything is sent again), or look it up with Get-WxPayscorePermission."
-            : "Look it up with Get-WxPayscorePermission before sending this row again; with -JournalPath, a rerun asks about such rows by itself.";
+            ? Messages.Format("Command.SettleWithJournal")
+            : Messages.Format("Command.Settle");
 
         internal override RowStep ProcessRow(long rowNumber, RowFields fields, object input)
         {
@@ -167,17 +166,17 @@ namespace WeChatPay.Payscore.Commands
             if (decision == RowDecision.Duplicate)
             {
                 return RowStep.Finish(new FinishedRow(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.Duplicate, success: false,
-                    $"Not sent: the same authorization as row {firstRow} ({request.Target}), which is sent once for both; see row {firstRow}'s result."), null));
+                    Messages.Format("Command.Duplicate", firstRow, request.Target)), null));
             }
 
             if (decision == RowDecision.AlreadyDone)
             {
                 // Its final record is in the journal already; it is not written again.
                 return RowStep.Finish(new FinishedRow(input, PermissionTerminator.NotSent(rowNumber, request, ResultCodes.AlreadyDone, success: true,
-                    $"Not sent: the journal {UserText.ExcerptPath(RunJournalPath)} records this authorization as ended by an earlier run."), null, journaled: true));
+                    Messages.Format("Command.AlreadyDone", UserText.ExcerptPath(RunJournalPath))), null, journaled: true));
             }
 
-            if (!Approve($"{request.Target} (row {rowNumber})"))
+            if (!Approve(Messages.Format("Command.ConfirmTarget", request.Target, rowNumber)))
             {
                 return RowStep.Declined;
             }
@@ -246,14 +245,11 @@ namespace WeChatPay.Payscore.Commands
         {
             try
             {
-                return ShouldProcess(target, ShouldProcessAction);
+                return ShouldProcess(target, Messages.Format("Command.ConfirmAction"));
             }
             catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException || ex is PSNotImplementedException)
             {
-                var error = new PayscoreException(
-                    ErrorIds.ConfirmationNotPossible,
-                    "This PowerShell host cannot ask for confirmation, and ending an authorization needs it. Add -Confirm:$false to end the authorizations without asking (as runbooks do), or -WhatIf to preview them. Nothing was sent.",
-                    ex);
+                var error = new PayscoreException(ErrorIds.ConfirmationNotPossible, Messages.Format("Command.ConfirmationNotPossible"), ex);
                 ThrowTerminatingError(new ErrorRecord(error, error.ErrorId, CategoryOf(error.ErrorId), InputObject));
                 return false;
             }

@@ -13,8 +13,7 @@ namespace WeChatPay.Payscore.Commands
             object? value = inputData is PSObject wrapped ? wrapped.BaseObject : inputData;
             if (Numbers.IsNumber(value))
             {
-                throw new ArgumentTransformationMetadataException(
-                    "Give a time span, such as 2:45:00 (2 hours 45 minutes) or (New-TimeSpan -Minutes 165), not a number: PowerShell would read a number as ticks of 100 nanoseconds.");
+                throw new ArgumentTransformationMetadataException(Messages.Format("Command.TimeSpanNotNumber"));
             }
 
             return inputData;

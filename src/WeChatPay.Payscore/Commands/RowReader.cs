@@ -25,8 +25,7 @@ namespace WeChatPay.Payscore.Commands
                 object? value = ValueOf(input, field.WireName, field.PropertyName);
                 if (value != null && !IsText(value))
                 {
-                    (problems ??= new List<string>()).Add(
-                        $"{field.WireName} is {DescribeType(value)}, not text; give it as text (a CSV column, or a string property of the object)");
+                    (problems ??= new List<string>()).Add(Messages.Format("Command.RowValueNotText", field.WireName, DescribeType(value)));
                     return null;
                 }
 
@@ -50,9 +49,9 @@ namespace WeChatPay.Payscore.Commands
         private static bool IsText(object value) => value is string || value is char || Numbers.IsWhole(value);
 
         private static string DescribeType(object value) =>
-            value is Array array ? $"an array of {array.Length} item{(array.Length == 1 ? string.Empty : "s")}"
-            : value is IDictionary || value is PSCustomObject ? "an object"
-            : $"a {value.GetType().Name}";
+            value is Array array ? (array.Length == 1 ? Messages.Format("Command.RowValueArrayOfOne") : Messages.Format("Command.RowValueArray", array.Length))
+            : value is IDictionary || value is PSCustomObject ? Messages.Format("Command.RowValueObject")
+            : Messages.Format("Command.RowValueOfType", value.GetType().Name);
 
         /// <summary>The column names of a row of columns: a CSV line or custom object (its note properties), or a hashtable (its keys).</summary>
         private static List<string>? ColumnNames(PSObject? input)

@@ -40,7 +40,7 @@ namespace WeChatPay.Payscore.Commands
         public override bool IsSettable(PSAdaptedProperty adaptedProperty) => false;
 
         public override void SetPropertyValue(PSAdaptedProperty adaptedProperty, object value) =>
-            throw new NotSupportedException($"{adaptedProperty.Name} is read-only: a result records what happened to its row.");
+            throw new NotSupportedException(Messages.Format("Command.ResultReadOnly", adaptedProperty.Name));
 
         private static Column ColumnOf(PSAdaptedProperty property) => (Column)property.Tag;
 
@@ -72,7 +72,7 @@ namespace WeChatPay.Payscore.Commands
             public Column(Type resultType, string name)
             {
                 PropertyInfo property = resultType.GetProperty(name, BindingFlags.Public | BindingFlags.Instance)
-                    ?? throw new InvalidOperationException($"{resultType.Name} lists a column {name} it does not have.");
+                    ?? throw new InvalidOperationException(Messages.Format("Command.ResultColumnMissing", resultType.Name, name));
                 ParameterExpression result = Expression.Parameter(typeof(object), "result");
                 Read = Expression.Lambda<Func<object, object?>>(
                     Expression.Convert(Expression.Property(Expression.Convert(result, resultType), property), typeof(object)), result).Compile();

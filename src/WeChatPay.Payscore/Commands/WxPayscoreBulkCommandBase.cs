@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
@@ -189,7 +190,7 @@ namespace WeChatPay.Payscore.Commands
         /// </summary>
         internal static T Begun<T>(T? value)
             where T : class =>
-            value ?? throw new InvalidOperationException("The command's run was used before BeginProcessing readied it.");
+            value ?? throw new InvalidOperationException(Messages.Format("Command.RunNotReady"));
 
         /// <summary>
         /// One input row: a run that has to stop stops before it is looked at; then it is read, and the command decides
@@ -286,10 +287,11 @@ namespace WeChatPay.Payscore.Commands
             ResilientSender sender = _run.Sender;
             Sender = sender;
             _progress = new ProgressTracker(MyInvocation.BoundParameters.ContainsKey(nameof(TotalCount)) ? TotalCount : (long?)null);
-            WriteVerbose(
-                $"Merchant {Credentials.MerchantId} ({settings.Origin(nameof(MerchantId))}), serial {Credentials.SerialNumber}, key from {Credentials.PrivateKeySource}, "
-                + $"{UriText.Quote(Credentials.BaseUri)}{(Credentials.BackupBaseUri != null ? " (backup " + UriText.Quote(Credentials.BackupBaseUri) + ")" : string.Empty)}; "
-                + $"{ThrottleLimit} in flight, {(MaxRequestsPerSecond > 0 ? MaxRequestsPerSecond + " requests/s at most" : "no rate ceiling")}, {MaxRetries} retries.");
+            string address = Credentials.BackupBaseUri == null
+                ? UriText.Quote(Credentials.BaseUri)
+                : Messages.Format("Command.AddressWithBackup", UriText.Quote(Credentials.BaseUri), UriText.Quote(Credentials.BackupBaseUri));
+            string pacing = MaxRequestsPerSecond > 0 ? Messages.Format("Command.RateCeiling", MaxRequestsPerSecond) : Messages.Format("Command.NoRateCeiling");
+            WriteVerbose(Messages.Format("Command.RunStart", Credentials.MerchantId, settings.Origin(nameof(MerchantId)), Credentials.SerialNumber, Credentials.PrivateKeySource, address, ThrottleLimit, pacing, MaxRetries));
             return sender;
         }
 
@@ -319,7 +321,7 @@ namespace WeChatPay.Payscore.Commands
                 WriteWarning(download.FirstUseWarning);
             }
 
-            WriteVerbose($"Platform certificates downloaded: {string.Join(", ", download.Certificates.Select(c => c.SerialNumber))}, verified with {download.VouchedBy}.");
+            WriteVerbose(Messages.Format("Command.PlatformCertificatesDownloaded", string.Join(", ", download.Certificates.Select(c => c.SerialNumber)), download.VouchedBy));
         }
 
         /// <summary>The next input row's 1-based number; a run that has no chance stops here, before the row is looked at.</summary>
@@ -342,7 +344,7 @@ namespace WeChatPay.Payscore.Commands
             if (!written)
             {
                 CheckRun();
-                throw new InvalidOperationException("The journal could not be written, and the command did not stop."); // not reached
+                throw new InvalidOperationException(Messages.Format("Command.JournalFailedRunWentOn")); // not reached
             }
         }
 
@@ -370,7 +372,7 @@ namespace WeChatPay.Payscore.Commands
             : null;
 
         /// <summary>Why rows read ahead were not started (or rows were not asked about again), a clause in their results.</summary>
-        private static string StoppedClause(string errorId) => $"the run stopped ({errorId})";
+        private static string StoppedClause(string errorId) => Messages.Format("Command.RunStoppedClause", errorId);
 
         /// <summary>
         /// Ends the run with a terminating error once the rows in flight have finished and their results are out, so
@@ -439,9 +441,14 @@ namespace WeChatPay.Payscore.Commands
             }
 
             ProgressTracker progress = Begun(_progress);
-            string rows = sweep.Held == 1 ? "1 row" : $"{sweep.Held:N0} rows";
-            WriteVerbose($"The outcome of {rows} is not known: asking WeChat Pay about {(sweep.Held == 1 ? "it" : "them")} again in {sweep.Wait.TotalSeconds:0.#} s, with {MaxRetries} retries each.");
-            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, $"{progress.Status}; asking again about {rows} whose outcome is not known")
+            string wait = sweep.Wait.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
+            WriteVerbose(sweep.Held == 1
+                ? Messages.Format("Command.SweepStartsOne", wait, MaxRetries)
+                : Messages.Format("Command.SweepStarts", UserText.Count(sweep.Held), wait, MaxRetries));
+            string status = sweep.Held == 1
+                ? Messages.Format("Command.SweepProgressOne", progress.Status)
+                : Messages.Format("Command.SweepProgress", progress.Status, UserText.Count(sweep.Held));
+            WriteProgress(new ProgressRecord(ProgressActivityId, ProgressActivity, status)
             {
                 PercentComplete = progress.Percent,
             });
@@ -482,7 +489,7 @@ namespace WeChatPay.Payscore.Commands
             }
 
             WriteInformation(summary, new[] { RunSummary.Tag });
-            WriteVerbose("Summary: " + summary);
+            WriteVerbose(Messages.Format("Command.Summary", summary));
         }
 
         /// <summary>The non-terminating error a failed row writes after its result.</summary>
@@ -560,7 +567,7 @@ namespace WeChatPay.Payscore.Commands
             _settling = true;
             try
             {
-                SettleInFlight("the run stopped at an earlier row's error (-ErrorAction Stop)");
+                SettleInFlight(Messages.Format("Command.RunStoppedAtRowError"));
             }
             finally
             {

@@ -166,9 +166,7 @@ namespace WeChatPay.Payscore.Commands
             }
             else if (CertificatePassword != null)
             {
-                throw Stop(new PayscoreException(
-                    ErrorIds.CertificatePathMissing,
-                    "-CertificatePassword needs -CertificatePath: the apiclient_cert.p12 file it opens."));
+                throw Stop(new PayscoreException(ErrorIds.CertificatePathMissing, Messages.Format("Command.CertificatePathMissing")));
             }
 
             var platformCertificates = new List<string>();
