@@ -53,6 +53,30 @@ public sealed class LanguageRunTests : ScratchTest
         Assert.All(english.Verbose, AssertNotChinese);
     }
 
+    [Theory]
+    [InlineData("zh-CN", "已解除", "未发送：输入有误", "被拒绝：HTTP 500")]
+    [InlineData("en-US", "ended", "not sent: bad input", "refused: HTTP 500")]
+    public void The_table_view_shows_its_words_in_the_session_language(string culture, string ended, string invalid, string refused)
+    {
+        Sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = "oViewDown" });
+        var parameters = HostedRun.Credentials(Sim);
+        parameters["AppId"] = AppId;
+        parameters["Reason"] = "服务调整";
+        parameters["MaxRetries"] = 0;
+        parameters["ErrorAction"] = "SilentlyContinue";
+        using var language = TestLanguage.Use(culture);
+        using var session = new HostedSession();
+
+        string table = session.Script(
+            "param($p) @([pscustomobject]@{ openid = 'oViewGood'; service_id = '500001' }, [pscustomobject]@{ openid = 'bad/row'; service_id = '500001' }, " +
+            "[pscustomobject]@{ openid = 'oViewDown'; service_id = '500001' }) | Invoke-WxPayscoreTerminate @p | Sort-Object RowNumber | Format-Table | Out-String -Width 200",
+            new System.Collections.Hashtable(parameters));
+
+        Assert.Contains(ended, table, StringComparison.Ordinal);
+        Assert.Contains(invalid, table, StringComparison.Ordinal);
+        Assert.Contains(refused, table, StringComparison.Ordinal);
+    }
+
     private const string Cjk = @"\p{IsCJKUnifiedIdeographs}";
 
     /// <summary>The module's own words in a message: WeChat Pay's message, which the simulator writes in Chinese, left out.</summary>
