@@ -45,6 +45,9 @@ public sealed partial class MessagesTests
         "序列号",
         "无可用的平台证书",
         "证书不存在",
+
+        // RequestSigner: a part of the Authorization header WeChat Pay reads (WECHATPAY2-SHA256-RSA2048 mchid="...").
+        " mchid=\"",
         // === end of Answer ===
         // === Notify ===
         // === end of Notify ===
@@ -165,6 +168,7 @@ public sealed partial class MessagesTests
         // Without this the test above could pass blind.
         Assert.True(LooksLikeProse(" was not found."));
         Assert.True(LooksLikeProse("reason is blank"));
+        Assert.True(LooksLikeProse(" failed"));
         Assert.True(LooksLikeProse("没有找到"));
         Assert.False(LooksLikeProse("WECHATPAY2-SHA256-RSA2048"));
         Assert.False(LooksLikeProse("service_id"));
@@ -224,10 +228,13 @@ public sealed partial class MessagesTests
         Assert.Equal("Nowhere.Id", Messages.Format("Nowhere.Id"));
     }
 
-    /// <summary>Words with a space between them, a sentence's full stop, or Chinese: what a message reads like.</summary>
+    /// <summary>
+    /// Words with a space between them, a sentence's full stop, a word after a space (the tail of an interpolated
+    /// message), or Chinese: what a message reads like.
+    /// </summary>
     internal static bool LooksLikeProse(string text) =>
         Regex.IsMatch(text, @"\p{IsCJKUnifiedIdeographs}")
-        || Regex.IsMatch(text, @"[A-Za-z]{2,}[^\S\n]+[A-Za-z(']|[a-z)'][^\S\n]+[A-Za-z]{2,}|[a-z]{2,}[.!?]$");
+        || Regex.IsMatch(text, @"[A-Za-z]{2,}[^\S\n]+[A-Za-z(']|[a-z)'][^\S\n]+[A-Za-z]{2,}|[a-z]{2,}[.!?]$|^[^\S\n]+[a-z]{3,}");
 
     /// <summary>The placeholder numbers of a composite format string.</summary>
     private static HashSet<int> Placeholders(string text) =>
