@@ -272,6 +272,29 @@ namespace WeChatPay.Payscore.MonoSmoke
                 Expect(notification.OpenId == "oMonoNotified" && notification.EventType == "PAYSCORE.USER_CLOSE_SERVICE", $"{notification.EventType} for {notification.OpenId}");
             });
 
+            Check("messages come from the module's own assembly in the session's language, carried to the thread pool", () =>
+            {
+                string Refusal() => System.Threading.Tasks.Task.Run(() =>
+                {
+                    try
+                    {
+                        MerchantPrivateKeyLoader.LoadFromPem("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----", "the text");
+                        return "not refused";
+                    }
+                    catch (PayscoreException ex)
+                    {
+                        return ex.Message;
+                    }
+                }).GetAwaiter().GetResult();
+
+                Messages.UseCulture(System.Globalization.CultureInfo.GetCultureInfo("zh-CN"));
+                string chinese = Refusal();
+                Messages.UseCulture(System.Globalization.CultureInfo.GetCultureInfo("en-US"));
+                string english = Refusal();
+                Expect(chinese.Any(c => c >= '\u4E00' && c <= '\u9FFF'), "the zh-CN refusal is in Chinese");
+                Expect(!english.Any(c => c >= '\u4E00' && c <= '\u9FFF') && english.Length > 0, "the en-US refusal is in English");
+            });
+
             Check("the dependencies came from the module's dependencies folder", () =>
             {
                 string dependencies = Path.Combine(_moduleBin, DependencyResolver.FolderName);

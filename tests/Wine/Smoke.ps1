@@ -163,6 +163,22 @@ if ($config.KilledJournalPath) {
     }
 }
 
+Test-Check 'A zh-CN session gets its messages in Chinese and the same codes' {
+    $before = [cultureinfo]::CurrentUICulture
+    try {
+        [cultureinfo]::CurrentUICulture = 'zh-CN'
+        $results = @([pscustomobject]@{ openid = 'o/wine'; service_id = '500001' }, [pscustomobject]@{ openid = 'oWineZh1'; service_id = '500001' }) |
+            Invoke-WxPayscoreTerminate @simulator -AppId wxd678efh567hg6787 -Reason r -Confirm:$false -ErrorAction SilentlyContinue `
+                -MerchantSerialNumber $config.MerchantSerialNumber -PrivateKeyPath $config.PrivateKeyPath | Sort-Object RowNumber
+    }
+    finally {
+        [cultureinfo]::CurrentUICulture = $before
+    }
+    Assert (@($results.Code) -join ',' -eq 'INVALID_INPUT,OK') "codes $(@($results.Code) -join ',')"
+    Assert (@($results | Where-Object { $_.Message -notmatch '\p{IsCJKUnifiedIdeographs}' }).Count -eq 0) 'a message is not in Chinese'
+    'INVALID_INPUT and OK, both messages in Chinese'
+}
+
 Test-Check 'A notification written by the simulator is verified and decrypted' {
     $apiV3 = ConvertTo-SecureString ([IO.File]::ReadAllText($config.ApiV3KeyPath)) -AsPlainText -Force
     $n = ConvertFrom-WxPayscoreNotification -Path $config.NotificationPath -WechatpayPublicKeyId $config.WechatpayPublicKeyId `
