@@ -111,25 +111,25 @@ namespace WeChatPay.Payscore
 
         /// <summary>A code this table does not list: a WeChat Pay error code, passed through; WeChat Pay refused, nothing changed.</summary>
         public static readonly ResultCodeInfo Unlisted =
-            new ResultCodeInfo(string.Empty, ErrorIds.WechatpayErrorResponse, ResultCategory.InvalidOperation, AuthorizationOutcome.NotEnded, neverSent: false, SeeWechatpay, "Result.ViewRefused");
+            new ResultCodeInfo(string.Empty, ErrorIds.WechatpayErrorResponse, ResultCategory.InvalidOperation, AuthorizationOutcome.NotEnded, neverSent: false, SeeWechatpay, "View.Refused");
 
         private static readonly Dictionary<string, ResultCodeInfo> Rows = Build(
             // This module's codes (ResultCodes).
-            Ended(ResultCodes.Ok, "Result.ViewEnded"),
-            Ended(ResultCodes.SettledByQuery, "Result.ViewSettledByQuery"),
-            Ended(ResultCodes.AlreadyEnded, "Result.ViewAlreadyEnded"),
-            new ResultCodeInfo(ResultCodes.AlreadyDone, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: true, SeeWechatpay, "Result.ViewAlreadyDone"),
-            new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionCorrectRow", "Result.ViewInvalidInput"),
-            new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionRemoveRepeat", "Result.ViewDuplicate"),
+            Ended(ResultCodes.Ok, "View.Ended"),
+            Ended(ResultCodes.SettledByQuery, "View.SettledByQuery"),
+            Ended(ResultCodes.AlreadyEnded, "View.AlreadyEnded"),
+            new ResultCodeInfo(ResultCodes.AlreadyDone, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: true, SeeWechatpay, "View.AlreadyDone"),
+            new ResultCodeInfo(ResultCodes.InvalidInput, ErrorIds.InvalidInput, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionCorrectRow", "View.InvalidInput"),
+            new ResultCodeInfo(ResultCodes.Duplicate, ErrorIds.DuplicateRow, ResultCategory.InvalidData, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionRemoveRepeat", "View.Duplicate"),
             // No error per row: one warning counts them, rather than an error for each row of a long remainder.
-            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionRunAgain", "Result.ViewNotStarted"),
+            new ResultCodeInfo(ResultCodes.NotStarted, null, ResultCategory.NotSpecified, AuthorizationOutcome.NotEnded, neverSent: true, "Result.ActionRunAgain", "View.NotStarted"),
             Open(ResultCodes.ResponseUnverified, ErrorIds.ResponseUnverified, ResultCategory.SecurityError),
             Open(ResultCodes.SignatureProbe, ErrorIds.SignatureProbe, ResultCategory.SecurityError),
-            Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult, "Result.ViewUnexpectedResponse"),
-            Open(ResultCodes.NetworkError, ErrorIds.NetworkError, ResultCategory.ConnectionError, "Result.ViewNetworkError"),
+            Open(ResultCodes.UnexpectedResponse, ErrorIds.UnexpectedResponse, ResultCategory.InvalidResult, "View.UnexpectedResponse"),
+            Open(ResultCodes.NetworkError, ErrorIds.NetworkError, ResultCategory.ConnectionError, "View.NetworkError"),
             Open(ResultCodes.Timeout, ErrorIds.RequestTimeout, ResultCategory.OperationTimeout),
             Open(ResultCodes.OutcomeUnknown, ErrorIds.OutcomeUnknown, ResultCategory.OperationTimeout, askAgain: true),
-            Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified, "Result.ViewInternalError"),
+            Open(ResultCodes.InternalError, ErrorIds.InternalError, ResultCategory.NotSpecified, "View.InternalError"),
 
             // WeChat Pay's own codes that say more than "refused".
             Refused(WechatpayCodes.NoAuth, ResultCategory.PermissionDenied, "Result.ActionNoAuth"),
@@ -164,11 +164,11 @@ namespace WeChatPay.Payscore
             new ResultCodeInfo(code, null, ResultCategory.NotSpecified, AuthorizationOutcome.Ended, neverSent: false, SeeWechatpay, shortTextId);
 
         // An open outcome reads "unknown: check it" in the table view, unless its code says more (no network, an unexpected answer, a defect).
-        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category, string shortTextId = "Result.ViewOpen", bool askAgain = false) =>
+        private static ResultCodeInfo Open(string code, string errorId, ResultCategory category, string shortTextId = "View.Open", bool askAgain = false) =>
             new ResultCodeInfo(code, errorId, category, AuthorizationOutcome.Open, neverSent: false, CheckFirst, shortTextId, askAgain);
 
         private static ResultCodeInfo Refused(string code, ResultCategory category, string recommendedActionId = SeeWechatpay) =>
-            new ResultCodeInfo(code, ErrorIds.WechatpayErrorResponse, category, AuthorizationOutcome.NotEnded, neverSent: false, recommendedActionId, "Result.ViewRefused");
+            new ResultCodeInfo(code, ErrorIds.WechatpayErrorResponse, category, AuthorizationOutcome.NotEnded, neverSent: false, recommendedActionId, "View.Refused");
 
         private static Dictionary<string, ResultCodeInfo> Build(params ResultCodeInfo[] rows)
         {

@@ -80,7 +80,7 @@ namespace WeChatPay.Payscore
         }
 
         /// <summary>The parts in words, for "has ...": "user info", "a path", "user info, a path and a query".</summary>
-        public static string Describe(Extras extras) => Join(Names(extras, withArticle: true));
+        public static string Describe(Extras extras) => UserText.List(Names(extras, withArticle: true));
 
         /// <summary>
         /// The address as a message may show it: <c>https://api.mch.weixin.qq.com:8443</c>, followed by
@@ -102,7 +102,7 @@ namespace WeChatPay.Payscore
 
             string address = UserText.Excerpt(uri.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped));
             List<string> removed = Names(ExtrasOf(uri), withArticle: false);
-            return removed.Count == 0 ? address : Messages.Format("Answer.AddressPartsRemoved", address, Join(removed));
+            return removed.Count == 0 ? address : Messages.Format("Answer.AddressPartsRemoved", address, UserText.List(removed));
         }
 
         /// <summary>
@@ -180,19 +180,6 @@ namespace WeChatPay.Payscore
             }
 
             return names;
-        }
-
-        /// <summary>"a", "a and b", "a, b and c", "a, b, c and d": an address has at most four parts besides scheme, host and port.</summary>
-        private static string Join(List<string> names)
-        {
-            switch (names.Count)
-            {
-                case 0: return string.Empty;
-                case 1: return names[0];
-                case 2: return Messages.Format("Answer.ListOfTwo", names[0], names[1]);
-                case 3: return Messages.Format("Answer.ListOfThree", names[0], names[1], names[2]);
-                default: return Messages.Format("Answer.ListOfFour", names[0], names[1], names[2], names[3]);
-            }
         }
     }
 }

@@ -1,5 +1,7 @@
+using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using WeChatPay.Payscore.Platform;
 
@@ -141,6 +143,24 @@ namespace WeChatPay.Payscore
             value != null
             && (value.IndexOf("-----BEGIN", System.StringComparison.OrdinalIgnoreCase) >= 0
                 || value.IndexOf("-----END", System.StringComparison.OrdinalIgnoreCase) >= 0);
+
+        /// <summary>
+        /// Words joined as a sentence lists them: "a", "a and b", "a, b and c", "a, b, c and d" (in Chinese
+        /// "a和b", "a、b和c"); a longer list ends "… and" its last word again.
+        /// </summary>
+        public static string List(IEnumerable<string> parts)
+        {
+            List<string> words = parts.ToList();
+            switch (words.Count)
+            {
+                case 0: return string.Empty;
+                case 1: return words[0];
+                case 2: return Messages.Format("Text.ListOfTwo", words[0], words[1]);
+                case 3: return Messages.Format("Text.ListOfThree", words[0], words[1], words[2]);
+                case 4: return Messages.Format("Text.ListOfFour", words[0], words[1], words[2], words[3]);
+                default: return Messages.Format("Text.ListOfTwo", List(words.Take(words.Count - 1)), words[words.Count - 1]);
+            }
+        }
 
         /// <summary>A count as messages show it, in both languages: 1,234.</summary>
         public static string Count(long count) => count.ToString("N0", CultureInfo.InvariantCulture);

@@ -223,7 +223,7 @@ namespace WeChatPay.Payscore.Protocol
                 : serials.Count == 1 ? Messages.Format("Protocol.PlatformCertificateNamed", serials[0])
                 : Messages.Format("Protocol.PlatformCertificatesNamed", string.Join(", ", serials));
             return publicKey != null && certificates != null
-                ? Messages.Format("Protocol.PublicKeyAndCertificates", publicKey, certificates)
+                ? UserText.List(new[] { publicKey, certificates })
                 : publicKey ?? certificates;
         }
 

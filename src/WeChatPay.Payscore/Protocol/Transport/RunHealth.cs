@@ -80,7 +80,7 @@ namespace WeChatPay.Payscore.Protocol
                     Since.UtcDateTime,
                     (now - Since).TotalSeconds,
                     Requests,
-                    HostList(),
+                    UserText.List(Hosts),
                     LastFailure,
                     UserText.Count(lastRow),
                     UserText.Count(failedInARow),
@@ -96,18 +96,6 @@ namespace WeChatPay.Payscore.Protocol
                     UserText.Count(failedInARow),
                     rowsKept,
                     again);
-        }
-
-        /// <summary>The hosts as one phrase: "a", "a and b".</summary>
-        private string HostList()
-        {
-            string? list = null;
-            foreach (string host in Hosts)
-            {
-                list = list == null ? host : Messages.Format("Answer.TwoHosts", list, host);
-            }
-
-            return list ?? string.Empty;
         }
 
         private string LikelyCause(string merchantId, string serialNumber)
