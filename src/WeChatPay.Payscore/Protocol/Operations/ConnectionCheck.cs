@@ -367,7 +367,7 @@ namespace WeChatPay.Payscore.Protocol
 
         private static string KeyName(string serial) =>
             serial.Length == 0 ? Messages.Format("Check.NoKey")
-            : WechatpayKeyStore.IsPublicKeyId(serial) ? Messages.Format("Check.PublicKeyNamed", UserText.Excerpt(serial))
+            : WechatpayKeyStore.IsPublicKeyId(serial) ? Messages.Format("Protocol.WechatpayPublicKeyNamed", UserText.Excerpt(serial))
             : Messages.Format("Check.PlatformCertificateNamed", UserText.Excerpt(serial));
 
         private static ConnectionTestCheck Passed(string name, string message) => new ConnectionTestCheck(name, ConnectionCheckStatus.Passed, message);
