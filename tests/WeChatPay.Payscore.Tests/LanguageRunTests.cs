@@ -59,10 +59,7 @@ public sealed class LanguageRunTests : ScratchTest
     public void The_table_view_shows_its_words_in_the_session_language(string culture, string ended, string invalid, string refused)
     {
         Sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = "oViewDown" });
-        var parameters = HostedRun.Credentials(Sim);
-        parameters["AppId"] = AppId;
-        parameters["Reason"] = "服务调整";
-        parameters["MaxRetries"] = 0;
+        var parameters = TerminateParameters();
         parameters["ErrorAction"] = "SilentlyContinue";
         using var language = TestLanguage.Use(culture);
         using var session = new HostedSession();
@@ -88,6 +85,16 @@ public sealed class LanguageRunTests : ScratchTest
 
     private static void AssertNotChinese(string text) => Assert.DoesNotMatch(Cjk, Ours(text));
 
+    /// <summary>The simulator's credentials and what a terminate needs, without retries: one answer decides each row.</summary>
+    private Dictionary<string, object?> TerminateParameters()
+    {
+        var parameters = HostedRun.Credentials(Sim);
+        parameters["AppId"] = AppId;
+        parameters["Reason"] = "服务调整";
+        parameters["MaxRetries"] = 0;
+        return parameters;
+    }
+
     /// <summary>
     /// Four rows in a session with the UI culture <paramref name="culture"/>: one ends, one is refused for bad input,
     /// one WeChat Pay refuses with a 500, and one whose answer is lost after it was processed is settled by a query.
@@ -96,10 +103,7 @@ public sealed class LanguageRunTests : ScratchTest
     {
         Sim.AddFault(new FaultRule { Kind = FaultKind.ServerError, OpenId = prefix + "Down" });
         Sim.AddFault(new FaultRule { Kind = FaultKind.ResetAfterProcessing, OpenId = prefix + "Lost", Target = FaultTarget.Terminate, Count = 1 });
-        var parameters = HostedRun.Credentials(Sim);
-        parameters["AppId"] = AppId;
-        parameters["Reason"] = "服务调整";
-        parameters["MaxRetries"] = 0;
+        var parameters = TerminateParameters();
         parameters["ThrottleLimit"] = 1;
         parameters["Verbose"] = true;
         PSObject[] rows = [HostedRun.Row(prefix + "Good", "500001"), HostedRun.Row("bad/row", "500001"), HostedRun.Row(prefix + "Down", "500001"), HostedRun.Row(prefix + "Lost", "500001")];
